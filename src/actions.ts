@@ -1,0 +1,44 @@
+import type { Action } from './reply.js';
+
+/**
+ * Buttons carry their command in the platform's button id (Discord `custom_id`, at most 100
+ * characters; Slack `value`). A command too long for that is kept here and the id holds a key to it;
+ * such a button stops working after a restart, and the adapter then says so instead of guessing.
+ */
+const EFFECT_CODE = { update: 'u', reply: 'r', post: 'p' } as const;
+const CODE_EFFECT: Record<string, Action['effect']> = { u: 'update', r: 'reply', p: 'post' };
+const PREFIX = 'pb';
+const LONG_LIMIT = 5000;
+
+export type ActionCodec = {
+  encode(action: Action, slot: number): string;
+  decode(id: string): Pick<Action, 'command' | 'effect'> | 'expired' | null;
+};
+
+export function createActionCodec(maxLength = 100): ActionCodec {
+  const long = new Map<string, string>();
+  let counter = 0;
+  return {
+    encode(action, slot) {
+      const head = `${PREFIX}:${EFFECT_CODE[action.effect]}:${slot.toString(36)}:`;
+      if (head.length + action.command.length <= maxLength) return head + action.command;
+      const key = `#${(++counter).toString(36)}`;
+      long.set(key, action.command);
+      // Bounded: the oldest long commands go first.
+      if (long.size > LONG_LIMIT) long.delete(long.keys().next().value as string);
+      return head + key;
+    },
+    decode(id) {
+      const m = /^pb:([urp]):([0-9a-z]+):(.*)$/s.exec(id);
+      if (!m) return null;
+      const effect = CODE_EFFECT[m[1]];
+      let command = m[3];
+      if (command.startsWith('#')) {
+        const found = long.get(command);
+        if (found === undefined) return 'expired';
+        command = found;
+      }
+      return { command, effect };
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import type { Reply } from './reply.js';
+
+export type Platform = 'console' | 'slack' | 'discord';
+
+/** Where a posted message lives, so it can be updated later (paging, poll counts after a restart). */
+export type MessageRef = { platform: Platform; channelId: string; messageId: string };
+
+/**
+ * What the core asks of a chat platform, as hubot's Adapter: run, close, and post or update a
+ * message in a channel. Replies to a user's own command go back through the platform's reply
+ * mechanism inside the adapter; `post` is for what the bot says unprompted (spotlight, polls).
+ */
+export interface Adapter {
+  readonly platform: Platform;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /**
+   * Posts to a channel. `idempotencyKey` lets a platform that supports it (Discord's enforced
+   * nonce) refuse a duplicate when a retry follows a lost response. Throws `DeliveryError`.
+   */
+  post(channelId: string, reply: Reply, options?: { idempotencyKey?: string }): Promise<MessageRef>;
+  update(ref: MessageRef, reply: Reply): Promise<void>;
+}

@@ -1,0 +1,65 @@
+import { commands as defaultCommands } from './commands/index.js';
+import { searchCommand } from './commands/search.js';
+import type { Command, Invocation, Services } from './commands/types.js';
+import { UserError } from './errors.js';
+import { detectLang, localize, type Lang } from './i18n.js';
+import { reply, type Reply } from './reply.js';
+import { cleanInput, MAX_INPUT_LENGTH } from './text.js';
+
+export type Bot = {
+  readonly services: Services;
+  readonly commands: Command[];
+  /** Runs one invocation. Never throws: user errors and failures both come back as replies. */
+  handle(invocation: Invocation): Promise<Reply>;
+};
+
+const SHARE_WORDS = new Set(['share', '分享']);
+
+export function createBot(services: Services, commands: Command[] = defaultCommands): Bot {
+  const byWord = new Map<string, Command>();
+  for (const c of commands) for (const w of [c.name, ...(c.aliases ?? [])]) byWord.set(w.toLowerCase(), c);
+
+  async function handle(invocation: Invocation): Promise<Reply> {
+    const { text: cleaned, truncated } = cleanInput(invocation.text);
+    const text = cleaned.replace(/^\/?paper(?:\s+|$)/i, '');
+    const lang = detectLang(text);
+    try {
+      let [word, rest] = splitFirst(text);
+      let share = false;
+      if (SHARE_WORDS.has(word.toLowerCase())) {
+        share = true;
+        [word, rest] = splitFirst(rest);
+      }
+      const command = byWord.get(word.toLowerCase());
+      const args = command ? rest : [word, rest].filter(Boolean).join(' ');
+      const result = await (command ?? searchCommand).run({ args, invocation, lang, services });
+      if (truncated) {
+        result.intro.unshift(
+          lang === 'zh' ? `输入过长，只读取了前 ${MAX_INPUT_LENGTH} 个字符。` : `Only the first ${MAX_INPUT_LENGTH} characters were read.`,
+        );
+      }
+      if (share) result.visibility = 'channel';
+      return result;
+    } catch (error) {
+      if (error instanceof UserError) return userErrorReply(error, lang);
+      services.log.error(`command failed: ${JSON.stringify(text.slice(0, 200))} (${invocation.platform} ${invocation.channelId})`, error);
+      return reply('error', lang, {
+        intro: [lang === 'zh' ? '抱歉，出了点问题。错误已记录，请稍后再试。' : 'Sorry, something went wrong. It has been logged; please try again.'],
+        data: { code: 'internal' },
+      });
+    }
+  }
+
+  return { services, commands, handle };
+}
+
+export function userErrorReply(error: UserError, lang: Lang): Reply {
+  const intro = [localize(error.text, lang)];
+  if (error.hints.length) intro.push(`${lang === 'zh' ? '可以试试' : 'Try'}: ${error.hints.join(', ')}`);
+  return reply('error', lang, { intro, data: { code: error.code, hints: error.hints } });
+}
+
+function splitFirst(text: string): [string, string] {
+  const i = text.indexOf(' ');
+  return i < 0 ? [text, ''] : [text.slice(0, i), text.slice(i + 1).trim()];
+}

@@ -1,0 +1,27 @@
+/** A bilingual label from the list's vocabulary: a body region or a task. */
+export type Term = { en: string; zh: string };
+
+export type Dataset = { name: string; url: string };
+
+/** One paper, merged from every row and every source that lists it. */
+export type Paper = {
+  /** Stable and readable: a slug of the title and the year, e.g. `u-net-convolutional-networks-2015`. */
+  id: string;
+  title: string;
+  /** Empty when the list gives no link. */
+  url: string;
+  year: number | null;
+  /** Normalised short venue name: `MICCAI`, `IEEE-TMI`, `Medical Physics`, `arXiv`; empty when unknown. */
+  venue: string;
+  /** As the list writes them: `CNN`, `3D-CNN`, `U-Net`, `GAN`. */
+  techniques: string[];
+  /** As the list writes them: `MRI`, `CT`, `US`, `MG`, `H&E`. */
+  modalities: string[];
+  regions: Term[];
+  tasks: Term[];
+  datasets: Dataset[];
+  /** From BibTeX where a source has the paper; `Family, Given` order as BibTeX gives it. */
+  authors: string[];
+  /** The catalog files the record was built from. */
+  sources: string[];
+};
