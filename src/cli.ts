@@ -1,0 +1,286 @@
+import { parseArgs } from 'node:util';
+import dotenv from 'dotenv';
+import { createPaperbot, type Paperbot } from './app.js';
+import { loadCatalog, validateSource } from './catalog/index.js';
+import { loadConfig, secretsOf, type Config } from './config.js';
+import { CatalogError, ConfigError, UserError } from './errors.js';
+import { createLogger, type Logger } from './log.js';
+import { createSearch } from './search/index.js';
+import { cleanInput } from './text.js';
+import type { Adapter } from './adapter.js';
+import type { Reply } from './reply.js';
+
+/** The platform side, loaded only by the commands that need it so `search` never loads a chat client. */
+export type PlatformModule = typeof import('../adapters/index.js');
+
+type Io = {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  env: Record<string, string | undefined>;
+};
+
+const USAGE = `paperbot — deep-learning papers on medical image analysis, for Slack, Discord and the console
+
+  paperbot start                         run the bot (every adapter whose settings are present;
+                                         the console adapter when no platform is configured)
+  paperbot search "<query>" [--json] [--limit N]
+  paperbot show <id> [--json]
+  paperbot list --json                   the whole catalog
+  paperbot validate <file>               check a markdown list or BibTeX file
+  paperbot say "<command text>" [--json] [--channel C] [--user U]
+  paperbot spotlight tick [--now <ISO time>] [--json]
+  paperbot spotlight list [--json]
+  paperbot register-discord              register the /paper command with Discord
+
+Settings come from the environment or a .env file: see .env.example.`;
+
+export async function main(
+  argv: string[],
+  loadPlatforms: () => Promise<PlatformModule> = () => import('../adapters/index.js'),
+  io: Io = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), stdin: process.stdin, env: process.env },
+): Promise<number> {
+  if (io.env === process.env) dotenv.config({ quiet: true });
+  const [command = 'help', ...rest] = argv;
+  try {
+    switch (command) {
+      case 'start':
+        return await start(io, loadPlatforms);
+      case 'search':
+        return await searchCli(rest, io);
+      case 'show':
+        return await showCli(rest, io);
+      case 'list':
+        return await listCli(rest, io);
+      case 'validate':
+        return await validateCli(rest, io);
+      case 'say':
+        return await sayCli(rest, io, loadPlatforms);
+      case 'spotlight':
+        return await spotlightCommand(rest, io, loadPlatforms);
+      case 'register-discord':
+        return await registerCli(io, loadPlatforms);
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout(USAGE + '\n');
+        return 0;
+      default:
+        io.stderr(`paperbot: unknown command "${command}".\n\n${USAGE}\n`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof CatalogError) {
+      io.stderr(`${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof UserError) {
+      io.stderr(`${error.message}${error.hints.length ? `\nTry: ${error.hints.join(', ')}` : ''}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+function options(args: string[], spec: Record<string, { type: 'string' | 'boolean' }>) {
+  return parseArgs({ args, options: spec, allowPositionals: true, strict: true });
+}
+
+function loggerFor(config: Config): Logger {
+  return createLogger(config.logLevel, secretsOf(config));
+}
+
+async function searchEngine(io: Io) {
+  const config = loadConfig(io.env);
+  return createSearch(await loadCatalog({ extraSources: config.extraSources }));
+}
+
+async function searchCli(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = options(args, { json: { type: 'boolean' }, limit: { type: 'string' } });
+  const limit = values.limit === undefined ? 10 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    io.stderr('paperbot: --limit must be a whole number from 1 to 1000.\n');
+    return 2;
+  }
+  const { text } = cleanInput(positionals.join(' '));
+  const search = await searchEngine(io);
+  if (!text) throw new UserError('empty-query', { en: 'give a query, e.g. paperbot search "gan mri"' });
+  const result = search.search(text, { limit });
+  if (values.json) {
+    io.stdout(JSON.stringify(result.hits.map((h) => h.paper), null, 2) + '\n');
+  } else if (result.total === 0) {
+    io.stdout(`No paper matches "${result.query}".${result.suggestions.length ? ` Try: ${result.suggestions.join(', ')}` : ''}\n`);
+  } else {
+    io.stdout(result.hits.map((h, i) => `${i + 1}. ${h.paper.title} (${h.paper.id})`).join('\n') + `\n${result.total} in all\n`);
+  }
+  return 0;
+}
+
+async function showCli(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = options(args, { json: { type: 'boolean' } });
+  const search = await searchEngine(io);
+  const id = positionals[0] ?? '';
+  const paper = search.get(id);
+  if (!paper) {
+    io.stderr(`paperbot: no paper has the id "${id}". Find ids with: paperbot search "<words>"\n`);
+    return 1;
+  }
+  if (values.json) io.stdout(JSON.stringify(paper, null, 2) + '\n');
+  else {
+    const { paperDetailLines } = await import('./commands/format.js');
+    io.stdout([paper.title, ...paperDetailLines(paper, 'en')].join('\n') + '\n');
+  }
+  return 0;
+}
+
+async function listCli(args: string[], io: Io): Promise<number> {
+  const { values } = options(args, { json: { type: 'boolean' } });
+  const config = loadConfig(io.env);
+  const catalog = await loadCatalog({ extraSources: config.extraSources });
+  if (values.json) io.stdout(JSON.stringify(catalog.papers, null, 2) + '\n');
+  else io.stdout(catalog.papers.map((p) => `${p.id}  ${p.title}`).join('\n') + `\n${catalog.papers.length} papers\n`);
+  return 0;
+}
+
+async function validateCli(args: string[], io: Io): Promise<number> {
+  const { positionals } = options(args, {});
+  if (positionals.length === 0) {
+    io.stderr('paperbot: usage: paperbot validate <file.md|file.bib> [more files]\n');
+    return 2;
+  }
+  let failed = false;
+  for (const file of positionals) {
+    const report = await validateSource(file);
+    if (report.problems.length === 0) {
+      io.stdout(`${file}: ok, ${report.papers} papers\n`);
+      continue;
+    }
+    failed = true;
+    for (const p of report.problems) io.stdout(`${file}${p.line === null ? '' : `:${p.line}`}: ${p.message}\n`);
+  }
+  return failed ? 1 : 0;
+}
+
+/** Builds the whole bot with the console adapter registered, for commands that run the command layer. */
+async function withConsoleBot<T>(
+  io: Io,
+  loadPlatforms: () => Promise<PlatformModule>,
+  run: (paperbot: Paperbot, console: InstanceType<PlatformModule['ConsoleAdapter']>, log: Logger) => Promise<T>,
+  { json = false } = {},
+): Promise<T> {
+  const config = loadConfig(io.env);
+  const log = loggerFor(config);
+  const platforms = await loadPlatforms();
+  const paperbot = await createPaperbot({ config, log });
+  // With --json, stdout carries only the JSON: posts the command makes go to stderr.
+  const consoleAdapter = new platforms.ConsoleAdapter({
+    bot: paperbot.bot,
+    input: process.stdin,
+    output: { write: (t: string) => (json ? io.stderr(t) : io.stdout(t)) },
+    interactive: false,
+  });
+  paperbot.services.outbox.register(consoleAdapter);
+  try {
+    return await run(paperbot, consoleAdapter, log);
+  } finally {
+    paperbot.close();
+  }
+}
+
+async function sayCli(args: string[], io: Io, loadPlatforms: () => Promise<PlatformModule>): Promise<number> {
+  const { values, positionals } = options(args, {
+    json: { type: 'boolean' },
+    channel: { type: 'string' },
+    user: { type: 'string' },
+  });
+  const json = Boolean(values.json);
+  return withConsoleBot(
+    io,
+    loadPlatforms,
+    async (_paperbot, consoleAdapter) => {
+      const { renderConsole } = await loadPlatforms();
+      const reply: Reply = await consoleAdapter.say(positionals.join(' '), String(values.channel ?? 'console'), String(values.user ?? 'operator'));
+      io.stdout(json ? JSON.stringify(reply, null, 2) + '\n' : renderConsole(reply) + '\n');
+      return reply.kind === 'error' ? 1 : 0;
+    },
+    { json },
+  );
+}
+
+async function spotlightCommand(args: string[], io: Io, loadPlatforms: () => Promise<PlatformModule>): Promise<number> {
+  const json = args.includes('--json');
+  return withConsoleBot(
+    io,
+    loadPlatforms,
+    async (paperbot, _console, log) => {
+      const platforms = await loadPlatforms();
+      const wantsPosting = args[0] === 'tick';
+      const adapters: Adapter[] = wantsPosting ? await platforms.startPlatformAdapters(paperbot, log) : [];
+      try {
+        const { spotlightCli } = await import('./spotlight/index.js');
+        return await spotlightCli(args, paperbot.services, io.stdout);
+      } finally {
+        await Promise.all(adapters.map((a) => a.stop()));
+      }
+    },
+    { json },
+  );
+}
+
+async function registerCli(io: Io, loadPlatforms: () => Promise<PlatformModule>): Promise<number> {
+  const config = loadConfig(io.env);
+  if (!config.discord) {
+    throw new ConfigError(
+      'register-discord needs DISCORD_TOKEN and DISCORD_APP_ID (and DISCORD_GUILD_ID to register to one server instantly). See .env.example.',
+    );
+  }
+  const platforms = await loadPlatforms();
+  io.stdout((await platforms.registerDiscordCommands(config.discord, loggerFor(config))) + '\n');
+  return 0;
+}
+
+async function start(io: Io, loadPlatforms: () => Promise<PlatformModule>): Promise<number> {
+  const config = loadConfig(io.env);
+  const log = loggerFor(config);
+  const started = Date.now();
+  const paperbot = await createPaperbot({ config, log });
+  log.info(`catalog ready: ${paperbot.catalog.papers.length} papers in ${Date.now() - started} ms`);
+  const platforms = await loadPlatforms();
+
+  process.on('unhandledRejection', (reason) => log.error('unhandled rejection', reason));
+  process.on('uncaughtException', (error) => log.error('uncaught exception', error));
+
+  const adapters = await platforms.startPlatformAdapters(paperbot, log);
+  let consoleAdapter: InstanceType<PlatformModule['ConsoleAdapter']> | null = null;
+  if (adapters.length === 0) {
+    consoleAdapter = new platforms.ConsoleAdapter({
+      bot: paperbot.bot,
+      input: io.stdin as import('node:stream').Readable,
+      output: process.stdout,
+      interactive: Boolean(io.stdin.isTTY),
+    });
+    paperbot.services.outbox.register(consoleAdapter);
+    await consoleAdapter.start();
+  }
+  const { startSpotlightScheduler } = await import('./spotlight/index.js');
+  const scheduler = startSpotlightScheduler(paperbot.services);
+
+  const shutdown = async () => {
+    scheduler.stop();
+    await Promise.allSettled([...adapters, ...(consoleAdapter ? [consoleAdapter] : [])].map((a) => a.stop()));
+    paperbot.close();
+  };
+  if (consoleAdapter) {
+    // Piped input: answer every line, then exit at end of input.
+    await consoleAdapter.finished();
+    await shutdown();
+    return 0;
+  }
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  log.info('shutting down');
+  await shutdown();
+  return 0;
+}

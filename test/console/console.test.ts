@@ -1,0 +1,57 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('../..', import.meta.url).pathname;
+
+/** Runs the real `paperbot` binary as a user would, with no platform settings. */
+function paperbot(args: string[], input = '') {
+  const dir = mkdtempSync(join(tmpdir(), 'paperbot-cli-'));
+  const env = { PATH: process.env.PATH ?? '', HOME: dir, PAPERBOT_DB: join(dir, 'state.db'), LOG_LEVEL: 'warn' };
+  return spawnSync(process.execPath, [join(root, 'bin/paperbot.js'), ...args], { cwd: dir, env, input, encoding: 'utf8', timeout: 60_000 });
+}
+
+describe('the console adapter and the paperbot binary', () => {
+  it('GIVEN piped input and no platform tokens THEN start answers each line as text and exits at end of input', () => {
+    const run = paperbot(['start'], '/paper help\n/paper show no-such-id\n');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/paperbot usage/);
+    expect(run.stdout).toMatch(/No paper has the id "no-such-id"/);
+    expect(run.stdout).not.toMatch(/paper> /); // no prompt when stdin is not a terminal
+  });
+
+  it('GIVEN say --json THEN the neutral reply is printed as JSON with its papers', () => {
+    const list = JSON.parse(paperbot(['list', '--json']).stdout);
+    const run = paperbot(['say', `show ${list[0].id}`, '--json', '--channel', 'lab', '--user', 'alice']);
+    expect(run.status).toBe(0);
+    const reply = JSON.parse(run.stdout);
+    expect(reply.kind).toBe('paper');
+    expect(reply.papers[0]).toMatchObject({ id: list[0].id, title: list[0].title });
+    for (const key of ['id', 'title', 'year', 'venue', 'url', 'techniques', 'modalities', 'regions', 'tasks', 'datasets', 'authors']) {
+      expect(reply.papers[0]).toHaveProperty(key);
+    }
+  });
+
+  it('GIVEN search --json --limit THEN it prints at most that many papers, best first, without duplicates', () => {
+    const run = paperbot(['search', 'since:2010', '--json', '--limit', '3']);
+    expect(run.status).toBe(0);
+    const papers = JSON.parse(run.stdout);
+    expect(papers).toHaveLength(3);
+    expect(new Set(papers.map((p: { id: string }) => p.id)).size).toBe(3);
+  });
+
+  it('GIVEN a bad flag or a malformed setting THEN the binary exits non-zero with a message that says how to fix it', () => {
+    expect(paperbot(['search', 'mri', '--limit', 'lots']).stderr).toMatch(/--limit must be a whole number/);
+    const dir = mkdtempSync(join(tmpdir(), 'paperbot-cli-'));
+    const bad = spawnSync(process.execPath, [join(root, 'bin/paperbot.js'), 'start'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', DISCORD_TOKEN: 'x' },
+      input: '',
+      encoding: 'utf8',
+    });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/DISCORD_APP_ID/);
+  });
+});

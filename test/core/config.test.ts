@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig, secretsOf } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+
+describe('loadConfig', () => {
+  it('GIVEN an empty environment THEN it runs console-only with documented defaults', () => {
+    const config = loadConfig({});
+    expect(config.slack).toBeUndefined();
+    expect(config.discord).toBeUndefined();
+    expect(config.dbPath).toBe('paperbot.db');
+    expect(config.spotlight).toEqual({ timezone: 'UTC', graceHours: 24 });
+    expect(config.extraSources).toEqual([]);
+  });
+
+  it('GIVEN Slack in Socket Mode THEN the app token is enough without a signing secret', () => {
+    const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', SLACK_ADMIN_USERS: 'U1, U2' });
+    expect(config.slack).toMatchObject({ appToken: 'xapp-1', port: 3000, adminUsers: ['U1', 'U2'] });
+  });
+
+  it.each([
+    [{ SLACK_APP_TOKEN: 'xapp-1' }, /SLACK_BOT_TOKEN is required/],
+    [{ SLACK_BOT_TOKEN: 'xoxp-1', SLACK_SIGNING_SECRET: 's' }, /must be a bot token starting with "xoxb-"/],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1' }, /either SLACK_APP_TOKEN .* or SLACK_SIGNING_SECRET/],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_PORT: 'eighty' }, /SLACK_PORT must be a whole number/],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: 'ftp://x' }, /SLACK_API_URL must be an http\(s\) URL/],
+    [{ DISCORD_TOKEN: 't' }, /DISCORD_TOKEN is set but DISCORD_APP_ID is not/],
+    [{ DISCORD_APP_ID: '123456789012345678' }, /DISCORD_APP_ID is set but DISCORD_TOKEN is not/],
+    [{ DISCORD_TOKEN: 't', DISCORD_APP_ID: 'my-app' }, /DISCORD_APP_ID must be the numeric Application ID/],
+    [{ SPOTLIGHT_TIMEZONE: 'Mars/Olympus' }, /SPOTLIGHT_TIMEZONE "Mars\/Olympus" is not an IANA time zone/],
+    [{ SPOTLIGHT_GRACE_HOURS: '-1' }, /SPOTLIGHT_GRACE_HOURS must be a whole number/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+  ])('GIVEN %j THEN start-up fails naming the variable and the fix', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('GIVEN tokens in the config THEN the logger masks them wherever they appear', () => {
+    const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-secret-token', SLACK_SIGNING_SECRET: 'signing-secret-1' });
+    const lines: string[] = [];
+    const log = createLogger('debug', secretsOf(config), (l) => lines.push(l));
+    log.error('call failed with xoxb-secret-token', new Error('bad auth signing-secret-1'));
+    expect(lines.join('\n')).not.toMatch(/xoxb-secret-token|signing-secret-1/);
+    expect(lines.join('\n')).toContain('[redacted]');
+  });
+});
