@@ -21,16 +21,24 @@ export function openDb(path: string, migrations: Migration[] = allMigrations): D
   return db;
 }
 
+/**
+ * Applies every migration not yet recorded, in version order. Applied versions are recorded one by
+ * one (not as a single high-water mark), so a migration added below one that already ran is still
+ * applied rather than skipped.
+ */
 export function migrate(db: Db, migrations: Migration[]): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  const pending = [...migrations].sort((a, b) => a.version - b.version).filter((m) => m.version > current);
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  const applied = () => new Set((db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]));
+  const done = applied();
+  const pending = [...migrations].sort((a, b) => a.version - b.version).filter((m) => !done.has(m.version));
   for (const m of pending) {
-    // IMMEDIATE takes the write lock first, so two processes starting together migrate once.
+    // IMMEDIATE takes the write lock first, so two processes starting together apply it once.
     db.transaction(() => {
-      const now = db.pragma('user_version', { simple: true }) as number;
-      if (now >= m.version) return;
+      if (applied().has(m.version)) return;
       db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+      db.pragma(`user_version = ${Math.max(m.version, db.pragma('user_version', { simple: true }) as number)}`);
     }).immediate();
   }
 }

@@ -3,6 +3,9 @@
  * time and never wiped; to change the schema, append a migration, never edit a landed one.
  * Each feature appends its own (spotlight, reading group).
  */
+import { readingGroupMigration } from '../reading/schema.js';
+import { spotlightMigration } from '../spotlight/schema.js';
+
 export type Migration = { version: number; name: string; sql: string };
 
 export const migrations: Migration[] = [
@@ -11,4 +14,6 @@ export const migrations: Migration[] = [
     name: 'meta',
     sql: `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
   },
+  spotlightMigration,
+  readingGroupMigration,
 ];
