@@ -1,0 +1,52 @@
+import { webApi } from '@slack/bolt';
+import { DeliveryError } from '../../src/errors.js';
+
+/**
+ * Slack errors after which a retry cannot succeed: the channel is gone or archived, the bot is not
+ * in it or lacks a scope, the token is dead. Schedulers pause the channel on these.
+ */
+const PERMANENT = new Set([
+  'channel_not_found',
+  'is_archived',
+  'channel_is_archived',
+  'not_in_channel',
+  'account_inactive',
+  'user_removed_from_team',
+  'team_disabled',
+  'missing_scope',
+  'not_allowed_token_type',
+  'invalid_auth',
+  'not_authed',
+  'token_revoked',
+  'token_expired',
+  'no_permission',
+  'restricted_action',
+  'restricted_action_read_only_channel',
+  'restricted_action_thread_only_channel',
+  'restricted_action_non_threadable_channel',
+  'team_access_not_granted',
+  'ekm_access_denied',
+  'message_not_found',
+  'cant_update_message',
+  'edit_window_closed',
+]);
+
+/** Turns whatever the Web API threw into a DeliveryError that names the method and Slack's code. */
+export function toDeliveryError(method: string, error: unknown): DeliveryError {
+  if (error instanceof DeliveryError) return error;
+  if (error instanceof webApi.WebAPIRateLimitedError) {
+    return new DeliveryError(`slack ${method}: ratelimited (retry after ${error.retryAfter} s)`, false, error.retryAfter * 1000);
+  }
+  if (error instanceof webApi.WebAPIPlatformError) {
+    const code = error.data.error;
+    if (code === 'ratelimited') return new DeliveryError(`slack ${method}: ratelimited`, false, 1000);
+    return new DeliveryError(`slack ${method}: ${code}`, PERMANENT.has(code));
+  }
+  if (error instanceof webApi.WebAPIHTTPError) {
+    return new DeliveryError(`slack ${method}: HTTP ${error.statusCode}`, false);
+  }
+  if (error instanceof webApi.WebAPIRequestError) {
+    return new DeliveryError(`slack ${method}: request failed (${error.original.message})`, false);
+  }
+  return new DeliveryError(`slack ${method}: ${error instanceof Error ? error.message : String(error)}`, false);
+}

@@ -1,0 +1,291 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+/** One Web API call as the fake received it; form bodies are decoded, `blocks` stays a JSON string. */
+export type ApiCall = { method: string; body: Record<string, unknown>; authorization?: string; contentType?: string };
+/** One post to a `response_url`. */
+export type ResponsePost = { id: string; body: Record<string, any> };
+
+type Scripted = { kind: 'error'; error: string } | { kind: 'rate-limit'; retryAfterSeconds: number };
+
+/**
+ * A small Slack on 127.0.0.1: the Web API methods paperbot uses (`auth.test`, `chat.postMessage`,
+ * `chat.update`, `apps.connections.open`), `response_url` endpoints, and a Socket Mode WebSocket
+ * that `apps.connections.open` points at. It answers like Slack (`ok:false` errors, HTTP 429 with
+ * Retry-After when told to) and records everything for the tests to read.
+ */
+export class FakeSlack {
+  readonly calls: ApiCall[] = [];
+  readonly responses: ResponsePost[] = [];
+  /** Messages the bot sent back over the Socket Mode connection (acks), by envelope id. */
+  readonly socketAcks = new Map<string, Record<string, any>>();
+  private readonly events = new EventEmitter();
+  private readonly scripted = new Map<string, Scripted[]>();
+  private readonly sockets = new Set<WebSocket>();
+  private readonly server: Server;
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private tsCounter = 0;
+  private port = 0;
+
+  constructor() {
+    this.events.setMaxListeners(100);
+    this.server = createServer((req, res) => {
+      void this.route(req, res).catch((error) => {
+        res.writeHead(500);
+        res.end(String(error));
+      });
+    });
+    this.server.on('upgrade', (req, socket, head) => {
+      if (!req.url?.startsWith('/socket')) return socket.destroy();
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws));
+    });
+  }
+
+  static async start(): Promise<FakeSlack> {
+    const fake = new FakeSlack();
+    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    fake.port = (fake.server.address() as AddressInfo).port;
+    return fake;
+  }
+
+  /** The Web API base URL, for SLACK_API_URL. */
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.port}/api/`;
+  }
+
+  /** A fresh response_url; what is posted to it lands in `responses` under `id`. */
+  responseUrl(id: string = randomUUID()): string {
+    return `http://127.0.0.1:${this.port}/respond/${id}`;
+  }
+
+  callsTo(method: string): ApiCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  responsesTo(id: string): ResponsePost[] {
+    return this.responses.filter((r) => r.id === id);
+  }
+
+  /** The next `times` calls to `method` answer `{ ok: false, error }`. */
+  failNext(method: string, error: string, times = 1): void {
+    this.script(method, { kind: 'error', error }, times);
+  }
+
+  /** The next `times` calls to `method` answer HTTP 429 with `Retry-After: seconds`. */
+  rateLimitNext(method: string, retryAfterSeconds: number, times = 1): void {
+    this.script(method, { kind: 'rate-limit', retryAfterSeconds }, times);
+  }
+
+  /** Resolves once `count` posts reached `response_url` `id`. */
+  async waitForResponses(id: string, count = 1, timeoutMs = 5000): Promise<ResponsePost[]> {
+    await this.until(() => this.responsesTo(id).length >= count, timeoutMs, `${count} response(s) at ${id}`);
+    return this.responsesTo(id);
+  }
+
+  /** Resolves once a Socket Mode client has connected and been greeted. */
+  async waitForSocket(timeoutMs = 5000): Promise<void> {
+    await this.until(() => this.sockets.size > 0, timeoutMs, 'a Socket Mode connection');
+  }
+
+  /** Sends an envelope over every open Socket Mode connection and resolves with the bot's ack payload. */
+  async sendEnvelope(type: string, payload: Record<string, unknown>, timeoutMs = 5000): Promise<Record<string, any>> {
+    const envelopeId = randomUUID();
+    const message = JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: true, retry_attempt: 0, retry_reason: '' });
+    for (const ws of this.sockets) ws.send(message);
+    await this.until(() => this.socketAcks.has(envelopeId), timeoutMs, `an ack for envelope ${envelopeId}`);
+    return this.socketAcks.get(envelopeId) as Record<string, any>;
+  }
+
+  async close(): Promise<void> {
+    for (const ws of this.sockets) ws.terminate();
+    this.wss.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private script(method: string, entry: Scripted, times: number): void {
+    const queue = this.scripted.get(method) ?? [];
+    for (let i = 0; i < times; i++) queue.push(entry);
+    this.scripted.set(method, queue);
+  }
+
+  private async until(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    if (done()) return;
+    await new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!done()) return;
+        clearTimeout(timer);
+        this.events.off('record', check);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.events.off('record', check);
+        reject(new Error(`fake Slack: timed out waiting for ${what}`));
+      }, timeoutMs);
+      this.events.on('record', check);
+    });
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const raw = await readBody(req);
+    if (req.method === 'POST' && url.pathname.startsWith('/respond/')) {
+      this.responses.push({ id: url.pathname.slice('/respond/'.length), body: JSON.parse(raw || '{}') });
+      this.events.emit('record');
+      return json(res, 200, { ok: true });
+    }
+    if (req.method === 'POST' && url.pathname.startsWith('/api/')) {
+      const method = url.pathname.slice('/api/'.length);
+      const contentType = req.headers['content-type'];
+      const body = contentType?.includes('application/json') ? JSON.parse(raw || '{}') : Object.fromEntries(new URLSearchParams(raw));
+      this.calls.push({ method, body, authorization: req.headers.authorization, contentType });
+      this.events.emit('record');
+      const next = this.scripted.get(method)?.shift();
+      if (next?.kind === 'rate-limit') {
+        res.writeHead(429, { 'retry-after': String(next.retryAfterSeconds), 'content-type': 'application/json' });
+        return void res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      }
+      if (next?.kind === 'error') return json(res, 200, { ok: false, error: next.error });
+      return json(res, 200, this.answer(method, body));
+    }
+    json(res, 404, { ok: false, error: 'not_found' });
+  }
+
+  private answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://lab.example/', team: 'Lab', user: 'paperbot', team_id: 'T0LAB', user_id: 'U0BOT', bot_id: 'B0BOT' };
+      case 'chat.postMessage': {
+        const ts = `${1_800_000_000 + this.tsCounter}.${String(++this.tsCounter).padStart(6, '0')}`;
+        return { ok: true, channel: body.channel, ts, message: { text: body.text, ts } };
+      }
+      case 'chat.update':
+        return { ok: true, channel: body.channel, ts: body.ts, text: body.text };
+      case 'apps.connections.open':
+        return { ok: true, url: `ws://127.0.0.1:${this.port}/socket` };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  private onSocket(ws: WebSocket): void {
+    this.sockets.add(ws);
+    ws.on('close', () => this.sockets.delete(ws));
+    ws.on('message', (data) => {
+      try {
+        const message = JSON.parse(String(data));
+        if (message.envelope_id) {
+          this.socketAcks.set(message.envelope_id, message.payload ?? {});
+          this.events.emit('record');
+        }
+      } catch {
+        // Not ours to judge: Slack ignores what it cannot parse.
+      }
+    });
+    ws.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0PAPER' }, debug_info: { host: 'fake' } }));
+    this.events.emit('record');
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+// ---- Requests as Slack signs them -------------------------------------------------------------
+
+/** `v0=` + HMAC-SHA256 over `v0:timestamp:body`, as Slack signs every request. */
+export function slackSignature(secret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+export type SignOptions = {
+  /** Seconds since the epoch; now by default. */
+  timestamp?: number;
+  /** Use this signature instead of the correct one. */
+  signature?: string;
+  /** Leave these headers out. */
+  omit?: ('x-slack-signature' | 'x-slack-request-timestamp')[];
+};
+
+export function signedHeaders(secret: string, body: string, options: SignOptions = {}): Record<string, string> {
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    'x-slack-request-timestamp': String(timestamp),
+    'x-slack-signature': options.signature ?? slackSignature(secret, timestamp, body),
+  };
+  for (const name of options.omit ?? []) delete headers[name];
+  return headers;
+}
+
+/** The form body Slack posts for `/paper <text>`. */
+export function slashCommandBody(fields: { text: string; responseUrl: string; userId?: string; channelId?: string; command?: string }): string {
+  return new URLSearchParams({
+    token: 'legacy-verification-token',
+    team_id: 'T0LAB',
+    team_domain: 'lab',
+    channel_id: fields.channelId ?? 'C0PAPERS',
+    channel_name: 'papers',
+    user_id: fields.userId ?? 'U0ALICE',
+    user_name: 'alice',
+    command: fields.command ?? '/paper',
+    text: fields.text,
+    api_app_id: 'A0PAPER',
+    is_enterprise_install: 'false',
+    response_url: fields.responseUrl,
+    trigger_id: '1.2.3',
+  }).toString();
+}
+
+/** The JSON payload Slack sends (form-encoded as `payload=…`) when a button is clicked. */
+export function blockActionPayload(fields: {
+  actionId: string;
+  value: string;
+  responseUrl: string;
+  userId?: string;
+  channelId?: string;
+  messageTs?: string;
+}): Record<string, unknown> {
+  const channelId = fields.channelId ?? 'C0PAPERS';
+  return {
+    type: 'block_actions',
+    user: { id: fields.userId ?? 'U0BOB', username: 'bob', name: 'bob', team_id: 'T0LAB' },
+    api_app_id: 'A0PAPER',
+    token: 'legacy-verification-token',
+    container: { type: 'message', message_ts: fields.messageTs ?? '1800000000.000100', channel_id: channelId, is_ephemeral: true },
+    trigger_id: '4.5.6',
+    team: { id: 'T0LAB', domain: 'lab' },
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: { id: channelId, name: 'papers' },
+    state: { values: {} },
+    response_url: fields.responseUrl,
+    actions: [
+      {
+        action_id: fields.actionId,
+        block_id: 'b1',
+        text: { type: 'plain_text', text: 'button', emoji: true },
+        value: fields.value,
+        type: 'button',
+        action_ts: '1800000000.000200',
+      },
+    ],
+  };
+}
+
+export function blockActionBody(payload: Record<string, unknown>): string {
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
