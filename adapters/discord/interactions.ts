@@ -1,0 +1,210 @@
+import {
+  InteractionResponseType,
+  Routes,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  type REST,
+} from 'discord.js';
+import type { ActionCodec } from '../../src/actions.js';
+import type { Bot } from '../../src/bot.js';
+import type { Invocation } from '../../src/commands/types.js';
+import type { Logger } from '../../src/log.js';
+import type { Reply } from '../../src/reply.js';
+import { autocompleteChoices } from './autocomplete.js';
+import { invocationFrom } from './invocation.js';
+import { asEphemeral, EPHEMERAL_FLAG, renderMessage, type DiscordMessage } from './render.js';
+
+export const COMMAND_NAME = 'paper';
+export const QUERY_OPTION = 'query';
+
+/** Discord allows 3 s for the first answer; anything slower than this is deferred first. */
+export const DEFAULT_DEFER_AFTER_MS = 1500;
+
+const APOLOGY = 'Sorry, something went wrong. It has been logged; please try again. / 抱歉，出了点问题，请稍后再试。';
+const EXPIRED = 'This button has expired (the bot restarted since). Run the command again. / 按钮已失效，请重新运行命令。';
+const UNKNOWN_COMMAND = 'paperbot only answers /paper. Ask an admin to run `npm run register`. / paperbot 只响应 /paper。';
+const UNKNOWN_BUTTON = 'This button is not one paperbot understands. Run the command again. / 无法识别此按钮，请重新运行命令。';
+
+export type InteractionDeps = {
+  bot: Bot;
+  rest: REST;
+  codec: ActionCodec;
+  log: Logger;
+  deferAfterMs: number;
+};
+
+/**
+ * Transport only: an interaction becomes an Invocation, the core answers with a Reply, the Reply is
+ * rendered and sent through the interaction's callback, edits or follow-ups. Never throws: a failure
+ * anywhere is logged and the user gets a short ephemeral apology.
+ */
+export async function handleInteraction(interaction: Interaction, deps: InteractionDeps): Promise<void> {
+  const respond = responder(interaction, deps.rest);
+  try {
+    if (interaction.isAutocomplete()) await answerAutocomplete(interaction, deps, respond);
+    else if (interaction.isChatInputCommand() && interaction.commandName === COMMAND_NAME) await answerCommand(interaction, deps, respond);
+    else if (interaction.isButton()) await answerButton(interaction, deps, respond);
+    else if (interaction.isRepliable()) {
+      // A command registered by an older version, or another app's leftovers: say so rather than time out.
+      await respond.callback(InteractionResponseType.ChannelMessageWithSource, asEphemeral(textMessage(UNKNOWN_COMMAND)));
+    }
+  } catch (error) {
+    deps.log.error(`discord interaction ${interaction.id} (type ${interaction.type}) failed`, error);
+    if (interaction.isAutocomplete()) return;
+    try {
+      const apology = asEphemeral(textMessage(APOLOGY));
+      if (!respond.answered) await respond.callback(InteractionResponseType.ChannelMessageWithSource, apology);
+      else {
+        // A "thinking…" placeholder would otherwise stay forever.
+        if (respond.deferredMessage) await respond.deleteOriginal();
+        await respond.followUp(apology);
+      }
+    } catch (second) {
+      deps.log.error(`discord interaction ${interaction.id}: the apology could not be sent either`, second);
+    }
+  }
+}
+
+async function answerAutocomplete(interaction: AutocompleteInteraction, deps: InteractionDeps, respond: Responder): Promise<void> {
+  const focused = interaction.options.getFocused(true);
+  const choices = focused.name === QUERY_OPTION ? autocompleteChoices(deps.bot, String(focused.value)) : [];
+  await respond.callback(InteractionResponseType.ApplicationCommandAutocompleteResult, { choices });
+}
+
+async function answerCommand(interaction: ChatInputCommandInteraction, deps: InteractionDeps, respond: Responder): Promise<void> {
+  const text = interaction.options.getString(QUERY_OPTION, true);
+  const pending = deps.bot.handle(invocationFrom(interaction, text, 'command'));
+  const early = await settledWithin(pending, deps.deferAfterMs);
+  if (early) {
+    const reply = await pending;
+    await respond.callback(InteractionResponseType.ChannelMessageWithSource, messageFor(reply, deps, reply.visibility === 'ephemeral'));
+    return;
+  }
+  // The visibility is not known yet: guess from the text (only `share …` posts for the channel).
+  const ephemeralGuess = !/^\s*(\/?paper\s+)?(share|分享)(\s|$)/i.test(text);
+  await respond.callback(InteractionResponseType.DeferredChannelMessageWithSource, ephemeralGuess ? { flags: EPHEMERAL_FLAG } : undefined);
+  await deliverDeferred(await pending, ephemeralGuess, deps, respond);
+}
+
+async function answerButton(interaction: ButtonInteraction, deps: InteractionDeps, respond: Responder): Promise<void> {
+  const decoded = deps.codec.decode(interaction.customId);
+  if (decoded === null || decoded === 'expired') {
+    await respond.callback(InteractionResponseType.ChannelMessageWithSource, asEphemeral(textMessage(decoded === null ? UNKNOWN_BUTTON : EXPIRED)));
+    return;
+  }
+  const invocation: Invocation = {
+    ...invocationFrom(interaction, decoded.command, 'button'),
+    messageRef: { platform: 'discord', channelId: interaction.channelId, messageId: interaction.message.id },
+  };
+  const pending = deps.bot.handle(invocation);
+  const early = await settledWithin(pending, deps.deferAfterMs);
+  const effect = decoded.effect;
+
+  if (early) {
+    const reply = await pending;
+    if (effect === 'update' && reply.kind !== 'error') {
+      await respond.callback(InteractionResponseType.UpdateMessage, messageFor(reply, deps, false));
+    } else {
+      // An error never replaces the results the user is looking at; it goes to them alone.
+      const ephemeral = effect !== 'post' || reply.visibility === 'ephemeral';
+      await respond.callback(InteractionResponseType.ChannelMessageWithSource, messageFor(reply, deps, ephemeral));
+    }
+    return;
+  }
+
+  if (effect === 'update') {
+    await respond.callback(InteractionResponseType.DeferredMessageUpdate);
+    const reply = await pending;
+    if (reply.kind === 'error') await respond.followUp(messageFor(reply, deps, true));
+    else await respond.editOriginal(messageFor(reply, deps, false));
+    return;
+  }
+  const onlyClicker = effect === 'reply';
+  await respond.callback(InteractionResponseType.DeferredChannelMessageWithSource, onlyClicker ? { flags: EPHEMERAL_FLAG } : undefined);
+  await deliverDeferred(await pending, onlyClicker, deps, respond, onlyClicker);
+}
+
+/**
+ * A deferred response's visibility is fixed when deferring. When the reply turns out to need the
+ * other one, the placeholder is deleted and the reply sent as a follow-up with the right flag.
+ */
+async function deliverDeferred(reply: Reply, deferredEphemeral: boolean, deps: InteractionDeps, respond: Responder, forceEphemeral = false): Promise<void> {
+  const wantEphemeral = forceEphemeral || reply.visibility === 'ephemeral';
+  if (wantEphemeral === deferredEphemeral) {
+    await respond.editOriginal(messageFor(reply, deps, false));
+    return;
+  }
+  await respond.deleteOriginal();
+  await respond.followUp(messageFor(reply, deps, wantEphemeral));
+}
+
+function messageFor(reply: Reply, deps: InteractionDeps, ephemeral: boolean): DiscordMessage {
+  const message = renderMessage(reply, deps.codec);
+  return ephemeral ? asEphemeral(message) : message;
+}
+
+function textMessage(content: string): DiscordMessage {
+  return { content, embeds: [], components: [], allowed_mentions: { parse: [] } };
+}
+
+/** True when `promise` settles (either way) within `ms`; the timer never outlives the race. */
+function settledWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const settled = promise.then(
+    () => true,
+    () => true,
+  );
+  return Promise.race([settled, timeout]).finally(() => clearTimeout(timer));
+}
+
+type Responder = {
+  /** Whether the interaction has had its first (callback) answer. */
+  readonly answered: boolean;
+  /** Whether that answer was a deferred message (type 5) still showing "thinking…". */
+  readonly deferredMessage: boolean;
+  callback(type: InteractionResponseType, data?: unknown): Promise<void>;
+  editOriginal(message: DiscordMessage): Promise<void>;
+  deleteOriginal(): Promise<void>;
+  followUp(message: DiscordMessage): Promise<void>;
+};
+
+/**
+ * The interaction's REST endpoints, called with our own JSON so the body Discord receives is exactly
+ * what render.ts built. Callbacks and webhook calls are authorized by the interaction token.
+ */
+function responder(interaction: Interaction, rest: REST): Responder {
+  const appId = interaction.applicationId;
+  let answered = false;
+  let deferredMessage = false;
+  return {
+    get answered() {
+      return answered;
+    },
+    get deferredMessage() {
+      return deferredMessage;
+    },
+    async callback(type, data) {
+      await rest.post(Routes.interactionCallback(interaction.id, interaction.token), {
+        body: data === undefined ? { type } : { type, data },
+        auth: false,
+      });
+      answered = true;
+      deferredMessage = type === InteractionResponseType.DeferredChannelMessageWithSource;
+    },
+    async editOriginal(message) {
+      const { flags: _flags, ...body } = message;
+      await rest.patch(Routes.webhookMessage(appId, interaction.token, '@original'), { body, auth: false });
+      deferredMessage = false;
+    },
+    async deleteOriginal() {
+      await rest.delete(Routes.webhookMessage(appId, interaction.token, '@original'), { auth: false });
+      deferredMessage = false;
+    },
+    async followUp(message) {
+      await rest.post(Routes.webhook(appId, interaction.token), { body: message, auth: false });
+    },
+  };
+}

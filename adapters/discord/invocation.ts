@@ -1,0 +1,20 @@
+import { PermissionFlagsBits, type Interaction } from 'discord.js';
+import type { Invocation } from '../../src/commands/types.js';
+
+/**
+ * Who asked, where, and whether they may change the channel's settings (spotlight, reading group):
+ * in a server, whoever holds Manage Channels there; in a DM with the bot, the user, since the
+ * conversation is theirs alone.
+ */
+export function invocationFrom(interaction: Interaction, text: string, trigger: Invocation['trigger']): Invocation {
+  const inGuild = interaction.inGuild();
+  return {
+    text,
+    platform: 'discord',
+    channelId: interaction.channelId ?? '',
+    userId: interaction.user.id,
+    userName: interaction.user.globalName ?? interaction.user.username,
+    canManageChannel: inGuild ? (interaction.memberPermissions?.has(PermissionFlagsBits.ManageChannels) ?? false) : true,
+    trigger,
+  };
+}

@@ -1,0 +1,49 @@
+import type { Catalog } from '../../src/catalog/index.js';
+import type { Paper } from '../../src/catalog/paper.js';
+
+export function paper(id: string, fields: Partial<Paper> = {}): Paper {
+  return {
+    id,
+    title: `Paper ${id}`,
+    url: `https://arxiv.org/abs/${id}`,
+    year: 2018,
+    venue: 'MICCAI',
+    techniques: ['CNN'],
+    modalities: ['MRI'],
+    regions: [{ en: 'Brain', zh: '脑' }],
+    tasks: [{ en: 'Segmentation', zh: '分割' }],
+    datasets: [{ name: 'BraTS', url: '' }],
+    authors: ['Doe, Jane'],
+    sources: ['test'],
+    ...fields,
+  };
+}
+
+/** Twelve segmentation papers: enough for three pages of five, whatever the ranking. */
+export function segmentationCatalog(): Catalog {
+  return {
+    papers: Array.from({ length: 12 }, (_, i) =>
+      paper(`seg-${i + 1}-2018`, { title: `Brain tumor segmentation with network ${i + 1}` }),
+    ),
+  };
+}
+
+const HOSTILE = '@everyone @here <@&123> <@42> **bold** [click](https://evil.example) ';
+
+/** Records a careless or malicious source could hold: huge titles, mention syntax, bad links. */
+export function hostileCatalog(): Catalog {
+  return {
+    papers: [
+      paper('huge-title-2019', { title: `Segmentation ${HOSTILE}${'x'.repeat(10_000)}`, url: 'javascript:alert(1)' }),
+      paper('mentions-2019', {
+        title: `Segmentation ${HOSTILE}`,
+        venue: '@here',
+        techniques: ['<@&123>'],
+        datasets: Array.from({ length: 50 }, (_, i) => ({ name: `@everyone dataset ${i} ${'d'.repeat(100)}`, url: `https://d.example/${i}` })),
+        authors: Array.from({ length: 200 }, (_, i) => `<@${i}> Author`),
+      }),
+      paper(`long-id-${'i'.repeat(150)}-2019`, { title: `Segmentation ${'y'.repeat(300)}` }),
+      ...Array.from({ length: 6 }, (_, i) => paper(`hostile-${i}-2019`, { title: `Segmentation ${HOSTILE}${'z'.repeat(3000)} ${i}` })),
+    ],
+  };
+}

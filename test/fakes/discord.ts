@@ -1,0 +1,424 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { discordRequestValidator } from './discord-openapi.js';
+
+/**
+ * A small Discord on 127.0.0.1 for tests and the benchmark: the REST routes paperbot uses (under
+ * /api/v10) and a WebSocket gateway. Every JSON body it receives is validated against Discord's
+ * OpenAPI description; violations are collected in `violations` (tests assert it stays empty).
+ */
+
+export type ReceivedRequest = {
+  method: string;
+  /** Path without the query string, `%40original` decoded to `@original`. */
+  path: string;
+  query: string;
+  body: unknown;
+  authorized: boolean;
+  /** process.hrtime.bigint() at arrival, for latency measurements. */
+  at: bigint;
+};
+
+export type StoredCommand = Record<string, unknown> & { id: string; name: string };
+
+export type FakeDiscordOptions = {
+  appId?: string;
+  token?: string;
+  /** Reject every request whose body breaks Discord's schema with 400, as Discord would. Default true. */
+  rejectInvalid?: boolean;
+};
+
+type Waiter = { match: (r: ReceivedRequest) => boolean; resolve: (r: ReceivedRequest) => void };
+
+const GATEWAY_PATH = '/gateway-ws';
+
+export class FakeDiscord {
+  readonly appId: string;
+  readonly token: string;
+  readonly requests: ReceivedRequest[] = [];
+  readonly violations: string[] = [];
+  /** Gateway sessions: how many IDENTIFYs and RESUMEs the fake has seen. */
+  identifies = 0;
+  resumes = 0;
+  /** The last IDENTIFY payload's data (intents, properties, …) without the token. */
+  lastIdentify?: Record<string, unknown>;
+  /** Channels that answer 404 Unknown Channel, as a deleted channel does. */
+  readonly missingChannels = new Set<string>();
+  /** Guild id → commands, plus `global`. */
+  readonly commands = new Map<string, StoredCommand[]>();
+  /** Called on every request as it arrives (the benchmark uses it to time callbacks). */
+  onRequest?: (request: ReceivedRequest) => void;
+
+  private readonly server: Server;
+  private readonly wss: WebSocketServer;
+  private readonly rejectInvalid: boolean;
+  private readonly sockets = new Set<WebSocket>();
+  private readonly waiters = new Set<Waiter>();
+  private current?: WebSocket;
+  private sequence = 0;
+  private sessionId = 'fake-session-1';
+  private nextId = 1_000_000_000_000_000n;
+  private channelRateLimits: { count: number; retryAfterMs: number } = { count: 0, retryAfterMs: 0 };
+  private readonly seenNonces = new Map<string, unknown>();
+  private readonly ready: Promise<void>;
+  private readyResolve!: () => void;
+
+  constructor(options: FakeDiscordOptions = {}) {
+    this.appId = options.appId ?? '111111111111111111';
+    this.token = options.token ?? 'fake-bot-token.abcdef.ghijklmnop';
+    this.rejectInvalid = options.rejectInvalid ?? true;
+    this.ready = new Promise((resolve) => (this.readyResolve = resolve));
+    this.server = createServer((req, res) => void this.route(req, res));
+    this.wss = new WebSocketServer({ server: this.server, path: GATEWAY_PATH });
+    this.wss.on('connection', (socket) => this.connect(socket));
+  }
+
+  async listen(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return this;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** The value for DISCORD_API_URL (discord.js adds `/v10`). */
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.port}/api`;
+  }
+
+  /** Resolves once a client has identified and been sent READY. */
+  whenIdentified(): Promise<void> {
+    return this.ready;
+  }
+
+  snowflake(): string {
+    return (this.nextId++).toString();
+  }
+
+  /** The next `count` channel-message posts get a 429 with `Retry-After`, as Discord's per-route limit does. */
+  rateLimitChannelPosts(count: number, retryAfterMs: number): void {
+    this.channelRateLimits = { count, retryAfterMs };
+  }
+
+  /** Sends a gateway dispatch to the connected client. */
+  dispatch(event: string, data: unknown): void {
+    if (!this.current) throw new Error('fake discord: no gateway connection');
+    this.current.send(JSON.stringify({ op: 0, t: event, s: ++this.sequence, d: data }));
+  }
+
+  /** Closes the gateway connection with a resumable code (4000), as Discord does on its side. */
+  dropConnection(): void {
+    this.current?.close(4000, 'fake: dropped');
+  }
+
+  /** The first request (already received or still to come) that matches. */
+  waitFor(match: (r: ReceivedRequest) => boolean, timeoutMs = 5000): Promise<ReceivedRequest> {
+    const found = this.requests.find(match);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        match,
+        resolve: (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(new Error(`fake discord: no matching request within ${timeoutMs} ms; got ${this.requests.map((r) => `${r.method} ${r.path}`).join(', ') || 'none'}`));
+      }, timeoutMs);
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** Requests that answered interaction `id` (callbacks, then follow-ups and edits by its token). */
+  responsesTo(interaction: { id: string; token: string }): ReceivedRequest[] {
+    return this.requests.filter(
+      (r) => r.path.startsWith(`/api/v10/interactions/${interaction.id}/`) || r.path.startsWith(`/api/v10/webhooks/${this.appId}/${interaction.token}`),
+    );
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  // ---- gateway ----
+
+  private connect(socket: WebSocket): void {
+    this.sockets.add(socket);
+    this.current = socket;
+    socket.on('close', () => this.sockets.delete(socket));
+    socket.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 41_250 } }));
+    socket.on('message', (raw) => {
+      const packet = JSON.parse(raw.toString()) as { op: number; d: Record<string, unknown> };
+      if (packet.op === 1) socket.send(JSON.stringify({ op: 11 }));
+      else if (packet.op === 2) this.identify(socket, packet.d);
+      else if (packet.op === 6) this.resume(socket, packet.d);
+    });
+  }
+
+  private identify(socket: WebSocket, data: Record<string, unknown>): void {
+    this.identifies++;
+    const { token: _token, ...rest } = data;
+    this.lastIdentify = rest;
+    if (data.token !== this.token) {
+      socket.close(4004, 'Authentication failed');
+      return;
+    }
+    this.sequence = 0;
+    this.sessionId = `fake-session-${this.identifies}`;
+    socket.send(
+      JSON.stringify({
+        op: 0,
+        t: 'READY',
+        s: ++this.sequence,
+        d: {
+          v: 10,
+          user: { id: this.appId, username: 'paperbot', discriminator: '0', global_name: null, avatar: null, bot: true, flags: 0 },
+          guilds: [],
+          session_id: this.sessionId,
+          resume_gateway_url: `ws://127.0.0.1:${this.port}${GATEWAY_PATH}`,
+          shard: [0, 1],
+          application: { id: this.appId, flags: 0 },
+        },
+      }),
+    );
+    this.readyResolve();
+  }
+
+  private resume(socket: WebSocket, data: Record<string, unknown>): void {
+    this.resumes++;
+    if (data.session_id !== this.sessionId || data.token !== this.token) {
+      socket.send(JSON.stringify({ op: 9, d: false }));
+      return;
+    }
+    socket.send(JSON.stringify({ op: 0, t: 'RESUMED', s: ++this.sequence, d: {} }));
+  }
+
+  // ---- REST ----
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const [rawPath, query = ''] = (req.url ?? '/').split('?');
+    const path = decodeURIComponent(rawPath);
+    const text = await readBody(req);
+    let body: unknown = undefined;
+    if (text) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return send(res, 400, { message: 'fake discord: body is not JSON', code: 50109 });
+      }
+    }
+    const request: ReceivedRequest = {
+      method: req.method ?? 'GET',
+      path,
+      query,
+      body,
+      authorized: req.headers.authorization === `Bot ${this.token}`,
+      at: process.hrtime.bigint(),
+    };
+
+    if (body !== undefined) {
+      const problems = this.validate(request);
+      if (problems.length) {
+        this.violations.push(...problems);
+        if (this.rejectInvalid) {
+          this.record(request);
+          return send(res, 400, { message: 'Invalid Form Body', code: 50035, errors: problems });
+        }
+      }
+    }
+    this.record(request);
+
+    const m = (pattern: RegExp) => pattern.exec(path);
+    let match: RegExpExecArray | null;
+    if (request.method === 'GET' && path === '/api/v10/gateway/bot') {
+      if (!request.authorized) return send(res, 401, { message: '401: Unauthorized', code: 0 });
+      return send(res, 200, {
+        url: `ws://127.0.0.1:${this.port}${GATEWAY_PATH}`,
+        shards: 1,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+      });
+    }
+    if (request.method === 'POST' && m(/^\/api\/v10\/interactions\/\d+\/[^/]+\/callback$/)) {
+      // Callbacks are authorized by the interaction token in the path, not the bot token.
+      return send(res, 204);
+    }
+    if ((match = m(/^\/api\/v10\/webhooks\/(\d+)\/([^/]+)(\/messages\/(@original|\d+))?$/))) {
+      if (match[1] !== this.appId) return send(res, 404, { message: 'Unknown Webhook', code: 10015 });
+      if (request.method === 'POST' && !match[3]) return send(res, 200, this.message('0', body));
+      if (request.method === 'PATCH' && match[3]) return send(res, 200, this.message('0', body, match[4] === '@original' ? undefined : match[4]));
+      if (request.method === 'DELETE' && match[3]) return send(res, 204);
+    }
+    if (!request.authorized) return send(res, 401, { message: '401: Unauthorized', code: 0 });
+    if ((match = m(/^\/api\/v10\/channels\/(\d+)\/messages(?:\/(\d+))?$/))) {
+      if (this.missingChannels.has(match[1])) return send(res, 404, { message: 'Unknown Channel', code: 10003 });
+      if (request.method === 'POST' && !match[2]) return this.channelPost(res, match[1], body);
+      if (request.method === 'PATCH' && match[2]) return send(res, 200, this.message(match[1], body, match[2]));
+    }
+    if ((match = m(/^\/api\/v10\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/))) {
+      if (match[1] !== this.appId) return send(res, 403, { message: 'Missing Access', code: 50001 });
+      const scope = match[2] ?? 'global';
+      if (request.method === 'GET') return send(res, 200, this.commands.get(scope) ?? []);
+      if (request.method === 'PUT') {
+        const list = (body as Record<string, unknown>[]).map((c) => this.storeCommand(c, match![2]));
+        this.commands.set(scope, list);
+        return send(res, 200, list);
+      }
+    }
+    return send(res, 404, { message: '404: Not Found', code: 0 });
+  }
+
+  private record(request: ReceivedRequest): void {
+    this.requests.push(request);
+    this.onRequest?.(request);
+    for (const waiter of this.waiters) {
+      if (waiter.match(request)) {
+        this.waiters.delete(waiter);
+        waiter.resolve(request);
+      }
+    }
+  }
+
+  /** Schema problems plus the rules Discord checks outside the schema. */
+  private validate(request: ReceivedRequest): string[] {
+    const validator = discordRequestValidator();
+    const where = `${request.method} ${request.path}`;
+    const problems = validator.validate(request.method, request.path, request.body);
+    for (const message of messagesIn(request.body)) {
+      const total = embedCharacters(message.embeds);
+      if (total > 6000) problems.push(`${where}: embeds hold ${total} characters (Discord allows 6,000 in one message)`);
+      const ids = customIds(message.components);
+      if (new Set(ids).size !== ids.length) problems.push(`${where}: custom_id values repeat within one message`);
+    }
+    return problems;
+  }
+
+  private channelPost(res: ServerResponse, channelId: string, body: unknown): void {
+    if (this.channelRateLimits.count > 0) {
+      this.channelRateLimits.count--;
+      const seconds = this.channelRateLimits.retryAfterMs / 1000;
+      res.setHeader('Retry-After', String(Math.ceil(seconds)));
+      res.setHeader('X-RateLimit-Limit', '5');
+      res.setHeader('X-RateLimit-Remaining', '0');
+      res.setHeader('X-RateLimit-Reset', String(Date.now() / 1000 + seconds));
+      res.setHeader('X-RateLimit-Reset-After', String(seconds));
+      res.setHeader('X-RateLimit-Bucket', 'fake-channel-messages');
+      res.setHeader('X-RateLimit-Scope', 'user');
+      return send(res, 429, { message: 'You are being rate limited.', retry_after: seconds, global: false });
+    }
+    const { nonce, enforce_nonce: enforce } = (body ?? {}) as { nonce?: string; enforce_nonce?: boolean };
+    // With enforce_nonce Discord answers a repeated nonce with the message it already created.
+    const key = `${channelId}:${nonce}`;
+    if (nonce && enforce && this.seenNonces.has(key)) return send(res, 200, this.seenNonces.get(key));
+    const message = this.message(channelId, body);
+    if (nonce && enforce) this.seenNonces.set(key, message);
+    send(res, 200, message);
+  }
+
+  private message(channelId: string, body: unknown, id = this.snowflake()): Record<string, unknown> {
+    const b = (body ?? {}) as Record<string, unknown>;
+    return {
+      id,
+      channel_id: channelId,
+      type: 0,
+      content: b.content ?? '',
+      author: { id: this.appId, username: 'paperbot', discriminator: '0', global_name: null, avatar: null, bot: true },
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: [],
+      embeds: b.embeds ?? [],
+      components: b.components ?? [],
+      pinned: false,
+      flags: b.flags ?? 0,
+      nonce: b.nonce,
+    };
+  }
+
+  private storeCommand(command: Record<string, unknown>, guildId?: string): StoredCommand {
+    const existing = this.commands.get(guildId ?? 'global')?.find((c) => c.name === command.name);
+    return {
+      type: 1,
+      default_member_permissions: null,
+      nsfw: false,
+      ...command,
+      id: existing?.id ?? this.snowflake(),
+      application_id: this.appId,
+      guild_id: guildId,
+      version: this.snowflake(),
+      name: String(command.name),
+    };
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body?: unknown): void {
+  if (body === undefined) {
+    res.writeHead(status).end();
+    return;
+  }
+  res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+}
+
+type MessageLike = { content?: string; embeds?: EmbedLike[]; components?: unknown[] };
+type EmbedLike = {
+  title?: string;
+  description?: string;
+  footer?: { text?: string };
+  author?: { name?: string };
+  fields?: { name?: string; value?: string }[];
+};
+
+/** The message bodies inside a request: a channel post or edit, or an interaction callback's `data`. */
+export function messagesIn(body: unknown): MessageLike[] {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return [];
+  const b = body as Record<string, unknown>;
+  if (typeof b.type === 'number' && 'data' in b) {
+    return [4, 7].includes(b.type) && b.data && typeof b.data === 'object' ? [b.data as MessageLike] : [];
+  }
+  return [b as MessageLike];
+}
+
+/** Discord's 6,000-character rule counts titles, descriptions, field names and values, footers and author names. */
+export function embedCharacters(embeds: EmbedLike[] | undefined): number {
+  let total = 0;
+  for (const e of embeds ?? []) {
+    total += len(e.title) + len(e.description) + len(e.footer?.text) + len(e.author?.name);
+    for (const f of e.fields ?? []) total += len(f.name) + len(f.value);
+  }
+  return total;
+}
+
+function len(s: string | undefined): number {
+  return s ? [...s].length : 0;
+}
+
+/** Every custom_id in a message's component tree. */
+export function customIds(components: unknown[] | undefined): string[] {
+  const out: string[] = [];
+  const walk = (node: unknown) => {
+    if (!node || typeof node !== 'object') return;
+    const n = node as { custom_id?: string; components?: unknown[] };
+    if (n.custom_id) out.push(n.custom_id);
+    n.components?.forEach(walk);
+  };
+  components?.forEach(walk);
+  return out;
+}
