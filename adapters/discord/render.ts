@@ -114,7 +114,7 @@ function buttonRows(reply: Reply, codec: ActionCodec, cardsShown: number): APIAc
   const numbered = cardsShown > 1;
   const cardActions = reply.cards
     .slice(0, cardsShown)
-    .map((card, i) => (card.action ? { ...card.action, label: numbered ? `${card.action.label} ${i + 1}` : card.action.label } : null))
+    .map((card, i) => (card.action ? { ...card.action, label: numbered ? numberedLabel(card.action.label, i + 1) : card.action.label } : null))
     .filter((a): a is Action => a !== null);
   const maxButtons = LIMITS.rows * LIMITS.buttonsPerRow;
   const actions = reply.actions.slice(0, maxButtons);
@@ -128,6 +128,11 @@ function buttonRows(reply: Reply, codec: ActionCodec, cardsShown: number): APIAc
     type: ComponentType.ActionRow,
     components,
   }));
+}
+
+/** `Show` becomes `Show 2` to match the second embed; a label that already names its number (`Vote 2`) is kept. */
+function numberedLabel(label: string, n: number): string {
+  return label.trim().endsWith(` ${n}`) ? label : `${label} ${n}`;
 }
 
 function button(action: Action, codec: ActionCodec, slot: number): APIButtonComponentWithCustomId | null {
