@@ -54,6 +54,30 @@ export function refreshPollMessage(services: Services, pollId: number): Promise<
   return s.queued;
 }
 
+const settleTimers = new WeakMap<Db, Map<number, NodeJS.Timeout>>();
+
+/**
+ * Each click replaces the poll message through its own answer (Slack's response_url, Discord's
+ * update callback), and after a burst those answers can land out of order, leaving an older count
+ * on screen. One refresh through the outbox once the clicks have stopped makes the database have
+ * the last word.
+ */
+export function settlePollMessage(services: Services, pollId: number, quietMs = 750): void {
+  let timers = settleTimers.get(services.db);
+  if (!timers) {
+    timers = new Map();
+    settleTimers.set(services.db, timers);
+  }
+  const table = timers;
+  clearTimeout(table.get(pollId));
+  const timer = setTimeout(() => {
+    table.delete(pollId);
+    if (services.db.open) void refreshPollMessage(services, pollId);
+  }, quietMs);
+  timer.unref();
+  table.set(pollId, timer);
+}
+
 async function sendUpdate(services: Services, pollId: number): Promise<void> {
   const store = readingStore(services.db);
   const poll = store.poll(pollId);

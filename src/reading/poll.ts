@@ -4,7 +4,7 @@ import { UserError } from '../errors.js';
 import { localize, type LocalText } from '../i18n.js';
 import { reply, type Reply } from '../reply.js';
 import { parseSuggestArgs, parseVoteArgs } from './args.js';
-import { announceWinner, currentPollReply, refreshPollMessage } from './messages.js';
+import { announceWinner, currentPollReply, refreshPollMessage, settlePollMessage } from './messages.js';
 import { pickDiverse } from './pick.js';
 import { tr } from './render.js';
 import { readingStore, type Group, type Poll } from './store.js';
@@ -266,6 +266,7 @@ export async function vote(input: CommandInput): Promise<Reply> {
   if (outcome === 'closed') return closedPoll(input, poll);
 
   if (invocation.trigger === 'button') {
+    settlePollMessage(services, poll.id);
     const r = currentPollReply(services, store, poll.id);
     r.data = { ...r.data, vote: outcome, n };
     return r;
