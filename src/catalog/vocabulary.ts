@@ -1,0 +1,224 @@
+import { readFileSync } from 'node:fs';
+import { isHan, tokenize } from './tokens.js';
+import type { Term } from './paper.js';
+
+export type ConceptKind = 'region' | 'task' | 'modality' | 'technique' | 'term' | 'venue' | 'dataset';
+
+export type Concept = {
+  id: string;
+  kind: ConceptKind;
+  en: string;
+  zh: string;
+  synonyms: string[];
+  broader?: string[];
+};
+
+export type Correction = { zh: string; en: string; why: string };
+
+export type VocabularyFile = {
+  concepts: Concept[];
+  cells: { compounds: Record<string, string[]>; empty: string[] };
+  corrections: { heading: Correction[]; area: Correction[] };
+  columns: Record<string, string[] | string>;
+  stopwords: { words: string[] };
+};
+
+/** A stretch of tokens the vocabulary recognised: a concept, a stop word, or a word it does not know. */
+export type Match = { start: number; end: number; concept: string | null; stop: boolean; text: string };
+
+export const STOP = '\u0000stop';
+
+export const VOCABULARY_PATH = new URL('../../data/vocabulary.json', import.meta.url);
+
+/**
+ * The reviewed zh↔en vocabulary (data/vocabulary.json) as lookups: phrase → concept, Han words for
+ * segmenting Chinese without spaces, broader concepts, labels in both languages.
+ */
+export class Vocabulary {
+  readonly concepts = new Map<string, Concept>();
+  /** Normalised phrase (tokens joined by a space) → concept id, or STOP for a stop word. */
+  readonly phrases = new Map<string, string>();
+  readonly hanWords = new Set<string>();
+  /** Every proper token prefix of a phrase, so phrase matching stops as soon as nothing can follow. */
+  private readonly prefixes = new Set<string>();
+  readonly columns = new Map<string, string>();
+  readonly emptyCells: Set<string>;
+  readonly compounds = new Map<string, string[]>();
+  readonly headingCorrections: Correction[];
+  readonly areaCorrections: Correction[];
+  private readonly maxPhrase: number;
+  private readonly maxHan: number;
+  private readonly closures = new Map<string, string[]>();
+
+  constructor(readonly file: VocabularyFile) {
+    let maxPhrase = 1;
+    let maxHan = 1;
+    const addPhrase = (text: string, value: string, where: string) => {
+      const tokens = this.tokens(text, false);
+      if (tokens.length === 0) return;
+      const key = tokens.join(' ');
+      const existing = this.phrases.get(key);
+      if (existing !== undefined && existing !== value && value !== STOP && existing !== STOP) {
+        throw new Error(`paperbot: data/vocabulary.json: "${text}" (${where}) already belongs to ${existing}`);
+      }
+      if (existing === undefined || existing === STOP) this.phrases.set(key, value);
+      for (let i = 1; i < tokens.length; i++) this.prefixes.add(tokens.slice(0, i).join(' '));
+      maxPhrase = Math.max(maxPhrase, tokens.length);
+      for (const t of tokens) if (isHan(t)) maxHan = Math.max(maxHan, t.length);
+    };
+    // Han words first, so that synonyms containing several Han runs tokenize consistently.
+    for (const concept of file.concepts) {
+      for (const s of [concept.zh, ...concept.synonyms]) for (const t of rawTokens(s)) if (isHan(t)) this.hanWords.add(t);
+    }
+    for (const w of file.stopwords.words) for (const t of rawTokens(w)) if (isHan(t)) this.hanWords.add(t);
+    for (const concept of file.concepts) {
+      if (this.concepts.has(concept.id)) throw new Error(`paperbot: data/vocabulary.json: concept id ${concept.id} is listed twice`);
+      this.concepts.set(concept.id, concept);
+    }
+    for (const concept of file.concepts) {
+      for (const b of concept.broader ?? []) {
+        if (!this.concepts.has(b)) throw new Error(`paperbot: data/vocabulary.json: ${concept.id} names an unknown broader concept ${b}`);
+      }
+      for (const s of new Set([concept.en, concept.zh, ...concept.synonyms])) addPhrase(s, concept.id, concept.id);
+    }
+    for (const w of file.stopwords.words) addPhrase(w, STOP, 'stopwords');
+    for (const [field, names] of Object.entries(file.columns)) {
+      if (!Array.isArray(names)) continue;
+      for (const n of names) this.columns.set(this.tokens(n, false).join(' '), field);
+    }
+    this.emptyCells = new Set(file.cells.empty.map((e) => this.tokens(e, false).join(' ')));
+    for (const [cell, ids] of Object.entries(file.cells.compounds)) this.compounds.set(this.tokens(cell, false).join(' '), ids);
+    this.headingCorrections = file.corrections.heading;
+    this.areaCorrections = file.corrections.area;
+    this.maxPhrase = maxPhrase;
+    this.maxHan = maxHan;
+  }
+
+  static load(path: URL | string = VOCABULARY_PATH): Vocabulary {
+    return new Vocabulary(JSON.parse(readFileSync(path, 'utf8')) as VocabularyFile);
+  }
+
+  /** Tokens with Han runs cut into vocabulary words (longest first), leftover Han as single characters. */
+  tokens(text: string, segment = true): string[] {
+    const out: string[] = [];
+    for (const token of tokenize(text)) {
+      if (segment && isHan(token)) out.push(...this.segmentHan(token));
+      else out.push(token);
+    }
+    return out;
+  }
+
+  segmentHan(run: string): string[] {
+    const out: string[] = [];
+    let i = 0;
+    while (i < run.length) {
+      let taken = 1;
+      for (let len = Math.min(this.maxHan, run.length - i); len > 1; len--) {
+        if (this.hanWords.has(run.slice(i, i + len))) {
+          taken = len;
+          break;
+        }
+      }
+      out.push(run.slice(i, i + taken));
+      i += taken;
+    }
+    return out;
+  }
+
+  /** Leftmost-longest reading of a token list: what a query means. */
+  readLongest(tokens: string[]): Match[] {
+    const out: Match[] = [];
+    let i = 0;
+    while (i < tokens.length) {
+      let found: Match | null = null;
+      this.scan(tokens, i, (end, key, value) => {
+        found = { start: i, end, concept: value === STOP ? null : value, stop: value === STOP, text: key };
+      });
+      const match: Match = found ?? { start: i, end: i + 1, concept: null, stop: false, text: tokens[i] };
+      out.push(match);
+      i = match.end;
+    }
+    return out;
+  }
+
+  /** Every concept named anywhere in the tokens, nested phrases included: what a title mentions. */
+  conceptsIn(tokens: string[], exclude: ReadonlySet<ConceptKind> = new Set()): string[] {
+    const found = new Set<string>();
+    for (let i = 0; i < tokens.length; i++) {
+      this.scan(tokens, i, (_end, _key, value) => {
+        if (value !== STOP && !exclude.has(this.concepts.get(value)!.kind)) found.add(value);
+      });
+    }
+    return [...found];
+  }
+
+  /** Calls `hit` for each phrase starting at `start`, shortest first, stopping when no phrase can continue. */
+  private scan(tokens: string[], start: number, hit: (end: number, key: string, value: string) => void): void {
+    let key = '';
+    for (let end = start + 1; end <= tokens.length && end - start <= this.maxPhrase; end++) {
+      key = end === start + 1 ? tokens[start] : `${key} ${tokens[end - 1]}`;
+      const value = this.phrases.get(key);
+      if (value !== undefined) hit(end, key, value);
+      if (!this.prefixes.has(key)) break;
+    }
+  }
+
+  /** The concept and every broader one, transitively. */
+  closure(id: string): string[] {
+    let cached = this.closures.get(id);
+    if (!cached) {
+      const seen = new Set<string>();
+      const visit = (c: string) => {
+        if (seen.has(c)) return;
+        seen.add(c);
+        for (const b of this.concepts.get(c)?.broader ?? []) visit(b);
+      };
+      visit(id);
+      cached = [...seen];
+      this.closures.set(id, cached);
+    }
+    return cached;
+  }
+
+  /** The concept a whole phrase names (e.g. a table cell), if the vocabulary knows the phrase. */
+  conceptOf(text: string, kinds?: ReadonlySet<ConceptKind>): string | null {
+    const tokens = this.tokens(text);
+    const id = this.phrases.get(tokens.join(' '));
+    if (id !== undefined && id !== STOP && (!kinds || kinds.has(this.concepts.get(id)!.kind))) return id;
+    if (!kinds) return null;
+    // A longer cell that holds exactly one concept of the wanted kind ("Detection / Localization").
+    const inside = this.readLongest(tokens).filter((m) => m.concept && kinds.has(this.concepts.get(m.concept)!.kind));
+    const distinct = new Set(inside.map((m) => m.concept!));
+    return distinct.size === 1 ? [...distinct][0] : null;
+  }
+
+  term(id: string, writtenEn?: string): Term {
+    const c = this.concepts.get(id)!;
+    return { en: writtenEn ?? c.en, zh: c.zh };
+  }
+
+  isEmptyCell(text: string): boolean {
+    return this.emptyCells.has(this.tokens(text, false).join(' '));
+  }
+
+  /** `MP` → `Medical Physics`, `IEEE transactions on medical imaging` → `IEEE-TMI`; unknown venues as written. */
+  normaliseVenue(text: string): string {
+    const trimmed = text.trim();
+    if (!trimmed) return '';
+    const venues = new Set<ConceptKind>(['venue']);
+    const id = this.conceptOf(trimmed, venues);
+    return id ? this.concepts.get(id)!.en : trimmed;
+  }
+}
+
+function rawTokens(text: string): string[] {
+  return tokenize(text);
+}
+
+let shared: Vocabulary | null = null;
+
+/** The bundled vocabulary, read once per process. */
+export function bundledVocabulary(): Vocabulary {
+  shared ??= Vocabulary.load();
+  return shared;
+}

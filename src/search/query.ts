@@ -1,0 +1,87 @@
+import { UserError } from '../errors.js';
+
+export type FilterField = 'year' | 'since' | 'until' | 'venue' | 'task' | 'modality' | 'region' | 'technique' | 'author' | 'dataset';
+
+export type Filter =
+  | { field: 'year' | 'since' | 'until'; raw: string; from: number; to: number }
+  | { field: Exclude<FilterField, 'year' | 'since' | 'until'>; raw: string; value: string };
+
+export type ParsedQuery = { text: string; filters: Filter[] };
+
+/** Field names users type, in English and Chinese. */
+const FIELD_NAMES: Record<string, FilterField> = {
+  year: 'year', years: 'year', 年: 'year', 年份: 'year',
+  since: 'since', from: 'since', after: 'since', 自: 'since', 从: 'since', 起: 'since',
+  until: 'until', before: 'until', to: 'until', 至: 'until', 到: 'until',
+  venue: 'venue', journal: 'venue', conference: 'venue', jc: 'venue', 会议: 'venue', 期刊: 'venue', 出处: 'venue',
+  task: 'task', 任务: 'task',
+  modality: 'modality', modalities: 'modality', 模态: 'modality', 成像: 'modality', 医学技术: 'modality',
+  region: 'region', area: 'region', organ: 'region', 部位: 'region', 区域: 'region', 目标区域: 'region', 器官: 'region',
+  technique: 'technique', technology: 'technique', method: 'technique', model: 'technique', 技术: 'technique', 方法: 'technique', 计算机技术: 'technique',
+  author: 'author', authors: 'author', by: 'author', 作者: 'author',
+  dataset: 'dataset', datasets: 'dataset', db: 'dataset', database: 'dataset', data: 'dataset', 数据集: 'dataset', 数据库: 'dataset',
+};
+
+export const FILTER_EXAMPLES = 'year:2016, year:2015-2017, since:2017, venue:miccai, task:segmentation, modality:mri, region:lung, technique:gan, author:ronneberger, dataset:adni';
+const FILTER_EXAMPLES_ZH = '年份:2016、年份:2015-2017、自:2017、会议:miccai、任务:分割、模态:mri、部位:肺、技术:gan、作者:ronneberger、数据集:adni';
+
+/** `field:value`, `field:"two words"`; the field is letters only so `3:1` or `h&e` stay text. */
+const FILTER = /(^|\s)([\p{L}_]{1,16}):("[^"]*"?|\S*)/gu;
+
+/**
+ * Splits field filters from the free text of a cleaned query. An unknown field or a value that
+ * cannot be read is a UserError that lists what works, never a silently empty result.
+ */
+export function parseQuery(cleaned: string): ParsedQuery {
+  const filters: Filter[] = [];
+  const text = cleaned.replace(FILTER, (_all, lead: string, name: string, rawValue: string) => {
+    const field = FIELD_NAMES[name.toLowerCase()];
+    const value = rawValue.replace(/^"|"$/g, '').trim();
+    // "DeepLung: Deep 3D…": a word ending in a colon, then a space, is title text, not a filter.
+    if (!field && !rawValue) return `${lead}${name}:`;
+    if (!field) {
+      throw new UserError(
+        'unknown-filter',
+        { en: `"${name}:" is not a filter. Filters that work: ${FILTER_EXAMPLES}.`, zh: `“${name}:”不是可用的筛选条件。可用的有：${FILTER_EXAMPLES_ZH}。` },
+        FILTER_EXAMPLES.split(', '),
+      );
+    }
+    if (!value) {
+      throw new UserError('empty-filter', { en: `"${name}:" needs a value, e.g. ${example(field)}.`, zh: `“${name}:”后面需要一个值，例如 ${example(field)}。` }, [example(field)]);
+    }
+    filters.push(readFilter(field, `${name}:${rawValue}`, value));
+    return lead;
+  });
+  return { text: text.replace(/\s+/g, ' ').trim(), filters };
+}
+
+function readFilter(field: FilterField, raw: string, value: string): Filter {
+  if (field === 'year' || field === 'since' || field === 'until') {
+    const range = /^(\d{4})\s*(?:-|–|—|~|\.\.|到|至)\s*(\d{4})$/u.exec(value);
+    const single = /^(\d{4})$/.exec(value);
+    const open = /^(\d{4})\s*(?:-|–|\+|\.\.)$/u.exec(value);
+    let from: number;
+    let to: number;
+    if (field === 'year' && range) [from, to] = [Number(range[1]), Number(range[2])];
+    else if (field === 'year' && open) [from, to] = [Number(open[1]), 9999];
+    else if (single) {
+      const y = Number(single[1]);
+      [from, to] = field === 'since' ? [y, 9999] : field === 'until' ? [0, y] : [y, y];
+    } else {
+      throw new UserError(
+        'bad-year',
+        { en: `"${raw}" is not a year. Write year:2016, year:2015-2017, since:2017 or until:2016.`, zh: `“${raw}”不是有效的年份。请写成 年份:2016、年份:2015-2017 或 自:2017。` },
+        ['year:2016', 'year:2015-2017', 'since:2017'],
+      );
+    }
+    if (from > to) {
+      throw new UserError('bad-year-range', { en: `"${raw}" ends before it starts: write the earlier year first, e.g. year:2015-2017.`, zh: `“${raw}”的起止年份颠倒了，请先写较早的年份，例如 年份:2015-2017。` }, ['year:2015-2017']);
+    }
+    return { field, raw, from, to };
+  }
+  return { field, raw, value };
+}
+
+function example(field: FilterField): string {
+  return FILTER_EXAMPLES.split(', ').find((e) => e.startsWith(`${field}:`)) ?? 'year:2016';
+}
