@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Paper } from './paper.js';
@@ -123,6 +123,10 @@ async function writeCache(key: string, catalog: Catalog): Promise<void> {
     const data: CachedCatalog = { papers: catalog.papers, warnings: catalog.warnings, corrections: catalog.corrections };
     await writeFile(temp, JSON.stringify(data));
     await rename(temp, file);
+    // Only the newest import is worth keeping: an older key belongs to sources or code that changed.
+    for (const name of await readdir(CACHE_DIR)) {
+      if (name.startsWith('catalog-') && name !== `catalog-${key}.json` && !name.endsWith('.tmp')) await rm(join(CACHE_DIR, name), { force: true });
+    }
   } catch {
     // ignored: the cache only saves time
   }
