@@ -3,28 +3,42 @@ import type { Paperbot } from '../src/app.js';
 import type { Logger } from '../src/log.js';
 import type { DiscordConfig } from '../src/config.js';
 
+export type StartOptions = {
+  /**
+   * False: the adapters only post (Web API and REST calls) and receive nothing: no HTTP port, no
+   * Socket Mode connection, no gateway session. A one-shot `paperbot spotlight tick` from system
+   * cron needs no more, and must not take the port of a bot running beside it.
+   */
+  receive?: boolean;
+};
+
 /**
  * Starts every chat adapter whose settings are present and registers it for unprompted posts.
  * Loaded lazily by the CLI, so a search from the command line never loads a chat client.
  */
-export async function startPlatformAdapters(paperbot: Paperbot, log: Logger): Promise<Adapter[]> {
+export async function startPlatformAdapters(paperbot: Paperbot, log: Logger, { receive = true }: StartOptions = {}): Promise<Adapter[]> {
   const { config, outbox } = paperbot.services;
   const started: Adapter[] = [];
-  if (config.slack) {
-    const { createSlackAdapter } = await import('./slack/index.js');
-    const slack = createSlackAdapter({ config: config.slack, bot: paperbot.bot, log });
-    await slack.start();
-    outbox.register(slack);
-    started.push(slack);
-    log.info(`slack adapter started (${config.slack.appToken ? 'Socket Mode' : `HTTP on port ${config.slack.port}`})`);
-  }
-  if (config.discord) {
-    const { createDiscordAdapter } = await import('./discord/index.js');
-    const discord = createDiscordAdapter({ config: config.discord, bot: paperbot.bot, log });
-    await discord.start();
-    outbox.register(discord);
-    started.push(discord);
-    log.info('discord adapter started');
+  const begin = async (adapter: Adapter, description: string) => {
+    started.push(adapter);
+    if (receive) await adapter.start();
+    outbox.register(adapter);
+    log.info(receive ? `${adapter.platform} adapter started (${description})` : `${adapter.platform} adapter ready to post`);
+  };
+  try {
+    if (config.slack) {
+      const { createSlackAdapter } = await import('./slack/index.js');
+      await begin(createSlackAdapter({ config: config.slack, bot: paperbot.bot, log }), config.slack.appToken ? 'Socket Mode' : 'HTTP');
+    }
+    if (config.discord) {
+      const { createDiscordAdapter } = await import('./discord/index.js');
+      await begin(createDiscordAdapter({ config: config.discord, bot: paperbot.bot, log }), 'gateway');
+    }
+  } catch (error) {
+    // One adapter failing to start must not leave the others running (an open port keeps the process alive).
+    await Promise.allSettled(started.map((adapter) => adapter.stop()));
+    for (const adapter of started) outbox.unregister(adapter.platform);
+    throw error;
   }
   return started;
 }

@@ -1,9 +1,6 @@
 // Loopback load test of the Discord adapter: `/paper` interactions dispatched through the fake
 // gateway at a steady rate to the real discord.js client, measuring the time from dispatch until the
 // interaction callback reaches the fake REST server.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createDiscordAdapter } from '../adapters/discord/index.js';
 import { createPaperbot } from '../src/app.js';
@@ -11,23 +8,20 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { FakeDiscord } from '../test/fakes/discord.js';
 import { autocomplete, slashCommand, type SentInteraction } from '../test/fakes/discord-interactions.js';
+import { atSteadyRate, Failures, GOAL_P99_MS, loadShape, metGoal, summarize, type LoadOptions, type LoadResult } from './load.js';
+import { tempDbPath } from '../test/helpers/temp-db.js';
 
 const QUERIES = ['segmentation', 'gan mri', '肺结节', 'lung ct', 'u-net', 'detection year:2018', 'breast', 'share segmentation', 'help'];
 const TYPED = ['seg', 'lung', 'u-n', 'sh', ''];
-const GOAL_P99_MS = 25;
 
-export type DiscordBenchOptions = { rate?: number; seconds?: number; warmupSeconds?: number };
-export type DiscordBenchResult = { interactions: number; errors: number; p50: number; p99: number; max: number; achievedRate: number };
+export type DiscordBenchResult = LoadResult & { interactions: number };
 
-export async function run(options: DiscordBenchOptions = {}): Promise<DiscordBenchResult> {
-  const rate = options.rate ?? 200;
-  const seconds = options.seconds ?? 10;
-  const total = rate * seconds;
+export async function run(options: LoadOptions = {}): Promise<DiscordBenchResult> {
   // First-use costs (schema compilation in the fake, the search index, JIT) stay out of the figures.
-  const warmup = rate * (options.warmupSeconds ?? 1);
+  const { rate, seconds, total, warmup } = loadShape(options);
   const fake = await new FakeDiscord().listen();
-  const dir = mkdtempSync(join(tmpdir(), 'paperbot-bench-discord-'));
-  const config = loadConfig({ DISCORD_TOKEN: fake.token, DISCORD_APP_ID: fake.appId, DISCORD_API_URL: fake.apiUrl, PAPERBOT_DB: join(dir, 'state.db') });
+  const db = tempDbPath();
+  const config = loadConfig({ DISCORD_TOKEN: fake.token, DISCORD_APP_ID: fake.appId, DISCORD_API_URL: fake.apiUrl, PAPERBOT_DB: db.dbPath });
   let loggedErrors = 0;
   const log = createLogger('error', [fake.token], (line) => {
     loggedErrors++;
@@ -39,8 +33,8 @@ export async function run(options: DiscordBenchOptions = {}): Promise<DiscordBen
 
   const started = new Map<string, { at: bigint; record: boolean }>();
   const latencies: number[] = [];
-  const failures = new Map<string, number>();
-  const fail = (why: string) => failures.set(why, (failures.get(why) ?? 0) + 1);
+  const failures = new Failures();
+  const fail = (why: string) => failures.add(why);
   let answered = 0;
   let allAnswered: () => void = () => {};
   fake.onRequest = (request) => {
@@ -64,15 +58,9 @@ export async function run(options: DiscordBenchOptions = {}): Promise<DiscordBen
     started.set(sent.id, { at, record });
   };
 
-  // Open loop: interaction i is due at i / rate seconds, whatever happened to the earlier ones.
   const steady = async (count: number, record: boolean) => {
     const t0 = performance.now();
-    for (let i = 0; i < count; i++) {
-      const due = t0 + (i * 1000) / rate;
-      const wait = due - performance.now();
-      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-      send(i, record);
-    }
+    await atSteadyRate(count, rate, (i) => send(i, record));
     const done = new Promise<void>((resolve) => (allAnswered = resolve));
     await Promise.race([started.size === 0 ? Promise.resolve() : done, new Promise((r) => setTimeout(r, 5000))]);
     return (performance.now() - t0) / 1000;
@@ -89,28 +77,15 @@ export async function run(options: DiscordBenchOptions = {}): Promise<DiscordBen
   await adapter.stop();
   await fake.close();
   paperbot.close();
-  rmSync(dir, { recursive: true, force: true });
+  db.cleanup();
 
-  latencies.sort((a, b) => a - b);
-  const pick = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  const errors = [...failures.values()].reduce((a, b) => a + b, 0);
-  const result: DiscordBenchResult = {
-    interactions: answered - before,
-    errors,
-    p50: round(pick(0.5)),
-    p99: round(pick(0.99)),
-    max: round(latencies.at(-1) ?? NaN),
-    achievedRate: round(total / elapsed),
-  };
+  const result: DiscordBenchResult = { interactions: answered - before, ...summarize(latencies, failures, total, elapsed) };
+  const errors = result.errors;
   console.log(`discord: ${total} interactions (4 of 5 /paper commands, 1 of 5 autocompletes) at ${rate}/s for ${seconds} s through the fake gateway`);
-  console.log(`  dispatch → callback at the fake REST: p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms (goal p99 ≤ ${GOAL_P99_MS} ms)`);
-  console.log(`  answered ${result.interactions}, errors ${errors}${errors ? ` (${[...failures].map(([k, v]) => `${k}: ${v}`).join('; ')})` : ''}, sent at ${result.achievedRate}/s overall`);
-  console.log(`  ${result.p99 <= GOAL_P99_MS && errors === 0 ? 'PASS' : 'MISS'}`);
+  console.log(`  dispatch → callback at the fake REST: p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, max ${result.max.toFixed(2)} ms (goal p99 ≤ ${GOAL_P99_MS} ms)`);
+  console.log(`  answered ${result.interactions}, errors ${errors}${errors ? ` (${failures.describe('; ')})` : ''}, sent at ${result.achievedRate.toFixed(2)}/s overall`);
+  console.log(`  ${metGoal(result) ? 'PASS' : 'MISS'}`);
   return result;
-}
-
-function round(n: number): number {
-  return Math.round(n * 100) / 100;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();

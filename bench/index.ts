@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark in one run, one after another so they do not compete for the two cores.
-const suites: { name: string; load: () => Promise<{ run(): Promise<void> }> }[] = [
+const suites: { name: string; load: () => Promise<{ run(): Promise<unknown> }> }[] = [
   { name: 'search', load: () => import('./search.js') },
   { name: 'slack', load: () => import('./slack.js') },
   { name: 'discord', load: () => import('./discord.js') },

@@ -1,9 +1,6 @@
 // Loopback load test of the Slack adapter in HTTP mode: signed `/paper` searches at a steady rate
 // against the real Bolt app, measuring the time until Slack would have its ack (which carries the reply).
-import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createSlackAdapter } from '../adapters/slack/index.js';
@@ -11,28 +8,25 @@ import { createPaperbot } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { FakeSlack, signedHeaders, slashCommandBody } from '../test/fakes/slack.js';
+import { atSteadyRate, Failures, GOAL_P99_MS, loadShape, metGoal, summarize, type LoadOptions, type LoadResult } from './load.js';
+import { tempDbPath } from '../test/helpers/temp-db.js';
 
 const SECRET = 'bench-signing-secret-0123456789';
 const QUERIES = ['segmentation', 'gan mri', '肺结节', 'lung ct', 'u-net', 'detection year:2018', 'breast', 'share segmentation'];
-const GOAL_P99_MS = 25;
 
-export type SlackBenchOptions = { rate?: number; seconds?: number; warmupSeconds?: number };
-export type SlackBenchResult = { requests: number; errors: number; p50: number; p99: number; max: number; achievedRate: number };
+export type SlackBenchResult = LoadResult & { requests: number };
 
-export async function run(options: SlackBenchOptions = {}): Promise<SlackBenchResult> {
-  const rate = options.rate ?? 200;
-  const seconds = options.seconds ?? 10;
-  const total = rate * seconds;
+export async function run(options: LoadOptions = {}): Promise<SlackBenchResult> {
   // JIT and first-use costs (Bolt's lazy modules, the search index) are measured separately, not in the figures.
-  const warmup = rate * (options.warmupSeconds ?? 1);
+  const { rate, seconds, total, warmup } = loadShape(options);
   const fake = await FakeSlack.start();
-  const dir = mkdtempSync(join(tmpdir(), 'paperbot-bench-slack-'));
+  const db = tempDbPath();
   const config = loadConfig({
     SLACK_BOT_TOKEN: 'xoxb-bench-token-0123456789',
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_API_URL: fake.apiUrl,
     SLACK_PORT: '0',
-    PAPERBOT_DB: join(dir, 'state.db'),
+    PAPERBOT_DB: db.dbPath,
   });
   const log = createLogger('error');
   const paperbot = await createPaperbot({ config, log });
@@ -40,8 +34,8 @@ export async function run(options: SlackBenchOptions = {}): Promise<SlackBenchRe
   await adapter.start();
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const latencies: number[] = [];
-  const failures = new Map<string, number>();
-  const fail = (why: string) => failures.set(why, (failures.get(why) ?? 0) + 1);
+  const failures = new Failures();
+  const fail = (why: string) => failures.add(why);
 
   const send = (i: number, record: boolean) =>
     new Promise<void>((resolve) => {
@@ -68,21 +62,13 @@ export async function run(options: SlackBenchOptions = {}): Promise<SlackBenchRe
       req.end(body);
     });
 
-  // Open loop: request i is due at i / rate seconds, whatever happened to the earlier ones.
   const steady = async (count: number, record: boolean) => {
-    const pending: Promise<void>[] = [];
     const t0 = performance.now();
-    for (let i = 0; i < count; i++) {
-      const due = t0 + (i * 1000) / rate;
-      const wait = due - performance.now();
-      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-      pending.push(send(i, record));
-    }
-    await Promise.all(pending);
+    await Promise.all(await atSteadyRate(count, rate, (i) => send(i, record)));
     return (performance.now() - t0) / 1000;
   };
   await steady(warmup, false);
-  const warmupErrors = [...failures.values()].reduce((a, b) => a + b, 0);
+  const warmupErrors = failures.total;
   // CPU per request and event-loop stalls tell our own cost apart from a machine shared with others.
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
@@ -95,21 +81,18 @@ export async function run(options: SlackBenchOptions = {}): Promise<SlackBenchRe
   await adapter.stop();
   await fake.close();
   paperbot.close();
-  rmSync(dir, { recursive: true, force: true });
+  db.cleanup();
 
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] : NaN);
-  const errors = [...failures.values()].reduce((a, b) => a + b, 0);
+  const result: SlackBenchResult = { requests: total, ...summarize(latencies, failures, total, elapsedS) };
+  const errors = result.errors;
   if (warmupErrors) console.log(`  (${warmupErrors} of the errors happened during the ${warmup}-request warm-up)`);
-  const result: SlackBenchResult = { requests: total, errors, p50: pct(50), p99: pct(99), max: latencies.at(-1) ?? NaN, achievedRate: total / elapsedS };
   console.log(`slack HTTP mode: ${total} signed /paper requests at ${rate}/s for ${seconds} s after a ${warmup}-request warm-up (achieved ${result.achievedRate.toFixed(0)}/s)`);
   console.log(`  time to ack (carrying the reply): p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, max ${result.max.toFixed(2)} ms`);
   console.log(
     `  process CPU (server, client and fake Slack together): ${((cpu.user + cpu.system) / 1000 / total).toFixed(2)} ms per request; event-loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms, max ${(loop.max / 1e6).toFixed(1)} ms`,
   );
-  console.log(`  errors: ${errors}${errors ? ` (${[...failures].map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}`);
-  const met = errors === 0 && result.p99 <= GOAL_P99_MS;
-  console.log(`  goal p99 <= ${GOAL_P99_MS} ms with zero errors: ${met ? 'met' : 'NOT met'}`);
+  console.log(`  errors: ${errors}${errors ? ` (${failures.describe(', ')})` : ''}`);
+  console.log(`  goal p99 <= ${GOAL_P99_MS} ms with zero errors: ${metGoal(result) ? 'met' : 'NOT met'}`);
   return result;
 }
 

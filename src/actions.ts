@@ -1,4 +1,4 @@
-import type { Action } from './reply.js';
+import type { Action, Reply } from './reply.js';
 
 /**
  * Buttons carry their command in the platform's button id (Discord `custom_id`, at most 100
@@ -9,6 +9,17 @@ const EFFECT_CODE = { update: 'u', reply: 'r', post: 'p' } as const;
 const CODE_EFFECT: Record<string, Action['effect']> = { u: 'update', r: 'reply', p: 'post' };
 const PREFIX = 'pb';
 const LONG_LIMIT = 5000;
+
+/**
+ * Where the answer to a click goes, the same on every platform: an `update` replaces the message
+ * the button is on; a `post` goes to the channel when the reply is meant for it; anything else goes
+ * to the clicker alone, and so does any error, so a failure never wipes the results in view.
+ */
+export function clickOutcome(effect: Action['effect'], reply: Pick<Reply, 'kind' | 'visibility'>): 'replace' | 'channel' | 'clicker' {
+  if (reply.kind === 'error') return 'clicker';
+  if (effect === 'update') return 'replace';
+  return effect === 'post' && reply.visibility === 'channel' ? 'channel' : 'clicker';
+}
 
 export type ActionCodec = {
   encode(action: Action, slot: number): string;

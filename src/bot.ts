@@ -1,7 +1,7 @@
 import { commands as defaultCommands } from './commands/index.js';
 import { searchCommand } from './commands/search.js';
 import type { Command, Invocation, Services } from './commands/types.js';
-import { UserError } from './errors.js';
+import { APOLOGY, UserError } from './errors.js';
 import { detectLang, localize, type Lang } from './i18n.js';
 import { reply, type Reply } from './reply.js';
 import { cleanInput, MAX_INPUT_LENGTH } from './text.js';
@@ -14,14 +14,15 @@ export type Bot = {
 };
 
 const SHARE_WORDS = new Set(['share', '分享']);
+/** Replies that answer nothing stay with the asker even when shared: the channel gets results, not misses. */
+const NEVER_SHARED = new Set(['no-match']);
 
 export function createBot(services: Services, commands: Command[] = defaultCommands): Bot {
   const byWord = new Map<string, Command>();
   for (const c of commands) for (const w of [c.name, ...(c.aliases ?? [])]) byWord.set(w.toLowerCase(), c);
 
   async function handle(invocation: Invocation): Promise<Reply> {
-    const { text: cleaned, truncated } = cleanInput(invocation.text);
-    const text = cleaned.replace(/^\/?paper(?:\s+|$)/i, '');
+    const { text, truncated } = commandText(invocation.text);
     const lang = detectLang(text);
     try {
       let [word, rest] = splitFirst(text);
@@ -38,13 +39,13 @@ export function createBot(services: Services, commands: Command[] = defaultComma
           lang === 'zh' ? `输入过长，只读取了前 ${MAX_INPUT_LENGTH} 个字符。` : `Only the first ${MAX_INPUT_LENGTH} characters were read.`,
         );
       }
-      if (share) result.visibility = 'channel';
+      if (share && !NEVER_SHARED.has(result.kind)) result.visibility = 'channel';
       return result;
     } catch (error) {
       if (error instanceof UserError) return userErrorReply(error, lang);
       services.log.error(`command failed: ${JSON.stringify(text.slice(0, 200))} (${invocation.platform} ${invocation.channelId})`, error);
       return reply('error', lang, {
-        intro: [lang === 'zh' ? '抱歉，出了点问题。错误已记录，请稍后再试。' : 'Sorry, something went wrong. It has been logged; please try again.'],
+        intro: [localize(APOLOGY, lang)],
         data: { code: 'internal' },
       });
     }
@@ -57,6 +58,21 @@ export function userErrorReply(error: UserError, lang: Lang): Reply {
   const intro = [localize(error.text, lang)];
   if (error.hints.length) intro.push(`${lang === 'zh' ? '可以试试' : 'Try'}: ${error.hints.join(', ')}`);
   return reply('error', lang, { intro, data: { code: error.code, hints: error.hints } });
+}
+
+/**
+ * Whether `/paper <text>` asks for its answer to be posted for the channel, read exactly as handle()
+ * reads it: for an adapter that must pick a visibility before the answer exists (a deferral).
+ */
+export function asksToShare(rawText: string): boolean {
+  const [word] = splitFirst(commandText(rawText).text);
+  return SHARE_WORDS.has(word.toLowerCase());
+}
+
+/** The user's text, cleaned and without a leading `/paper` typed out of habit. */
+function commandText(raw: string): { text: string; truncated: boolean } {
+  const { text, truncated } = cleanInput(raw);
+  return { text: text.replace(/^\/?paper(?:\s+|$)/i, ''), truncated };
 }
 
 function splitFirst(text: string): [string, string] {

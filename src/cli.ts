@@ -215,7 +215,7 @@ async function spotlightCommand(args: string[], io: Io, loadPlatforms: () => Pro
     async (paperbot, _console, log) => {
       const platforms = await loadPlatforms();
       const wantsPosting = args[0] === 'tick';
-      const adapters: Adapter[] = wantsPosting ? await platforms.startPlatformAdapters(paperbot, log) : [];
+      const adapters: Adapter[] = wantsPosting ? await platforms.startPlatformAdapters(paperbot, log, { receive: false }) : [];
       try {
         const { spotlightCli } = await import('./spotlight/index.js');
         return await spotlightCli(args, paperbot.services, io.stdout);

@@ -15,6 +15,15 @@ export class UserError extends Error {
   }
 }
 
+/** What the user is told when something failed that they cannot fix; the failure itself is logged. */
+export const APOLOGY = {
+  en: 'Sorry, something went wrong. It has been logged; please try again.',
+  zh: '抱歉，出了点问题。错误已记录，请稍后再试。',
+} as const;
+
+/** The apology in both languages, for an adapter that fails before it knows the user's language. */
+export const BILINGUAL_APOLOGY = `${APOLOGY.en} / ${APOLOGY.zh}`;
+
 /** A setting that is missing or malformed: start-up stops with this message, which says how to fix it. */
 export class ConfigError extends Error {
   constructor(message: string) {

@@ -4,11 +4,11 @@ import { createActionCodec } from '../../src/actions.js';
 import type { Adapter, MessageRef } from '../../src/adapter.js';
 import type { Bot } from '../../src/bot.js';
 import type { DiscordConfig } from '../../src/config.js';
-import { ConfigError, DeliveryError } from '../../src/errors.js';
+import { DeliveryError } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
 import type { Reply } from '../../src/reply.js';
 import { DEFAULT_DEFER_AFTER_MS, handleInteraction } from './interactions.js';
-import { restBase } from './api.js';
+import { restBase, tokenRejected } from './api.js';
 import { LIMITS } from './limits.js';
 import { renderMessage } from './render.js';
 
@@ -44,6 +44,8 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     allowedMentions: { parse: [] },
     ...(api ? { rest: { api } } : {}),
   });
+  // Posting needs only REST: set the token now, so an adapter that is never started can still post.
+  client.rest.setToken(config.token);
   const inflight = new Set<Promise<void>>();
   const deps = { bot, rest: client.rest, codec, log, deferAfterMs: options.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS };
 
@@ -69,11 +71,9 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       try {
         await client.login(config.token);
       } catch (error) {
-        if (isUnauthorized(error)) {
-          throw new ConfigError(
-            'Discord rejected DISCORD_TOKEN. Copy a fresh bot token from the Discord developer portal (your application → Bot → Reset Token).',
-          );
-        }
+        // Nothing else will stop a client that never connected.
+        await client.destroy().catch(() => {});
+        if (isUnauthorized(error)) throw tokenRejected();
         throw error;
       }
       await ready;

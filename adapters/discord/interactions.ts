@@ -7,9 +7,10 @@ import {
   type Interaction,
   type REST,
 } from 'discord.js';
-import type { ActionCodec } from '../../src/actions.js';
-import type { Bot } from '../../src/bot.js';
+import { clickOutcome, type ActionCodec } from '../../src/actions.js';
+import { asksToShare, type Bot } from '../../src/bot.js';
 import type { Invocation } from '../../src/commands/types.js';
+import { BILINGUAL_APOLOGY } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
 import type { Reply } from '../../src/reply.js';
 import { autocompleteChoices } from './autocomplete.js';
@@ -22,7 +23,6 @@ export const QUERY_OPTION = 'query';
 /** Discord allows 3 s for the first answer; anything slower than this is deferred first. */
 export const DEFAULT_DEFER_AFTER_MS = 1500;
 
-const APOLOGY = 'Sorry, something went wrong. It has been logged; please try again. / 抱歉，出了点问题，请稍后再试。';
 const EXPIRED = 'This button has expired (the bot restarted since). Run the command again. / 按钮已失效，请重新运行命令。';
 const UNKNOWN_COMMAND = 'paperbot only answers /paper. Ask an admin to run `npm run register`. / paperbot 只响应 /paper。';
 const UNKNOWN_BUTTON = 'This button is not one paperbot understands. Run the command again. / 无法识别此按钮，请重新运行命令。';
@@ -54,7 +54,7 @@ export async function handleInteraction(interaction: Interaction, deps: Interact
     deps.log.error(`discord interaction ${interaction.id} (type ${interaction.type}) failed`, error);
     if (interaction.isAutocomplete()) return;
     try {
-      const apology = asEphemeral(textMessage(APOLOGY));
+      const apology = asEphemeral(textMessage(BILINGUAL_APOLOGY));
       if (!respond.answered) await respond.callback(InteractionResponseType.ChannelMessageWithSource, apology);
       else {
         // A "thinking…" placeholder would otherwise stay forever.
@@ -82,8 +82,8 @@ async function answerCommand(interaction: ChatInputCommandInteraction, deps: Int
     await respond.callback(InteractionResponseType.ChannelMessageWithSource, messageFor(reply, deps, reply.visibility === 'ephemeral'));
     return;
   }
-  // The visibility is not known yet: guess from the text (only `share …` posts for the channel).
-  const ephemeralGuess = !/^\s*(\/?paper\s+)?(share|分享)(\s|$)/i.test(text);
+  // The visibility is not known yet: guess from the text (mostly only `share …` posts for the channel).
+  const ephemeralGuess = !asksToShare(text);
   await respond.callback(InteractionResponseType.DeferredChannelMessageWithSource, ephemeralGuess ? { flags: EPHEMERAL_FLAG } : undefined);
   await deliverDeferred(await pending, ephemeralGuess, deps, respond);
 }
@@ -104,13 +104,9 @@ async function answerButton(interaction: ButtonInteraction, deps: InteractionDep
 
   if (early) {
     const reply = await pending;
-    if (effect === 'update' && reply.kind !== 'error') {
-      await respond.callback(InteractionResponseType.UpdateMessage, messageFor(reply, deps, false));
-    } else {
-      // An error never replaces the results the user is looking at; it goes to them alone.
-      const ephemeral = effect !== 'post' || reply.visibility === 'ephemeral';
-      await respond.callback(InteractionResponseType.ChannelMessageWithSource, messageFor(reply, deps, ephemeral));
-    }
+    const outcome = clickOutcome(effect, reply);
+    if (outcome === 'replace') await respond.callback(InteractionResponseType.UpdateMessage, messageFor(reply, deps, false));
+    else await respond.callback(InteractionResponseType.ChannelMessageWithSource, messageFor(reply, deps, outcome === 'clicker'));
     return;
   }
 

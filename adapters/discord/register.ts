@@ -3,7 +3,7 @@ import type { DiscordConfig } from '../../src/config.js';
 import { ConfigError } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
 import { COMMANDS } from './command.js';
-import { restBase } from './api.js';
+import { restBase, tokenRejected } from './api.js';
 
 export type RegisterResult = { changed: boolean; summary: string };
 
@@ -89,9 +89,7 @@ function sortKeys(value: unknown): unknown {
 
 function explain(error: unknown, config: DiscordConfig): Error {
   if (!(error instanceof DiscordAPIError)) return error as Error;
-  if (error.status === 401) {
-    return new ConfigError('Discord rejected DISCORD_TOKEN. Copy a fresh bot token from the developer portal (your application → Bot → Reset Token).');
-  }
+  if (error.status === 401) return tokenRejected();
   if (error.status === 403 && config.guildId) {
     return new ConfigError(
       `Discord refused to register commands in server ${config.guildId} (DISCORD_GUILD_ID). Invite the bot there with the applications.commands scope (see adapters/discord/README.md), or check the id.`,

@@ -1,12 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type BlockAction, type ButtonAction, type Logger as BoltLogger, type RespondFn, type SlashCommand } from '@slack/bolt';
-import { createActionCodec, type ActionCodec } from '../../src/actions.js';
+import { clickOutcome, createActionCodec, type ActionCodec } from '../../src/actions.js';
 import type { Adapter, MessageRef } from '../../src/adapter.js';
 import type { Bot } from '../../src/bot.js';
 import type { Invocation } from '../../src/commands/types.js';
 import type { SlackConfig } from '../../src/config.js';
-import { ConfigError, DeliveryError } from '../../src/errors.js';
+import { BILINGUAL_APOLOGY, ConfigError, DeliveryError } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
 import type { Reply } from '../../src/reply.js';
 import { boltLogger } from './bolt-logger.js';
@@ -40,7 +40,6 @@ const API_TIMEOUT_MS = 10_000;
 /** Transient failures (network, 5xx) are retried a little, never for the default half hour. */
 const RETRY_CONFIG = { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000, randomize: true };
 
-const APOLOGY = 'Sorry, something went wrong. It has been logged; please try again. / 抱歉，出了点问题，请稍后再试。';
 const EXPIRED = 'This button has expired: run the command again. / 此按钮已过期，请重新运行命令。';
 
 type ResponsePayload = SlackMessage & { response_type?: 'ephemeral' | 'in_channel'; replace_original?: boolean };
@@ -197,14 +196,10 @@ export class SlackAdapter implements Adapter {
       messageRef: messageTs ? { platform: 'slack', channelId, messageId: messageTs } : undefined,
     };
     const response = await this.respondTo(invocation);
-    if (decoded.effect === 'update' && response.kind !== 'error') {
-      await this.safeRespond(respond, { text: response.text, blocks: response.blocks, replace_original: true });
-    } else if (decoded.effect === 'post' && response.kind !== 'error') {
-      await this.safeRespond(respond, { text: response.text, blocks: response.blocks, response_type: 'in_channel', replace_original: false });
-    } else {
-      // Show, and any failure (so a bad page never wipes the results the user is looking at).
-      await this.safeRespond(respond, { text: response.text, blocks: response.blocks, response_type: 'ephemeral', replace_original: false });
-    }
+    const { text, blocks } = response;
+    const outcome = clickOutcome(decoded.effect, { kind: response.kind, visibility: response.response_type === 'in_channel' ? 'channel' : 'ephemeral' });
+    if (outcome === 'replace') await this.safeRespond(respond, { text, blocks, replace_original: true });
+    else await this.safeRespond(respond, { text, blocks, response_type: outcome === 'channel' ? 'in_channel' : 'ephemeral', replace_original: false });
   }
 
   /** Runs the invocation and renders it; never throws, so the ack always carries something. */
@@ -215,7 +210,7 @@ export class SlackAdapter implements Adapter {
       return { kind: reply.kind, response_type: reply.visibility === 'channel' ? 'in_channel' : 'ephemeral', ...message };
     } catch (error) {
       this.options.log.error(`slack: could not answer ${JSON.stringify(invocation.text.slice(0, 200))} (${invocation.channelId})`, error);
-      return { kind: 'error', response_type: 'ephemeral', text: APOLOGY, blocks: [] };
+      return { kind: 'error', response_type: 'ephemeral', text: BILINGUAL_APOLOGY, blocks: [] };
     }
   }
 

@@ -25,6 +25,11 @@ export function bilingual(term: Term): string {
   return term.zh && term.zh !== term.en ? `${term.en} / ${term.zh}` : term.en;
 }
 
+/** `MICCAI 2017`, or whichever of the two is known; empty when neither is. */
+export function venueYear(paper: Pick<Paper, 'venue' | 'year'>): string {
+  return [paper.venue, paper.year ?? ''].filter(Boolean).join(' ');
+}
+
 /** technique · modality · region · task · venue year, in the reader's language. */
 export function paperMeta(paper: Paper, lang: Lang): string {
   const parts = [
@@ -32,7 +37,7 @@ export function paperMeta(paper: Paper, lang: Lang): string {
     paper.modalities.join(', '),
     paper.regions.map((t) => termName(t, lang)).join(', '),
     paper.tasks.map((t) => termName(t, lang)).join(', '),
-    [paper.venue, paper.year ?? ''].filter(Boolean).join(' '),
+    venueYear(paper),
   ];
   return parts.filter(Boolean).join(' · ');
 }
@@ -61,7 +66,7 @@ export function paperDetailLines(paper: Paper, lang: Lang): string[] {
   if (paper.regions.length) lines.push(`${L.regions}: ${paper.regions.map(bilingual).join(', ')}`);
   if (paper.techniques.length) lines.push(`${L.techniques}: ${paper.techniques.join(', ')}`);
   if (paper.modalities.length) lines.push(`${L.modalities}: ${paper.modalities.join(', ')}`);
-  const venue = [paper.venue, paper.year ?? ''].filter(Boolean).join(' ');
+  const venue = venueYear(paper);
   if (venue) lines.push(`${L.venue}: ${venue}`);
   if (paper.datasets.length) {
     lines.push(`${L.datasets}: ${paper.datasets.map((d) => (d.url ? `${d.name} (${d.url})` : d.name)).join(', ')}`);

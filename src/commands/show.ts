@@ -1,6 +1,7 @@
 import { UserError } from '../errors.js';
 import { reply } from '../reply.js';
 import { labels, paperDetailLines, paperMeta } from './format.js';
+import { paperById } from './paper-id.js';
 import type { Command } from './types.js';
 
 export const showCommand: Command = {
@@ -16,15 +17,7 @@ export const showCommand: Command = {
         zh: '请给出论文编号：`/paper show <编号>`，搜索结果中列有编号。',
       });
     }
-    const paper = services.search.get(id) ?? services.search.get(id.toLowerCase());
-    if (!paper) {
-      const near = services.search.search(id.replace(/[-_]+/g, ' '), { limit: 3 }).hits.map((h) => h.paper.id);
-      throw new UserError(
-        'unknown-id',
-        { en: `No paper has the id "${id}".`, zh: `没有编号为“${id}”的论文。` },
-        near,
-      );
-    }
+    const paper = paperById(services.search, id);
     const related = services.search.related(paper, 3);
     const L = labels(lang);
     const lines = paperDetailLines(paper, lang);

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import type { Lang } from '../i18n.js';
+import { hasHan, tr } from '../i18n.js';
 import { reply, type Reply } from '../reply.js';
 import { postNow, subscriptionInfo } from '../spotlight/channel.js';
 import { describeSchedule, weeklyParts } from '../spotlight/cron.js';
@@ -9,7 +9,6 @@ import { spotlightReply } from '../spotlight/post.js';
 import { peekNext } from '../spotlight/rotation.js';
 import { nextSlot } from '../spotlight/slots.js';
 import * as store from '../spotlight/store.js';
-import { formatLocal } from '../spotlight/zoned.js';
 import type { Command, CommandInput } from './types.js';
 
 type Sub = 'on' | 'off' | 'status' | 'preview' | 'now';
@@ -23,7 +22,7 @@ const WORDS: Record<string, Sub> = {
 };
 // Longest first, so `立即发布` wins over `立即` when Chinese is typed without a space.
 const HAN_WORDS = Object.keys(WORDS)
-  .filter((w) => /\p{Script=Han}/u.test(w))
+  .filter(hasHan)
   .sort((a, b) => b.length - a.length);
 
 function splitSub(args: string): { sub: Sub | null; word: string; rest: string } {
@@ -41,8 +40,6 @@ function splitSub(args: string): { sub: Sub | null; word: string; rest: string }
   }
   return { sub: WORDS[word.toLowerCase()] ?? null, word, rest };
 }
-
-const zhOr = (lang: Lang, en: string, zh: string) => (lang === 'zh' ? zh : en);
 
 function requireManager(input: CommandInput): void {
   if (input.invocation.canManageChannel) return;
@@ -93,17 +90,17 @@ function turnOn(input: CommandInput, rest: string): Reply {
   });
   const info = subscriptionInfo(services, sub, now);
   services.log.info(`spotlight ${sub.platform}:${sub.channel}: on, ${schedule} ${timezone} ${postLang}, by ${invocation.userId}`);
-  const when = zhOr(lang, `${describeSchedule(schedule, lang)} (${timezone})`, `${describeSchedule(schedule, lang)}（${timezone}）`);
+  const when = tr(lang, `${describeSchedule(schedule, lang)} (${timezone})`, `${describeSchedule(schedule, lang)}（${timezone}）`);
   return reply('spotlight-on', lang, {
     visibility: 'channel',
-    title: zhOr(lang, 'Paper spotlight is on', '每周论文推荐已开启'),
+    title: tr(lang, 'Paper spotlight is on', '每周论文推荐已开启'),
     intro: [
-      zhOr(
+      tr(
         lang,
         `${when[0].toUpperCase()}${when.slice(1)}, paperbot posts one paper from the list here: a different one each time until all ${services.papers.length} have been shown, then a new round starts.`,
         `${when}，paperbot 会在本频道推荐一篇论文，每次不同，${services.papers.length} 篇全部推荐完后开始新一轮。`,
       ),
-      zhOr(lang, `Next post: ${info.nextSlotLocal} (${timezone}).`, `下一次推荐：${info.nextSlotLocal}（${timezone}）。`),
+      tr(lang, `Next post: ${info.nextSlotLocal} (${timezone}).`, `下一次推荐：${info.nextSlotLocal}（${timezone}）。`),
     ],
     data: { ...info },
   });
@@ -118,8 +115,8 @@ function turnOff(input: CommandInput): Reply {
     visibility: changed ? 'channel' : 'ephemeral',
     intro: [
       changed
-        ? zhOr(lang, 'Paper spotlight is off for this channel. `/paper spotlight on` turns it back on; the rotation carries on where it stopped.', '本频道的每周论文推荐已关闭。发送 `/paper spotlight on` 可重新开启，推荐顺序会接着上次继续。')
-        : zhOr(lang, 'Paper spotlight was not on in this channel.', '本频道没有开启每周论文推荐。'),
+        ? tr(lang, 'Paper spotlight is off for this channel. `/paper spotlight on` turns it back on; the rotation carries on where it stopped.', '本频道的每周论文推荐已关闭。发送 `/paper spotlight on` 可重新开启，推荐顺序会接着上次继续。')
+        : tr(lang, 'Paper spotlight was not on in this channel.', '本频道没有开启每周论文推荐。'),
     ],
     data: { changed },
   });
@@ -131,22 +128,22 @@ function status(input: CommandInput): Reply {
   if (!sub) throw notSubscribed();
   const info = subscriptionInfo(services, sub, services.clock.now().getTime());
   const intro: string[] = [];
-  const when = zhOr(lang, `${describeSchedule(sub.schedule, lang)} (${sub.timezone})`, `${describeSchedule(sub.schedule, lang)}（${sub.timezone}）`);
-  if (info.state === 'off') intro.push(zhOr(lang, 'Paper spotlight is off in this channel. `/paper spotlight on` turns it back on.', '本频道的每周论文推荐已关闭，发送 `/paper spotlight on` 可重新开启。'));
+  const when = tr(lang, `${describeSchedule(sub.schedule, lang)} (${sub.timezone})`, `${describeSchedule(sub.schedule, lang)}（${sub.timezone}）`);
+  if (info.state === 'off') intro.push(tr(lang, 'Paper spotlight is off in this channel. `/paper spotlight on` turns it back on.', '本频道的每周论文推荐已关闭，发送 `/paper spotlight on` 可重新开启。'));
   else if (info.state === 'paused') {
     intro.push(
-      zhOr(
+      tr(
         lang,
         `Paper spotlight is paused: paperbot could not post here (${sub.pausedReason}). Fix the channel or the bot's permissions, then \`/paper spotlight on\` resumes it.`,
         `每周论文推荐已暂停：无法在本频道发帖（${sub.pausedReason}）。修复频道或机器人权限后，发送 \`/paper spotlight on\` 恢复。`,
       ),
     );
   } else {
-    intro.push(zhOr(lang, `Paper spotlight: ${when}.`, `每周论文推荐：${when}。`));
-    intro.push(zhOr(lang, `Next post: ${info.nextSlotLocal} (${sub.timezone}).`, `下一次推荐：${info.nextSlotLocal}（${sub.timezone}）。`));
+    intro.push(tr(lang, `Paper spotlight: ${when}.`, `每周论文推荐：${when}。`));
+    intro.push(tr(lang, `Next post: ${info.nextSlotLocal} (${sub.timezone}).`, `下一次推荐：${info.nextSlotLocal}（${sub.timezone}）。`));
   }
   intro.push(
-    zhOr(
+    tr(
       lang,
       `${info.remaining} of ${services.papers.length} papers left before the rotation starts over (round ${info.round}).`,
       `本轮（第 ${info.round} 轮）还剩 ${info.remaining} 篇（共 ${services.papers.length} 篇），之后重新开始。`,
@@ -169,7 +166,7 @@ function preview(input: CommandInput): Reply {
     preview: true,
     data: { nextSlot: next.nextSlot, round: pick.round, remainingAfter: pick.remainingAfter },
   });
-  if (next.nextSlotLocal) r.footer = zhOr(lang, `Scheduled for ${next.nextSlotLocal} (${sub.timezone}).`, `计划于 ${next.nextSlotLocal}（${sub.timezone}）发布。`);
+  if (next.nextSlotLocal) r.footer = tr(lang, `Scheduled for ${next.nextSlotLocal} (${sub.timezone}).`, `计划于 ${next.nextSlotLocal}（${sub.timezone}）发布。`);
   return r;
 }
 
@@ -189,24 +186,24 @@ async function now(input: CommandInput): Promise<Reply> {
     throw notSubscribed();
   }
   if (result.kind === 'busy') {
-    return reply('spotlight-now', lang, { intro: [zhOr(lang, 'A spotlight post is already on its way to this channel.', '本频道的推荐正在发布中。')], data: { result: 'busy' } });
+    return reply('spotlight-now', lang, { intro: [tr(lang, 'A spotlight post is already on its way to this channel.', '本频道的推荐正在发布中。')], data: { result: 'busy' } });
   }
   if (result.kind === 'posted') {
     const extra = result.post.slot === iso(at);
     const sub = store.getSubscription(services.db, invocation.platform, invocation.channelId)!;
     const next = subscriptionInfo(services, sub, at);
     const intro = [
-      zhOr(lang, `Posted “${result.post.paper.title}” to this channel.`, `已在本频道发布《${result.post.paper.title}》。`),
+      tr(lang, `Posted “${result.post.paper.title}” to this channel.`, `已在本频道发布《${result.post.paper.title}》。`),
       extra
-        ? zhOr(lang, "This week's spotlight had already been posted, so this one is extra.", '本周的推荐此前已发布，这一篇为额外推荐。')
-        : zhOr(lang, "It counts as this week's spotlight.", '这一篇算作本周的推荐。'),
+        ? tr(lang, "This week's spotlight had already been posted, so this one is extra.", '本周的推荐此前已发布，这一篇为额外推荐。')
+        : tr(lang, "It counts as this week's spotlight.", '这一篇算作本周的推荐。'),
     ];
-    if (next.nextSlotLocal) intro.push(zhOr(lang, `Next scheduled post: ${next.nextSlotLocal} (${sub.timezone}).`, `下一次定时推荐：${next.nextSlotLocal}（${sub.timezone}）。`));
+    if (next.nextSlotLocal) intro.push(tr(lang, `Next scheduled post: ${next.nextSlotLocal} (${sub.timezone}).`, `下一次定时推荐：${next.nextSlotLocal}（${sub.timezone}）。`));
     return reply('spotlight-now', lang, { intro, data: { result: 'posted', post: result.post } });
   }
   if (result.kind === 'paused') {
     return reply('spotlight-now', lang, {
-      intro: [zhOr(lang, `paperbot cannot post in this channel (${result.reason}), so its spotlight is paused.`, `paperbot 无法在本频道发帖（${result.reason}），每周论文推荐已暂停。`)],
+      intro: [tr(lang, `paperbot cannot post in this channel (${result.reason}), so its spotlight is paused.`, `paperbot 无法在本频道发帖（${result.reason}），每周论文推荐已暂停。`)],
       data: { result: 'paused', reason: result.reason },
     });
   }
@@ -214,7 +211,7 @@ async function now(input: CommandInput): Promise<Reply> {
     throw new UserError('empty-catalog', { en: 'The catalog has no papers to spotlight.', zh: '清单中没有可推荐的论文。' });
   }
   return reply('spotlight-now', lang, {
-    intro: [zhOr(lang, `The post did not go through (${result.error}); paperbot will retry on its own.`, `发布失败（${result.error}），paperbot 会自动重试。`)],
+    intro: [tr(lang, `The post did not go through (${result.error}); paperbot will retry on its own.`, `发布失败（${result.error}），paperbot 会自动重试。`)],
     data: { result: 'retry', nextAttemptAt: result.nextAttemptAt },
   });
 }

@@ -1,15 +1,15 @@
 import type { Paper } from '../catalog/paper.js';
+import { paperById } from '../commands/paper-id.js';
 import type { CommandInput } from '../commands/types.js';
 import { UserError } from '../errors.js';
+import { tr } from '../i18n.js';
 import { reply, type Reply } from '../reply.js';
 import { lookupIn } from './messages.js';
-import { noteCard, tr } from './render.js';
-import { readingStore, type Group } from './store.js';
+import { noteCard } from './render.js';
+import { groupOf, readingStore } from './store.js';
 
 /** How many reads `history` lists; older ones are counted in the footer. */
 export const HISTORY_LIMIT = 20;
-
-const groupOf = (input: CommandInput): Group => ({ platform: input.invocation.platform, channelId: input.invocation.channelId });
 
 /** The calendar date in the lab's time zone (the one its spotlight uses), as YYYY-MM-DD. */
 export function localDate(date: Date, timeZone: string): string {
@@ -19,11 +19,7 @@ export function localDate(date: Date, timeZone: string): string {
 }
 
 function resolvePaper(input: CommandInput, id: string): Paper {
-  const { search } = input.services;
-  const paper = search.get(id) ?? search.get(id.toLowerCase());
-  if (paper) return paper;
-  const near = search.search(id.replace(/[-_]+/g, ' '), { limit: 3 }).hits.map((h) => h.paper.id);
-  throw new UserError('unknown-id', { en: `No paper has the id "${id}". Nothing was changed.`, zh: `没有编号为“${id}”的论文。未做任何更改。` }, near);
+  return paperById(input.services.search, id, { en: 'Nothing was changed.', zh: '未做任何更改。' });
 }
 
 /** `next`: the paper the group chose. */

@@ -1,15 +1,12 @@
 import type { Paper } from '../catalog/paper.js';
 import type { CommandInput } from '../commands/types.js';
 import { UserError } from '../errors.js';
-import { localize, type LocalText } from '../i18n.js';
+import { localize, tr, type LocalText } from '../i18n.js';
 import { reply, type Reply } from '../reply.js';
 import { parseSuggestArgs, parseVoteArgs } from './args.js';
 import { announceWinner, currentPollReply, refreshPollMessage, settlePollMessage } from './messages.js';
 import { pickDiverse } from './pick.js';
-import { tr } from './render.js';
-import { readingStore, type Group, type Poll } from './store.js';
-
-const groupOf = (input: CommandInput): Group => ({ platform: input.invocation.platform, channelId: input.invocation.channelId });
+import { groupOf, readingStore, type Poll } from './store.js';
 
 /** `suggest …`: open a poll, or close one. */
 export async function suggestOrClose(input: CommandInput): Promise<Reply> {
@@ -133,13 +130,16 @@ async function openPoll(input: CommandInput, topic: string, count: number): Prom
   });
 }
 
+/** A paper's title for a message, or its id when it has left the catalog. */
+const titleOf = (input: CommandInput, paperId: string): string => input.services.search.get(paperId)?.title ?? paperId;
+
 function closedNote(input: CommandInput, pollId: number): string {
   const { lang, services } = input;
   const store = readingStore(services.db);
   const poll = store.poll(pollId)!;
   const winner = store.tally(pollId).find((o) => o.n === poll.winnerN);
   if (!winner) return tr(lang, `Poll #${pollId} was still open and is now closed, with no votes.`, `投票 #${pollId} 原本未结束，现已结束，无人投票。`);
-  const title = services.search.get(winner.paperId)?.title ?? winner.paperId;
+  const title = titleOf(input, winner.paperId);
   return tr(
     lang,
     `Poll #${pollId} was still open and is now closed. Next paper: ${title} (${winner.votes} vote${winner.votes === 1 ? '' : 's'}).`,
@@ -228,7 +228,7 @@ async function closePoll(input: CommandInput, pollId: number | null): Promise<Re
   const closed = store.poll(poll.id)!;
   if (byButton) return currentPollReply(services, store, closed.id);
   const winner = result.winner;
-  const title = winner ? (services.search.get(winner.paperId)?.title ?? winner.paperId) : '';
+  const title = winner ? titleOf(input, winner.paperId) : '';
   return reply('poll-closed', lang, {
     intro: [
       winner
@@ -273,7 +273,7 @@ export async function vote(input: CommandInput): Promise<Reply> {
   }
   await refreshPollMessage(services, poll.id);
   const option = store.tally(poll.id).find((o) => o.n === n)!;
-  const title = services.search.get(option.paperId)?.title ?? option.paperId;
+  const title = titleOf(input, option.paperId);
   return reply('vote', lang, {
     intro: [
       outcome === 'added'

@@ -1,13 +1,11 @@
 import type { Paper } from '../catalog/paper.js';
 import { labels, paperCard } from '../commands/format.js';
-import type { Lang } from '../i18n.js';
+import { tr, type Lang } from '../i18n.js';
 import { reply, type Action, type Card, type Reply } from '../reply.js';
 import type { Poll } from './store.js';
 import type { OptionTally } from './tally.js';
 
 export type PaperLookup = (id: string) => Paper | null;
-
-export const tr = (lang: Lang, en: string, zh: string): string => (lang === 'zh' ? zh : en);
 
 /** The command a vote button runs; it names the poll so a click on an old message cannot vote in a newer poll. */
 export const voteCommandText = (pollId: number, n: number) => `vote ${n} #${pollId}`;

@@ -6,6 +6,9 @@ import { pickWinner, type OptionTally } from './tally.js';
 /** A reading group is a channel. */
 export type Group = { platform: Platform; channelId: string };
 
+/** The group a command speaks for: the channel it was typed in. */
+export const groupOf = ({ invocation }: { invocation: Group }): Group => ({ platform: invocation.platform, channelId: invocation.channelId });
+
 export type Poll = {
   id: number;
   platform: Platform;

@@ -1,5 +1,5 @@
 import type { Paper } from '../catalog/paper.js';
-import { datasetLine, labels, paperMeta, showAction, termName } from '../commands/format.js';
+import { datasetLine, labels, paperMeta, showAction, termName, venueYear } from '../commands/format.js';
 import type { Lang } from '../i18n.js';
 import { reply, type Reply } from '../reply.js';
 
@@ -32,7 +32,7 @@ export function whyReadIt(paper: Paper, lang: Lang): string {
   const regions = paper.regions.map((t) => termName(t, lang));
   const tasks = paper.tasks.map((t) => termName(t, lang));
   const modalities = paper.modalities.map((m) => modalityName(m, lang));
-  const venue = [paper.venue, paper.year ?? ''].filter(Boolean).join(' ');
+  const venue = venueYear(paper);
   const datasets = paper.datasets.map((d) => d.name);
   if (lang === 'zh') {
     const what = `${joinList(regions, 'zh')}${joinList(tasks, 'zh')}` || '医学图像分析';
@@ -72,7 +72,7 @@ export function spotlightReply({ paper, related, lang, preview = false, data }: 
   if (related.length) {
     lines.push(`${L.related}:`);
     for (const r of related) {
-      const when = [r.venue, r.year ?? ''].filter(Boolean).join(' ');
+      const when = venueYear(r);
       lines.push(`• ${r.title}${when ? ` (${when})` : ''}${r.url ? ` ${r.url}` : ''}`);
     }
   }

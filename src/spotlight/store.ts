@@ -39,70 +39,22 @@ export type PostRow = {
   claimedAt: string;
 };
 
-type SubscriptionRecord = {
-  platform: Platform;
-  channel: string;
-  schedule: string;
-  timezone: string;
-  lang: Lang;
-  enabled: number;
-  enabled_at: string;
-  paused_reason: string | null;
-  paused_at: string | null;
-  seed: number;
-  round: number;
-};
+/** Columns under the names of Subscription's fields; SQLite has no booleans, so `enabled` is 0 or 1. */
+const SUBSCRIPTION_COLUMNS = `platform, channel, schedule, timezone, lang, enabled, enabled_at AS enabledAt,
+  paused_reason AS pausedReason, paused_at AS pausedAt, seed, round`;
+type SubscriptionRecord = Omit<Subscription, 'enabled'> & { enabled: number };
 
-type PostRecord = {
-  id: number;
-  platform: Platform;
-  channel: string;
-  slot: string;
-  trigger: 'schedule' | 'now';
-  status: PostStatus;
-  paper_id: string | null;
-  round: number | null;
-  attempts: number;
-  in_flight: number;
-  next_attempt_at: string | null;
-  last_error: string | null;
-  message_id: string | null;
-  claimed_at: string;
-};
+/** Columns under the names of PostRow's fields; `in_flight` is 0 or 1. */
+const POST_COLUMNS = `id, platform, channel, slot, trigger, status, paper_id AS paperId, round, attempts, in_flight AS inFlight,
+  next_attempt_at AS nextAttemptAt, last_error AS lastError, message_id AS messageId, claimed_at AS claimedAt`;
+type PostRecord = Omit<PostRow, 'inFlight'> & { inFlight: number };
 
 function toSubscription(r: SubscriptionRecord): Subscription {
-  return {
-    platform: r.platform,
-    channel: r.channel,
-    schedule: r.schedule,
-    timezone: r.timezone,
-    lang: r.lang,
-    enabled: r.enabled === 1,
-    enabledAt: r.enabled_at,
-    pausedReason: r.paused_reason,
-    pausedAt: r.paused_at,
-    seed: r.seed,
-    round: r.round,
-  };
+  return { ...r, enabled: r.enabled === 1 };
 }
 
 function toPost(r: PostRecord): PostRow {
-  return {
-    id: r.id,
-    platform: r.platform,
-    channel: r.channel,
-    slot: r.slot,
-    trigger: r.trigger,
-    status: r.status,
-    paperId: r.paper_id,
-    round: r.round,
-    attempts: r.attempts,
-    inFlight: r.in_flight === 1,
-    nextAttemptAt: r.next_attempt_at,
-    lastError: r.last_error,
-    messageId: r.message_id,
-    claimedAt: r.claimed_at,
-  };
+  return { ...r, inFlight: r.inFlight === 1 };
 }
 
 /** Prepared statements, once per connection: a tick every minute runs the same few queries. */
@@ -121,18 +73,18 @@ const USED_STATUSES = ['pending', 'posted', 'unknown'] as const;
 const USED_SQL = USED_STATUSES.map((s) => `'${s}'`).join(', ');
 
 export function getSubscription(db: Db, platform: Platform, channel: string): Subscription | null {
-  const r = stmt(db, 'SELECT * FROM spotlight_subscriptions WHERE platform = ? AND channel = ?')
+  const r = stmt(db, `SELECT ${SUBSCRIPTION_COLUMNS} FROM spotlight_subscriptions WHERE platform = ? AND channel = ?`)
     .get(platform, channel) as SubscriptionRecord | undefined;
   return r ? toSubscription(r) : null;
 }
 
 export function allSubscriptions(db: Db): Subscription[] {
-  return (stmt(db, 'SELECT * FROM spotlight_subscriptions ORDER BY platform, channel').all() as SubscriptionRecord[]).map(toSubscription);
+  return (stmt(db, `SELECT ${SUBSCRIPTION_COLUMNS} FROM spotlight_subscriptions ORDER BY platform, channel`).all() as SubscriptionRecord[]).map(toSubscription);
 }
 
 export function activeSubscriptions(db: Db): Subscription[] {
   return (
-    stmt(db, 'SELECT * FROM spotlight_subscriptions WHERE enabled = 1 AND paused_reason IS NULL ORDER BY platform, channel')
+    stmt(db, `SELECT ${SUBSCRIPTION_COLUMNS} FROM spotlight_subscriptions WHERE enabled = 1 AND paused_reason IS NULL ORDER BY platform, channel`)
       .all() as SubscriptionRecord[]
   ).map(toSubscription);
 }
@@ -190,7 +142,7 @@ export function lastPaperId(db: Db, platform: Platform, channel: string): string
 }
 
 export function getPost(db: Db, platform: Platform, channel: string, slot: string): PostRow | null {
-  const r = stmt(db, 'SELECT * FROM spotlight_posts WHERE platform = ? AND channel = ? AND slot = ?')
+  const r = stmt(db, `SELECT ${POST_COLUMNS} FROM spotlight_posts WHERE platform = ? AND channel = ? AND slot = ?`)
     .get(platform, channel, slot) as PostRecord | undefined;
   return r ? toPost(r) : null;
 }
@@ -204,14 +156,14 @@ export function latestRecordedSlot(db: Db, platform: Platform, channel: string):
 
 export function pendingPosts(db: Db, platform: Platform, channel: string): PostRow[] {
   return (
-    stmt(db, "SELECT * FROM spotlight_posts WHERE platform = ? AND channel = ? AND status = 'pending' ORDER BY slot")
+    stmt(db, `SELECT ${POST_COLUMNS} FROM spotlight_posts WHERE platform = ? AND channel = ? AND status = 'pending' ORDER BY slot`)
       .all(platform, channel) as PostRecord[]
   ).map(toPost);
 }
 
 export function postsOf(db: Db, platform: Platform, channel: string): PostRow[] {
   return (
-    stmt(db, 'SELECT * FROM spotlight_posts WHERE platform = ? AND channel = ? ORDER BY slot, id').all(platform, channel) as PostRecord[]
+    stmt(db, `SELECT ${POST_COLUMNS} FROM spotlight_posts WHERE platform = ? AND channel = ? ORDER BY slot, id`).all(platform, channel) as PostRecord[]
   ).map(toPost);
 }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBot } from '../../src/bot.js';
+import { asksToShare, createBot } from '../../src/bot.js';
 import type { Command } from '../../src/commands/types.js';
 import { UserError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
@@ -56,6 +56,24 @@ describe('the command layer', () => {
     expect(privately.visibility).toBe('ephemeral');
     expect(shared.visibility).toBe('channel');
     expect(shared.papers).toEqual(privately.papers);
+  });
+
+  it('GIVEN text typed before the answer exists THEN asksToShare reads "share" exactly as the dispatcher does', async () => {
+    const id = bot.paperbot.services.papers[0].id;
+    for (const text of ['share help', `/paper SHARE show ${id}`, '分享 帮助', '\u200bshare  help', 'ｓｈａｒｅ help']) {
+      expect(asksToShare(text), text).toBe(true);
+      expect((await bot.say(text)).visibility, text).toBe('channel');
+    }
+    for (const text of ['gan share', 'sharing', 'show share', '', '/paper']) expect(asksToShare(text), text).toBe(false);
+  });
+
+  it('GIVEN "share" before a search that matches nothing or a command that fails THEN the reply stays with the asker', async () => {
+    const miss = await bot.say('share qqzzxxyy');
+    expect(miss.kind).toBe('no-match');
+    expect(miss.visibility).toBe('ephemeral');
+    const failed = await bot.say('share show no-such-paper-1999');
+    expect(failed.kind).toBe('error');
+    expect(failed.visibility).toBe('ephemeral');
   });
 
   it('GIVEN a query longer than the cap THEN it is cut, answered, and the user is told', async () => {

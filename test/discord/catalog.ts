@@ -1,23 +1,5 @@
 import type { Catalog } from '../../src/catalog/index.js';
-import type { Paper } from '../../src/catalog/paper.js';
-
-export function paper(id: string, fields: Partial<Paper> = {}): Paper {
-  return {
-    id,
-    title: `Paper ${id}`,
-    url: `https://arxiv.org/abs/${id}`,
-    year: 2018,
-    venue: 'MICCAI',
-    techniques: ['CNN'],
-    modalities: ['MRI'],
-    regions: [{ en: 'Brain', zh: '脑' }],
-    tasks: [{ en: 'Segmentation', zh: '分割' }],
-    datasets: [{ name: 'BraTS', url: '' }],
-    authors: ['Doe, Jane'],
-    sources: ['test'],
-    ...fields,
-  };
-}
+import { makePaper as paper } from '../helpers/papers.js';
 
 /** Twelve segmentation papers: enough for three pages of five, whatever the ranking. */
 export function segmentationCatalog(): Catalog {

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createDiscordAdapter, type DiscordAdapter } from '../../adapters/discord/index.js';
 import { createPaperbot, type Paperbot } from '../../src/app.js';
 import type { Bot } from '../../src/bot.js';
@@ -9,6 +6,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { FakeDiscord, type ReceivedRequest } from '../fakes/discord.js';
 import type { SentInteraction } from '../fakes/discord-interactions.js';
+import { tempDbPath } from '../helpers/temp-db.js';
 
 export type DiscordHarness = {
   fake: FakeDiscord;
@@ -40,9 +38,9 @@ export type HarnessOptions = {
  */
 export async function startDiscordHarness(options: HarnessOptions = {}): Promise<DiscordHarness> {
   const fake = await new FakeDiscord().listen();
-  const dir = mkdtempSync(join(tmpdir(), 'paperbot-discord-'));
+  const db = tempDbPath();
   const config = loadConfig({
-    PAPERBOT_DB: join(dir, 'state.db'),
+    PAPERBOT_DB: db.dbPath,
     DISCORD_TOKEN: fake.token,
     DISCORD_APP_ID: fake.appId,
     DISCORD_API_URL: fake.apiUrl,
@@ -68,7 +66,7 @@ export async function startDiscordHarness(options: HarnessOptions = {}): Promise
       await adapter.stop();
       await fake.close();
       paperbot.close();
-      rmSync(dir, { recursive: true, force: true });
+      db.cleanup();
     },
   };
 }

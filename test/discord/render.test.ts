@@ -4,22 +4,12 @@ import { LIMITS } from '../../adapters/discord/limits.js';
 import { EPHEMERAL_FLAG, asEphemeral, renderMessage } from '../../adapters/discord/render.js';
 import { createActionCodec } from '../../src/actions.js';
 import { reply, type Action, type Card } from '../../src/reply.js';
+import { twoPaperSearchReply } from '../helpers/replies.js';
 import { expectSafeDiscordMessage } from './safety.js';
 
 const codec = () => createActionCodec(LIMITS.customId);
 
-const twoPapers = reply('search', 'en', {
-  title: '2 papers for "gan" (1–2)',
-  cards: [
-    { title: 'Paper A', url: 'https://arxiv.org/abs/1', meta: 'GAN · MRI', lines: ['Datasets: ADNI', 'id: a-2017'], action: { label: 'Show', command: 'show a-2017', effect: 'reply' } },
-    { title: 'Paper B', meta: 'CNN · CT', lines: ['id: b-2018'], action: { label: 'Show', command: 'show b-2018', effect: 'reply' } },
-  ],
-  actions: [
-    { label: 'More', command: 'gan --page 2', effect: 'update', style: 'primary' },
-    { label: 'Share', command: 'share gan', effect: 'post' },
-  ],
-  footer: 'Page 1 of 2',
-});
+const twoPapers = twoPaperSearchReply();
 
 describe('Discord rendering', () => {
   it('renders the header as content, one embed per card with its linked title, and the Show buttons before the reply actions', () => {

@@ -1,5 +1,6 @@
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../fakes/http.js';
 
 /** One request that went through the proxy, with what the server behind it answered. */
 export type Relayed = {
@@ -46,7 +47,7 @@ export class LossyProxy {
 
   static async start(targetPort: number): Promise<LossyProxy> {
     const proxy = new LossyProxy(targetPort);
-    await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
+    await listenOnLoopback(proxy.server);
     return proxy;
   }
 

@@ -1,4 +1,4 @@
-import type { FakeDiscord } from './discord.js';
+import { botMessage, type FakeDiscord } from './discord.js';
 
 /**
  * INTERACTION_CREATE payloads as Discord sends them for `/paper`, its autocomplete and its buttons,
@@ -104,22 +104,7 @@ export function buttonClick(
   const channelId = who.channelId ?? CHANNEL_ID;
   payload.data = { custom_id: customId, component_type: 2 };
   payload.message = {
-    id: message.id ?? fake.snowflake(),
-    channel_id: channelId,
-    type: 20,
-    content: message.content ?? '',
-    author: { id: fake.appId, username: 'paperbot', discriminator: '0', global_name: null, avatar: null, bot: true },
-    timestamp: new Date().toISOString(),
-    edited_timestamp: null,
-    tts: false,
-    mention_everyone: false,
-    mentions: [],
-    mention_roles: [],
-    attachments: [],
-    embeds: message.embeds ?? [],
-    components: message.components ?? [],
-    pinned: false,
-    flags: message.flags ?? 0,
+    ...botMessage(fake.appId, message.id ?? fake.snowflake(), channelId, 20, message),
     application_id: fake.appId,
     webhook_id: fake.appId,
   };

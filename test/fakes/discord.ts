@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { discordRequestValidator } from './discord-openapi.js';
+import { listenOnLoopback, readBody, sendJson } from './http.js';
 
 /**
  * A small Discord on 127.0.0.1 for tests and the benchmark: the REST routes paperbot uses (under
@@ -75,7 +76,7 @@ export class FakeDiscord {
   }
 
   async listen(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    await listenOnLoopback(this.server);
     return this;
   }
 
@@ -211,7 +212,7 @@ export class FakeDiscord {
       try {
         body = JSON.parse(text);
       } catch {
-        return send(res, 400, { message: 'fake discord: body is not JSON', code: 50109 });
+        return sendJson(res, 400, { message: 'fake discord: body is not JSON', code: 50109 });
       }
     }
     const request: ReceivedRequest = {
@@ -229,7 +230,7 @@ export class FakeDiscord {
         this.violations.push(...problems);
         if (this.rejectInvalid) {
           this.record(request);
-          return send(res, 400, { message: 'Invalid Form Body', code: 50035, errors: problems });
+          return sendJson(res, 400, { message: 'Invalid Form Body', code: 50035, errors: problems });
         }
       }
     }
@@ -238,8 +239,8 @@ export class FakeDiscord {
     const m = (pattern: RegExp) => pattern.exec(path);
     let match: RegExpExecArray | null;
     if (request.method === 'GET' && path === '/api/v10/gateway/bot') {
-      if (!request.authorized) return send(res, 401, { message: '401: Unauthorized', code: 0 });
-      return send(res, 200, {
+      if (!request.authorized) return sendJson(res, 401, { message: '401: Unauthorized', code: 0 });
+      return sendJson(res, 200, {
         url: `ws://127.0.0.1:${this.port}${GATEWAY_PATH}`,
         shards: 1,
         session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
@@ -247,31 +248,31 @@ export class FakeDiscord {
     }
     if (request.method === 'POST' && m(/^\/api\/v10\/interactions\/\d+\/[^/]+\/callback$/)) {
       // Callbacks are authorized by the interaction token in the path, not the bot token.
-      return send(res, 204);
+      return sendJson(res, 204);
     }
     if ((match = m(/^\/api\/v10\/webhooks\/(\d+)\/([^/]+)(\/messages\/(@original|\d+))?$/))) {
-      if (match[1] !== this.appId) return send(res, 404, { message: 'Unknown Webhook', code: 10015 });
-      if (request.method === 'POST' && !match[3]) return send(res, 200, this.message('0', body));
-      if (request.method === 'PATCH' && match[3]) return send(res, 200, this.message('0', body, match[4] === '@original' ? undefined : match[4]));
-      if (request.method === 'DELETE' && match[3]) return send(res, 204);
+      if (match[1] !== this.appId) return sendJson(res, 404, { message: 'Unknown Webhook', code: 10015 });
+      if (request.method === 'POST' && !match[3]) return sendJson(res, 200, this.message('0', body));
+      if (request.method === 'PATCH' && match[3]) return sendJson(res, 200, this.message('0', body, match[4] === '@original' ? undefined : match[4]));
+      if (request.method === 'DELETE' && match[3]) return sendJson(res, 204);
     }
-    if (!request.authorized) return send(res, 401, { message: '401: Unauthorized', code: 0 });
+    if (!request.authorized) return sendJson(res, 401, { message: '401: Unauthorized', code: 0 });
     if ((match = m(/^\/api\/v10\/channels\/(\d+)\/messages(?:\/(\d+))?$/))) {
-      if (this.missingChannels.has(match[1])) return send(res, 404, { message: 'Unknown Channel', code: 10003 });
+      if (this.missingChannels.has(match[1])) return sendJson(res, 404, { message: 'Unknown Channel', code: 10003 });
       if (request.method === 'POST' && !match[2]) return this.channelPost(res, match[1], body);
-      if (request.method === 'PATCH' && match[2]) return send(res, 200, this.message(match[1], body, match[2]));
+      if (request.method === 'PATCH' && match[2]) return sendJson(res, 200, this.message(match[1], body, match[2]));
     }
     if ((match = m(/^\/api\/v10\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/))) {
-      if (match[1] !== this.appId) return send(res, 403, { message: 'Missing Access', code: 50001 });
+      if (match[1] !== this.appId) return sendJson(res, 403, { message: 'Missing Access', code: 50001 });
       const scope = match[2] ?? 'global';
-      if (request.method === 'GET') return send(res, 200, this.commands.get(scope) ?? []);
+      if (request.method === 'GET') return sendJson(res, 200, this.commands.get(scope) ?? []);
       if (request.method === 'PUT') {
         const list = (body as Record<string, unknown>[]).map((c) => this.storeCommand(c, match![2]));
         this.commands.set(scope, list);
-        return send(res, 200, list);
+        return sendJson(res, 200, list);
       }
     }
-    return send(res, 404, { message: '404: Not Found', code: 0 });
+    return sendJson(res, 404, { message: '404: Not Found', code: 0 });
   }
 
   private record(request: ReceivedRequest): void {
@@ -310,38 +311,20 @@ export class FakeDiscord {
       res.setHeader('X-RateLimit-Reset-After', String(seconds));
       res.setHeader('X-RateLimit-Bucket', 'fake-channel-messages');
       res.setHeader('X-RateLimit-Scope', 'user');
-      return send(res, 429, { message: 'You are being rate limited.', retry_after: seconds, global: false });
+      return sendJson(res, 429, { message: 'You are being rate limited.', retry_after: seconds, global: false });
     }
     const { nonce, enforce_nonce: enforce } = (body ?? {}) as { nonce?: string; enforce_nonce?: boolean };
     // With enforce_nonce Discord answers a repeated nonce with the message it already created.
     const key = `${channelId}:${nonce}`;
-    if (nonce && enforce && this.seenNonces.has(key)) return send(res, 200, this.seenNonces.get(key));
+    if (nonce && enforce && this.seenNonces.has(key)) return sendJson(res, 200, this.seenNonces.get(key));
     const message = this.message(channelId, body);
     if (nonce && enforce) this.seenNonces.set(key, message);
-    send(res, 200, message);
+    sendJson(res, 200, message);
   }
 
   private message(channelId: string, body: unknown, id = this.snowflake()): Record<string, unknown> {
     const b = (body ?? {}) as Record<string, unknown>;
-    return {
-      id,
-      channel_id: channelId,
-      type: 0,
-      content: b.content ?? '',
-      author: { id: this.appId, username: 'paperbot', discriminator: '0', global_name: null, avatar: null, bot: true },
-      timestamp: new Date().toISOString(),
-      edited_timestamp: null,
-      tts: false,
-      mention_everyone: false,
-      mentions: [],
-      mention_roles: [],
-      attachments: [],
-      embeds: b.embeds ?? [],
-      components: b.components ?? [],
-      pinned: false,
-      flags: b.flags ?? 0,
-      nonce: b.nonce,
-    };
+    return { ...botMessage(this.appId, id, channelId, 0, b), nonce: b.nonce };
   }
 
   private storeCommand(command: Record<string, unknown>, guildId?: string): StoredCommand {
@@ -360,21 +343,32 @@ export class FakeDiscord {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function send(res: ServerResponse, status: number, body?: unknown): void {
-  if (body === undefined) {
-    res.writeHead(status).end();
-    return;
-  }
-  res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+/** A message object as Discord returns it, written by the bot `appId`: `type` 0 is a default message, 20 a command's reply. */
+export function botMessage(
+  appId: string,
+  id: string,
+  channelId: string,
+  type: number,
+  body: { content?: unknown; embeds?: unknown; components?: unknown; flags?: unknown },
+): Record<string, unknown> {
+  return {
+    id,
+    channel_id: channelId,
+    type,
+    content: body.content ?? '',
+    author: { id: appId, username: 'paperbot', discriminator: '0', global_name: null, avatar: null, bot: true },
+    timestamp: new Date().toISOString(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: [],
+    attachments: [],
+    embeds: body.embeds ?? [],
+    components: body.components ?? [],
+    pinned: false,
+    flags: body.flags ?? 0,
+  };
 }
 
 type MessageLike = { content?: string; embeds?: EmbedLike[]; components?: unknown[] };

@@ -1,8 +1,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { listenOnLoopback, readBody, sendJson } from './http.js';
 
 /** One Web API call as the fake received it; form bodies are decoded, `blocks` stays a JSON string. */
 export type ApiCall = { method: string; body: Record<string, unknown>; authorization?: string; contentType?: string };
@@ -46,8 +46,7 @@ export class FakeSlack {
 
   static async start(): Promise<FakeSlack> {
     const fake = new FakeSlack();
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
-    fake.port = (fake.server.address() as AddressInfo).port;
+    fake.port = await listenOnLoopback(fake.server);
     return fake;
   }
 
@@ -88,6 +87,11 @@ export class FakeSlack {
   /** Resolves once a Socket Mode client has connected and been greeted. */
   async waitForSocket(timeoutMs = 5000): Promise<void> {
     await this.until(() => this.sockets.size > 0, timeoutMs, 'a Socket Mode connection');
+  }
+
+  /** Resolves once no Socket Mode connection is open (the bot has closed its own). */
+  async waitForNoSocket(timeoutMs = 5000): Promise<void> {
+    await this.until(() => this.sockets.size === 0, timeoutMs, 'every Socket Mode connection to close');
   }
 
   /** Sends an envelope over every open Socket Mode connection and resolves with the bot's ack payload. */
@@ -135,7 +139,7 @@ export class FakeSlack {
     if (req.method === 'POST' && url.pathname.startsWith('/respond/')) {
       this.responses.push({ id: url.pathname.slice('/respond/'.length), body: JSON.parse(raw || '{}') });
       this.events.emit('record');
-      return json(res, 200, { ok: true });
+      return sendJson(res, 200, { ok: true });
     }
     if (req.method === 'POST' && url.pathname.startsWith('/api/')) {
       const method = url.pathname.slice('/api/'.length);
@@ -145,13 +149,12 @@ export class FakeSlack {
       this.events.emit('record');
       const next = this.scripted.get(method)?.shift();
       if (next?.kind === 'rate-limit') {
-        res.writeHead(429, { 'retry-after': String(next.retryAfterSeconds), 'content-type': 'application/json' });
-        return void res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+        return sendJson(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(next.retryAfterSeconds) });
       }
-      if (next?.kind === 'error') return json(res, 200, { ok: false, error: next.error });
-      return json(res, 200, this.answer(method, body));
+      if (next?.kind === 'error') return sendJson(res, 200, { ok: false, error: next.error });
+      return sendJson(res, 200, this.answer(method, body));
     }
-    json(res, 404, { ok: false, error: 'not_found' });
+    sendJson(res, 404, { ok: false, error: 'not_found' });
   }
 
   private answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
@@ -173,7 +176,10 @@ export class FakeSlack {
 
   private onSocket(ws: WebSocket): void {
     this.sockets.add(ws);
-    ws.on('close', () => this.sockets.delete(ws));
+    ws.on('close', () => {
+      this.sockets.delete(ws);
+      this.events.emit('record');
+    });
     ws.on('message', (data) => {
       try {
         const message = JSON.parse(String(data));
@@ -188,20 +194,6 @@ export class FakeSlack {
     ws.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0PAPER' }, debug_info: { host: 'fake' } }));
     this.events.emit('record');
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
 }
 
 // ---- Requests as Slack signs them -------------------------------------------------------------

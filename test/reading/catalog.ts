@@ -1,5 +1,6 @@
 import type { Catalog } from '../../src/catalog/index.js';
 import type { Paper, Term } from '../../src/catalog/paper.js';
+import { makePaper } from '../helpers/papers.js';
 
 const T = {
   seg: { en: 'Segmentation', zh: '分割' },
@@ -29,8 +30,7 @@ function paper(
   tasks: Term[],
   url = `https://example.org/papers/${id}`,
 ): Paper {
-  return {
-    id,
+  return makePaper(id, {
     title,
     url,
     year,
@@ -42,7 +42,7 @@ function paper(
     datasets: [],
     authors: [],
     sources: ['test/reading/catalog.ts'],
-  };
+  });
 }
 
 /**

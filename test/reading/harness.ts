@@ -1,55 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Adapter, MessageRef, Platform } from '../../src/adapter.js';
+import type { MessageRef, Platform } from '../../src/adapter.js';
 import { createPaperbot, type Paperbot } from '../../src/app.js';
 import type { Catalog } from '../../src/catalog/index.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
-import { DeliveryError } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
 import type { Action, Reply } from '../../src/reply.js';
+import { RecordingAdapter } from '../helpers/recording-adapter.js';
 import { readingCatalog } from './catalog.js';
 
-/**
- * The platform edge, recorded: what the core posted and how it updated each message. Each call
- * yields to the event loop first, as a network round trip would.
- */
-export class RecordingAdapter implements Adapter {
-  readonly posts: { ref: MessageRef; reply: Reply }[] = [];
-  readonly updates: { ref: MessageRef; reply: Reply }[] = [];
-  /** The current content of every message, as a user would see it. */
-  readonly messages = new Map<string, Reply>();
-  failUpdates = false;
-  failPosts = false;
-  private next = 1;
-
-  constructor(readonly platform: Platform = 'console') {}
-
-  async start(): Promise<void> {}
-  async stop(): Promise<void> {}
-
-  async post(channelId: string, reply: Reply): Promise<MessageRef> {
-    await new Promise((r) => setImmediate(r));
-    if (this.failPosts) throw new DeliveryError('channel_not_found', true);
-    const ref: MessageRef = { platform: this.platform, channelId, messageId: `m${this.next++}` };
-    this.posts.push({ ref, reply });
-    this.messages.set(ref.messageId, reply);
-    return ref;
-  }
-
-  async update(ref: MessageRef, reply: Reply): Promise<void> {
-    await new Promise((r) => setImmediate(r));
-    if (this.failUpdates) throw new DeliveryError('message_not_found', true);
-    this.updates.push({ ref, reply });
-    this.messages.set(ref.messageId, reply);
-  }
-
-  /** The poll messages posted, newest last. */
-  polls(): { ref: MessageRef; reply: Reply }[] {
-    return this.posts.filter((p) => p.reply.kind === 'poll');
-  }
-}
+export { RecordingAdapter } from '../helpers/recording-adapter.js';
 
 export type Harness = {
   paperbot: Paperbot;

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.js';
 import { createPaperbot, type Paperbot } from '../../src/app.js';
 import type { Bot } from '../../src/bot.js';
@@ -9,6 +6,8 @@ import type { Invocation } from '../../src/commands/types.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { FakeSlack, signedHeaders, type SignOptions } from '../fakes/slack.js';
+import { makePaper } from '../helpers/papers.js';
+import { tempDbPath } from '../helpers/temp-db.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 export const BOT_TOKEN = 'xoxb-test-bot-token-0123456789';
@@ -46,13 +45,13 @@ export type HarnessOptions = {
  */
 export async function startSlackHarness(options: HarnessOptions = {}): Promise<SlackHarness> {
   const fake = await FakeSlack.start();
-  const dir = mkdtempSync(join(tmpdir(), 'paperbot-slack-'));
+  const db = tempDbPath();
   const logs: string[] = [];
   const env: Record<string, string> = {
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_API_URL: fake.apiUrl,
     SLACK_PORT: '0',
-    PAPERBOT_DB: join(dir, 'state.db'),
+    PAPERBOT_DB: db.dbPath,
     LOG_LEVEL: 'debug',
     ...(options.mode === 'socket' ? { SLACK_APP_TOKEN: APP_TOKEN } : { SLACK_SIGNING_SECRET: SIGNING_SECRET }),
     ...options.env,
@@ -79,7 +78,7 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
       await adapter.stop().catch(() => {});
       await fake.close();
       paperbot.close();
-      rmSync(dir, { recursive: true, force: true });
+      db.cleanup();
     },
   };
 }
@@ -87,19 +86,13 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
 /** A catalog of `count` made-up segmentation papers, enough to page through. */
 export function pagedCatalog(count: number): Catalog {
   return {
-    papers: Array.from({ length: count }, (_, i) => ({
-      id: `segmentation-paper-${i + 1}-2017`,
-      title: `Segmentation paper ${i + 1}`,
-      url: `https://arxiv.org/abs/17${String(i).padStart(2, '0')}.00001`,
-      year: 2017,
-      venue: 'MICCAI',
-      techniques: ['CNN'],
-      modalities: ['MRI'],
-      regions: [{ en: 'Brain', zh: '脑' }],
-      tasks: [{ en: 'Segmentation', zh: '分割' }],
-      datasets: [{ name: 'BraTS', url: '' }],
-      authors: [],
-      sources: ['test'],
-    })),
+    papers: Array.from({ length: count }, (_, i) =>
+      makePaper(`segmentation-paper-${i + 1}-2017`, {
+        title: `Segmentation paper ${i + 1}`,
+        url: `https://arxiv.org/abs/17${String(i).padStart(2, '0')}.00001`,
+        year: 2017,
+        authors: [],
+      }),
+    ),
   };
 }

@@ -92,6 +92,12 @@ describe('Slack HTTP mode, real Bolt against a local Slack', () => {
     expect(sections(ack.blocks).length).toBeGreaterThan(0);
   });
 
+  it('GIVEN /paper share <query> that matches nothing THEN only the user is told, the channel sees nothing', async () => {
+    const ack = await command('share qqzzxxyy');
+    expect(ack.response_type).toBe('ephemeral');
+    expect(ack.text).toContain('No paper matches');
+  });
+
   it('GIVEN a query with mentions and markup THEN the echoed query is escaped in every text', async () => {
     const ack = await command('<!channel> @here <@U0ALICE> &');
     const json = JSON.stringify(ack);

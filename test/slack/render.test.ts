@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { LIMITS, renderMessage, type SlackBlock, type SlackMessage } from '../../adapters/slack/render.js';
 import { createActionCodec } from '../../src/actions.js';
 import { reply, type Action, type Card, type Reply } from '../../src/reply.js';
+import { twoPaperSearchReply } from '../helpers/replies.js';
 
 const OUR_LINK = /<https?:\/\/[^\s|<>]+\|[^<>]*>/g;
 
@@ -70,18 +71,7 @@ const hostile = '<!channel> @here <@U0ALICE> <#C0GENERAL> & <https://evil.exampl
 describe('Block Kit rendering', () => {
   it('renders a search reply as header, a section per card with its Show button, a context line, and buttons last', () => {
     const codec = createActionCodec(LIMITS.buttonValue);
-    const r = reply('search', 'en', {
-      title: '2 papers for "gan" (1–2)',
-      cards: [
-        { title: 'Paper A', url: 'https://arxiv.org/abs/1', meta: 'GAN · MRI', lines: ['Datasets: ADNI', 'id: a-2017'], action: { label: 'Show', command: 'show a-2017', effect: 'reply' } },
-        { title: 'Paper B', meta: 'CNN · CT', lines: ['id: b-2018'], action: { label: 'Show', command: 'show b-2018', effect: 'reply' } },
-      ],
-      actions: [
-        { label: 'More', command: 'gan --page 2', effect: 'update', style: 'primary' },
-        { label: 'Share', command: 'share gan', effect: 'post' },
-      ],
-      footer: 'Page 1 of 2',
-    });
+    const r = twoPaperSearchReply();
     const message = renderMessage(r, codec);
     expect(message.blocks.map((b) => b.type)).toEqual(['header', 'section', 'context', 'section', 'context', 'context', 'actions']);
     const [header, first, firstMeta, second] = message.blocks;

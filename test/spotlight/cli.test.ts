@@ -37,7 +37,7 @@ describe('paperbot spotlight tick', () => {
     expect(posts).toHaveLength(1);
     expect(posts[0]).toMatchObject({ platform: 'console', channel: 'console', slot: '2026-11-30T08:00:00.000Z' });
     expect(Object.keys(posts[0].paper).sort()).toEqual(['id', 'title']);
-    expect(b.adapters.console.delivered).toHaveLength(1);
+    expect(b.adapters.console.posts).toHaveLength(1);
 
     expect(JSON.parse((await cli(b, 'tick', '--now', '2026-11-30T08:05:00Z', '--json')).out)).toEqual([]);
     const both = JSON.parse((await cli(b, 'tick', '--json', '--now', '2026-11-30T09:00:00Z')).out) as SpotlightPost[];
@@ -112,16 +112,16 @@ describe('the scheduler', () => {
     b.clock.set('2026-11-30T10:00:00Z');
     const scheduler = startSpotlightScheduler(b.paperbot.services);
     await vi.advanceTimersByTimeAsync(0);
-    await vi.waitFor(() => expect(b.adapters.slack.delivered).toHaveLength(1));
+    await vi.waitFor(() => expect(b.adapters.slack.posts).toHaveLength(1));
 
     b.clock.set('2026-12-07T09:00:00Z');
     await vi.advanceTimersByTimeAsync(61_000);
-    await vi.waitFor(() => expect(b.adapters.slack.delivered).toHaveLength(2));
+    await vi.waitFor(() => expect(b.adapters.slack.posts).toHaveLength(2));
 
     scheduler.stop();
     b.clock.set('2026-12-14T09:00:00Z');
     await vi.advanceTimersByTimeAsync(5 * 61_000);
-    expect(b.adapters.slack.delivered).toHaveLength(2);
+    expect(b.adapters.slack.posts).toHaveLength(2);
   });
 
   it('logs a failing tick and keeps running', async () => {

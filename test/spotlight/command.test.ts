@@ -127,7 +127,7 @@ describe('who may change the spotlight', () => {
     }
     const sub = getSubscription(b.paperbot.services.db, 'slack', 'C1')!;
     expect(sub).toMatchObject({ schedule: '0 9 * * 1', enabled: true });
-    expect(b.adapters.slack.delivered).toHaveLength(0);
+    expect(b.adapters.slack.posts).toHaveLength(0);
     expect((await b.say('slack', 'C1', 'spotlight status', { canManageChannel: false })).kind).toBe('spotlight-status');
     expect((await b.say('slack', 'C1', 'spotlight preview', { canManageChannel: false })).kind).toBe('spotlight');
     const zh = await b.say('slack', 'C1', 'spotlight 关闭', { canManageChannel: false });
@@ -231,7 +231,7 @@ describe('status, preview, now and off', () => {
     b.clock.set(Date.parse('2026-11-27T12:00:00Z') + 5 * 60_000);
     expect(await tick(b.paperbot.services)).toHaveLength(1);
     expect(await tick(b.paperbot.services)).toEqual([]);
-    expect(b.adapters.slack.delivered).toHaveLength(1);
+    expect(b.adapters.slack.posts).toHaveLength(1);
   });
 
   it('off stops the posts and says how to resume; a second off says it was not on', async () => {

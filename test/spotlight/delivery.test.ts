@@ -64,7 +64,7 @@ describe('a post that fails and is retried', () => {
 
     expect(slack.attempts).toHaveLength(3);
     expect(new Set(slack.attempts.map((a) => a.key))).toEqual(new Set([idempotencyKey('slack', 'C1', MONDAY)]));
-    expect(slack.delivered).toHaveLength(1);
+    expect(slack.posts).toHaveLength(1);
     const rows = postsOf(b.paperbot.services.db, 'slack', 'C1');
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: 'posted', attempts: 3, paperId: posts[0].paper.id, messageId: posts[0].messageId });
@@ -93,7 +93,7 @@ describe('a post that fails and is retried', () => {
     const slack = b.adapters.slack;
     for (let i = 0; i < 20; i++) slack.failures.push(new DeliveryError('timeout', false));
     for (let t = SLOT; t <= SLOT + 4 * HOUR; t += 5 * MIN) await tickAt(b, t);
-    expect(slack.delivered).toHaveLength(0);
+    expect(slack.posts).toHaveLength(0);
     const row = postsOf(b.paperbot.services.db, 'slack', 'C1')[0];
     expect(row.status).toBe('expired');
     expect(lines.some((l) => l.includes('gave up on 2026-11-30T09:00:00.000Z'))).toBe(true);
@@ -209,7 +209,7 @@ describe('restart in the middle of a slot', () => {
     first.paperbot.services.outbox.register(platform);
     first.clock.set(SLOT + MIN);
     void tick(first.paperbot.services);
-    while (platform.delivered.length === 0) await new Promise((r) => setImmediate(r));
+    while (platform.posts.length === 0) await new Promise((r) => setImmediate(r));
     first.close();
 
     const second = await bot({ dbPath: tmp.dbPath, clock: new ManualClock(SLOT + 2 * MIN) });
@@ -220,9 +220,9 @@ describe('restart in the middle of a slot', () => {
     const posts = await tickAt(second, SLOT + 12 * MIN);
     expect(posts).toHaveLength(1);
     expect(platform.attempts.map((a) => a.key)).toEqual([idempotencyKey('slack', 'C1', MONDAY), idempotencyKey('slack', 'C1', MONDAY)]);
-    expect(platform.delivered).toHaveLength(1);
-    expect(posts[0].messageId).toBe(platform.delivered[0].ref.messageId);
-    expect(posts[0].paper.id).toBe(platform.delivered[0].reply.papers[0].id);
+    expect(platform.posts).toHaveLength(1);
+    expect(posts[0].messageId).toBe(platform.posts[0].ref.messageId);
+    expect(posts[0].paper.id).toBe(platform.posts[0].reply.papers[0].id);
   });
 
   it('GIVEN a restart after the post was recorded THEN the new process posts nothing for that slot', async () => {
@@ -244,8 +244,8 @@ describe('restart in the middle of a slot', () => {
     first.paperbot.services.outbox.register(platform);
     first.clock.set(SLOT + MIN);
     void tick(first.paperbot.services);
-    while (platform.delivered.length === 0) await new Promise((r) => setImmediate(r));
-    const lost = platform.delivered[0].reply.papers[0].id;
+    while (platform.posts.length === 0) await new Promise((r) => setImmediate(r));
+    const lost = platform.posts[0].reply.papers[0].id;
     first.close();
 
     const second = await bot({ dbPath: tmp.dbPath, clock: new ManualClock(SLOT + 30 * HOUR) });

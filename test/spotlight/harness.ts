@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Adapter, MessageRef, Platform } from '../../src/adapter.js';
+import type { Platform } from '../../src/adapter.js';
 import { createPaperbot, type Paperbot } from '../../src/app.js';
 import type { Catalog } from '../../src/catalog/index.js';
 import type { Paper, Term } from '../../src/catalog/paper.js';
@@ -9,51 +6,10 @@ import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import type { Reply } from '../../src/reply.js';
+import { RecordingAdapter } from '../helpers/recording-adapter.js';
 
-/**
- * The platform edge, recorded: every spotlight post that reached a "channel", with the idempotency
- * key it carried. It can be told to fail (once, n times, or for one channel) and, like Discord's
- * enforced nonce, to answer a repeated key with the message it already made.
- */
-export type Delivered = { ref: MessageRef; reply: Reply; key?: string };
-
-export class RecordingAdapter implements Adapter {
-  readonly delivered: Delivered[] = [];
-  readonly attempts: { channelId: string; key?: string }[] = [];
-  /** Errors thrown by the next calls to post, in order. */
-  readonly failures: Error[] = [];
-  /** Channels that always fail with this error. */
-  readonly brokenChannels = new Map<string, Error>();
-  dedupeByKey = false;
-  private next = 1;
-
-  constructor(readonly platform: Platform) {}
-
-  async start(): Promise<void> {}
-  async stop(): Promise<void> {}
-
-  async post(channelId: string, reply: Reply, options?: { idempotencyKey?: string }): Promise<MessageRef> {
-    await new Promise((r) => setImmediate(r));
-    this.attempts.push({ channelId, key: options?.idempotencyKey });
-    const broken = this.brokenChannels.get(channelId);
-    if (broken) throw broken;
-    const failure = this.failures.shift();
-    if (failure) throw failure;
-    if (this.dedupeByKey && options?.idempotencyKey) {
-      const earlier = this.delivered.find((d) => d.key === options.idempotencyKey && d.ref.channelId === channelId);
-      if (earlier) return earlier.ref;
-    }
-    const ref: MessageRef = { platform: this.platform, channelId, messageId: `${this.platform}-${this.next++}` };
-    this.delivered.push({ ref, reply, key: options?.idempotencyKey });
-    return ref;
-  }
-
-  async update(): Promise<void> {}
-
-  in(channelId: string): Delivered[] {
-    return this.delivered.filter((d) => d.ref.channelId === channelId);
-  }
-}
+export { RecordingAdapter, type Delivered } from '../helpers/recording-adapter.js';
+export { tempDbPath } from '../helpers/temp-db.js';
 
 const TASKS: Term[] = [
   { en: 'Segmentation', zh: '分割' },
@@ -97,10 +53,6 @@ export type SpotlightBot = {
   close(): void;
 };
 
-export function tempDbPath(): { dbPath: string; cleanup(): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'paperbot-spotlight-'));
-  return { dbPath: join(dir, 'state.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
 
 /** A real core on a SQLite file, with recording adapters for all three platforms. */
 export async function spotlightBot(options: {
