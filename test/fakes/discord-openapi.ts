@@ -5,12 +5,11 @@ import addFormatsModule from 'ajv-formats';
 
 /**
  * Validates the request bodies the bot sends against Discord's own OpenAPI description
- * (../shared/specs/discord-openapi.json beside the project root, see SOURCE.md there), so Discord's limits (content
+ * (a copy in ./discord-spec, see SOURCE.md there), so Discord's limits (content
  * length, embed sizes, component counts, choice lengths …) are checked from the source rather than
  * restated by hand. The fake Discord calls this for every body it receives.
  */
-// shared/ sits beside the project root on every developer's machine and in CI.
-const SPEC_PATH = process.env.DISCORD_OPENAPI_SPEC ?? fileURLToPath(new URL('../../../shared/specs/discord-openapi.json', import.meta.url));
+const SPEC_PATH = process.env.DISCORD_OPENAPI_SPEC ?? fileURLToPath(new URL('./discord-spec/discord-openapi.json', import.meta.url));
 
 type Operation = { method: string; template: string; pattern: RegExp; schema: unknown };
 

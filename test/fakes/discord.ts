@@ -76,6 +76,9 @@ export class FakeDiscord {
   }
 
   async listen(): Promise<this> {
+    // Load the spec before serving: a spec that cannot be read fails the setup with its reason,
+    // instead of every request going unanswered.
+    discordRequestValidator();
     await listenOnLoopback(this.server);
     return this;
   }
