@@ -10,7 +10,7 @@ import { BILINGUAL_APOLOGY, ConfigError, DeliveryError } from '../../src/errors.
 import type { Logger } from '../../src/log.js';
 import type { Reply } from '../../src/reply.js';
 import { boltLogger } from './bolt-logger.js';
-import { toDeliveryError } from './errors.js';
+import { isRefusal, toDeliveryError } from './errors.js';
 import { guardRequests, MAX_BODY_BYTES } from './request-guard.js';
 import { ACTION_ID_PREFIX, LIMITS, renderMessage, type SlackMessage } from './render.js';
 
@@ -116,7 +116,7 @@ export class SlackAdapter implements Adapter {
       } catch (error) {
         await app.stop().catch(() => {});
         const failure = toDeliveryError('apps.connections.open', error);
-        if (failure.permanent) {
+        if (isRefusal(error)) {
           throw new ConfigError(
             `Slack refused SLACK_APP_TOKEN (${failure.message.replace(/^paperbot: slack apps\.connections\.open: /, '')}). Generate an app-level token with the connections:write scope (Basic Information → App-Level Tokens) and make sure Socket Mode is on.`,
           );
@@ -251,7 +251,7 @@ export class SlackAdapter implements Adapter {
       return { botId: result.bot_id, userId: result.user_id };
     } catch (error) {
       const failure = toDeliveryError('auth.test', error);
-      if (failure.permanent) {
+      if (isRefusal(error)) {
         throw new ConfigError(
           `Slack refused SLACK_BOT_TOKEN (${failure.message.replace(/^paperbot: slack auth.test: /, '')}). Copy the Bot User OAuth Token (xoxb-…) again from OAuth & Permissions, or reinstall the app to the workspace.`,
         );

@@ -75,7 +75,7 @@ describe('Slack adapter posting unprompted messages (chat.postMessage / chat.upd
     expect(h.fake.callsTo('chat.postMessage')).toHaveLength(1);
   });
 
-  it.each(['channel_not_found', 'is_archived', 'not_in_channel', 'channel_is_archived', 'account_inactive', 'missing_scope'])(
+  it.each(['channel_not_found', 'is_archived', 'not_in_channel', 'channel_is_archived', 'missing_scope'])(
     'GIVEN Slack answers %s THEN post() throws a permanent DeliveryError naming it, without retrying',
     async (code) => {
       h.fake.failNext('chat.postMessage', code);
@@ -83,6 +83,16 @@ describe('Slack adapter posting unprompted messages (chat.postMessage / chat.upd
       expect(error.permanent).toBe(true);
       expect(error.message).toContain(code);
       expect(h.fake.callsTo('chat.postMessage')).toHaveLength(1);
+    },
+  );
+
+  it.each(['invalid_auth', 'token_revoked', 'account_inactive'])(
+    'GIVEN Slack answers %s (the token, not the channel) THEN the DeliveryError is retryable, so no channel is paused for it',
+    async (code) => {
+      h.fake.failNext('chat.postMessage', code);
+      const error = await expectDeliveryError(h.adapter.post('C0PAPERS', spotlight()));
+      expect(error.permanent).toBe(false);
+      expect(error.message).toMatch(new RegExp(`${code}.*SLACK_BOT_TOKEN`));
     },
   );
 
