@@ -89,7 +89,8 @@ export function slotsBetween(schedule: Schedule | string, zone: string, from: nu
   let t = from;
   while (out.length < limit) {
     const next = nextSlot(schedule, zone, t);
-    if (next === null || next > to) break;
+    // `next <= t` cannot happen for a valid schedule; the guard keeps a bad one from spinning forever.
+    if (next === null || next > to || next <= t) break;
     out.push(next);
     t = next;
   }
