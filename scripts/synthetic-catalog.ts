@@ -11,8 +11,8 @@ import type { Paper, Term } from '../src/catalog/paper.js';
 import { bundledVocabulary, type Concept } from '../src/catalog/vocabulary.js';
 import { slugify } from '../src/catalog/tokens.js';
 
-/** mulberry32: small, fast, and the same sequence on every machine. */
-function random(seed: number): () => number {
+/** mulberry32: small, fast, and the same sequence on every machine (the benchmark's queries use it too). */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -53,7 +53,7 @@ export function syntheticPapers(count: number, seed = 20260101): Paper[] {
   const terms = byKind('term');
   const venues = byKind('venue');
   const datasets = byKind('dataset');
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const papers: Paper[] = [];
   const used = new Set<string>();
   for (let i = 0; i < count; i++) {

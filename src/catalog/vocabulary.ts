@@ -68,9 +68,9 @@ export class Vocabulary {
     };
     // Han words first, so that synonyms containing several Han runs tokenize consistently.
     for (const concept of file.concepts) {
-      for (const s of [concept.zh, ...concept.synonyms]) for (const t of rawTokens(s)) if (isHan(t)) this.hanWords.add(t);
+      for (const s of [concept.zh, ...concept.synonyms]) for (const t of tokenize(s)) if (isHan(t)) this.hanWords.add(t);
     }
-    for (const w of file.stopwords.words) for (const t of rawTokens(w)) if (isHan(t)) this.hanWords.add(t);
+    for (const w of file.stopwords.words) for (const t of tokenize(w)) if (isHan(t)) this.hanWords.add(t);
     for (const concept of file.concepts) {
       if (this.concepts.has(concept.id)) throw new Error(`paperbot: data/vocabulary.json: concept id ${concept.id} is listed twice`);
       this.concepts.set(concept.id, concept);
@@ -209,10 +209,6 @@ export class Vocabulary {
     const id = this.conceptOf(trimmed, venues);
     return id ? this.concepts.get(id)!.en : trimmed;
   }
-}
-
-function rawTokens(text: string): string[] {
-  return tokenize(text);
 }
 
 let shared: Vocabulary | null = null;

@@ -4,7 +4,8 @@ import { STOP, type Vocabulary } from '../catalog/vocabulary.js';
 import { isHan, titleKey } from '../catalog/tokens.js';
 import { boundedDistance, typoBudget, withPrefix } from './fuzzy.js';
 import { documentTerms, Field, FIELD_COUNT, FIELD_WEIGHTS, TAG_FIELDS, TermReader } from './documents.js';
-import type { Filter } from './query.js';
+import { KnownValues } from './known-values.js';
+import type { Filter, FilterField } from './query.js';
 
 const CONTENT_FIELDS = [Field.Task, Field.Region, Field.Technique, Field.Modality, Field.Venue, Field.Dataset, Field.Author, Field.Title, Field.Aux];
 /** A filter restricts; it should barely move the ranking (weight × this ≈ 0.1). */
@@ -16,13 +17,14 @@ const FILTER_FIELDS = {
 /** Most query words (and filters) read; beyond this a query is not a search any more. */
 export const MAX_UNITS = 12;
 const PREFIX_LIMIT = 40;
+/** The shortest word read as the start of a longer one. */
+const MIN_PREFIX = 3;
 /**
- * Weight of a prefix or typo reading relative to an exact word. 1: readings are only tried when the
- * exact word is nowhere in the index, so the reading is what the user meant (a lower factor only
- * reordered papers by how the user spelled, not by what they are about).
+ * A prefix or typo reading counts as much as the exact word: readings are only tried when the exact
+ * word is nowhere in the index, so the reading is what the user meant (a lower weight only reordered
+ * papers by how the user spelled, not by what they are about).
  */
-const PREFIX_FACTOR = 1;
-const TYPO_FACTOR = 1;
+const READING_FACTOR = 1;
 
 /** One thing every result must match: a query word (with its synonyms, prefix or typo readings) or a filter. */
 export type Unit = {
@@ -32,7 +34,7 @@ export type Unit = {
   readAs?: string[];
 };
 
-type Posting = { field: Field; factor: number; ids: ArrayLike<number> };
+type Posting = { field: Field; factor: number; ids: Int32Array };
 
 /**
  * The free text, titles, goes to flexsearch; the short closed-vocabulary fields (task, tags,
@@ -72,7 +74,6 @@ class TermPostings {
 
 const EMPTY = new Int32Array(0);
 
-
 /**
  * The index: one flexsearch Index per field over pre-computed terms (the vocabulary has already
  * turned every synonym, abbreviation and language into the same concept term), and the ranking on
@@ -84,12 +85,18 @@ export class PaperIndex {
   private readonly own: (TermPostings | null)[];
   /** Every `w:` word and every single-token vocabulary synonym, sorted, for prefixes and typos. */
   private readonly words: string[];
+  /** The `w:` words some paper holds: a query word found here is read as typed, never as a typo or prefix. */
   private readonly wordSet: Set<string>;
+  /** Words found only in author names: a suggestion offers them as `author:` filters, after topic words. */
+  private readonly nameOnlyWords: Set<string>;
+  /** Concepts some paper has, for telling a useful suggestion from a vocabulary word nobody used; null: unknown, assume all. */
+  private readonly presentConcepts: Set<string> | null;
   private readonly wordsByLength = new Map<number, string[]>();
   readonly years: number[];
   private readonly byTitle = new Map<string, number>();
   private readonly byId = new Map<string, number>();
   private readonly titleKeys: string[];
+  private readonly knownValues: KnownValues;
   private readonly state: MatchState;
   private stampNow = 0;
   private queryNow = 0;
@@ -109,6 +116,7 @@ export class PaperIndex {
     );
     this.own = Array.from({ length: FIELD_COUNT }, (_, f) => (IN_FLEXSEARCH.has(f) ? null : new TermPostings()));
     const reader = new TermReader(vocabulary);
+    this.knownValues = new KnownValues(vocabulary);
     const words = new Set<string>();
     const years = new Set<number>();
     this.titleKeys = new Array(this.papers.length);
@@ -127,29 +135,46 @@ export class PaperIndex {
         else this.own[field]!.add(doc, terms);
       });
       if (paper.year !== null) years.add(paper.year);
+      this.knownValues.addPaper(paper);
       const key = title.tokens.join(' ');
       this.titleKeys[doc] = key;
       if (!this.byTitle.has(key)) this.byTitle.set(key, doc);
       this.byId.set(paper.id.toLowerCase(), doc);
     });
+    let concepts: Set<string> | null = new Set<string>();
     for (const flex of this.flex) {
       if (!flex) continue;
       // The index's own term list (`map`, not a documented API): else re-read every title.
       const terms = (flex as unknown as { map?: unknown }).map;
       if (terms instanceof Map) {
-        for (const term of terms.keys()) if (typeof term === 'string' && term.startsWith('w:')) words.add(term.slice(2));
+        for (const term of terms.keys()) {
+          if (typeof term !== 'string') continue;
+          if (term.startsWith('w:')) words.add(term.slice(2));
+          else if (term.startsWith('c:')) concepts?.add(term.slice(2));
+        }
       } else {
         for (const key of this.titleKeys) for (const t of key.split(' ')) words.add(t);
+        concepts = null;
       }
     }
-    for (const postings of this.own) {
-      if (!postings) continue;
+    const nameWords: string[] = [];
+    this.own.forEach((postings, field) => {
+      if (!postings) return;
       postings.freeze();
-      for (const term of postings.terms()) if (term.startsWith('w:')) words.add(term.slice(2));
-    }
+      for (const term of postings.terms()) {
+        if (term.startsWith('c:')) concepts?.add(term.slice(2));
+        if (!term.startsWith('w:')) continue;
+        if (field === Field.Author) nameWords.push(term.slice(2));
+        else words.add(term.slice(2));
+      }
+    });
+    this.nameOnlyWords = new Set(nameWords.filter((w) => !words.has(w)));
+    for (const w of nameWords) words.add(w);
     this.wordSet = words;
-    for (const phrase of vocabulary.phrases.keys()) if (!phrase.includes(' ')) words.add(phrase);
-    this.words = [...words].sort();
+    this.presentConcepts = concepts;
+    const spellable = new Set(words);
+    for (const phrase of vocabulary.phrases.keys()) if (!phrase.includes(' ')) spellable.add(phrase);
+    this.words = [...spellable].sort();
     for (const w of this.words) {
       const list = this.wordsByLength.get(w.length) ?? [];
       list.push(w);
@@ -190,10 +215,13 @@ export class PaperIndex {
     if (this.wordSet.has(word)) return { label: word, lookups: [{ term: `w:${word}`, fields: CONTENT_FIELDS, factor: 1 }] };
     const unit: Unit = { label: word, lookups: [] };
     if (isHan(word)) return unit;
-    if (word.length >= 3) {
-      const found = withPrefix(this.words, word, PREFIX_LIMIT).filter((w) => w !== word);
+    if (word.length >= MIN_PREFIX) {
+      // Three letters are often a whole word of their own (`age`, `map`): read them only as the start
+      // of a vocabulary word (`seg`, `mam`), not of any title word (`age` → agent).
+      const isReading = (w: string) => w !== word && (word.length > MIN_PREFIX || this.isVocabularyWord(w));
+      const found = withPrefix(this.words, word, PREFIX_LIMIT).filter(isReading);
       if (found.length > 0) {
-        unit.lookups = this.readings(found, PREFIX_FACTOR);
+        unit.lookups = this.readings(found);
         unit.readAs = found.length > 3 ? [`${word}…`] : found;
         return unit;
       }
@@ -202,21 +230,26 @@ export class PaperIndex {
     if (budget > 0) {
       const near = this.nearest(word, budget);
       if (near.length > 0) {
-        unit.lookups = this.readings(near, TYPO_FACTOR);
+        unit.lookups = this.readings(near);
         unit.readAs = near;
       }
     }
     return unit;
   }
 
+  private isVocabularyWord(word: string): boolean {
+    const concept = this.vocabulary.phrases.get(word);
+    return concept !== undefined && concept !== STOP;
+  }
+
   /** Lookups for words that stand in for the typed one: a vocabulary synonym becomes its concept. */
-  private readings(words: string[], factor: number): Unit['lookups'] {
+  private readings(words: string[]): Unit['lookups'] {
     const out: Unit['lookups'] = [];
     const terms = new Set<string>();
     for (const w of words) {
       const concept = this.vocabulary.phrases.get(w);
       const term = concept && concept !== STOP ? `c:${concept}` : `w:${w}`;
-      if (!terms.has(term)) (terms.add(term), out.push({ term, fields: CONTENT_FIELDS, factor }));
+      if (!terms.has(term)) (terms.add(term), out.push({ term, fields: CONTENT_FIELDS, factor: READING_FACTOR }));
     }
     return out;
   }
@@ -260,7 +293,8 @@ export class PaperIndex {
     for (const lookup of unit.lookups) {
       for (const field of lookup.fields) {
         const flex = this.flex[field];
-        const ids = flex ? (flex.search(lookup.term, { limit: this.papers.length + 1 }) as number[]) : (this.own[field]!.get(lookup.term) ?? EMPTY);
+        // flexsearch's plain array is copied so one typed loop (monomorphic, hence fast) reads every list.
+        const ids = flex ? Int32Array.from(flex.search(lookup.term, { limit: this.papers.length + 1 }) as number[]) : (this.own[field]!.get(lookup.term) ?? EMPTY);
         if (ids.length > 0) out.push({ field, factor: lookup.factor, ids });
       }
     }
@@ -294,8 +328,7 @@ export class PaperIndex {
       for (const { field, factor, ids } of lists[order[u].i]) {
         state.weight = FIELD_WEIGHTS[field] * factor;
         state.isTag = TAG_FIELDS.has(field) ? 1 : 0;
-        if (ids instanceof Int32Array) accumulateTyped(state, ids);
-        else accumulatePlain(state, ids as number[]);
+        accumulate(state, ids);
       }
       const { touched, count, total, tagCount, unitScore, unitTag } = state;
       for (let k = 0; k < state.touchedLength; k++) {
@@ -311,18 +344,13 @@ export class PaperIndex {
   }
 
   /**
-   * The best `k` of the last match, skipping `skip`: units found in tags first, then score, newer,
-   * list order. A cheap check on the leading keys spares the full comparison for most candidates.
+   * The best `k` of the last match by `compare`, skipping `skip`. A cheap check on the leading keys
+   * spares the full comparison for most candidates.
    */
   best(docs: Int32Array, k: number, skip: ReadonlySet<number>): number[] {
     if (k <= 0) return [];
     const { tagCount, total } = this.state;
-    const papers = this.papers;
-    const better = (a: number, b: number) =>
-      tagCount[a] !== tagCount[b] ? tagCount[a] > tagCount[b]
-      : total[a] !== total[b] ? total[a] > total[b]
-      : (papers[a].year ?? 0) !== (papers[b].year ?? 0) ? (papers[a].year ?? 0) > (papers[b].year ?? 0)
-      : a < b;
+    const better = (a: number, b: number) => this.compare(a, b) < 0;
     const out: number[] = [];
     let worstTags = -1;
     let worstTotal = -Infinity;
@@ -351,6 +379,15 @@ export class PaperIndex {
     return out;
   }
 
+  /**
+   * The ranking of the last match, as a sort comparator: units found in tags first, then score,
+   * newer, list order.
+   */
+  compare(a: number, b: number): number {
+    const { tagCount, total } = this.state;
+    return tagCount[b] - tagCount[a] || total[b] - total[a] || (this.papers[b].year ?? 0) - (this.papers[a].year ?? 0) || a - b;
+  }
+
   scoreOf(doc: number): number {
     return this.state.total[doc];
   }
@@ -358,6 +395,9 @@ export class PaperIndex {
   tagsOf(doc: number): number {
     return this.state.tagCount[doc];
   }
+
+  /** Whether a filter value of several words names something the catalog or vocabulary knows. */
+  readonly isKnownValue = (field: FilterField, value: string): boolean => this.knownValues.has(field, value);
 
   docByTitle(text: string): number | undefined {
     return this.byTitle.get(titleKey(text));
@@ -374,6 +414,17 @@ export class PaperIndex {
   /** Every single-token word and synonym, for suggestions. */
   knownWords(): readonly string[] {
     return this.words;
+  }
+
+  /** Whether a word finds a paper on its own: an indexed word, or a synonym of a concept some paper has. */
+  occurs(word: string): boolean {
+    if (this.wordSet.has(word)) return true;
+    const concept = this.vocabulary.phrases.get(word);
+    return concept !== undefined && concept !== STOP && (this.presentConcepts?.has(concept) ?? true);
+  }
+
+  isNameOnly(word: string): boolean {
+    return this.nameOnlyWords.has(word);
   }
 
   /** The venues papers were published in, as the catalog names them. */
@@ -400,32 +451,8 @@ type MatchState = {
   isTag: number;
 };
 
-// Two copies of one loop, so each stays monomorphic (typed ids from our lists, plain from flexsearch).
-function accumulateTyped(s: MatchState, ids: Int32Array): void {
-  const { count, total, tagCount, unitScore, unitTag, stamp, inQuery, touched, unit, mark, query, weight, isTag } = s;
-  let length = s.touchedLength;
-  for (let k = 0; k < ids.length; k++) {
-    const doc = ids[k];
-    if (unit > 0 && (inQuery[doc] !== query || count[doc] !== unit)) continue;
-    if (stamp[doc] !== mark) {
-      stamp[doc] = mark;
-      unitScore[doc] = 0;
-      unitTag[doc] = 0;
-      touched[length++] = doc;
-      if (unit === 0) {
-        inQuery[doc] = query;
-        count[doc] = 0;
-        total[doc] = 0;
-        tagCount[doc] = 0;
-      }
-    }
-    unitScore[doc] += weight;
-    if (isTag) unitTag[doc] = 1;
-  }
-  s.touchedLength = length;
-}
-
-function accumulatePlain(s: MatchState, ids: number[]): void {
+/** Adds one posting list to the unit being matched; a paper counts only if it matched every earlier unit. */
+function accumulate(s: MatchState, ids: Int32Array): void {
   const { count, total, tagCount, unitScore, unitTag, stamp, inQuery, touched, unit, mark, query, weight, isTag } = s;
   let length = s.touchedLength;
   for (let k = 0; k < ids.length; k++) {

@@ -27,18 +27,30 @@ const FILTER_EXAMPLES_ZH = '年份:2016、年份:2015-2017、自:2017、会议:m
 
 /** `field:value`, `field:"two words"`; the field is letters only so `3:1` or `h&e` stay text. */
 const FILTER = /(^|\s)([\p{L}_]{1,16}):("[^"]*"?|\S*)/gu;
+/** A plain word after a filter value (not a filter itself, not quoted). */
+const NEXT_WORD = /\s+([^\s:"]+)(?=\s|$)/uy;
+/** How many more words an unquoted value may take: the longest name in the vocabulary has ten. */
+const MAX_VALUE_WORDS = 10;
+
+/** Whether `value` is a whole value the catalog or vocabulary knows for `field` ("medical physics" for venue). */
+export type KnownValue = (field: FilterField, value: string) => boolean;
 
 /**
- * Splits field filters from the free text of a cleaned query. An unknown field or a value that
- * cannot be read is a UserError that lists what works, never a silently empty result.
+ * Splits field filters from the free text of a cleaned query. An unquoted value takes the words
+ * after it when together they name a known value (`venue:medical physics`, `dataset:lidc idri`),
+ * the longest such; otherwise those words stay free text. An unknown field or a value that cannot
+ * be read is a UserError that lists what works, never a silently empty result.
  */
-export function parseQuery(cleaned: string): ParsedQuery {
+export function parseQuery(cleaned: string, isKnownValue: KnownValue = () => false): ParsedQuery {
   const filters: Filter[] = [];
-  const text = cleaned.replace(FILTER, (_all, lead: string, name: string, rawValue: string) => {
+  const filter = new RegExp(FILTER);
+  let text = '';
+  let textFrom = 0;
+  for (let m = filter.exec(cleaned); m; m = filter.exec(cleaned)) {
+    const [whole, lead, name, rawValue] = m;
     const field = FIELD_NAMES[name.toLowerCase()];
-    const value = rawValue.replace(/^"|"$/g, '').trim();
     // "DeepLung: Deep 3D…": a word ending in a colon, then a space, is title text, not a filter.
-    if (!field && !rawValue) return `${lead}${name}:`;
+    if (!field && !rawValue) continue;
     if (!field) {
       throw new UserError(
         'unknown-filter',
@@ -46,13 +58,32 @@ export function parseQuery(cleaned: string): ParsedQuery {
         FILTER_EXAMPLES.split(', '),
       );
     }
+    let value = rawValue.replace(/^"|"$/g, '').trim();
     if (!value) {
       throw new UserError('empty-filter', { en: `"${name}:" needs a value, e.g. ${example(field)}.`, zh: `“${name}:”后面需要一个值，例如 ${example(field)}。` }, [example(field)]);
     }
-    filters.push(readFilter(field, `${name}:${rawValue}`, value));
-    return lead;
-  });
+    let end = m.index + whole.length;
+    if (!rawValue.startsWith('"')) ({ value, end } = widenValue(cleaned, end, field, value, isKnownValue));
+    filters.push(readFilter(field, `${name}:${cleaned.slice(m.index + whole.length - rawValue.length, end)}`, value));
+    text += cleaned.slice(textFrom, m.index) + lead;
+    textFrom = end;
+    filter.lastIndex = end;
+  }
+  text += cleaned.slice(textFrom);
   return { text: text.replace(/\s+/g, ' ').trim(), filters };
+}
+
+/** The value with as many following words as complete a known value (longest first), and where it ends. */
+function widenValue(cleaned: string, end: number, field: FilterField, value: string, isKnownValue: KnownValue): { value: string; end: number } {
+  const next: { word: string; end: number }[] = [];
+  const word = new RegExp(NEXT_WORD);
+  word.lastIndex = end;
+  for (let m = word.exec(cleaned); m && next.length < MAX_VALUE_WORDS; m = word.exec(cleaned)) next.push({ word: m[1], end: word.lastIndex });
+  for (let k = next.length; k > 0; k--) {
+    const wider = [value, ...next.slice(0, k).map((n) => n.word)].join(' ');
+    if (isKnownValue(field, wider)) return { value: wider, end: next[k - 1].end };
+  }
+  return { value, end };
 }
 
 function readFilter(field: FilterField, raw: string, value: string): Filter {

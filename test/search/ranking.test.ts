@@ -69,3 +69,91 @@ describe('ranking', () => {
     expect(order('liver teeth')).toEqual([]);
   });
 });
+
+describe('filter values of several words', () => {
+  const mp = paper('mp-seg', 'Organ Delineation in Planning Scans', { venue: 'Medical Physics', tasks: [{ en: 'Segmentation', zh: '分割' }], authors: ['Chen, Hao'] });
+  const mpOther = paper('mp-cls', 'Dose Prediction for Radiotherapy', { venue: 'Medical Physics', tasks: [{ en: 'Classification', zh: '分类' }], authors: ['Chen, Wei'] });
+  const media = paper('media', 'Physics-informed Segmentation of Vessels', { venue: 'MedIA', tasks: [{ en: 'Segmentation', zh: '分割' }] });
+  const lidc = paper('lidc', 'Nodule Malignancy from CT', { datasets: [{ name: 'LIDC-IDRI', url: '' }], authors: ['Chen, Hao'], regions: [{ en: 'Lung', zh: '肺' }] });
+  const s = createSearch({ papers: [mp, mpOther, media, lidc] });
+  const found = (q: string) => s.search(q, { limit: 10 }).hits.map((h) => h.paper.id).sort();
+
+  it('GIVEN venue:medical physics unquoted THEN the words that complete a known venue are its value', () => {
+    // "physics" completes the venue name Medical Physics, so it is part of the filter, not a free word
+    // every result must hold (which only the MedIA paper's title does): both Medical Physics papers.
+    expect(found('venue:medical physics')).toEqual(['mp-cls', 'mp-seg']);
+    expect(found('venue:medical physics')).toEqual(found('venue:"medical physics"'));
+  });
+
+  it('GIVEN a word after the known value THEN it stays a free word every result must match', () => {
+    // "segmentation" completes no venue: Medical Physics papers about segmentation only.
+    expect(found('venue:medical physics segmentation')).toEqual(['mp-seg']);
+  });
+
+  it('GIVEN author:given family in either order THEN only that person, not everyone sharing the family name', () => {
+    // Hao Chen wrote mp-seg and lidc; Wei Chen (mp-cls) shares only the family name.
+    expect(found('author:hao chen')).toEqual(['lidc', 'mp-seg']);
+    expect(found('author:chen hao')).toEqual(['lidc', 'mp-seg']);
+    // "lung" is no part of any name: Chen's papers about the lung.
+    expect(found('author:chen lung')).toEqual(['lidc']);
+  });
+
+  it('GIVEN a name filter in a query that matches nothing THEN the suggestion writes the name as typed', () => {
+    // Hao Chen wrote no classification paper. Dropping "classification" leaves his papers: the
+    // suggestion reads "author:hao chen", one filter, not the two units it was matched as.
+    const suggestions = s.search('author:hao chen classification').suggestions;
+    expect(suggestions).toContain('author:hao chen');
+    expect(suggestions.join()).not.toMatch(/author:hao author:chen/);
+  });
+
+  it('GIVEN a dataset name written with a space THEN it is read whole', () => {
+    // LIDC-IDRI tokenizes to "lidc idri": typed with a space it is the same dataset, not "idri" as a free word.
+    expect(found('dataset:lidc idri')).toEqual(['lidc']);
+  });
+});
+
+describe('what an empty result suggests', () => {
+  const tumor = paper('brain-tumor', 'Brain Tumor Delineation with Cascaded Networks', { regions: [{ en: 'Brain', zh: '大脑' }], tasks: [{ en: 'Segmentation', zh: '分割' }] });
+  const tumorCls = paper('brain-tumor-cls', 'Brain Tumor Grading from MRI', { regions: [{ en: 'Brain', zh: '大脑' }], tasks: [{ en: 'Classification', zh: '分类' }] });
+  const named = paper('named', 'Retinal Screening at Scale', { regions: [{ en: 'Retina', zh: '视网膜' }], authors: ['van Ginneken, Bram', 'El-Baz, Ayman'] });
+  const s = createSearch({ papers: [tumor, tumorCls, named] });
+  const suggestions = (q: string) => s.search(q).suggestions;
+
+  it('GIVEN a dataset no paper used THEN what it is about is suggested, in place in the query', () => {
+    // BraTS is the brain tumour segmentation challenge: none of these papers names it, but its broader
+    // concepts (brain, tumor) find the brain tumour papers; with "segmentation" kept, the one that segments.
+    expect(suggestions('brats')[0]).toBe('brain tumor');
+    expect(suggestions('brats segmentation')[0]).toBe('brain tumor segmentation');
+  });
+
+  it('GIVEN the Chinese name of such a dataset THEN the suggestion is in Chinese', () => {
+    // A reader who typed Chinese gets the broader concepts' Chinese names (大脑 brain, 肿瘤 tumor).
+    expect(suggestions('BraTS 脑肿瘤分割挑战')[0]).toBe('大脑 肿瘤');
+  });
+
+  it('GIVEN a word near both a topic word and an author name THEN the topic comes first and the name is an author filter', () => {
+    // "bran" is one edit from "brain" (a region of the vocabulary) and from "bram" (a co-author's given
+    // name): the reader most likely meant the topic; the name is still offered, as what it is.
+    expect(suggestions('bran')).toEqual(['brain', 'author:bram']);
+  });
+
+  it('GIVEN a word two edits from an author name THEN the name is not offered', () => {
+    // "brats"-like noise: "brant" is two edits from "bram" and from "baz"; only a topic word that far is worth offering.
+    expect(suggestions('brant')).toEqual(['brain']);
+  });
+});
+
+describe('short prefixes', () => {
+  const mapping = paper('mapping', 'Cortical Thickness Mapping', { tasks: [{ en: 'Regression', zh: '回归' }] });
+  const seg = paper('seg', 'Cortical Parcellation', { tasks: [{ en: 'Segmentation', zh: '分割' }] });
+  const s = createSearch({ papers: [mapping, seg] });
+  const found = (q: string) => s.search(q).hits.map((h) => h.paper.id);
+
+  it('GIVEN three letters THEN they are read only as the start of a vocabulary word', () => {
+    // "seg" is how people shorten segmentation; "map" is a word of its own, not an unfinished "mapping".
+    expect(found('seg')).toEqual(['seg']);
+    expect(found('map')).toEqual([]);
+    // Four letters are rarely a different word: "mapp" is "mapping" being typed.
+    expect(found('mapp')).toEqual(['mapping']);
+  });
+});

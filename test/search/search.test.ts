@@ -112,6 +112,13 @@ describe('field filters', () => {
     expect(idSet('region:lung').size).toBeLessThan(idSet('lung').size);
   });
 
+  it('GIVEN a venue or dataset of several words without quotes THEN it reads as with quotes', () => {
+    // The words after the value complete a name the catalog knows, so they belong to the filter.
+    expect(idSet('venue:medical physics')).toEqual(idSet('venue:"medical physics"'));
+    expect(idSet('venue:medical physics').size).toBe(papers.filter((p) => p.venue === 'Medical Physics').length);
+    expect(idSet('dataset:lidc idri')).toEqual(new Set(papers.filter((p) => p.datasets.some((d) => d.name === 'LIDC-IDRI')).map((p) => p.id)));
+  });
+
   it('GIVEN an unknown field THEN a UserError lists the filters that work', () => {
     const error = (() => {
       try {
@@ -151,6 +158,14 @@ describe('AND across fields and helpful empty results', () => {
     expect(search.search('xyzzy lung').suggestions).toContain('lung');
     expect(search.search('year:1990').suggestions).toEqual(['year:2014-2019']);
     expect(search.search('venue:micai').suggestions[0]).toBe('venue:miccai');
+  });
+
+  it('GIVEN a dataset no listed paper used THEN the suggestions are what it is about, not look-alike author names', () => {
+    // BraTS (brain tumour segmentation challenge) is in the vocabulary but no paper lists it; "bram"
+    // and "baz" are co-authors' given names a few letters away, which says nothing about brain tumours.
+    const suggestions = search.search('brats').suggestions;
+    expect(suggestions[0]).toBe('brain tumor');
+    expect(suggestions.join()).not.toMatch(/bram|baz/);
   });
 
   it('GIVEN an exact title or id THEN that paper comes first', () => {
