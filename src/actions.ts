@@ -6,8 +6,9 @@ import type { Action, Reply } from './reply.js';
  * such a button stops working after a restart, and the adapter then says so instead of guessing.
  */
 const EFFECT_CODE = { update: 'u', reply: 'r', post: 'p' } as const;
-const CODE_EFFECT: Record<string, Action['effect']> = { u: 'update', r: 'reply', p: 'post' };
+const CODE_EFFECT = Object.fromEntries(Object.entries(EFFECT_CODE).map(([effect, code]) => [code, effect])) as Record<string, Action['effect']>;
 const PREFIX = 'pb';
+const BUTTON_ID = new RegExp(`^${PREFIX}:([${Object.values(EFFECT_CODE).join('')}]):([0-9a-z]+):(.*)$`, 's');
 const LONG_LIMIT = 5000;
 
 /**
@@ -22,6 +23,7 @@ export function clickOutcome(effect: Action['effect'], reply: Pick<Reply, 'kind'
 }
 
 export type ActionCodec = {
+  /** `slot` (the button's place in the message) keeps two buttons with the same command distinct: Discord refuses a message whose custom_ids repeat. */
   encode(action: Action, slot: number): string;
   decode(id: string): Pick<Action, 'command' | 'effect'> | 'expired' | null;
 };
@@ -40,7 +42,7 @@ export function createActionCodec(maxLength = 100): ActionCodec {
       return head + key;
     },
     decode(id) {
-      const m = /^pb:([urp]):([0-9a-z]+):(.*)$/s.exec(id);
+      const m = BUTTON_ID.exec(id);
       if (!m) return null;
       const effect = CODE_EFFECT[m[1]];
       let command = m[3];

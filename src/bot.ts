@@ -54,7 +54,7 @@ export function createBot(services: Services, commands: Command[] = defaultComma
   return { services, commands, handle };
 }
 
-export function userErrorReply(error: UserError, lang: Lang): Reply {
+function userErrorReply(error: UserError, lang: Lang): Reply {
   const intro = [localize(error.text, lang)];
   if (error.hints.length) intro.push(`${lang === 'zh' ? '可以试试' : 'Try'}: ${error.hints.join(', ')}`);
   return reply('error', lang, { intro, data: { code: error.code, hints: error.hints } });

@@ -2,13 +2,14 @@ import { parseArgs } from 'node:util';
 import dotenv from 'dotenv';
 import { createPaperbot, type Paperbot } from './app.js';
 import { loadCatalog, validateSource } from './catalog/index.js';
+import { paperDetailLines } from './commands/format.js';
 import { loadConfig, secretsOf, type Config } from './config.js';
 import { CatalogError, ConfigError, UserError } from './errors.js';
 import { createLogger, type Logger } from './log.js';
 import { createSearch } from './search/index.js';
 import { cleanInput } from './text.js';
 import type { Adapter } from './adapter.js';
-import type { Reply } from './reply.js';
+import type { Readable } from 'node:stream';
 
 /** The platform side, loaded only by the commands that need it so `search` never loads a chat client. */
 export type PlatformModule = typeof import('../adapters/index.js');
@@ -26,8 +27,8 @@ const USAGE = `paperbot — deep-learning papers on medical image analysis, for 
                                          the console adapter when no platform is configured)
   paperbot search "<query>" [--json] [--limit N]
   paperbot show <id> [--json]
-  paperbot list --json                   the whole catalog
-  paperbot validate <file>               check a markdown list or BibTeX file
+  paperbot list [--json]                 the whole catalog
+  paperbot validate <file> [more files]  check markdown lists or BibTeX files
   paperbot say "<command text>" [--json] [--channel C] [--user U]
   paperbot spotlight tick [--now <ISO time>] [--json]
   paperbot spotlight list [--json]
@@ -78,11 +79,20 @@ export async function main(
       io.stderr(`${error.message}${error.hints.length ? `\nTry: ${error.hints.join(', ')}` : ''}\n`);
       return 1;
     }
+    // A mistyped flag is the user's to fix: node's own message says how, a stack trace would not.
+    if (isArgumentError(error)) {
+      io.stderr(`paperbot: ${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
     throw error;
   }
 }
 
-function options(args: string[], spec: Record<string, { type: 'string' | 'boolean' }>) {
+function isArgumentError(error: unknown): error is Error {
+  return error instanceof Error && String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS_');
+}
+
+function options<const Spec extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], spec: Spec) {
   return parseArgs({ args, options: spec, allowPositionals: true, strict: true });
 }
 
@@ -90,9 +100,12 @@ function loggerFor(config: Config): Logger {
   return createLogger(config.logLevel, secretsOf(config));
 }
 
+async function configuredCatalog(io: Io) {
+  return loadCatalog({ extraSources: loadConfig(io.env).extraSources });
+}
+
 async function searchEngine(io: Io) {
-  const config = loadConfig(io.env);
-  return createSearch(await loadCatalog({ extraSources: config.extraSources }));
+  return createSearch(await configuredCatalog(io));
 }
 
 async function searchCli(args: string[], io: Io): Promise<number> {
@@ -103,8 +116,8 @@ async function searchCli(args: string[], io: Io): Promise<number> {
     return 2;
   }
   const { text } = cleanInput(positionals.join(' '));
-  const search = await searchEngine(io);
   if (!text) throw new UserError('empty-query', { en: 'give a query, e.g. paperbot search "gan mri"' });
+  const search = await searchEngine(io);
   const result = search.search(text, { limit });
   if (values.json) {
     io.stdout(JSON.stringify(result.hits.map((h) => h.paper), null, 2) + '\n');
@@ -118,25 +131,24 @@ async function searchCli(args: string[], io: Io): Promise<number> {
 
 async function showCli(args: string[], io: Io): Promise<number> {
   const { values, positionals } = options(args, { json: { type: 'boolean' } });
-  const search = await searchEngine(io);
-  const id = positionals[0] ?? '';
-  const paper = search.get(id);
+  const [id] = positionals;
+  if (!id) {
+    io.stderr('paperbot: usage: paperbot show <id> [--json]. Find ids with: paperbot search "<words>"\n');
+    return 2;
+  }
+  const paper = (await searchEngine(io)).get(id);
   if (!paper) {
     io.stderr(`paperbot: no paper has the id "${id}". Find ids with: paperbot search "<words>"\n`);
     return 1;
   }
   if (values.json) io.stdout(JSON.stringify(paper, null, 2) + '\n');
-  else {
-    const { paperDetailLines } = await import('./commands/format.js');
-    io.stdout([paper.title, ...paperDetailLines(paper, 'en')].join('\n') + '\n');
-  }
+  else io.stdout([paper.title, ...paperDetailLines(paper, 'en')].join('\n') + '\n');
   return 0;
 }
 
 async function listCli(args: string[], io: Io): Promise<number> {
   const { values } = options(args, { json: { type: 'boolean' } });
-  const config = loadConfig(io.env);
-  const catalog = await loadCatalog({ extraSources: config.extraSources });
+  const catalog = await configuredCatalog(io);
   if (values.json) io.stdout(JSON.stringify(catalog.papers, null, 2) + '\n');
   else io.stdout(catalog.papers.map((p) => `${p.id}  ${p.title}`).join('\n') + `\n${catalog.papers.length} papers\n`);
   return 0;
@@ -161,11 +173,18 @@ async function validateCli(args: string[], io: Io): Promise<number> {
   return failed ? 1 : 0;
 }
 
+type ConsoleBot = {
+  paperbot: Paperbot;
+  consoleAdapter: InstanceType<PlatformModule['ConsoleAdapter']>;
+  platforms: PlatformModule;
+  log: Logger;
+};
+
 /** Builds the whole bot with the console adapter registered, for commands that run the command layer. */
 async function withConsoleBot<T>(
   io: Io,
   loadPlatforms: () => Promise<PlatformModule>,
-  run: (paperbot: Paperbot, console: InstanceType<PlatformModule['ConsoleAdapter']>, log: Logger) => Promise<T>,
+  run: (bot: ConsoleBot) => Promise<T>,
   { json = false } = {},
 ): Promise<T> {
   const config = loadConfig(io.env);
@@ -175,13 +194,13 @@ async function withConsoleBot<T>(
   // With --json, stdout carries only the JSON: posts the command makes go to stderr.
   const consoleAdapter = new platforms.ConsoleAdapter({
     bot: paperbot.bot,
-    input: process.stdin,
+    input: io.stdin as Readable,
     output: { write: (t: string) => (json ? io.stderr(t) : io.stdout(t)) },
     interactive: false,
   });
   paperbot.services.outbox.register(consoleAdapter);
   try {
-    return await run(paperbot, consoleAdapter, log);
+    return await run({ paperbot, consoleAdapter, platforms, log });
   } finally {
     paperbot.close();
   }
@@ -197,10 +216,9 @@ async function sayCli(args: string[], io: Io, loadPlatforms: () => Promise<Platf
   return withConsoleBot(
     io,
     loadPlatforms,
-    async (_paperbot, consoleAdapter) => {
-      const { renderConsole } = await loadPlatforms();
-      const reply: Reply = await consoleAdapter.say(positionals.join(' '), String(values.channel ?? 'console'), String(values.user ?? 'operator'));
-      io.stdout(json ? JSON.stringify(reply, null, 2) + '\n' : renderConsole(reply) + '\n');
+    async ({ consoleAdapter, platforms }) => {
+      const reply = await consoleAdapter.say(positionals.join(' '), values.channel, values.user);
+      io.stdout(json ? JSON.stringify(reply, null, 2) + '\n' : platforms.renderConsole(reply) + '\n');
       return reply.kind === 'error' ? 1 : 0;
     },
     { json },
@@ -212,8 +230,7 @@ async function spotlightCommand(args: string[], io: Io, loadPlatforms: () => Pro
   return withConsoleBot(
     io,
     loadPlatforms,
-    async (paperbot, _console, log) => {
-      const platforms = await loadPlatforms();
+    async ({ paperbot, platforms, log }) => {
       const wantsPosting = args[0] === 'tick';
       const adapters: Adapter[] = wantsPosting ? await platforms.startPlatformAdapters(paperbot, log, { receive: false }) : [];
       try {
@@ -249,14 +266,23 @@ async function start(io: Io, loadPlatforms: () => Promise<PlatformModule>): Prom
 
   process.on('unhandledRejection', (reason) => log.error('unhandled rejection', reason));
   process.on('uncaughtException', (error) => log.error('uncaught exception', error));
+  // When the reader of our output goes away (`npm start 2>&1 | head`), every write fails; left to the
+  // handler above, logging that failure into the same closed pipe fails again, round and round at
+  // full CPU. There is no one left to answer, so stop.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', () => {
+      paperbot.close();
+      process.exit(0);
+    });
+  }
 
   const adapters = await platforms.startPlatformAdapters(paperbot, log);
   let consoleAdapter: InstanceType<PlatformModule['ConsoleAdapter']> | null = null;
   if (adapters.length === 0) {
     consoleAdapter = new platforms.ConsoleAdapter({
       bot: paperbot.bot,
-      input: io.stdin as import('node:stream').Readable,
-      output: process.stdout,
+      input: io.stdin as Readable,
+      output: { write: io.stdout },
       interactive: Boolean(io.stdin.isTTY),
     });
     paperbot.services.outbox.register(consoleAdapter);
@@ -271,7 +297,7 @@ async function start(io: Io, loadPlatforms: () => Promise<PlatformModule>): Prom
     paperbot.close();
   };
   if (consoleAdapter) {
-    // Piped input: answer every line, then exit at end of input.
+    // With no platform, the console is the whole bot: it ends at end of input (Ctrl-D, or the end of a pipe).
     await consoleAdapter.finished();
     await shutdown();
     return 0;

@@ -59,10 +59,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   const config: Config = {
     dbPath: get('PAPERBOT_DB') ?? 'paperbot.db',
-    extraSources: (get('PAPERBOT_SOURCES') ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    extraSources: commaList(get('PAPERBOT_SOURCES')),
     logLevel,
     spotlight: { timezone, graceHours },
   };
@@ -125,11 +122,15 @@ function slackConfig(get: (name: string) => string | undefined): SlackConfig {
     signingSecret,
     port: number(get('SLACK_PORT'), 3000, 'SLACK_PORT', 0, 65535),
     apiUrl: url(get('SLACK_API_URL'), 'SLACK_API_URL'),
-    adminUsers: (get('SLACK_ADMIN_USERS') ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    adminUsers: commaList(get('SLACK_ADMIN_USERS')),
   };
+}
+
+function commaList(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function number(raw: string | undefined, fallback: number, name: string, min: number, max: number): number {

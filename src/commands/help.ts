@@ -14,18 +14,16 @@ export function helpCommand(list: () => Command[]): Command {
         lang === 'zh'
           ? [
               'paperbot 在一份医学图像分析深度学习论文清单中查找论文。中英文均可，中文无需空格。',
-              '筛选条件：year:2016  year:2015-2017  since:2017  venue:miccai  task:分割  modality:mri  region:肺  technique:gan  author:ronneberger  dataset:adni',
+              '筛选条件：year:2016  year:2015-2017  since:2017  until:2016  venue:miccai  task:分割  modality:mri  region:肺  technique:gan  author:ronneberger  dataset:adni',
             ]
           : [
               'paperbot finds papers in a curated list of deep learning for medical image analysis. English and Chinese both work.',
-              'Filters: year:2016  year:2015-2017  since:2017  venue:miccai  task:segmentation  modality:mri  region:lung  technique:gan  author:ronneberger  dataset:adni',
+              'Filters: year:2016  year:2015-2017  since:2017  until:2016  venue:miccai  task:segmentation  modality:mri  region:lung  technique:gan  author:ronneberger  dataset:adni',
             ];
-      const cards = list()
-        .filter((c) => c.name !== 'help')
-        .map((c) => ({
-          title: c.name === 'search' ? '/paper <query>' : `/paper ${c.name}`,
-          lines: [localize(c.summary, lang), ...c.examples.map((e) => `/paper ${e}`)],
-        }));
+      const cards = list().map((c) => ({
+        title: c.name === 'search' ? '/paper <query>' : `/paper ${c.name}`,
+        lines: [localize(c.summary, lang), ...c.examples.map((e) => `/paper ${e}`)],
+      }));
       return reply('help', lang, {
         title: lang === 'zh' ? 'paperbot 用法' : 'paperbot usage',
         intro,

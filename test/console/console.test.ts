@@ -22,6 +22,16 @@ describe('the console adapter and the paperbot binary', () => {
     expect(run.stdout).not.toMatch(/paper> /); // no prompt when stdin is not a terminal
   });
 
+  it('GIVEN a reader that stops reading early (`npm start 2>&1 | head -1`) THEN start exits instead of logging into the closed pipe forever', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperbot-cli-'));
+    const env = { PATH: process.env.PATH ?? '', HOME: dir, PAPERBOT_DB: join(dir, 'state.db'), LOG_LEVEL: 'warn' };
+    // `timeout` bounds a regression: the bug this guards against spun at full CPU and never ended.
+    const script = `printf '/paper gan mri\\n/paper help\\n/paper 帮助\\n' | timeout 30 "${process.execPath}" "${join(root, 'bin/paperbot.js')}" start 2>&1 | head -1; echo "exit \${PIPESTATUS[1]}"`;
+    const run = spawnSync('bash', ['-c', script], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
+    expect(run.stdout).toMatch(/papers for "gan mri"/);
+    expect(run.stdout).toMatch(/exit 0$/m); // 124 would mean `timeout` had to kill it
+  });
+
   it('GIVEN say --json THEN the neutral reply is printed as JSON with its papers', () => {
     const list = JSON.parse(paperbot(['list', '--json']).stdout);
     const run = paperbot(['say', `show ${list[0].id}`, '--json', '--channel', 'lab', '--user', 'alice']);
@@ -44,6 +54,10 @@ describe('the console adapter and the paperbot binary', () => {
 
   it('GIVEN a bad flag or a malformed setting THEN the binary exits non-zero with a message that says how to fix it', () => {
     expect(paperbot(['search', 'mri', '--limit', 'lots']).stderr).toMatch(/--limit must be a whole number/);
+    const unknownFlag = paperbot(['say', '--page', '2']);
+    expect(unknownFlag.status).toBe(2);
+    expect(unknownFlag.stderr).toMatch(/Unknown option '--page'.*after '--'/);
+    expect(unknownFlag.stderr).not.toMatch(/\n\s+at /); // a hint, not a stack trace
     const dir = mkdtempSync(join(tmpdir(), 'paperbot-cli-'));
     const bad = spawnSync(process.execPath, [join(root, 'bin/paperbot.js'), 'start'], {
       cwd: dir,

@@ -1,8 +1,29 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, secretsOf } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 
 describe('loadConfig', () => {
+  it('GIVEN every platform configured THEN each variable it reads is in .env.example with a comment above it', () => {
+    const read = new Set<string>();
+    const full: Record<string, string> = {
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_APP_TOKEN: 'xapp-1',
+      SLACK_SIGNING_SECRET: 's',
+      DISCORD_TOKEN: 't',
+      DISCORD_APP_ID: '123456789012345678',
+    };
+    // A proxy records every name loadConfig asks for, so a new setting cannot skip the example file.
+    loadConfig(new Proxy(full, { get: (env, name: string) => (read.add(name), env[name]) }));
+    expect(read.size).toBeGreaterThanOrEqual(15);
+    const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8').split('\n');
+    for (const name of read) {
+      const at = example.findIndex((line) => line.startsWith(`${name}=`));
+      expect(at, `${name} is missing from .env.example`).toBeGreaterThan(0);
+      expect(example[at - 1], `${name} has no comment in .env.example`).toMatch(/^#/);
+    }
+  });
+
   it('GIVEN an empty environment THEN it runs console-only with documented defaults', () => {
     const config = loadConfig({});
     expect(config.slack).toBeUndefined();

@@ -33,6 +33,23 @@ describe('the command layer', () => {
     expect(renderText(zh)).toMatch(/用法/);
   });
 
+  it('GIVEN help THEN it lists every command, and every example it shows runs without failing or naming a paper that does not exist', async () => {
+    const help = await bot.say('help');
+    const text = renderText(help);
+    for (const command of bot.paperbot.bot.commands) {
+      if (command.name !== 'search') expect(text).toContain(`/paper ${command.name}`);
+    }
+    const examples = help.cards.flatMap((card) => card.lines.filter((line) => line.startsWith('/paper ')));
+    expect(examples.length).toBeGreaterThanOrEqual(bot.paperbot.bot.commands.length);
+    // Run in the order shown, in a channel of their own: some (vote, read) only succeed after others
+    // (suggest), so a state error such as "no poll is open" is fine; an internal failure or an unknown id is not.
+    for (const example of examples) {
+      const reply = await bot.say(example, { channel: 'help-examples' });
+      expect(reply.data?.code, example).not.toBe('internal');
+      expect(reply.data?.code, example).not.toBe('unknown-id');
+    }
+  });
+
   it('GIVEN an unknown id THEN show says so and offers ids that exist', async () => {
     const reply = await bot.say('show no-such-paper-1999');
     expect(reply.kind).toBe('error');
