@@ -1,5 +1,6 @@
 import { ConfigError } from './errors.js';
 import type { LogLevel } from './log.js';
+import { DEFAULT_SOURCE_URLS, type SourceSettings } from './catalog/sources/resolve.js';
 
 export type SlackConfig = {
   botToken: string;
@@ -26,6 +27,8 @@ export type Config = {
   extraSources: string[];
   logLevel: LogLevel;
   spotlight: { timezone: string; graceHours: number };
+  /** Where papers are resolved (arXiv, Crossref, NCBI, OpenAlex) and who we say we are. */
+  sources: SourceSettings;
   slack?: SlackConfig;
   discord?: DiscordConfig;
 };
@@ -62,6 +65,7 @@ export function loadConfig(env: Env = process.env): Config {
     extraSources: commaList(get('PAPERBOT_SOURCES')),
     logLevel,
     spotlight: { timezone, graceHours },
+    sources: sourceSettings(get),
   };
 
   const slackVars = ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET'].filter(get);
@@ -126,6 +130,28 @@ function slackConfig(get: (name: string) => string | undefined): SlackConfig {
   };
 }
 
+function sourceSettings(get: (name: string) => string | undefined): SourceSettings {
+  const contactEmail = get('PAPERBOT_CONTACT_EMAIL');
+  if (contactEmail && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(contactEmail)) {
+    throw new ConfigError(
+      `PAPERBOT_CONTACT_EMAIL must be an e-mail address (sent to arXiv, Crossref and NCBI so they can reach the lab); got "${contactEmail}".`,
+    );
+  }
+  const ncbiApiKey = get('NCBI_API_KEY');
+  if (ncbiApiKey && !/^[A-Za-z0-9]{20,64}$/.test(ncbiApiKey)) {
+    throw new ConfigError('NCBI_API_KEY must be the key from your NCBI account settings (letters and digits), or empty.');
+  }
+  return {
+    arxivApiUrl: url(get('ARXIV_API_URL'), 'ARXIV_API_URL') ?? DEFAULT_SOURCE_URLS.arxivApiUrl,
+    crossrefApiUrl: (url(get('CROSSREF_API_URL'), 'CROSSREF_API_URL') ?? DEFAULT_SOURCE_URLS.crossrefApiUrl).replace(/\/+$/, ''),
+    ncbiEutilsUrl: (url(get('NCBI_EUTILS_URL'), 'NCBI_EUTILS_URL') ?? DEFAULT_SOURCE_URLS.ncbiEutilsUrl).replace(/\/+$/, ''),
+    openalexApiUrl: (url(get('OPENALEX_API_URL'), 'OPENALEX_API_URL') ?? DEFAULT_SOURCE_URLS.openalexApiUrl).replace(/\/+$/, ''),
+    contactEmail,
+    ncbiApiKey,
+    openalexApiKey: get('OPENALEX_API_KEY'),
+  };
+}
+
 function commaList(raw: string | undefined): string[] {
   return (raw ?? '')
     .split(',')
@@ -164,7 +190,14 @@ export function isTimeZone(zone: string): boolean {
 
 /** The secrets in a config, for the logger to mask. */
 export function secretsOf(config: Config): string[] {
-  return [config.slack?.botToken, config.slack?.appToken, config.slack?.signingSecret, config.discord?.token].filter(
+  return [
+    config.slack?.botToken,
+    config.slack?.appToken,
+    config.slack?.signingSecret,
+    config.discord?.token,
+    config.sources.ncbiApiKey,
+    config.sources.openalexApiKey,
+  ].filter(
     (s): s is string => Boolean(s),
   );
 }
