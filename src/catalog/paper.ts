@@ -22,6 +22,8 @@ export type Paper = {
   datasets: Dataset[];
   /** From BibTeX where a source has the paper; `Family, Given` order as BibTeX gives it. */
   authors: string[];
+  /** The paper's abstract when a source gives one (the living catalog adds them); searched below titles and labels. */
+  abstract?: string;
   /** The catalog files the record was built from. */
   sources: string[];
 };
