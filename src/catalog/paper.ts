@@ -1,3 +1,5 @@
+import type { FieldCorrection } from './corrections.js';
+
 /** A bilingual label from the list's vocabulary: a body region or a task. */
 export type Term = { en: string; zh: string };
 
@@ -24,6 +26,8 @@ export type Paper = {
   authors: string[];
   /** The paper's abstract when a source gives one (the living catalog adds them); searched below titles and labels. */
   abstract?: string;
+  /** Fields that data/corrections.json corrected from what the published list says, with why and a source. */
+  corrections?: FieldCorrection[];
   /** The catalog files the record was built from. */
   sources: string[];
 };

@@ -51,7 +51,7 @@ export const FIELD_WEIGHTS: Record<Field, number> = {
  * average) so adding a paper never re-weights the others: the index stays incremental.
  */
 const TAG_FIELDS = [Field.Task, Field.Region, Field.Technique, Field.Modality];
-const LENGTH_NORMS = { tags: { b: 0.5, reference: 5 }, title: { b: 0.6, reference: 9 }, abstract: { b: 0.75, reference: 150 } };
+const LENGTH_NORMS = { labels: { b: 0.5, reference: 5 }, title: { b: 0.6, reference: 9 }, abstract: { b: 0.75, reference: 150 } };
 
 /** A concept reached through its narrower one (a Liver Tumor label is also a liver label) counts this much less per step. */
 export const BROADER_DECAY = 0.7;
@@ -157,11 +157,10 @@ export function documentTerms(paper: Paper, reader: TermReader): Map<string, Ter
     for (const [id, d] of r.concepts) terms.add(`c:${id}`, field, BROADER_DECAY ** d);
     for (const w of r.words) terms.add(`w:${w}`, field, 1);
   };
-  let tagCount = 0;
-  for (const t of paper.tasks) (label(t.en, Field.Task), label(t.zh, Field.Task), tagCount++);
-  for (const t of paper.regions) (label(t.en, Field.Region), label(t.zh, Field.Region), tagCount++);
-  for (const t of paper.techniques) (label(t, Field.Technique), tagCount++);
-  for (const m of paper.modalities) (label(m, Field.Modality), tagCount++);
+  for (const t of paper.tasks) (label(t.en, Field.Task), label(t.zh, Field.Task));
+  for (const t of paper.regions) (label(t.en, Field.Region), label(t.zh, Field.Region));
+  for (const t of paper.techniques) label(t, Field.Technique);
+  for (const m of paper.modalities) label(m, Field.Modality);
 
   const titleLength = freeText(paper.title, Field.Title, terms, reader);
   const abstractLength = paper.abstract ? freeText(paper.abstract, Field.Abstract, terms, reader) : 0;
@@ -180,7 +179,9 @@ export function documentTerms(paper: Paper, reader: TermReader): Map<string, Ter
     terms.add(`w:${paper.year}`, Field.Venue, 1);
   }
   const norms = new Float32Array(FIELD_COUNT).fill(1);
-  for (const f of TAG_FIELDS) norms[f] = norm(tagCount, LENGTH_NORMS.tags);
+  // The labels are read as one short text: a paper with few labels is about each of them more.
+  const labels = paper.tasks.length + paper.regions.length + paper.techniques.length + paper.modalities.length;
+  for (const f of TAG_FIELDS) norms[f] = norm(labels, LENGTH_NORMS.labels);
   norms[Field.Title] = norm(titleLength, LENGTH_NORMS.title);
   norms[Field.Abstract] = norm(abstractLength, LENGTH_NORMS.abstract);
   return terms.finish(norms);

@@ -63,7 +63,8 @@ export function match(index: PaperIndex, query: MatchQuery, want: number): Match
     const out: number[] = [];
     for (let k = 0; k < found.length; k++) {
       const slot = found[k];
-      if (required[slot] !== i) continue;
+      // A requirement is met by the thing itself, never by a related concept.
+      if (required[slot] !== i || !scratch.unitExact[slot]) continue;
       required[slot] = i + 1;
       scratch.score[slot] += scratch.unitScore[slot];
       if (i === query.required.length - 1) out.push(slot);
@@ -122,6 +123,7 @@ class Scratch {
   readonly held: Uint32Array;
   readonly unitScore: Float32Array;
   readonly unitExact: Uint8Array;
+  private readonly related: Float32Array;
   private readonly stamp: Int32Array;
   private current = 0;
 
@@ -130,19 +132,25 @@ class Scratch {
     this.held = new Uint32Array(n);
     this.unitScore = new Float32Array(n);
     this.unitExact = new Uint8Array(n);
+    this.related = new Float32Array(n);
     this.stamp = new Int32Array(n);
   }
 
-  /** The papers one unit reaches, each with its best lookup's score in `unitScore` and `unitExact`. */
+  /**
+   * The papers one unit reaches, each with its score in `unitScore` and whether it holds the word
+   * itself in `unitExact`. The word (or a synonym or reading of it) counts by its best lookup; a
+   * paper reached only through related concepts counts by their sum, so the closer it is (a liver
+   * lesion to "liver tumour": liver and lesion) the higher it ranks.
+   */
   unit(index: PaperIndex, unit: Unit): Int32Array {
     const mark = ++this.current;
     const out: number[] = [];
-    const { stamp, unitScore, unitExact } = this;
+    const { stamp, unitScore, unitExact, related } = this;
     for (const lookup of unit.lookups) {
       const list = index.postingList(lookup.term);
       if (!list) continue;
       const scale = lookup.factor * index.idf(lookup.term) * (K1 + 1);
-      const exact = lookup.exact ? 1 : 0;
+      const exact = lookup.exact;
       const { slots, weights, fields } = list;
       for (let k = 0; k < list.length; k++) {
         if ((fields[k] & lookup.fields) === 0) continue;
@@ -151,15 +159,18 @@ class Scratch {
         const s = (scale * tf) / (tf + K1);
         if (stamp[slot] !== mark) {
           stamp[slot] = mark;
-          unitScore[slot] = s;
-          unitExact[slot] = exact;
+          unitScore[slot] = 0;
+          unitExact[slot] = 0;
+          related[slot] = 0;
           out.push(slot);
-        } else {
-          if (s > unitScore[slot]) unitScore[slot] = s;
-          if (exact) unitExact[slot] = 1;
         }
+        if (exact) {
+          if (s > unitScore[slot]) unitScore[slot] = s;
+          unitExact[slot] = 1;
+        } else related[slot] += s;
       }
     }
+    for (const slot of out) if (!unitExact[slot]) unitScore[slot] = related[slot];
     return Int32Array.from(out);
   }
 }

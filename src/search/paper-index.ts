@@ -18,7 +18,7 @@ const PREFIX_LIMIT = 40;
 /** The shortest word read as the start of a longer one. */
 const MIN_PREFIX = 3;
 /**
- * A disease or finding also reaches what it is a kind of (melanoma → skin cancer → skin lesion),
+ * A concept also reaches what it is a kind of (melanoma → skin cancer → skin lesion, LSTM → RNN),
  * at this fraction per step up, two steps at most: such papers are related, not what was asked,
  * so they rank after the papers that name the word and only fill a page.
  */
@@ -199,7 +199,7 @@ export class PaperIndex {
   private conceptUnit(label: string, concept: string): Unit {
     const lookups: Lookup[] = [{ term: `c:${concept}`, fields: ALL_CONTENT, factor: 1, exact: true }];
     const v = this.vocabulary;
-    if (v.concepts.get(concept)?.kind === 'term') {
+    if (v.concepts.get(concept)?.kind !== 'venue') {
       for (const [id, steps] of v.distances(concept)) {
         if (steps === 0 || steps > RELATED_STEPS) continue;
         lookups.push({ term: `c:${id}`, fields: ALL_CONTENT, factor: RELATED_FACTOR ** steps, exact: false });

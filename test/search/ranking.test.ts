@@ -144,14 +144,14 @@ describe('what an empty result suggests', () => {
 
   it('GIVEN a dataset no paper used THEN what it is about is suggested, in place in the query', () => {
     // BraTS is the brain tumour segmentation challenge: none of these papers names it, but its broader
-    // concepts (brain, tumor) find the brain tumour papers; with "segmentation" kept, the one that segments.
+    // concept (brain tumour) finds the brain tumour papers; with "segmentation" kept, the one that segments.
     expect(suggestions('brats')[0]).toBe('brain tumor');
     expect(suggestions('brats segmentation')[0]).toBe('brain tumor segmentation');
   });
 
   it('GIVEN the Chinese name of such a dataset THEN the suggestion is in Chinese', () => {
-    // A reader who typed Chinese gets the broader concepts' Chinese names (大脑 brain, 肿瘤 tumor).
-    expect(suggestions('BraTS 脑肿瘤分割挑战')[0]).toBe('大脑 肿瘤');
+    // A reader who typed Chinese gets the broader concept's Chinese name (脑肿瘤, brain tumour).
+    expect(suggestions('BraTS 脑肿瘤分割挑战')[0]).toBe('脑肿瘤');
   });
 
   it('GIVEN a word near both a topic word and an author name THEN the topic comes first and the name is an author filter', () => {

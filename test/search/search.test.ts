@@ -115,8 +115,8 @@ describe('field filters', () => {
     expect(idSet('technique:gan')).toEqual(new Set(papers.filter((p) => p.techniques.includes('GAN')).map((p) => p.id)));
     expect(titles('author:ronneberger')).toEqual(['U-net: Convolutional networks for biomedical image segmentation']);
     expect(idSet('dataset:adni')).toEqual(new Set(papers.filter((p) => p.datasets.some((d) => d.name === 'ADNI')).map((p) => p.id)));
-    // A filter restricts where the word is: "region:lung" drops the paper that only says "pulmonary" in its title.
-    expect(idSet('region:lung').size).toBeLessThan(idSet('lung').size);
+    // A filter restricts where the word is: "region:heart" drops the paper that only used a cardiac dataset.
+    expect(idSet('region:heart').size).toBeLessThan(idSet('heart').size);
   });
 
   it('GIVEN a venue or dataset of several words without quotes THEN it reads as with quotes', () => {
