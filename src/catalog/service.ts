@@ -73,7 +73,7 @@ export class CatalogService {
   addWork(work: ResolvedWork, origin: 'added' | 'imported', addedBy: string | null): AddOutcome {
     if (!work.title.trim()) throw new ResolveError('not-found', work.doi ?? work.arxivId ?? work.pmid ?? '?', 'the source has no title for it');
     const outcome = this.store.add(paperFromWork(work, origin, this.vocabulary), origin, addedBy, work.sameAs);
-    this.live.put(outcome.paper);
+    this.live.upsert(outcome.paper);
     return outcome;
   }
 
@@ -85,7 +85,7 @@ export class CatalogService {
   /** Hides a paper from the catalog (a bundled one stays in its source file). */
   remove(id: string): boolean {
     const hidden = this.store.hide(id);
-    if (hidden) this.live.drop(id);
+    if (hidden) this.live.remove(id);
     return hidden;
   }
 
@@ -93,14 +93,14 @@ export class CatalogService {
   tag(paper: Paper, changes: { add: Tag[]; remove: Tag[] }): Paper {
     const next = correctTags(paper, changes, this.vocabulary);
     this.store.update(next);
-    this.live.put(next);
+    this.live.upsert(next);
     return next;
   }
 
   /** Writes an enriched record (see enrich), keeping its id. */
   replace(paper: Paper): void {
     this.store.update(paper);
-    this.live.put(paper);
+    this.live.upsert(paper);
   }
 
   now(): Date {
