@@ -40,7 +40,7 @@ export class LiveCatalog implements PaperSearch {
 
   /** Takes in what the store changed since the last look. Cheap when nothing changed. */
   refresh(): void {
-    if (this.store.lastSeq() === this.seq) return;
+    if (!this.store.open || this.store.lastSeq() === this.seq) return;
     const changes = this.store.changesSince(this.seq);
     this.seq = changes.seq;
     for (const paper of changes.upserts) this.upsert(paper);
