@@ -1,6 +1,6 @@
-import { commands as defaultCommands } from './commands/index.js';
-import { searchCommand } from './commands/search.js';
-import type { Command, Invocation, Services } from './commands/types.js';
+import { commands as defaultCommands } from './capabilities/index.js';
+import { searchCommand } from './capabilities/search/commands.js';
+import type { Command, Invocation, Services } from './services.js';
 import { APOLOGY, UserError } from './errors.js';
 import { detectLang, localize, type Lang } from './i18n.js';
 import { reply, type Reply } from './reply.js';

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import dotenv from 'dotenv';
 import { createPaperbot, type Paperbot } from './app.js';
 import { loadCatalog, validateSource } from './catalog/index.js';
-import { paperDetailLines } from './commands/format.js';
+import { paperDetailLines } from './cards.js';
 import { loadConfig, secretsOf, type Config } from './config.js';
 import { CatalogError, ConfigError, UserError } from './errors.js';
 import { createLogger, type Logger } from './log.js';
@@ -234,7 +234,7 @@ async function spotlightCommand(args: string[], io: Io, loadPlatforms: () => Pro
       const wantsPosting = args[0] === 'tick';
       const adapters: Adapter[] = wantsPosting ? await platforms.startPlatformAdapters(paperbot, log, { receive: false }) : [];
       try {
-        const { spotlightCli } = await import('./spotlight/index.js');
+        const { spotlightCli } = await import('./capabilities/spotlight/index.js');
         return await spotlightCli(args, paperbot.services, io.stdout);
       } finally {
         await Promise.all(adapters.map((a) => a.stop()));
@@ -288,7 +288,7 @@ async function start(io: Io, loadPlatforms: () => Promise<PlatformModule>): Prom
     paperbot.services.outbox.register(consoleAdapter);
     await consoleAdapter.start();
   }
-  const { startSpotlightScheduler } = await import('./spotlight/index.js');
+  const { startSpotlightScheduler } = await import('./capabilities/spotlight/index.js');
   const scheduler = startSpotlightScheduler(paperbot.services);
 
   const shutdown = async () => {

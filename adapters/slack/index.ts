@@ -4,7 +4,7 @@ import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type BlockActi
 import { clickOutcome, createActionCodec, type ActionCodec } from '../../src/actions.js';
 import type { Adapter, MessageRef } from '../../src/adapter.js';
 import type { Bot } from '../../src/bot.js';
-import type { Invocation } from '../../src/commands/types.js';
+import type { Invocation } from '../../src/services.js';
 import type { SlackConfig } from '../../src/config.js';
 import { BILINGUAL_APOLOGY, ConfigError, DeliveryError } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';

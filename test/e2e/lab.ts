@@ -6,13 +6,13 @@ import { createDiscordAdapter, type DiscordAdapter } from '../../adapters/discor
 import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.js';
 import { createPaperbot, type Paperbot } from '../../src/app.js';
 import type { Catalog } from '../../src/catalog/index.js';
-import type { Services } from '../../src/commands/types.js';
+import type { Services } from '../../src/services.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
-import { readingStore, type Poll } from '../../src/reading/store.js';
-import type { SpotlightPost } from '../../src/spotlight/deliver.js';
-import { tick } from '../../src/spotlight/tick.js';
+import { readingStore, type Poll } from '../../src/capabilities/reading/store.js';
+import type { SpotlightPost } from '../../src/capabilities/spotlight/deliver.js';
+import { tick } from '../../src/capabilities/spotlight/tick.js';
 import { FakeDiscord, type ReceivedRequest } from '../fakes/discord.js';
 import { buttonClick, slashCommand, type Who } from '../fakes/discord-interactions.js';
 import { blockActionBody, blockActionPayload, FakeSlack, signedHeaders, slashCommandBody } from '../fakes/slack.js';

@@ -2,7 +2,7 @@ import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/inde
 import { createPaperbot, type Paperbot } from '../../src/app.js';
 import type { Bot } from '../../src/bot.js';
 import type { Catalog } from '../../src/catalog/index.js';
-import type { Invocation } from '../../src/commands/types.js';
+import type { Invocation } from '../../src/services.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { FakeSlack, signedHeaders, type SignOptions } from '../fakes/slack.js';

@@ -1,0 +1,77 @@
+import type { Paper, Term } from './catalog/paper.js';
+import type { Lang } from './i18n.js';
+import type { Action, Card } from './reply.js';
+
+const LABELS = {
+  en: {
+    authors: 'Authors', tasks: 'Tasks', regions: 'Body regions', techniques: 'Techniques', modalities: 'Modalities',
+    venue: 'Venue', datasets: 'Datasets', id: 'id', link: 'Link', noLink: 'no link in the list', show: 'Show', related: 'Related',
+  },
+  zh: {
+    authors: '作者', tasks: '任务', regions: '目标区域', techniques: '计算机技术', modalities: '医学技术',
+    venue: '期刊/会议', datasets: '数据库', id: '编号', link: '链接', noLink: '清单中无链接', show: '查看', related: '相关论文',
+  },
+} as const;
+
+export function labels(lang: Lang) {
+  return LABELS[lang];
+}
+
+export function termName(term: Term, lang: Lang): string {
+  return lang === 'zh' ? term.zh || term.en : term.en || term.zh;
+}
+
+export function bilingual(term: Term): string {
+  return term.zh && term.zh !== term.en ? `${term.en} / ${term.zh}` : term.en;
+}
+
+/** `MICCAI 2017`, or whichever of the two is known; empty when neither is. */
+export function venueYear(paper: Pick<Paper, 'venue' | 'year'>): string {
+  return [paper.venue, paper.year ?? ''].filter(Boolean).join(' ');
+}
+
+/** technique · modality · region · task · venue year, in the reader's language. */
+export function paperMeta(paper: Paper, lang: Lang): string {
+  const parts = [
+    paper.techniques.join(', '),
+    paper.modalities.join(', '),
+    paper.regions.map((t) => termName(t, lang)).join(', '),
+    paper.tasks.map((t) => termName(t, lang)).join(', '),
+    venueYear(paper),
+  ];
+  return parts.filter(Boolean).join(' · ');
+}
+
+export function datasetLine(paper: Paper, lang: Lang): string | null {
+  if (paper.datasets.length === 0) return null;
+  return `${labels(lang).datasets}: ${paper.datasets.map((d) => d.name).join(', ')}`;
+}
+
+export function showAction(paper: Paper, lang: Lang): Action {
+  return { label: labels(lang).show, command: `show ${paper.id}`, effect: 'reply' };
+}
+
+/** The short form used in lists: linked title, tags, datasets, id and a Show button. */
+export function paperCard(paper: Paper, lang: Lang): Card {
+  const lines = [datasetLine(paper, lang), `${labels(lang).id}: ${paper.id}`].filter((l): l is string => l !== null);
+  return { title: paper.title, url: paper.url || undefined, meta: paperMeta(paper, lang), lines, action: showAction(paper, lang) };
+}
+
+/** Everything the catalog knows, both languages side by side. */
+export function paperDetailLines(paper: Paper, lang: Lang): string[] {
+  const L = labels(lang);
+  const lines: string[] = [];
+  if (paper.authors.length) lines.push(`${L.authors}: ${paper.authors.join('; ')}`);
+  if (paper.tasks.length) lines.push(`${L.tasks}: ${paper.tasks.map(bilingual).join(', ')}`);
+  if (paper.regions.length) lines.push(`${L.regions}: ${paper.regions.map(bilingual).join(', ')}`);
+  if (paper.techniques.length) lines.push(`${L.techniques}: ${paper.techniques.join(', ')}`);
+  if (paper.modalities.length) lines.push(`${L.modalities}: ${paper.modalities.join(', ')}`);
+  const venue = venueYear(paper);
+  if (venue) lines.push(`${L.venue}: ${venue}`);
+  if (paper.datasets.length) {
+    lines.push(`${L.datasets}: ${paper.datasets.map((d) => (d.url ? `${d.name} (${d.url})` : d.name)).join(', ')}`);
+  }
+  lines.push(`${L.link}: ${paper.url || L.noLink}`);
+  lines.push(`${L.id}: ${paper.id}`);
+  return lines;
+}
