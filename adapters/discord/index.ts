@@ -3,7 +3,7 @@ import { Client, DiscordAPIError, Events, GatewayIntentBits, HTTPError, RateLimi
 import { createActionCodec } from '../../src/actions.js';
 import type { Adapter, MessageRef } from '../../src/adapter.js';
 import type { Bot } from '../../src/bot.js';
-import type { DiscordConfig } from '../../src/config.js';
+import type { DiscordConfig } from './settings.js';
 import { DeliveryError } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
 import type { Reply } from '../../src/reply.js';

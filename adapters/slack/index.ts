@@ -5,7 +5,7 @@ import { clickOutcome, createActionCodec, type ActionCodec } from '../../src/act
 import type { Adapter, MessageRef } from '../../src/adapter.js';
 import type { Bot } from '../../src/bot.js';
 import type { Invocation } from '../../src/services.js';
-import type { SlackConfig } from '../../src/config.js';
+import type { SlackConfig } from './settings.js';
 import { BILINGUAL_APOLOGY, ConfigError, DeliveryError } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
 import type { Reply } from '../../src/reply.js';

@@ -10,10 +10,10 @@ import { describe, expect, it } from 'vitest';
  *   1 shared context: services.ts (Services, Invocation, Command), cards.ts, paper-id.ts
  *   2 capabilities: src/capabilities/<name>/
  *   3 the list of capabilities: src/capabilities/index.ts
- *   4 the application: bot.ts (dispatcher), app.ts (createPaperbot), cli.ts
+ *   4 the application: bot.ts (dispatcher), app.ts (createPaperbot)
  */
 const SHARED = new Set(['src/services.ts', 'src/cards.ts', 'src/paper-id.ts']);
-const APPLICATION = new Set(['src/bot.ts', 'src/app.ts', 'src/cli.ts']);
+const APPLICATION = new Set(['src/bot.ts', 'src/app.ts']);
 const PLATFORM_PACKAGES = ['discord.js', '@slack/bolt', '@slack/'];
 
 function layerOf(file: string): number {

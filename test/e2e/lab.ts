@@ -8,7 +8,7 @@ import { createPaperbot, type Paperbot } from '../../src/app.js';
 import type { Catalog } from '../../src/catalog/index.js';
 import type { Services } from '../../src/services.js';
 import { ManualClock } from '../../src/clock.js';
-import { loadConfig } from '../../src/config.js';
+import { loadSettings } from '../../adapters/settings.js';
 import { createLogger } from '../../src/log.js';
 import { readingStore, type Poll } from '../../src/capabilities/reading/store.js';
 import type { SpotlightPost } from '../../src/capabilities/spotlight/deliver.js';
@@ -86,7 +86,7 @@ export class Lab {
   }
 
   private async boot(): Promise<void> {
-    const config = loadConfig({
+    const config = loadSettings({
       PAPERBOT_DB: this.dbPath,
       SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,

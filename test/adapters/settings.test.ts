@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, secretsOf } from '../../src/config.js';
+import { loadSettings, secretsOf } from '../../adapters/settings.js';
 import { createLogger } from '../../src/log.js';
 
-describe('loadConfig', () => {
+describe('loadSettings', () => {
   it('GIVEN every platform configured THEN each variable it reads is in .env.example with a comment above it', () => {
     const read = new Set<string>();
     const full: Record<string, string> = {
@@ -13,8 +13,8 @@ describe('loadConfig', () => {
       DISCORD_TOKEN: 't',
       DISCORD_APP_ID: '123456789012345678',
     };
-    // A proxy records every name loadConfig asks for, so a new setting cannot skip the example file.
-    loadConfig(new Proxy(full, { get: (env, name: string) => (read.add(name), env[name]) }));
+    // A proxy records every name loadSettings asks for, so a new setting cannot skip the example file.
+    loadSettings(new Proxy(full, { get: (env, name: string) => (read.add(name), env[name]) }));
     expect(read.size).toBeGreaterThanOrEqual(15);
     const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8').split('\n');
     for (const name of read) {
@@ -25,7 +25,7 @@ describe('loadConfig', () => {
   });
 
   it('GIVEN an empty environment THEN it runs console-only with documented defaults', () => {
-    const config = loadConfig({});
+    const config = loadSettings({});
     expect(config.slack).toBeUndefined();
     expect(config.discord).toBeUndefined();
     expect(config.dbPath).toBe('paperbot.db');
@@ -34,7 +34,7 @@ describe('loadConfig', () => {
   });
 
   it('GIVEN Slack in Socket Mode THEN the app token is enough without a signing secret', () => {
-    const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', SLACK_ADMIN_USERS: 'U1, U2' });
+    const config = loadSettings({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', SLACK_ADMIN_USERS: 'U1, U2' });
     expect(config.slack).toMatchObject({ appToken: 'xapp-1', port: 3000, adminUsers: ['U1', 'U2'] });
   });
 
@@ -51,11 +51,11 @@ describe('loadConfig', () => {
     [{ SPOTLIGHT_GRACE_HOURS: '-1' }, /SPOTLIGHT_GRACE_HOURS must be a whole number/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
   ])('GIVEN %j THEN start-up fails naming the variable and the fix', (env, message) => {
-    expect(() => loadConfig(env)).toThrow(message);
+    expect(() => loadSettings(env)).toThrow(message);
   });
 
   it('GIVEN tokens in the config THEN the logger masks them wherever they appear', () => {
-    const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-secret-token', SLACK_SIGNING_SECRET: 'signing-secret-1' });
+    const config = loadSettings({ SLACK_BOT_TOKEN: 'xoxb-secret-token', SLACK_SIGNING_SECRET: 'signing-secret-1' });
     const lines: string[] = [];
     const log = createLogger('debug', secretsOf(config), (l) => lines.push(l));
     log.error('call failed with xoxb-secret-token', new Error('bad auth signing-secret-1'));
