@@ -2,7 +2,8 @@ import { commands as defaultCommands } from './capabilities/index.js';
 import { searchCommand } from './capabilities/search/commands.js';
 import type { Command, Invocation, Services } from './services.js';
 import { APOLOGY, UserError } from './errors.js';
-import { detectLang, localize, type Lang } from './i18n.js';
+import { coreText } from './i18n/catalog.js';
+import { detectLang, localize, type Lang } from './i18n/index.js';
 import { reply, type Reply } from './reply.js';
 import { cleanInput, MAX_INPUT_LENGTH } from './text.js';
 
@@ -36,7 +37,7 @@ export function createBot(services: Services, commands: Command[] = defaultComma
       const result = await (command ?? searchCommand).run({ args, invocation, lang, services });
       if (truncated) {
         result.intro.unshift(
-          lang === 'zh' ? `输入过长，只读取了前 ${MAX_INPUT_LENGTH} 个字符。` : `Only the first ${MAX_INPUT_LENGTH} characters were read.`,
+          coreText.text(lang, 'inputTruncated', { max: MAX_INPUT_LENGTH }),
         );
       }
       if (share && !NEVER_SHARED.has(result.kind)) result.visibility = 'channel';
@@ -56,7 +57,7 @@ export function createBot(services: Services, commands: Command[] = defaultComma
 
 function userErrorReply(error: UserError, lang: Lang): Reply {
   const intro = [localize(error.text, lang)];
-  if (error.hints.length) intro.push(`${lang === 'zh' ? '可以试试' : 'Try'}: ${error.hints.join(', ')}`);
+  if (error.hints.length) intro.push(coreText.text(lang, 'tryHints', { hints: error.hints.join(', ') }));
   return reply('error', lang, { intro, data: { code: error.code, hints: error.hints } });
 }
 

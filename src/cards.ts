@@ -1,20 +1,27 @@
 import type { Paper, Term } from './catalog/paper.js';
-import type { Lang } from './i18n.js';
+import { coreText } from './i18n/catalog.js';
+import type { Lang } from './i18n/index.js';
 import type { Action, Card } from './reply.js';
 
-const LABELS = {
-  en: {
-    authors: 'Authors', tasks: 'Tasks', regions: 'Body regions', techniques: 'Techniques', modalities: 'Modalities',
-    venue: 'Venue', datasets: 'Datasets', id: 'id', link: 'Link', noLink: 'no link in the list', show: 'Show', related: 'Related',
-  },
-  zh: {
-    authors: '作者', tasks: '任务', regions: '目标区域', techniques: '计算机技术', modalities: '医学技术',
-    venue: '期刊/会议', datasets: '数据库', id: '编号', link: '链接', noLink: '清单中无链接', show: '查看', related: '相关论文',
-  },
+const LABEL_KEYS = {
+  authors: 'label.authors',
+  tasks: 'label.tasks',
+  regions: 'label.regions',
+  techniques: 'label.techniques',
+  modalities: 'label.modalities',
+  venue: 'label.venue',
+  datasets: 'label.datasets',
+  id: 'label.id',
+  link: 'label.link',
+  noLink: 'label.noLink',
+  show: 'action.show',
+  related: 'label.related',
 } as const;
 
-export function labels(lang: Lang) {
-  return LABELS[lang];
+/** The labels on a paper card, in the reader's language. */
+export function labels(lang: Lang): Record<keyof typeof LABEL_KEYS, string> {
+  const entries = Object.entries(LABEL_KEYS).map(([name, key]) => [name, coreText.text(lang, key)]);
+  return Object.fromEntries(entries) as Record<keyof typeof LABEL_KEYS, string>;
 }
 
 export function termName(term: Term, lang: Lang): string {

@@ -1,6 +1,7 @@
 import type { Paper } from './catalog/paper.js';
 import { UserError } from './errors.js';
-import type { LocalText } from './i18n.js';
+import { coreText } from './i18n/catalog.js';
+import type { LocalText } from './i18n/index.js';
 import type { PaperSearch } from './search/types.js';
 
 /**
@@ -14,8 +15,8 @@ export function paperById(search: PaperSearch, id: string, consequence: LocalTex
   throw new UserError(
     'unknown-id',
     {
-      en: `No paper has the id "${id}".${consequence.en ? ` ${consequence.en}` : ''}`,
-      zh: `没有编号为“${id}”的论文。${consequence.zh ?? ''}`,
+      en: coreText.text('en', 'unknownId', { id, consequence: consequence.en }),
+      zh: coreText.text('zh', 'unknownId', { id, consequence: consequence.zh ?? '' }),
     },
     near,
   );

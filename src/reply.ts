@@ -1,5 +1,5 @@
 import type { Paper } from './catalog/paper.js';
-import type { Lang } from './i18n.js';
+import type { Lang } from './i18n/index.js';
 
 /**
  * What a button does when clicked: run `command` (the same text a user would type after `/paper`)

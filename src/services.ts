@@ -2,7 +2,7 @@ import type { MessageRef, Platform } from './adapter.js';
 import type { Paper } from './catalog/paper.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
-import type { Lang, LocalText } from './i18n.js';
+import type { Lang, LocalText } from './i18n/index.js';
 import type { Logger } from './log.js';
 import type { Reply } from './reply.js';
 import type { PaperSearch } from './search/types.js';

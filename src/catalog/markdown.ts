@@ -1,6 +1,6 @@
 import { marked, type Token, type Tokens } from 'marked';
 import type { Vocabulary } from './vocabulary.js';
-import { hasHan } from '../i18n.js';
+import { hasHan } from '../i18n/index.js';
 
 export type Problem = { line: number | null; message: string };
 

@@ -2,7 +2,7 @@ import type { Paper } from '../../catalog/paper.js';
 import { paperById } from '../../paper-id.js';
 import type { CommandInput } from '../../services.js';
 import { UserError } from '../../errors.js';
-import { tr } from '../../i18n.js';
+import { tr } from '../../i18n/index.js';
 import { reply, type Reply } from '../../reply.js';
 import { lookupIn } from './poll-message.js';
 import { noteCard } from './render.js';

@@ -1,7 +1,7 @@
 import type { Paper } from '../../catalog/paper.js';
 import type { CommandInput } from '../../services.js';
 import { UserError } from '../../errors.js';
-import { localize, tr, type LocalText } from '../../i18n.js';
+import { localize, tr, type LocalText } from '../../i18n/index.js';
 import { reply, type Reply } from '../../reply.js';
 import { parseSuggestArgs, parseVoteArgs } from './args.js';
 import { announceWinner, currentPollReply, refreshPollMessage, settlePollMessage } from './poll-message.js';

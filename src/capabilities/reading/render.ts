@@ -1,6 +1,6 @@
 import type { Paper } from '../../catalog/paper.js';
 import { labels, paperCard } from '../../cards.js';
-import { tr, type Lang } from '../../i18n.js';
+import { tr, type Lang } from '../../i18n/index.js';
 import { reply, type Action, type Card, type Reply } from '../../reply.js';
 import type { Poll } from './store.js';
 import type { OptionTally } from './tally.js';

@@ -1,5 +1,5 @@
 import type { MessageRef, Platform } from '../../adapter.js';
-import type { Lang } from '../../i18n.js';
+import type { Lang } from '../../i18n/index.js';
 import type { Db } from '../../store/db.js';
 import { pickWinner, type OptionTally } from './tally.js';
 

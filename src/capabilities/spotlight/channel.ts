@@ -1,6 +1,6 @@
 import type { Platform } from '../../adapter.js';
 import type { Services } from '../../services.js';
-import type { Lang } from '../../i18n.js';
+import type { Lang } from '../../i18n/index.js';
 import { describeSchedule } from './cron.js';
 import { attempt, claimSlot, iso, type AttemptResult } from './deliver.js';
 import { remainingInRound } from './rotation.js';

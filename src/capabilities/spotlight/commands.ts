@@ -1,5 +1,5 @@
 import { UserError } from '../../errors.js';
-import { hasHan, tr } from '../../i18n.js';
+import { hasHan, tr } from '../../i18n/index.js';
 import { reply, type Reply } from '../../reply.js';
 import { postNow, subscriptionInfo } from './channel.js';
 import { describeSchedule, weeklyParts } from './cron.js';

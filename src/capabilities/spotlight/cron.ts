@@ -1,6 +1,6 @@
 import cron from 'node-cron';
 import { UserError } from '../../errors.js';
-import type { Lang } from '../../i18n.js';
+import type { Lang } from '../../i18n/index.js';
 
 /**
  * A channel's schedule is always stored as a five-field cron expression (minute hour day-of-month

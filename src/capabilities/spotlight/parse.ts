@@ -1,6 +1,6 @@
 import { isTimeZone } from '../../config.js';
 import { UserError } from '../../errors.js';
-import type { Lang } from '../../i18n.js';
+import type { Lang } from '../../i18n/index.js';
 import { parseSchedule, weeklyExpression } from './cron.js';
 
 /** Reads what follows `spotlight on`: a day, a time, a zone and a language, or a cron expression. */

@@ -1,6 +1,6 @@
 import type { Paper } from '../../catalog/paper.js';
 import { datasetLine, labels, paperMeta, showAction, termName, venueYear } from '../../cards.js';
-import type { Lang } from '../../i18n.js';
+import type { Lang } from '../../i18n/index.js';
 import { reply, type Reply } from '../../reply.js';
 
 /** What a spotlight post says: the paper, why to read it, who wrote it, and what to read next. */

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Platform } from '../../adapter.js';
-import type { Lang } from '../../i18n.js';
+import type { Lang } from '../../i18n/index.js';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../store/db.js';
 
