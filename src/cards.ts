@@ -28,7 +28,7 @@ export function termName(term: Term, lang: Lang): string {
   return lang === 'zh' ? term.zh || term.en : term.en || term.zh;
 }
 
-export function bilingual(term: Term): string {
+function bilingual(term: Term): string {
   return term.zh && term.zh !== term.en ? `${term.en} / ${term.zh}` : term.en;
 }
 

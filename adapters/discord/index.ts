@@ -12,7 +12,6 @@ import { restBase, tokenRejected } from './api.js';
 import { LIMITS } from './limits.js';
 import { renderMessage } from './render.js';
 
-export { registerCommands } from './register.js';
 
 export type DiscordAdapterOptions = {
   config: DiscordConfig;
@@ -112,7 +111,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
 }
 
 /** Discord nonces are at most 25 characters; a hash keeps any key within that and stable across retries. */
-export function nonceFor(idempotencyKey: string): string {
+function nonceFor(idempotencyKey: string): string {
   return createHash('sha256').update(idempotencyKey).digest('base64url').slice(0, LIMITS.nonce);
 }
 

@@ -38,7 +38,7 @@ export async function registerCommands(config: DiscordConfig, log: Logger): Prom
 }
 
 /** One line per difference: `created /paper`, `updated /paper (description, options)`, `removed /old`. */
-export function describeChanges(existing: CommandJson[], wanted: CommandJson[]): string[] {
+function describeChanges(existing: CommandJson[], wanted: CommandJson[]): string[] {
   const lines: string[] = [];
   const byName = new Map(existing.map((c) => [c.name, c]));
   for (const command of wanted) {

@@ -14,8 +14,6 @@ import { isRefusal, toDeliveryError } from './errors.js';
 import { guardRequests, MAX_BODY_BYTES } from './request-guard.js';
 import { ACTION_ID_PREFIX, LIMITS, renderMessage, type SlackMessage } from './render.js';
 
-export { renderMessage, LIMITS } from './render.js';
-
 export type SlackAdapterOptions = {
   config: SlackConfig;
   bot: Bot;
@@ -32,7 +30,7 @@ export type SlackAdapterOptions = {
 };
 
 /** The request path Slack posts slash commands and button clicks to in HTTP mode (Bolt's default). */
-export const EVENTS_PATH = '/slack/events';
+const EVENTS_PATH = '/slack/events';
 /** Slack waits 3 s for the ack; past this we ack empty and send the reply to response_url instead. */
 const ACK_DEADLINE_MS = 2000;
 const RATE_LIMIT_ATTEMPTS = 3;

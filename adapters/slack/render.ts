@@ -19,8 +19,8 @@ export const LIMITS = {
   linkUrl: 1500,
 } as const;
 
-export type SlackText = { type: 'plain_text'; text: string; emoji?: boolean } | { type: 'mrkdwn'; text: string; verbatim: true };
-export type SlackButton = {
+type SlackText = { type: 'plain_text'; text: string; emoji?: boolean } | { type: 'mrkdwn'; text: string; verbatim: true };
+type SlackButton = {
   type: 'button';
   action_id: string;
   text: { type: 'plain_text'; text: string; emoji: boolean };
@@ -119,7 +119,7 @@ function buttonLabel(action: Action): string {
 }
 
 /** The plain text Slack shows in notifications and reads to screen readers. */
-export function fallbackText(reply: Reply): string {
+function fallbackText(reply: Reply): string {
   return truncate(escapeMrkdwn(renderText(reply)), LIMITS.fallbackText) || '…';
 }
 

@@ -11,7 +11,7 @@ import { spotlightCapability } from './spotlight/index.js';
  * these (commands, domain logic, store and migration, messages) and one line here: the command
  * list, help, Discord's autocomplete and the schema all come from this list.
  */
-export const capabilities: Capability[] = [
+const capabilities: Capability[] = [
   searchCapability,
   showCapability,
   spotlightCapability,

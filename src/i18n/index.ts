@@ -30,7 +30,7 @@ export function localize(text: LocalText, lang: Lang): string {
 const pluralRules = { en: new Intl.PluralRules('en'), zh: new Intl.PluralRules('zh') };
 
 /** The form of a counted word for `count` in `lang`, by the language's own rules (Intl.PluralRules). */
-export function plural(lang: Lang, count: number, forms: { one?: string; other: string }): string {
+function plural(lang: Lang, count: number, forms: { one?: string; other: string }): string {
   const category = pluralRules[lang].select(count);
   return (category === 'one' ? forms.one : undefined) ?? forms.other;
 }

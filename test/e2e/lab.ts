@@ -22,7 +22,7 @@ import { LossyProxy } from './lossy-proxy.js';
 const SIGNING_SECRET = 'e2e-signing-secret-0123456789';
 const BOT_TOKEN = 'xoxb-e2e-bot-token-0123456789';
 
-export type SlackBlock = { type: string; text?: { text: string }; accessory?: SlackButton; elements?: SlackButton[] };
+type SlackBlock = { type: string; text?: { text: string }; accessory?: SlackButton; elements?: SlackButton[] };
 export type SlackButton = { action_id: string; value: string; text: { text: string } };
 /** A message as Slack would show it: the ack of a slash command, a response_url post, a chat.postMessage. */
 export type SlackMessage = { text?: string; blocks: SlackBlock[]; response_type?: string; replace_original?: boolean };

@@ -384,7 +384,7 @@ type EmbedLike = {
 };
 
 /** The message bodies inside a request: a channel post or edit, or an interaction callback's `data`. */
-export function messagesIn(body: unknown): MessageLike[] {
+function messagesIn(body: unknown): MessageLike[] {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return [];
   const b = body as Record<string, unknown>;
   if (typeof b.type === 'number' && 'data' in b) {

@@ -1,7 +1,7 @@
 import { UserError } from '../../errors.js';
 
-export const MAX_SUGGESTIONS = 5;
-export const DEFAULT_SUGGESTIONS = 3;
+const MAX_SUGGESTIONS = 5;
+const DEFAULT_SUGGESTIONS = 3;
 
 const CLOSE_WORDS = new Set(['close', 'end', '结束', '关闭']);
 const ANY_WORDS = new Set(['any', 'all', 'anything', '任意', '全部', '随便']);

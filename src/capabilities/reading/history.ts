@@ -9,10 +9,10 @@ import { noteCard } from './render.js';
 import { groupOf, readingStore } from './store.js';
 
 /** How many reads `history` lists; older ones are counted in the footer. */
-export const HISTORY_LIMIT = 20;
+const HISTORY_LIMIT = 20;
 
 /** The calendar date in the lab's time zone (the one its spotlight uses), as YYYY-MM-DD. */
-export function localDate(date: Date, timeZone: string): string {
+function localDate(date: Date, timeZone: string): string {
   const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(date);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}`;

@@ -9,7 +9,7 @@ export type Candidate = {
 };
 
 /** Polls within which an earlier offer counts as "recent". */
-export const RECENT_POLLS = 3;
+const RECENT_POLLS = 3;
 
 // Weights of the greedy max-marginal-relevance score. Sharing one aspect with an already picked
 // paper costs less than a recent offer, so the group sees new papers first; a near-copy (same task,
@@ -22,7 +22,7 @@ const OLDER_OFFER = 0.25;
 
 type Aspects = { tasks: Set<string>; modalities: Set<string>; regions: Set<string> };
 
-export function aspectsOf(paper: Paper): Aspects {
+function aspectsOf(paper: Paper): Aspects {
   const norm = (s: string) => s.trim().toLowerCase();
   return {
     tasks: new Set(paper.tasks.map((t) => norm(t.en || t.zh))),
@@ -32,7 +32,7 @@ export function aspectsOf(paper: Paper): Aspects {
 }
 
 /** Which aspects two papers share (an aspect a paper leaves empty is shared with nobody). */
-export function sharedAspects(a: Aspects, b: Aspects): { task: boolean; modality: boolean; region: boolean } {
+function sharedAspects(a: Aspects, b: Aspects): { task: boolean; modality: boolean; region: boolean } {
   const meets = (x: Set<string>, y: Set<string>) => [...x].some((v) => y.has(v));
   return { task: meets(a.tasks, b.tasks), modality: meets(a.modalities, b.modalities), region: meets(a.regions, b.regions) };
 }

@@ -8,11 +8,11 @@ import type { OptionTally } from './tally.js';
 export type PaperLookup = (id: string) => Paper | null;
 
 /** The command a vote button runs; it names the poll so a click on an old message cannot vote in a newer poll. */
-export const voteCommandText = (pollId: number, n: number) => `vote ${n} #${pollId}`;
-export const closeCommandText = (pollId: number) => `suggest close #${pollId}`;
+const voteCommandText = (pollId: number, n: number) => `vote ${n} #${pollId}`;
+const closeCommandText = (pollId: number) => `suggest close #${pollId}`;
 
 /** A paper the catalog no longer has (the list changed since the poll) is still shown, by id. */
-export function cardFor(paperId: string, lookup: PaperLookup, lang: Lang): { card: Card; paper: Paper | null } {
+function cardFor(paperId: string, lookup: PaperLookup, lang: Lang): { card: Card; paper: Paper | null } {
   const paper = lookup(paperId);
   if (!paper) {
     return { card: { title: paperId, lines: [tr(lang, 'No longer in the catalog.', '该论文已不在清单中。')] }, paper: null };

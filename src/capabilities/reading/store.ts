@@ -143,7 +143,7 @@ export class ReadingStore {
       topic: fields.topic,
     });
     const pollId = Number(lastInsertRowid);
-    fields.paperIds.forEach((paperId, i) => this.s.insertOption.run(pollId, i + 1, paperId));
+    for (const [i, paperId] of fields.paperIds.entries()) this.s.insertOption.run(pollId, i + 1, paperId);
     return pollId;
   }
 
@@ -225,7 +225,7 @@ export class ReadingStore {
    */
   offeredPollsAgo(group: Group): Map<string, number> {
     const order = new Map<number, number>();
-    (this.s.pollIds.all(group.platform, group.channelId) as { id: number }[]).forEach((r, i) => order.set(r.id, i));
+    for (const [i, r] of (this.s.pollIds.all(group.platform, group.channelId) as { id: number }[]).entries()) order.set(r.id, i);
     const out = new Map<string, number>();
     for (const r of this.s.offers.all(group.platform, group.channelId) as { paperId: string; pollId: number }[]) {
       if (!out.has(r.paperId)) out.set(r.paperId, order.get(r.pollId) ?? 0);

@@ -6,11 +6,11 @@ import { paperCard } from '../../cards.js';
 import type { Command, CommandInput } from '../../services.js';
 import { searchText } from './messages.js';
 
-export const PAGE_SIZE = 5;
+const PAGE_SIZE = 5;
 const PAGE_FLAG = /(?:^|\s)--page\s+(\S+)\s*$/;
 
 /** Splits a trailing `--page N` (added by the More / Previous buttons) from the query. */
-export function splitPage(args: string): { query: string; page: number } {
+function splitPage(args: string): { query: string; page: number } {
   const m = PAGE_FLAG.exec(args);
   if (!m) return { query: args.trim(), page: 1 };
   const page = Number(m[1]);
@@ -20,7 +20,7 @@ export function splitPage(args: string): { query: string; page: number } {
   return { query: args.slice(0, m.index).trim(), page };
 }
 
-export function searchReply(input: CommandInput): Reply {
+function searchReply(input: CommandInput): Reply {
   const { lang, services } = input;
   const { query, page } = splitPage(input.args);
   if (!query) {

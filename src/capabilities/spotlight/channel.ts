@@ -30,7 +30,7 @@ export type SubscriptionInfo = {
 };
 
 /** The next slot that has no claim yet (a `spotlight now` may have taken this week's). */
-export function nextFreeSlot(services: Services, sub: Subscription, now: number): number | null {
+function nextFreeSlot(services: Services, sub: Subscription, now: number): number | null {
   let t = nextSlot(sub.schedule, sub.timezone, now);
   for (let i = 0; t !== null && i < 52; i++) {
     if (!store.getPost(services.db, sub.platform, sub.channel, iso(t))) return t;
@@ -74,7 +74,7 @@ function mondayOf(instant: number, zone: string): string {
  * slot if it is still free, whether it has passed or is still to come, so the schedule does not post
  * again that week; otherwise an extra slot at this instant.
  */
-export function slotForNow(services: Services, sub: Subscription, now: number): string {
+function slotForNow(services: Services, sub: Subscription, now: number): string {
   const week = mondayOf(now, sub.timezone);
   const candidates = [latestSlot(sub.schedule, sub.timezone, now), nextSlot(sub.schedule, sub.timezone, now)];
   for (const t of candidates) {

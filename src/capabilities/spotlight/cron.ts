@@ -77,7 +77,7 @@ const DAY_NAMES = {
   zh: ['周日', '周一', '周二', '周三', '周四', '周五', '周六'],
 };
 
-export function dayName(weekday: number, lang: Lang): string {
+function dayName(weekday: number, lang: Lang): string {
   return DAY_NAMES[lang][weekday];
 }
 

@@ -23,7 +23,7 @@ const ZH_DAY = /^(?:每)?(?:周|星期|礼拜)([一二三四五六日天七])$/;
 const LANGS: Record<string, Lang> = { en: 'en', english: 'en', 英文: 'en', 英语: 'en', zh: 'zh', chinese: 'zh', 中文: 'zh', 汉语: 'zh' };
 const CRON_START = /^[\d*][\d*,/-]*$/;
 
-export function parseDay(token: string): number | undefined {
+function parseDay(token: string): number | undefined {
   const lower = token.toLowerCase().replace(/s$/, '');
   if (lower in EN_DAYS) return EN_DAYS[lower];
   const zh = ZH_DAY.exec(token);
@@ -31,7 +31,7 @@ export function parseDay(token: string): number | undefined {
 }
 
 /** `09:00`, `9:30`, `9am`, `4:30pm`, `9点`, `9点半`, `下午3点30分`; undefined when the token is no time at all. */
-export function parseTime(token: string): { hour: number; minute: number } | undefined {
+function parseTime(token: string): { hour: number; minute: number } | undefined {
   let m = /^(\d{1,2}):(\d{1,2})$/.exec(token);
   let hour: number;
   let minute: number;
@@ -71,7 +71,7 @@ function tokenize(text: string): string[] {
 }
 
 /** The zone as the IANA list spells it (`europe/berlin` → `Europe/Berlin`), keeping current names (`Asia/Kolkata`, not ICU's `Asia/Calcutta`). */
-export function canonicalZone(zone: string): string {
+function canonicalZone(zone: string): string {
   const lower = zone.toLowerCase();
   const listed = Intl.supportedValuesOf('timeZone').find((z) => z.toLowerCase() === lower);
   if (listed) return listed;

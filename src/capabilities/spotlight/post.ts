@@ -27,7 +27,7 @@ function joinList(items: string[], lang: Lang): string {
 }
 
 /** One line from the paper's tags: technique, region and task, modality, venue and year, datasets. */
-export function whyReadIt(paper: Paper, lang: Lang): string {
+function whyReadIt(paper: Paper, lang: Lang): string {
   const techniques = paper.techniques.join('/');
   const regions = paper.regions.map((t) => termName(t, lang));
   const tasks = paper.tasks.map((t) => termName(t, lang));

@@ -14,7 +14,7 @@ function rank(seed: number, round: number, id: string): string {
   return createHash('sha256').update(`${seed}:${round}:${id}`).digest('hex').slice(0, 16) + id;
 }
 
-export function roundOrder(papers: readonly Paper[], seed: number, round: number): Paper[] {
+function roundOrder(papers: readonly Paper[], seed: number, round: number): Paper[] {
   const keyed = papers.map((p) => ({ p, k: rank(seed, round, p.id) }));
   keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
   return keyed.map((x) => x.p);

@@ -20,7 +20,7 @@ export type Subscription = {
   round: number;
 };
 
-export type PostStatus = 'pending' | 'posted' | 'failed' | 'expired' | 'unknown' | 'skipped';
+type PostStatus = 'pending' | 'posted' | 'failed' | 'expired' | 'unknown' | 'skipped';
 
 export type PostRow = {
   id: number;
