@@ -1,10 +1,12 @@
 import type { Paper } from '../../catalog/paper.js';
 import type { CommandInput } from '../../services.js';
 import { UserError } from '../../errors.js';
-import { localize, tr, type LocalText } from '../../i18n/index.js';
+import { coreText } from '../../i18n/catalog.js';
+import { localize, type LocalText } from '../../i18n/index.js';
 import { reply, type Reply } from '../../reply.js';
 import { parseSuggestArgs, parseVoteArgs } from './args.js';
 import { announceWinner, currentPollReply, refreshPollMessage, settlePollMessage } from './poll-message.js';
+import { pollText } from './messages.js';
 import { pickDiverse } from './pick.js';
 import { groupOf, readingStore, type Poll } from './store.js';
 
@@ -16,118 +18,118 @@ export async function suggestOrClose(input: CommandInput): Promise<Reply> {
 }
 
 type Scored = { paper: Paper; relevance: number };
+type Candidates = { candidates: Scored[]; notices: string[] } | { noMatch: Reply };
+type Opened = { previous: Poll | null; pollId: number; picked: Paper[] };
 
 async function openPoll(input: CommandInput, topic: string, count: number): Promise<Reply> {
-  const { lang, services, invocation } = input;
-  const group = groupOf(input);
+  const { lang, services } = input;
   const store = readingStore(services.db);
-
-  let candidates: Scored[];
-  const intro: string[] = [];
-  if (topic) {
-    const result = services.search.search(topic, { limit: 1000 });
-    intro.push(...result.notices.map((n) => localize(n, lang)));
-    if (result.total === 0) {
-      const lines = [
-        tr(lang, `No paper matches "${result.query}", so no poll was opened.`, `没有与“${result.query}”匹配的论文，未发起投票。`),
-        ...intro,
-      ];
-      if (result.suggestions.length) lines.push(`${tr(lang, 'Try', '可以试试')}: ${result.suggestions.join(', ')}`);
-      lines.push(tr(lang, 'To suggest from the whole catalog instead: /paper suggest any', '从整个清单中推荐：/paper suggest any'));
-      return reply('no-match', lang, { intro: lines, data: { code: 'no-match', query: result.query, suggestions: result.suggestions } });
-    }
-    const top = Math.max(...result.hits.map((h) => h.score), 0);
-    candidates = result.hits.map((h) => ({ paper: h.paper, relevance: top > 0 ? h.score / top : 1 }));
-  } else {
-    candidates = services.papers.map((paper) => ({ paper, relevance: 1 }));
-  }
-
+  const found = candidatesFor(input, topic);
+  if ('noMatch' in found) return found.noMatch;
+  const intro = [...found.notices];
   const now = services.clock.now();
-  const at = now.toISOString();
-  const outcome = store.transaction(() => {
-    const previous = store.openPoll(group);
-    // Replacing a poll closes it, so it takes the same right as closing it.
-    if (previous && !mayClose(input, previous)) throw notAllowed(input, previous, 'replace');
-    const closed = previous ? store.closePoll(previous.id, invocation.userId, at) : null;
-    const read = new Set(store.reads(group).map((r) => r.paperId));
-    const chosen = store.chosen(group)?.paperId;
-    const fresh = candidates.filter((c) => !read.has(c.paper.id) && c.paper.id !== chosen);
-    if (fresh.length === 0) {
-      // Throwing rolls back the closing of the previous poll too: nothing changes.
-      throw new UserError(
-        'nothing-left',
-        topic
-          ? {
-              en: `The group has already read every paper matching "${topic}". Nothing was changed.`,
-              zh: `与“${topic}”匹配的论文小组都已读过。未做任何更改。`,
-            }
-          : { en: 'The group has read every paper in the catalog. Nothing was changed.', zh: '小组已读完清单中的全部论文。未做任何更改。' },
-        topic ? ['suggest any'] : ['history'],
-      );
-    }
-    const offered = store.offeredPollsAgo(group);
-    const seed = `${group.platform}:${group.channelId}:${store.pollCount(group)}`;
-    const picked = pickDiverse(
-      fresh.map((c) => ({ ...c, offeredPollsAgo: offered.get(c.paper.id) ?? null })),
-      count,
-      seed,
-    );
-    const pollId = store.createPoll({
-      group,
-      openedBy: invocation.userId,
-      openedByName: invocation.userName,
-      openedAt: at,
-      lang,
-      topic,
-      paperIds: picked.map((p) => p.id),
-    });
-    return { previous: closed && previous ? previous : null, pollId, picked };
-  });
+  const outcome = store.transaction(() => createPoll(input, topic, count, found.candidates, now.toISOString()));
 
   if (outcome.previous) {
     await Promise.all([refreshPollMessage(services, outcome.previous.id), announceWinner(services, outcome.previous.id)]);
     intro.push(closedNote(input, outcome.previous.id));
   }
-
-  const poll = store.poll(outcome.pollId)!;
-  const message = currentPollReply(services, store, poll.id);
-  try {
-    const ref = await services.outbox.post(group.platform, group.channelId, message, {
-      idempotencyKey: `pbp-${poll.id}-${now.getTime().toString(36)}`,
-    });
-    store.setMessageRef(poll.id, ref);
-    // A vote that arrived while the message was on its way could not update it.
-    if (store.tally(poll.id).some((o) => o.votes > 0)) await refreshPollMessage(services, poll.id);
-  } catch (error) {
-    services.log.warn(`reading group: could not post poll #${poll.id} to ${group.platform} ${group.channelId}`, error);
+  const posted = await postPoll(input, outcome.pollId, now);
+  if (posted) {
     // The poll stands (text votes work); show it as this command's reply so the channel still sees it.
-    message.intro.unshift(...intro);
-    return message;
+    posted.intro.unshift(...intro);
+    return posted;
   }
-  if (outcome.picked.length < count) {
-    intro.push(
-      tr(
-        lang,
-        `Only ${outcome.picked.length} unread paper${outcome.picked.length === 1 ? '' : 's'} could be offered.`,
-        `只有 ${outcome.picked.length} 篇未读论文可推荐。`,
-      ),
-    );
-  }
-  intro.push(
-    tr(
-      lang,
-      `Poll #${poll.id} is posted in this channel with ${outcome.picked.length} paper${outcome.picked.length === 1 ? '' : 's'}. Vote with its buttons or /paper vote <n>; close it with /paper suggest close.`,
-      `投票 #${poll.id} 已发到本频道，共 ${outcome.picked.length} 篇论文。点按钮或输入 /paper vote <序号> 投票；输入 /paper suggest close 结束投票。`,
-    ),
-  );
+  if (outcome.picked.length < count) intro.push(pollText.text(lang, 'fewerOffered', { count: outcome.picked.length }));
+  intro.push(pollText.text(lang, 'pollPosted', { poll: outcome.pollId, count: outcome.picked.length }));
   return reply('poll-opened', lang, {
     intro,
     data: {
-      pollId: poll.id,
+      pollId: outcome.pollId,
       paperIds: outcome.picked.map((p) => p.id),
       closedPollId: outcome.previous?.id ?? null,
     },
   });
+}
+
+/** The papers a poll on `topic` may offer, each with its relevance; the whole catalog when there is no topic. */
+function candidatesFor(input: CommandInput, topic: string): Candidates {
+  const { lang, services } = input;
+  if (!topic) return { candidates: services.papers.map((paper) => ({ paper, relevance: 1 })), notices: [] };
+  const result = services.search.search(topic, { limit: 1000 });
+  const notices = result.notices.map((n) => localize(n, lang));
+  if (result.total === 0) {
+    const lines = [pollText.text(lang, 'noMatchNoPoll', { query: result.query }), ...notices];
+    if (result.suggestions.length) lines.push(coreText.text(lang, 'tryHints', { hints: result.suggestions.join(', ') }));
+    lines.push(pollText.text(lang, 'suggestAny'));
+    return { noMatch: reply('no-match', lang, { intro: lines, data: { code: 'no-match', query: result.query, suggestions: result.suggestions } }) };
+  }
+  const top = Math.max(...result.hits.map((h) => h.score), 0);
+  return { candidates: result.hits.map((h) => ({ paper: h.paper, relevance: top > 0 ? h.score / top : 1 })), notices };
+}
+
+/**
+ * Closes the channel's open poll (when the asker may) and opens one with up to `count` unread
+ * papers. Runs inside the store's transaction: a UserError rolls back the closing too.
+ */
+function createPoll(input: CommandInput, topic: string, count: number, candidates: Scored[], at: string): Opened {
+  const { lang, services, invocation } = input;
+  const group = groupOf(input);
+  const store = readingStore(services.db);
+  const previous = store.openPoll(group);
+  // Replacing a poll closes it, so it takes the same right as closing it.
+  if (previous && !mayClose(input, previous)) throw notAllowed(input, previous, 'replace');
+  const closed = previous ? store.closePoll(previous.id, invocation.userId, at) : null;
+  const read = new Set(store.reads(group).map((r) => r.paperId));
+  const chosen = store.chosen(group)?.paperId;
+  const fresh = candidates.filter((c) => !read.has(c.paper.id) && c.paper.id !== chosen);
+  if (fresh.length === 0) {
+    throw new UserError(
+      'nothing-left',
+      topic ? pollText.both('allReadOnTopic', { topic }) : pollText.both('allRead'),
+      topic ? ['suggest any'] : ['history'],
+    );
+  }
+  const offered = store.offeredPollsAgo(group);
+  const seed = `${group.platform}:${group.channelId}:${store.pollCount(group)}`;
+  const picked = pickDiverse(
+    fresh.map((c) => ({ ...c, offeredPollsAgo: offered.get(c.paper.id) ?? null })),
+    count,
+    seed,
+  );
+  const pollId = store.createPoll({
+    group,
+    openedBy: invocation.userId,
+    openedByName: invocation.userName,
+    openedAt: at,
+    lang,
+    topic,
+    paperIds: picked.map((p) => p.id),
+  });
+  return { previous: closed && previous ? previous : null, pollId, picked };
+}
+
+/**
+ * Posts the poll message to the channel and records where it is. Returns null when posted; when the
+ * platform refused, the poll message itself, for the command to answer with.
+ */
+async function postPoll(input: CommandInput, pollId: number, now: Date): Promise<Reply | null> {
+  const { services } = input;
+  const group = groupOf(input);
+  const store = readingStore(services.db);
+  const message = currentPollReply(services, store, pollId);
+  try {
+    const ref = await services.outbox.post(group.platform, group.channelId, message, {
+      idempotencyKey: `pbp-${pollId}-${now.getTime().toString(36)}`,
+    });
+    store.setMessageRef(pollId, ref);
+    // A vote that arrived while the message was on its way could not update it.
+    if (store.tally(pollId).some((o) => o.votes > 0)) await refreshPollMessage(services, pollId);
+    return null;
+  } catch (error) {
+    services.log.warn(`reading group: could not post poll #${pollId} to ${group.platform} ${group.channelId}`, error);
+    return message;
+  }
 }
 
 /** A paper's title for a message, or its id when it has left the catalog. */
@@ -138,13 +140,8 @@ function closedNote(input: CommandInput, pollId: number): string {
   const store = readingStore(services.db);
   const poll = store.poll(pollId)!;
   const winner = store.tally(pollId).find((o) => o.n === poll.winnerN);
-  if (!winner) return tr(lang, `Poll #${pollId} was still open and is now closed, with no votes.`, `投票 #${pollId} 原本未结束，现已结束，无人投票。`);
-  const title = titleOf(input, winner.paperId);
-  return tr(
-    lang,
-    `Poll #${pollId} was still open and is now closed. Next paper: ${title} (${winner.votes} vote${winner.votes === 1 ? '' : 's'}).`,
-    `投票 #${pollId} 原本未结束，现已结束。下一篇：${title}（${winner.votes} 票）。`,
-  );
+  if (!winner) return pollText.text(lang, 'previousClosedNoVotes', { poll: pollId });
+  return pollText.text(lang, 'previousClosed', { poll: pollId, title: titleOf(input, winner.paperId), votes: winner.votes });
 }
 
 /**
@@ -161,16 +158,7 @@ function mayClose(input: CommandInput, poll: Poll): boolean {
 
 function notAllowed(input: CommandInput, poll: Poll, act: 'close' | 'replace'): UserError {
   const opener = poll.openedByName || poll.openedBy;
-  const text: LocalText =
-    act === 'close'
-      ? {
-          en: `Only ${opener}, who opened poll #${poll.id}, or someone who can manage this channel can close it.`,
-          zh: `只有发起投票 #${poll.id} 的 ${opener} 或频道管理员可以结束它。`,
-        }
-      : {
-          en: `Poll #${poll.id} is still open. Only ${opener}, who opened it, or someone who can manage this channel can close it and start a new one; nothing was changed.`,
-          zh: `投票 #${poll.id} 仍在进行。只有发起人 ${opener} 或频道管理员可以结束它并发起新投票；未做任何更改。`,
-        };
+  const text = pollText.both(act === 'close' ? 'closeNotAllowed' : 'replaceNotAllowed', { poll: poll.id, opener });
   return new UserError('not-allowed', inPollLanguage(input, poll, text), ['vote 1', 'next']);
 }
 
@@ -183,11 +171,11 @@ function findPoll(input: CommandInput, pollId: number | null): Poll {
   if (pollId === null) {
     throw new UserError(
       'no-open-poll',
-      { en: 'No poll is open in this channel. Start one with /paper suggest.', zh: '本频道没有进行中的投票。发起投票：/paper suggest。' },
+      pollText.both('noOpenPoll'),
       ['suggest', 'next'],
     );
   }
-  throw new UserError('unknown-poll', { en: `This channel has no poll #${pollId}.`, zh: `本频道没有编号为 #${pollId} 的投票。` });
+  throw new UserError('unknown-poll', pollText.both('unknownPoll', { poll: pollId }));
 }
 
 /**
@@ -196,7 +184,7 @@ function findPoll(input: CommandInput, pollId: number | null): Poll {
  */
 function closedPoll(input: CommandInput, poll: Poll): Reply {
   const { services } = input;
-  const notice = tr(poll.lang, `Poll #${poll.id} is closed: votes no longer count.`, `投票 #${poll.id} 已结束，不再计票。`);
+  const notice = pollText.text(poll.lang, 'pollClosedNotice', { poll: poll.id });
   if (input.invocation.trigger === 'button') {
     const store = readingStore(services.db);
     const r = currentPollReply(services, store, poll.id, notice);
@@ -205,10 +193,7 @@ function closedPoll(input: CommandInput, poll: Poll): Reply {
   }
   throw new UserError(
     'poll-closed',
-    {
-      en: `Poll #${poll.id} is closed: votes no longer count. /paper next shows the chosen paper.`,
-      zh: `投票 #${poll.id} 已结束，不再计票。/paper next 查看选出的论文。`,
-    },
+    pollText.both('pollClosedError', { poll: poll.id }),
     ['next', 'suggest'],
   );
 }
@@ -232,12 +217,8 @@ async function closePoll(input: CommandInput, pollId: number | null): Promise<Re
   return reply('poll-closed', lang, {
     intro: [
       winner
-        ? tr(
-            lang,
-            `Poll #${poll.id} is closed. Next paper: ${title} (${winner.votes} vote${winner.votes === 1 ? '' : 's'}). /paper read marks it read once the group has.`,
-            `投票 #${poll.id} 已结束。下一篇：${title}（${winner.votes} 票）。读完后输入 /paper read 标记为已读。`,
-          )
-        : tr(lang, `Poll #${poll.id} is closed with no votes: no paper was chosen.`, `投票 #${poll.id} 已结束，无人投票，没有选出论文。`),
+        ? pollText.text(lang, 'closedWithWinner', { poll: poll.id, title, votes: winner.votes })
+        : pollText.text(lang, 'closedNoVotes', { poll: poll.id }),
     ],
     data: { pollId: poll.id, winner: winner?.paperId ?? null, votes: winner?.votes ?? 0 },
   });
@@ -256,10 +237,7 @@ export async function vote(input: CommandInput): Promise<Reply> {
     if (store.poll(poll.id)?.closedAt) return 'closed' as const;
     const size = store.optionCount(poll.id);
     if (n < 1 || n > size) {
-      throw new UserError('no-such-option', {
-        en: `Poll #${poll.id} has ${size} paper${size === 1 ? '' : 's'}: vote with a number from 1 to ${size}.`,
-        zh: `投票 #${poll.id} 共有 ${size} 篇论文，请输入 1 到 ${size} 之间的序号。`,
-      });
+      throw new UserError('no-such-option', pollText.both('noSuchOption', { poll: poll.id, size }));
     }
     return store.toggleVote(poll.id, n, invocation.userId, services.clock.now().toISOString());
   });
@@ -276,13 +254,7 @@ export async function vote(input: CommandInput): Promise<Reply> {
   const title = titleOf(input, option.paperId);
   return reply('vote', lang, {
     intro: [
-      outcome === 'added'
-        ? tr(lang, `Your vote for ${n}. ${title} counts: ${option.votes} vote${option.votes === 1 ? '' : 's'} now.`, `已为 ${n}. ${title} 投票，现有 ${option.votes} 票。`)
-        : tr(
-            lang,
-            `Your vote for ${n}. ${title} is taken back: ${option.votes} vote${option.votes === 1 ? '' : 's'} now. Vote again with /paper vote ${n}.`,
-            `已撤回对 ${n}. ${title} 的投票，现有 ${option.votes} 票。再次投票：/paper vote ${n}。`,
-          ),
+      pollText.text(lang, outcome === 'added' ? 'voteAdded' : 'voteRemoved', { n, title, votes: option.votes }),
     ],
     data: { pollId: poll.id, n, vote: outcome, votes: option.votes },
   });
