@@ -138,7 +138,7 @@ export class SlackAdapter implements Adapter {
     // failed connection, where Slack did not take the message.
     const message = renderMessage(reply, this.codec);
     const result = await this.call('chat.postMessage', () =>
-      this.web.chat.postMessage({ channel: channelId, text: message.text, blocks: message.blocks as never, unfurl_links: false, unfurl_media: false }),
+      this.web.chat.postMessage({ channel: channelId, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false }),
     );
     if (!result.ts) throw new DeliveryError('slack chat.postMessage: no message ts in the response', false);
     return { platform: 'slack', channelId: result.channel ?? channelId, messageId: result.ts };
@@ -146,7 +146,7 @@ export class SlackAdapter implements Adapter {
 
   async update(ref: MessageRef, reply: Reply): Promise<void> {
     const message = renderMessage(reply, this.codec);
-    await this.call('chat.update', () => this.web.chat.update({ channel: ref.channelId, ts: ref.messageId, text: message.text, blocks: message.blocks as never }));
+    await this.call('chat.update', () => this.web.chat.update({ channel: ref.channelId, ts: ref.messageId, text: message.text, blocks: message.blocks }));
   }
 
   private async onCommand(command: SlashCommand, ack: (r?: ResponsePayload) => Promise<void>, respond: RespondFn): Promise<void> {
@@ -215,7 +215,7 @@ export class SlackAdapter implements Adapter {
   private async safeRespond(respond: RespondFn, payload: ResponsePayload & { kind?: string }): Promise<void> {
     const { kind: _kind, ...message } = payload;
     try {
-      await respond(message as never);
+      await respond(message);
     } catch (error) {
       this.options.log.warn(`slack: response_url post failed: ${error instanceof Error ? error.message : String(error)}`);
     }
