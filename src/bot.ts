@@ -4,7 +4,7 @@ import type { Command, Invocation, Services } from './services.js';
 import { APOLOGY, UserError } from './errors.js';
 import { coreText } from './i18n/catalog.js';
 import { detectLang, localize, type Lang } from './i18n/index.js';
-import { reply, type Reply } from './reply.js';
+import { reply, type Reply, type ReplyKind } from './reply.js';
 import { cleanInput, MAX_INPUT_LENGTH } from './text.js';
 
 export type Bot = {
@@ -16,7 +16,7 @@ export type Bot = {
 
 const SHARE_WORDS = new Set(['share', '分享']);
 /** Replies that answer nothing stay with the asker even when shared: the channel gets results, not misses. */
-const NEVER_SHARED = new Set(['no-match']);
+const NEVER_SHARED = new Set<ReplyKind>(['no-match']);
 
 export function createBot(services: Services, commands: Command[] = defaultCommands): Bot {
   const byWord = new Map<string, Command>();

@@ -8,7 +8,7 @@ import type { Invocation } from '../../src/services.js';
 import type { SlackConfig } from './settings.js';
 import { BILINGUAL_APOLOGY, ConfigError, DeliveryError } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
-import type { Reply } from '../../src/reply.js';
+import type { Reply, ReplyKind } from '../../src/reply.js';
 import { boltLogger } from './bolt-logger.js';
 import { isRefusal, toDeliveryError } from './errors.js';
 import { guardRequests, MAX_BODY_BYTES } from './request-guard.js';
@@ -201,7 +201,7 @@ export class SlackAdapter implements Adapter {
   }
 
   /** Runs the invocation and renders it; never throws, so the ack always carries something. */
-  private async respondTo(invocation: Invocation): Promise<ResponsePayload & { kind: string }> {
+  private async respondTo(invocation: Invocation): Promise<ResponsePayload & { kind: ReplyKind }> {
     try {
       const reply = await this.options.bot.handle(invocation);
       const message = renderMessage(reply, this.codec);
@@ -212,7 +212,7 @@ export class SlackAdapter implements Adapter {
     }
   }
 
-  private async safeRespond(respond: RespondFn, payload: ResponsePayload & { kind?: string }): Promise<void> {
+  private async safeRespond(respond: RespondFn, payload: ResponsePayload & { kind?: ReplyKind }): Promise<void> {
     const { kind: _kind, ...message } = payload;
     try {
       await respond(message);
