@@ -117,8 +117,11 @@ export class FakeDiscord {
     this.current?.close(4000, 'fake: dropped');
   }
 
-  /** The first request (already received or still to come) that matches. */
-  waitFor(match: (r: ReceivedRequest) => boolean, timeoutMs = 5000): Promise<ReceivedRequest> {
+  /**
+   * The first request (already received or still to come) that matches. The wait is generous: it
+   * only turns a request that never comes into a readable failure, and must not fail a slow machine.
+   */
+  waitFor(match: (r: ReceivedRequest) => boolean, timeoutMs = 20_000): Promise<ReceivedRequest> {
     const found = this.requests.find(match);
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
