@@ -34,6 +34,7 @@ function bibtexFile(count: number, papers: Paper[]): string {
 export async function run(): Promise<void> {
   const { syntheticPapers } = await import('../scripts/synthetic-catalog.js');
   const { openDb } = await import('../src/store/db.js');
+  const { migrations } = await import('../src/capabilities/index.js');
   const { CatalogStore } = await import('../src/catalog/store.js');
   const { LiveCatalog } = await import('../src/catalog/live.js');
   const { CatalogService } = await import('../src/catalog/service.js');
@@ -52,7 +53,7 @@ export async function run(): Promise<void> {
     const papers = syntheticPapers(SIZE).map((p) => ({ ...p, origin: 'bundled' as const }));
     const dbPath = join(dir, 'big.db');
     {
-      const db = openDb(dbPath);
+      const db = openDb(dbPath, migrations);
       const t = performance.now();
       new CatalogStore(db, vocabulary, systemClock).seed(papers);
       console.log(`seed ${SIZE} papers into SQLite: ${(performance.now() - t).toFixed(0)} ms (once, at the first start after an upgrade)`);
@@ -61,7 +62,7 @@ export async function run(): Promise<void> {
 
     // Start-up: open the database, read every record, build the index.
     const t0 = performance.now();
-    const db = openDb(dbPath);
+    const db = openDb(dbPath, migrations);
     const store = new CatalogStore(db, vocabulary, systemClock);
     const tRead = performance.now();
     const stored = store.all();
@@ -97,7 +98,7 @@ export async function run(): Promise<void> {
     // Import: a 10,000-entry BibTeX file into a catalog holding the bundled list.
     const { loadCatalog } = await import('../src/catalog/index.js');
     const bundled = (await loadCatalog()).papers;
-    const importDb = openDb(join(dir, 'import.db'));
+    const importDb = openDb(join(dir, 'import.db'), migrations);
     const importStore = new CatalogStore(importDb, vocabulary, systemClock);
     importStore.seed(bundled);
     const importLive = new LiveCatalog(importStore, build);
