@@ -15,7 +15,7 @@ let bot: ConsoleBot;
 
 function fastHttp(): HttpClient {
   const pacer = new HostPacer();
-  const http = new HttpClient({ userAgent: 'paperbot/test', pacer, sleep: async () => undefined, timeoutMs: 1000 });
+  const http = new HttpClient({ userAgent: 'paperbot/test', pacer, sleep: async () => undefined, timeoutMs: 20_000 });
   // arXiv's 3-second spacing is the net tests' business; here it would only slow the suite down.
   pacer.configure(fake.settings().arxivApiUrl, { concurrency: 1, intervalCap: 100, intervalMs: 1000 });
   return http;
