@@ -11,10 +11,12 @@ import type { Logger } from '../../src/log.js';
 import type { Reply } from '../../src/reply.js';
 import { boltLogger } from './bolt-logger.js';
 import { isRefusal, toDeliveryError } from './errors.js';
+import { capConnections, DEFAULT_SERVER_LIMITS, serverOptions, type SlackServerLimits } from './connection-cap.js';
 import { guardRequests, MAX_BODY_BYTES } from './request-guard.js';
 import { ACTION_ID_PREFIX, LIMITS, renderMessage, type SlackMessage } from './render.js';
 
 export { renderMessage, LIMITS } from './render.js';
+export type { SlackServerLimits } from './connection-cap.js';
 
 export type SlackAdapterOptions = {
   config: SlackConfig;
@@ -29,6 +31,8 @@ export type SlackAdapterOptions = {
   maxRateLimitWaitMs?: number;
   /** How long a command may run before the ack goes out empty and the reply follows via response_url. */
   ackDeadlineMs?: number;
+  /** HTTP mode's server timeouts and connection cap; the defaults suit Slack's traffic. */
+  server?: SlackServerLimits;
 };
 
 /** The request path Slack posts slash commands and button clicks to in HTTP mode (Bolt's default). */
@@ -106,9 +110,15 @@ export class SlackAdapter implements Adapter {
       this.options.log.error('slack: a listener failed', error);
     });
     if (receiver instanceof HTTPReceiver) {
-      receiver.requestListener = guardRequests(receiver.requestListener, EVENTS_PATH);
+      receiver.requestListener = guardRequests(receiver.requestListener, {
+        endpoint: EVENTS_PATH,
+        signingSecret: config.signingSecret as string,
+        log: this.options.log,
+      });
       const listen = this.options.host === undefined ? { port: config.port } : { port: config.port, host: this.options.host };
-      this.server = (await app.start(listen)) as Server;
+      const limits = { ...DEFAULT_SERVER_LIMITS, ...this.options.server };
+      this.server = (await app.start(listen, serverOptions(limits))) as Server;
+      capConnections(this.server, limits.maxConnections);
       this.options.log.info(`slack: listening for HTTP requests on port ${this.port}${EVENTS_PATH}`);
     } else {
       try {
@@ -169,7 +179,7 @@ export class SlackAdapter implements Adapter {
     const first = await Promise.race([handled, late]);
     clearTimeout(timer);
     if (first !== 'late') {
-      await ack(first);
+      await ack(slackFields(first));
       return;
     }
     // A slow command: acknowledge now so Slack does not show a timeout, answer when it is done.
@@ -215,9 +225,8 @@ export class SlackAdapter implements Adapter {
   }
 
   private async safeRespond(respond: RespondFn, payload: ResponsePayload & { kind?: string }): Promise<void> {
-    const { kind: _kind, ...message } = payload;
     try {
-      await respond(message as never);
+      await respond(slackFields(payload) as never);
     } catch (error) {
       this.options.log.warn(`slack: response_url post failed: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -296,6 +305,12 @@ export class SlackAdapter implements Adapter {
     if (!url) return {};
     return { slackApiUrl: url.endsWith('/') ? url : `${url}/` };
   }
+}
+
+/** What Slack reads of a response; our own bookkeeping (the reply's kind) never leaves the process. */
+function slackFields(payload: ResponsePayload & { kind?: string }): ResponsePayload {
+  const { kind: _kind, ...message } = payload;
+  return message;
 }
 
 export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {

@@ -224,7 +224,7 @@ export function signedHeaders(secret: string, body: string, options: SignOptions
 }
 
 /** The form body Slack posts for `/paper <text>`. */
-export function slashCommandBody(fields: { text: string; responseUrl: string; userId?: string; channelId?: string; command?: string }): string {
+export function slashCommandBody(fields: { text: string; responseUrl: string; userId?: string; channelId?: string; command?: string; triggerId?: string }): string {
   return new URLSearchParams({
     token: 'legacy-verification-token',
     team_id: 'T0LAB',
@@ -238,7 +238,8 @@ export function slashCommandBody(fields: { text: string; responseUrl: string; us
     api_app_id: 'A0PAPER',
     is_enterprise_install: 'false',
     response_url: fields.responseUrl,
-    trigger_id: '1.2.3',
+    // Slack gives every invocation its own trigger_id; paperbot answers each one once.
+    trigger_id: fields.triggerId ?? `${Date.now()}.${randomUUID()}`,
   }).toString();
 }
 
@@ -250,6 +251,7 @@ export function blockActionPayload(fields: {
   userId?: string;
   channelId?: string;
   messageTs?: string;
+  triggerId?: string;
 }): Record<string, unknown> {
   const channelId = fields.channelId ?? 'C0PAPERS';
   return {
@@ -258,7 +260,7 @@ export function blockActionPayload(fields: {
     api_app_id: 'A0PAPER',
     token: 'legacy-verification-token',
     container: { type: 'message', message_ts: fields.messageTs ?? '1800000000.000100', channel_id: channelId, is_ephemeral: true },
-    trigger_id: '4.5.6',
+    trigger_id: fields.triggerId ?? `${Date.now()}.${randomUUID()}`,
     team: { id: 'T0LAB', domain: 'lab' },
     enterprise: null,
     is_enterprise_install: false,
