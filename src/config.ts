@@ -1,5 +1,5 @@
 import { ConfigError } from './errors.js';
-import type { LogLevel } from './log.js';
+import { maskUrlCredentials, type LogLevel } from './log.js';
 
 export type SlackConfig = {
   botToken: string;
@@ -135,7 +135,8 @@ function commaList(raw: string | undefined): string[] {
 
 function number(raw: string | undefined, fallback: number, name: string, min: number, max: number): number {
   if (raw === undefined) return fallback;
-  const n = Number(raw);
+  // Plain decimal digits only: Number() would also read 1e1, 0x10 and 5.0 as whole numbers.
+  const n = /^[0-9]{1,15}$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isInteger(n) || n < min || n > max) {
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; got "${raw}".`);
   }
@@ -149,7 +150,7 @@ function url(raw: string | undefined, name: string): string | undefined {
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
     return raw;
   } catch {
-    throw new ConfigError(`${name} must be an http(s) URL such as http://127.0.0.1:8080/api/; got "${raw}".`);
+    throw new ConfigError(`${name} must be an http(s) URL such as http://127.0.0.1:8080/api/; got "${maskUrlCredentials(raw)}".`);
   }
 }
 
@@ -162,9 +163,15 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
-/** The secrets in a config, for the logger to mask. */
+/** The secrets in a config, for the logger to mask: tokens, and any user and password inside a URL setting. */
 export function secretsOf(config: Config): string[] {
-  return [config.slack?.botToken, config.slack?.appToken, config.slack?.signingSecret, config.discord?.token].filter(
+  const inUrls = [config.slack?.apiUrl, config.discord?.apiUrl].flatMap((raw) => {
+    if (!raw) return [];
+    const u = new URL(raw);
+    return [u.password, decodeURIComponent(u.password), `${u.username}:${u.password}`].filter((part) => part && part !== ':');
+  });
+  return [config.slack?.botToken, config.slack?.appToken, config.slack?.signingSecret, config.discord?.token, ...inUrls].filter(
     (s): s is string => Boolean(s),
   );
 }
+
