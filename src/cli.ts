@@ -163,6 +163,7 @@ async function validateCli(args: string[], io: Io): Promise<number> {
   let failed = false;
   for (const file of positionals) {
     const report = await validateSource(file);
+    for (const w of report.warnings) io.stdout(`warning: ${w}\n`);
     if (report.problems.length === 0) {
       io.stdout(`${file}: ok, ${report.papers} papers\n`);
       continue;
@@ -262,6 +263,7 @@ async function start(io: Io, loadPlatforms: () => Promise<PlatformModule>): Prom
   const started = Date.now();
   const paperbot = await createPaperbot({ config, log });
   log.info(`catalog ready: ${paperbot.catalog.papers.length} papers in ${Date.now() - started} ms`);
+  for (const warning of (paperbot.catalog.warnings ?? []).filter((w) => w.includes('dropped a'))) log.warn(`catalog: ${warning}`);
   const platforms = await loadPlatforms();
 
   process.on('unhandledRejection', (reason) => log.error('unhandled rejection', reason));
