@@ -4,6 +4,7 @@ import type { Command, Invocation, Services } from './commands/types.js';
 import { APOLOGY, UserError } from './errors.js';
 import { detectLang, localize, type Lang } from './i18n.js';
 import { reply, type Reply } from './reply.js';
+import { isBusy, LOCK_WAIT_BUDGET_MS, retryWhileBusy } from './store/busy.js';
 import { cleanInput, MAX_INPUT_LENGTH } from './text.js';
 
 export type Bot = {
@@ -14,6 +15,10 @@ export type Bot = {
 };
 
 const SHARE_WORDS = new Set(['share', '分享']);
+const DB_BUSY = {
+  en: 'The database is busy (another paperbot process is writing to it), so nothing was changed. Try again in a moment.',
+  zh: '数据库正忙（另一个 paperbot 进程正在写入），本次未做任何更改，请稍后重试。',
+};
 /** Replies that answer nothing stay with the asker even when shared: the channel gets results, not misses. */
 const NEVER_SHARED = new Set(['no-match']);
 
@@ -33,7 +38,7 @@ export function createBot(services: Services, commands: Command[] = defaultComma
       }
       const command = byWord.get(word.toLowerCase());
       const args = command ? rest : [word, rest].filter(Boolean).join(' ');
-      const result = await (command ?? searchCommand).run({ args, invocation, lang, services });
+      const result = await retryWhileBusy(services.db, async () => (command ?? searchCommand).run({ args, invocation, lang, services }));
       if (truncated) {
         result.intro.unshift(
           lang === 'zh' ? `输入过长，只读取了前 ${MAX_INPUT_LENGTH} 个字符。` : `Only the first ${MAX_INPUT_LENGTH} characters were read.`,
@@ -43,6 +48,10 @@ export function createBot(services: Services, commands: Command[] = defaultComma
       return result;
     } catch (error) {
       if (error instanceof UserError) return userErrorReply(error, lang);
+      if (isBusy(error)) {
+        services.log.warn(`command waited ${LOCK_WAIT_BUDGET_MS} ms for the database's write lock, held by another process: ${JSON.stringify(text.slice(0, 200))} (${invocation.platform} ${invocation.channelId})`);
+        return reply('error', lang, { intro: [localize(DB_BUSY, lang)], data: { code: 'db-busy' } });
+      }
       services.log.error(`command failed: ${JSON.stringify(text.slice(0, 200))} (${invocation.platform} ${invocation.channelId})`, error);
       return reply('error', lang, {
         intro: [localize(APOLOGY, lang)],

@@ -1,4 +1,5 @@
 import type { Services } from '../commands/types.js';
+import { retryWhileBusy } from '../store/busy.js';
 import { attempt, ATTEMPT_LEASE_MS, claimSlot, iso, label, type SpotlightPost } from './deliver.js';
 import { isAtMostDaily } from './cron.js';
 import { latestSlot, missedSlots } from './slots.js';
@@ -31,7 +32,8 @@ export async function tick(services: Services, now: Date = services.clock.now())
     // channels to one that has it, rather than claiming slots it cannot post.
     if (!services.outbox.has(sub.platform)) continue;
     try {
-      posts.push(...(await tickChannel(services, sub, at)));
+      // Another process holding the write lock is waited out between attempts, never in one statement.
+      posts.push(...(await retryWhileBusy(services.db, () => tickChannel(services, sub, at))));
     } catch (error) {
       services.log.error(`spotlight ${label(sub)}: tick failed`, error);
     }

@@ -2,13 +2,14 @@ import Database from 'better-sqlite3';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { BUSY_TIMEOUT_MS } from './busy.js';
 import { migrations as allMigrations, type Migration } from './migrations.js';
 
 export type Db = Database.Database;
 
 /**
- * Opens (creating if needed) the state database and brings its schema up to date. WAL and a busy
- * timeout let two bot processes share one file; every write that must happen once goes through a
+ * Opens (creating if needed) the state database and brings its schema up to date. WAL and a short
+ * busy timeout with asynchronous retries (busy.ts) let two bot processes share one file; every write that must happen once goes through a
  * unique key, so concurrency never depends on timing.
  */
 export function openDb(path: string, migrations: Migration[] = allMigrations): Db {
@@ -20,10 +21,13 @@ export function openDb(path: string, migrations: Migration[] = allMigrations): D
   } catch (error) {
     throw unusable(path, error instanceof Error ? error.message : String(error));
   }
+  // Start-up may wait for another process's migration; nothing else is being served yet.
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
   migrate(db, migrations);
+  // From here on a statement blocks the event loop for at most this long; retryWhileBusy waits the rest.
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   return db;
 }
 
