@@ -62,7 +62,7 @@ describe('a reading-group cycle', () => {
     expect((await h.say('next')).data).toMatchObject({ paperId: null });
 
     h.clock.advance(7 * DAY);
-    await h.say('read u-net-2015', 'bob');
+    await h.say('read u-net-2015', 'bob', { canManageChannel: true });
     const history = await h.say('history');
     expect(history.data).toMatchObject({
       total: 2,
@@ -72,7 +72,7 @@ describe('a reading-group cycle', () => {
       ],
     });
 
-    await h.say('unread u-net-2015');
+    await h.say('unread u-net-2015', 'u1', { canManageChannel: true });
     expect((await h.say('history')).data).toMatchObject({ total: 1, entries: [{ paperId: winnerId }] });
   });
 
@@ -219,7 +219,7 @@ describe('polls and clicks', () => {
   it('GIVEN the lab is in Shanghai WHEN a paper is marked read late in the UTC evening THEN it is dated the next day, as the lab sees it', async () => {
     h = await harness({ env: { SPOTLIGHT_TIMEZONE: 'Asia/Shanghai' } });
     h.clock.set('2026-11-02T20:30:00Z');
-    expect((await h.say('read v-net-2016')).data).toEqual({ paperId: 'v-net-2016', readOn: '2026-11-03' });
+    expect((await h.say('read v-net-2016', 'u1', { canManageChannel: true })).data).toEqual({ paperId: 'v-net-2016', readOn: '2026-11-03' });
   });
 });
 
