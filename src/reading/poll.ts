@@ -6,18 +6,37 @@ import { reply, type Reply } from '../reply.js';
 import { parseSuggestArgs, parseVoteArgs } from './args.js';
 import { announceWinner, currentPollReply, refreshPollMessage, settlePollMessage } from './messages.js';
 import { pickDiverse } from './pick.js';
+import { tieNote } from './render.js';
+import { wasTie } from './tally.js';
 import { groupOf, readingStore, type Poll } from './store.js';
 
 /** `suggest …`: open a poll, or close one. */
 export async function suggestOrClose(input: CommandInput): Promise<Reply> {
   const parsed = parseSuggestArgs(input.args);
   if (parsed.kind === 'close') return closePoll(input, parsed.pollId);
-  return openPoll(input, parsed.topic, parsed.count);
+  return openPoll(input, parsed);
+}
+
+function confirmReplace(input: CommandInput, poll: Poll, rest: string): Reply {
+  const { lang, services } = input;
+  const voters = readingStore(services.db).voterCount(poll.id);
+  const command = `suggest --replace${rest ? ` ${rest}` : ''}`;
+  return reply('confirm-replace', lang, {
+    intro: [
+      tr(
+        lang,
+        `Poll #${poll.id} is still open (${voters} voter${voters === 1 ? '' : 's'} so far). A new poll would close it now and choose its winner from the votes so far. To go ahead: /paper ${command}, or the button below. To keep it open, do nothing.`,
+        `投票 #${poll.id} 仍在进行（已有 ${voters} 人投票）。发起新投票会立即结束它，并按现有票数选出论文。确认请输入 /paper ${command}，或点击下方按钮；若要保留当前投票，无需操作。`,
+      ),
+    ],
+    actions: [{ label: tr(lang, `Close #${poll.id} and open a new poll`, `结束 #${poll.id} 并发起新投票`), command, effect: 'reply', style: 'danger' }],
+    data: { code: 'confirm-replace', openPollId: poll.id, command },
+  });
 }
 
 type Scored = { paper: Paper; relevance: number };
 
-async function openPoll(input: CommandInput, topic: string, count: number): Promise<Reply> {
+async function openPoll(input: CommandInput, { topic, count, replace, rest }: { topic: string; count: number; replace: boolean; rest: string }): Promise<Reply> {
   const { lang, services, invocation } = input;
   const group = groupOf(input);
   const store = readingStore(services.db);
@@ -48,10 +67,15 @@ async function openPoll(input: CommandInput, topic: string, count: number): Prom
     const previous = store.openPoll(group);
     // Replacing a poll closes it, so it takes the same right as closing it.
     if (previous && !mayClose(input, previous)) throw notAllowed(input, previous, 'replace');
+    const unread = () => {
+      const read = new Set(store.reads(group).map((r) => r.paperId));
+      const chosen = store.chosen(group)?.paperId;
+      return candidates.filter((c) => !read.has(c.paper.id) && c.paper.id !== chosen);
+    };
+    // A new poll closes the open one and picks its winner on the spot: never without a yes.
+    if (previous && !replace && unread().length > 0) return { confirm: previous } as const;
     const closed = previous ? store.closePoll(previous.id, invocation.userId, at) : null;
-    const read = new Set(store.reads(group).map((r) => r.paperId));
-    const chosen = store.chosen(group)?.paperId;
-    const fresh = candidates.filter((c) => !read.has(c.paper.id) && c.paper.id !== chosen);
+    const fresh = unread();
     if (fresh.length === 0) {
       // Throwing rolls back the closing of the previous poll too: nothing changes.
       throw new UserError(
@@ -83,6 +107,7 @@ async function openPoll(input: CommandInput, topic: string, count: number): Prom
     });
     return { previous: closed && previous ? previous : null, pollId, picked };
   });
+  if ('confirm' in outcome) return confirmReplace(input, outcome.confirm as Poll, rest);
 
   if (outcome.previous) {
     await Promise.all([refreshPollMessage(services, outcome.previous.id), announceWinner(services, outcome.previous.id)]);
@@ -137,14 +162,16 @@ function closedNote(input: CommandInput, pollId: number): string {
   const { lang, services } = input;
   const store = readingStore(services.db);
   const poll = store.poll(pollId)!;
-  const winner = store.tally(pollId).find((o) => o.n === poll.winnerN);
+  const tally = store.tally(pollId);
+  const winner = tally.find((o) => o.n === poll.winnerN);
   if (!winner) return tr(lang, `Poll #${pollId} was still open and is now closed, with no votes.`, `投票 #${pollId} 原本未结束，现已结束，无人投票。`);
   const title = titleOf(input, winner.paperId);
+  const tie = wasTie(tally, winner) ? ` ${tieNote(lang, tally, winner)}` : '';
   return tr(
     lang,
     `Poll #${pollId} was still open and is now closed. Next paper: ${title} (${winner.votes} vote${winner.votes === 1 ? '' : 's'}).`,
     `投票 #${pollId} 原本未结束，现已结束。下一篇：${title}（${winner.votes} 票）。`,
-  );
+  ) + tie;
 }
 
 /**
@@ -229,6 +256,8 @@ async function closePoll(input: CommandInput, pollId: number | null): Promise<Re
   if (byButton) return currentPollReply(services, store, closed.id);
   const winner = result.winner;
   const title = winner ? titleOf(input, winner.paperId) : '';
+  const tally = store.tally(poll.id);
+  const tie = wasTie(tally, winner);
   return reply('poll-closed', lang, {
     intro: [
       winner
@@ -238,8 +267,9 @@ async function closePoll(input: CommandInput, pollId: number | null): Promise<Re
             `投票 #${poll.id} 已结束。下一篇：${title}（${winner.votes} 票）。读完后输入 /paper read 标记为已读。`,
           )
         : tr(lang, `Poll #${poll.id} is closed with no votes: no paper was chosen.`, `投票 #${poll.id} 已结束，无人投票，没有选出论文。`),
+      ...(tie && winner ? [tieNote(lang, tally, winner)] : []),
     ],
-    data: { pollId: poll.id, winner: winner?.paperId ?? null, votes: winner?.votes ?? 0 },
+    data: { pollId: poll.id, winner: winner?.paperId ?? null, votes: winner?.votes ?? 0, tie },
   });
 }
 

@@ -61,7 +61,7 @@ describe('bad input gets a clear reply and changes nothing', () => {
     expect(reply.kind).toBe('no-match');
     expect(text(reply)).toContain('No paper matches "abc", so no poll was opened.');
     expect(text(reply)).toContain('/paper suggest any');
-    const any = await h.say('suggest any 2', 'alice');
+    const any = await h.say('suggest any 2 --replace', 'alice');
     expect(any.kind).toBe('poll-opened');
     expect(pollData(h.adapter.polls()[1].reply).options).toHaveLength(2);
   });

@@ -5,7 +5,6 @@ import { harness, pollData, readingState, text, type Harness } from './harness.j
 let h: Harness;
 afterEach(() => h?.close());
 
-const MINUTE = 60_000;
 const manager = { canManageChannel: true };
 
 describe('who may change the reading history', () => {
@@ -64,24 +63,6 @@ describe('approval voting, said plainly', () => {
     h = await harness();
     const help = await h.say('help');
     expect(JSON.stringify(help)).toMatch(/approval voting/i);
-  });
-
-  it('GIVEN a tie WHEN the poll closes THEN the reply, the poll and the announcement say it was a tie and which rule broke it', async () => {
-    h = await harness();
-    await h.say('suggest', 'alice');
-    const at = (minutes: number) => h.clock.set(Date.parse('2026-11-02T10:00:00Z') + minutes * MINUTE);
-    at(1);
-    await h.say('vote 3', 'bob');
-    at(2);
-    await h.say('vote 1', 'carol');
-    const closed = await h.say('suggest close', 'alice');
-    expect(text(closed)).toMatch(/tie/i);
-    expect(text(closed)).toMatch(/earliest vote/);
-    expect(closed.data).toMatchObject({ tie: true });
-    const final = h.adapter.messages.get(h.adapter.polls()[0].ref.messageId)!;
-    expect(text(final)).toMatch(/tie/i);
-    const announcement = h.adapter.posts.find((p) => p.reply.kind === 'reading-next')!;
-    expect(text(announcement.reply)).toMatch(/tie/i);
   });
 
   it('GIVEN a clear winner THEN nothing speaks of a tie', async () => {

@@ -18,7 +18,8 @@ function nearCopies(ids: string[]): string[] {
 }
 
 async function suggestIds(command: string, user = 'alice', channel?: string): Promise<string[]> {
-  const reply = await h.say(command, user, { channel });
+  // Each suggestion replaces the last poll on purpose.
+  const reply = await h.say(`${command} --replace`, user, { channel });
   expect(reply.kind, JSON.stringify(reply.intro)).toBe('poll-opened');
   return pollData(h.adapter.polls().at(-1)!.reply).options.map((o) => o.paperId);
 }
