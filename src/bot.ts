@@ -5,6 +5,7 @@ import { APOLOGY, UserError } from './errors.js';
 import { detectLang, localize, type Lang } from './i18n.js';
 import { reply, type Reply } from './reply.js';
 import { isBusy, LOCK_WAIT_BUDGET_MS, retryWhileBusy } from './store/busy.js';
+import { EVERYONE_MANAGES } from './manage.js';
 import { cleanInput, MAX_INPUT_LENGTH } from './text.js';
 
 export type Bot = {
@@ -45,6 +46,7 @@ export function createBot(services: Services, commands: Command[] = defaultComma
         );
       }
       if (share && !NEVER_SHARED.has(result.kind)) result.visibility = 'channel';
+      noteOpenManagement(invocation, result);
       return result;
     } catch (error) {
       if (error instanceof UserError) return userErrorReply(error, lang);
@@ -58,6 +60,16 @@ export function createBot(services: Services, commands: Command[] = defaultComma
         data: { code: 'internal' },
       });
     }
+  }
+
+  /** Channels already told that everyone manages them (once per channel and process). */
+  const toldEveryoneManages = new Set<string>();
+  function noteOpenManagement(invocation: Invocation, result: Reply): void {
+    if (!invocation.everyoneManages || !invocation.usedManageRight) return;
+    const key = `${invocation.platform}:${invocation.channelId}`;
+    if (toldEveryoneManages.has(key)) return;
+    toldEveryoneManages.add(key);
+    result.intro.push(localize(EVERYONE_MANAGES, result.lang));
   }
 
   return { services, commands, handle };

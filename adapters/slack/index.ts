@@ -88,6 +88,11 @@ export class SlackAdapter implements Adapter {
     if (this.app) return;
     const { config } = this.options;
     const identity = await this.checkToken();
+    if (config.adminUsers.length === 0) {
+      this.options.log.warn(
+        'slack: SLACK_ADMIN_USERS is empty, so every member manages every channel (spotlight schedules, closing polls, the reading history). List the member ids who may in SLACK_ADMIN_USERS.',
+      );
+    }
     const receiver = this.mode === 'socket' ? this.socketReceiver() : this.httpReceiver();
     const app = new App({
       token: config.botToken,
@@ -169,6 +174,7 @@ export class SlackAdapter implements Adapter {
       userId: command.user_id,
       userName: command.user_name,
       canManageChannel: this.canManage(command.user_id),
+      everyoneManages: this.options.config.adminUsers.length === 0,
       trigger: 'command',
     };
     const handled = this.respondTo(invocation);
@@ -202,6 +208,7 @@ export class SlackAdapter implements Adapter {
       userId: body.user.id,
       userName: body.user.username ?? body.user.name,
       canManageChannel: this.canManage(body.user.id),
+      everyoneManages: this.options.config.adminUsers.length === 0,
       trigger: 'button',
       messageRef: messageTs ? { platform: 'slack', channelId, messageId: messageTs } : undefined,
     };

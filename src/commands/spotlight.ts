@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
 import { hasHan, tr } from '../i18n.js';
+import { mayManage } from '../manage.js';
 import { reply, type Reply } from '../reply.js';
 import { postNow, subscriptionInfo } from '../spotlight/channel.js';
 import { describeSchedule, weeklyParts } from '../spotlight/cron.js';
@@ -42,7 +43,7 @@ function splitSub(args: string): { sub: Sub | null; word: string; rest: string }
 }
 
 function requireManager(input: CommandInput): void {
-  if (input.invocation.canManageChannel) return;
+  if (mayManage(input.invocation)) return;
   throw new UserError('not-allowed', {
     en: 'Only people who may manage this channel can change its spotlight (on Discord: the Manage Channels permission; on Slack: the users in SLACK_ADMIN_USERS).',
     zh: '只有可以管理本频道的人才能更改每周论文设置（Discord：“管理频道”权限；Slack：SLACK_ADMIN_USERS 中的用户）。',

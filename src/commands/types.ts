@@ -18,6 +18,13 @@ export type Invocation = {
   userName?: string;
   /** The adapter decides: Discord's Manage Channels, Slack's SLACK_ADMIN_USERS, the local operator. */
   canManageChannel: boolean;
+  /**
+   * Set by an adapter that grants the right to everyone because no manager is configured (Slack with
+   * an empty SLACK_ADMIN_USERS): the bot then says so in the first reply that used the right.
+   */
+  everyoneManages?: boolean;
+  /** Set by mayManage() when the command relied on the right; read by the bot. */
+  usedManageRight?: boolean;
   /** `button` when the text came from a clicked button rather than typed. */
   trigger: 'command' | 'button';
   /** The message holding the clicked button, when there is one. */

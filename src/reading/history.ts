@@ -3,6 +3,7 @@ import { paperById } from '../commands/paper-id.js';
 import type { CommandInput } from '../commands/types.js';
 import { UserError } from '../errors.js';
 import { tr } from '../i18n.js';
+import { mayManage } from '../manage.js';
 import { reply, type Reply } from '../reply.js';
 import { lookupIn } from './messages.js';
 import { noteCard } from './render.js';
@@ -28,7 +29,7 @@ function resolvePaper(input: CommandInput, id: string): Paper {
  * the current paper, who may mark that paper read (`read` with no id, or its id).
  */
 function requireHistoryRight(input: CommandInput, paperId: string | null): void {
-  if (input.invocation.canManageChannel) return;
+  if (mayManage(input.invocation)) return;
   const store = readingStore(input.services.db);
   const chosen = store.chosen(groupOf(input));
   if (paperId !== null && chosen && chosen.paperId === paperId && chosen.pollId !== null) {

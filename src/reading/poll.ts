@@ -5,6 +5,7 @@ import { localize, tr, type LocalText } from '../i18n.js';
 import { reply, type Reply } from '../reply.js';
 import { parseSuggestArgs, parseVoteArgs } from './args.js';
 import { announceWinner, currentPollReply, refreshPollMessage, settlePollMessage } from './messages.js';
+import { mayManage } from '../manage.js';
 import { pickDiverse } from './pick.js';
 import { tieNote } from './render.js';
 import { wasTie } from './tally.js';
@@ -183,7 +184,7 @@ function inPollLanguage(input: CommandInput, poll: Poll, text: LocalText): Local
 }
 
 function mayClose(input: CommandInput, poll: Poll): boolean {
-  return poll.openedBy === input.invocation.userId || input.invocation.canManageChannel;
+  return poll.openedBy === input.invocation.userId || mayManage(input.invocation);
 }
 
 function notAllowed(input: CommandInput, poll: Poll, act: 'close' | 'replace'): UserError {
