@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type BlockAction, type ButtonAction, type Logger as BoltLogger, type RespondFn, type SlashCommand } from '@slack/bolt';
 import { clickOutcome, createActionCodec, type ActionCodec } from '../../src/actions.js';
-import type { Adapter, MessageRef } from '../../src/adapter.js';
+import type { Adapter, MessageRef, PostOptions } from '../../src/adapter.js';
 import type { Bot } from '../../src/bot.js';
 import type { Invocation } from '../../src/commands/types.js';
 import type { SlackConfig } from '../../src/config.js';
@@ -44,6 +44,11 @@ const API_TIMEOUT_MS = 10_000;
 /** Transient failures (network, 5xx) are retried a little, never for the default half hour. */
 const RETRY_CONFIG = { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000, randomize: true };
 
+/** The metadata event type that carries a post's idempotency key. */
+const METADATA_EVENT = 'paperbot_post';
+/** How many recent messages a retry looks through for its key; a retry comes within hours. */
+const HISTORY_LOOKBACK = 200;
+
 const EXPIRED = 'This button has expired: run the command again. / 此按钮已过期，请重新运行命令。';
 
 type ResponsePayload = SlackMessage & { response_type?: 'ephemeral' | 'in_channel'; replace_original?: boolean };
@@ -60,6 +65,8 @@ export class SlackAdapter implements Adapter {
   private readonly boltLog: BoltLogger;
   private app: App | undefined;
   private server: Server | undefined;
+  /** Whether conversations.history is allowed; unknown until the first look. */
+  private historyScope: boolean | undefined;
 
   constructor(private readonly options: SlackAdapterOptions) {
     const { config, log } = options;
@@ -150,15 +157,57 @@ export class SlackAdapter implements Adapter {
     if (app) await app.stop();
   }
 
-  async post(channelId: string, reply: Reply, _options?: { idempotencyKey?: string }): Promise<MessageRef> {
-    // Slack has no idempotency key for chat.postMessage; retries here happen only after a 429 or a
-    // failed connection, where Slack did not take the message.
+  async post(channelId: string, reply: Reply, options: PostOptions = {}): Promise<MessageRef> {
+    // Slack has no idempotency key for chat.postMessage. The key travels in the message's metadata
+    // instead, so a retry after a crash can find the message it already made (where the workspace
+    // granted a history scope) rather than posting it twice.
+    const key = options.idempotencyKey;
+    if (key && options.mayHaveArrived) {
+      const found = await this.findPosted(channelId, key);
+      if (found) return found;
+    }
     const message = renderMessage(reply, this.codec);
+    const metadata = key ? { metadata: { event_type: METADATA_EVENT, event_payload: { key } } } : {};
     const result = await this.call('chat.postMessage', () =>
-      this.web.chat.postMessage({ channel: channelId, text: message.text, blocks: message.blocks as never, unfurl_links: false, unfurl_media: false }),
+      this.web.chat.postMessage({ channel: channelId, text: message.text, blocks: message.blocks as never, unfurl_links: false, unfurl_media: false, ...metadata }),
     );
     if (!result.ts) throw new DeliveryError('slack chat.postMessage: no message ts in the response', false);
     return { platform: 'slack', channelId: result.channel ?? channelId, messageId: result.ts };
+  }
+
+  /**
+   * The message an earlier attempt posted with this key, from the channel's recent history; null
+   * when it is not there, or when the app has no history scope (then the re-post is logged as a
+   * possible duplicate: reading a channel's history is a privacy cost the lab chooses, see README).
+   */
+  private async findPosted(channelId: string, key: string): Promise<MessageRef | null> {
+    const where = `slack: ${channelId}: an earlier attempt at this post may have reached Slack`;
+    if (this.historyScope === false) {
+      this.options.log.warn(`${where}; without channels:history/groups:history it cannot be checked, so this may be a duplicate`);
+      return null;
+    }
+    let history;
+    try {
+      history = await this.call('conversations.history', () =>
+        this.web.conversations.history({ channel: channelId, limit: HISTORY_LOOKBACK, include_all_metadata: true }),
+      );
+    } catch (error) {
+      if (error instanceof DeliveryError && /missing_scope|not_allowed_token_type/.test(error.message)) {
+        this.historyScope = false;
+        this.options.log.warn(`${where}; without channels:history/groups:history it cannot be checked, so this may be a duplicate`);
+        return null;
+      }
+      // Unable to look: retrying later is better than risking a second message now.
+      throw error;
+    }
+    this.historyScope = true;
+    const hit = history.messages?.find((m) => {
+      const metadata = (m as { metadata?: { event_type?: string; event_payload?: { key?: unknown } } }).metadata;
+      return metadata?.event_type === METADATA_EVENT && metadata.event_payload?.key === key;
+    });
+    if (!hit?.ts) return null;
+    this.options.log.info(`${where}; found it in the channel's history (${hit.ts}), not posting again`);
+    return { platform: 'slack', channelId, messageId: hit.ts };
   }
 
   async update(ref: MessageRef, reply: Reply): Promise<void> {
