@@ -1,11 +1,11 @@
-import { commands as defaultCommands } from './commands/index.js';
-import { searchCommand } from './commands/search.js';
-import type { Command, Invocation, Services } from './commands/types.js';
+import { commands as defaultCommands } from './capabilities/index.js';
+import { searchCommand } from './capabilities/search/commands.js';
+import { mayManageNote, type Command, type Invocation, type Services } from './services.js';
 import { APOLOGY, UserError } from './errors.js';
-import { detectLang, localize, type Lang } from './i18n.js';
-import { reply, type Reply } from './reply.js';
+import { coreText } from './i18n/catalog.js';
+import { detectLang, localize, type Lang } from './i18n/index.js';
+import { reply, type Reply, type ReplyKind } from './reply.js';
 import { isBusy, LOCK_WAIT_BUDGET_MS, retryWhileBusy } from './store/busy.js';
-import { EVERYONE_MANAGES } from './manage.js';
 import { cleanInput, MAX_INPUT_LENGTH } from './text.js';
 
 export type Bot = {
@@ -16,12 +16,8 @@ export type Bot = {
 };
 
 const SHARE_WORDS = new Set(['share', '分享']);
-const DB_BUSY = {
-  en: 'The database is busy (another paperbot process is writing to it), so nothing was changed. Try again in a moment.',
-  zh: '数据库正忙（另一个 paperbot 进程正在写入），本次未做任何更改，请稍后重试。',
-};
 /** Replies that answer nothing stay with the asker even when shared: the channel gets results, not misses. */
-const NEVER_SHARED = new Set(['no-match']);
+const NEVER_SHARED = new Set<ReplyKind>(['no-match']);
 
 export function createBot(services: Services, commands: Command[] = defaultCommands): Bot {
   const byWord = new Map<string, Command>();
@@ -42,7 +38,7 @@ export function createBot(services: Services, commands: Command[] = defaultComma
       const result = await retryWhileBusy(services.db, async () => (command ?? searchCommand).run({ args, invocation, lang, services }));
       if (truncated) {
         result.intro.unshift(
-          lang === 'zh' ? `输入过长，只读取了前 ${MAX_INPUT_LENGTH} 个字符。` : `Only the first ${MAX_INPUT_LENGTH} characters were read.`,
+          coreText.text(lang, 'inputTruncated', { max: MAX_INPUT_LENGTH }),
         );
       }
       if (share && !NEVER_SHARED.has(result.kind)) result.visibility = 'channel';
@@ -52,7 +48,7 @@ export function createBot(services: Services, commands: Command[] = defaultComma
       if (error instanceof UserError) return userErrorReply(error, lang);
       if (isBusy(error)) {
         services.log.warn(`command waited ${LOCK_WAIT_BUDGET_MS} ms for the database's write lock, held by another process: ${JSON.stringify(text.slice(0, 200))} (${invocation.platform} ${invocation.channelId})`);
-        return reply('error', lang, { intro: [localize(DB_BUSY, lang)], data: { code: 'db-busy' } });
+        return reply('error', lang, { intro: [coreText.text(lang, 'dbBusy')], data: { code: 'db-busy' } });
       }
       services.log.error(`command failed: ${JSON.stringify(text.slice(0, 200))} (${invocation.platform} ${invocation.channelId})`, error);
       return reply('error', lang, {
@@ -69,7 +65,7 @@ export function createBot(services: Services, commands: Command[] = defaultComma
     const key = `${invocation.platform}:${invocation.channelId}`;
     if (toldEveryoneManages.has(key)) return;
     toldEveryoneManages.add(key);
-    result.intro.push(localize(EVERYONE_MANAGES, result.lang));
+    result.intro.push(mayManageNote(invocation, result.lang));
   }
 
   return { services, commands, handle };
@@ -77,7 +73,7 @@ export function createBot(services: Services, commands: Command[] = defaultComma
 
 function userErrorReply(error: UserError, lang: Lang): Reply {
   const intro = [localize(error.text, lang)];
-  if (error.hints.length) intro.push(`${lang === 'zh' ? '可以试试' : 'Try'}: ${error.hints.join(', ')}`);
+  if (error.hints.length) intro.push(coreText.text(lang, 'tryHints', { hints: error.hints.join(', ') }));
   return reply('error', lang, { intro, data: { code: error.code, hints: error.hints } });
 }
 

@@ -4,19 +4,16 @@ import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type BlockActi
 import { clickOutcome, createActionCodec, type ActionCodec } from '../../src/actions.js';
 import type { Adapter, MessageRef, PostOptions } from '../../src/adapter.js';
 import type { Bot } from '../../src/bot.js';
-import type { Invocation } from '../../src/commands/types.js';
-import type { SlackConfig } from '../../src/config.js';
+import type { Invocation } from '../../src/services.js';
+import type { SlackConfig } from './settings.js';
 import { BILINGUAL_APOLOGY, ConfigError, DeliveryError } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
-import type { Reply } from '../../src/reply.js';
+import type { Reply, ReplyKind } from '../../src/reply.js';
 import { boltLogger } from './bolt-logger.js';
 import { isRefusal, toDeliveryError } from './errors.js';
 import { capConnections, DEFAULT_SERVER_LIMITS, serverOptions, type SlackServerLimits } from './connection-cap.js';
 import { guardRequests, MAX_BODY_BYTES } from './request-guard.js';
 import { ACTION_ID_PREFIX, LIMITS, renderMessage, type SlackMessage } from './render.js';
-
-export { renderMessage, LIMITS } from './render.js';
-export type { SlackServerLimits } from './connection-cap.js';
 
 export type SlackAdapterOptions = {
   config: SlackConfig;
@@ -36,7 +33,7 @@ export type SlackAdapterOptions = {
 };
 
 /** The request path Slack posts slash commands and button clicks to in HTTP mode (Bolt's default). */
-export const EVENTS_PATH = '/slack/events';
+const EVENTS_PATH = '/slack/events';
 /** Slack waits 3 s for the ack; past this we ack empty and send the reply to response_url instead. */
 const ACK_DEADLINE_MS = 2000;
 const RATE_LIMIT_ATTEMPTS = 3;
@@ -169,7 +166,7 @@ export class SlackAdapter implements Adapter {
     const message = renderMessage(reply, this.codec);
     const metadata = key ? { metadata: { event_type: METADATA_EVENT, event_payload: { key } } } : {};
     const result = await this.call('chat.postMessage', () =>
-      this.web.chat.postMessage({ channel: channelId, text: message.text, blocks: message.blocks as never, unfurl_links: false, unfurl_media: false, ...metadata }),
+      this.web.chat.postMessage({ channel: channelId, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false, ...metadata }),
     );
     if (!result.ts) throw new DeliveryError('slack chat.postMessage: no message ts in the response', false);
     return { platform: 'slack', channelId: result.channel ?? channelId, messageId: result.ts };
@@ -186,7 +183,7 @@ export class SlackAdapter implements Adapter {
       this.options.log.warn(`${where}; without channels:history/groups:history it cannot be checked, so this may be a duplicate`);
       return null;
     }
-    let history;
+    let history: Awaited<ReturnType<typeof this.web.conversations.history>>;
     try {
       history = await this.call('conversations.history', () =>
         this.web.conversations.history({ channel: channelId, limit: HISTORY_LOOKBACK, include_all_metadata: true }),
@@ -212,7 +209,7 @@ export class SlackAdapter implements Adapter {
 
   async update(ref: MessageRef, reply: Reply): Promise<void> {
     const message = renderMessage(reply, this.codec);
-    await this.call('chat.update', () => this.web.chat.update({ channel: ref.channelId, ts: ref.messageId, text: message.text, blocks: message.blocks as never }));
+    await this.call('chat.update', () => this.web.chat.update({ channel: ref.channelId, ts: ref.messageId, text: message.text, blocks: message.blocks }));
   }
 
   private async onCommand(command: SlashCommand, ack: (r?: ResponsePayload) => Promise<void>, respond: RespondFn): Promise<void> {
@@ -223,7 +220,7 @@ export class SlackAdapter implements Adapter {
       userId: command.user_id,
       userName: command.user_name,
       canManageChannel: this.canManage(command.user_id),
-      everyoneManages: this.options.config.adminUsers.length === 0,
+      everyoneManages: this.options.config.adminUsers.length === 0 ? 'SLACK_ADMIN_USERS' : undefined,
       trigger: 'command',
     };
     const handled = this.respondTo(invocation);
@@ -257,7 +254,7 @@ export class SlackAdapter implements Adapter {
       userId: body.user.id,
       userName: body.user.username ?? body.user.name,
       canManageChannel: this.canManage(body.user.id),
-      everyoneManages: this.options.config.adminUsers.length === 0,
+      everyoneManages: this.options.config.adminUsers.length === 0 ? 'SLACK_ADMIN_USERS' : undefined,
       trigger: 'button',
       messageRef: messageTs ? { platform: 'slack', channelId, messageId: messageTs } : undefined,
     };
@@ -269,7 +266,7 @@ export class SlackAdapter implements Adapter {
   }
 
   /** Runs the invocation and renders it; never throws, so the ack always carries something. */
-  private async respondTo(invocation: Invocation): Promise<ResponsePayload & { kind: string }> {
+  private async respondTo(invocation: Invocation): Promise<ResponsePayload & { kind: ReplyKind }> {
     try {
       const reply = await this.options.bot.handle(invocation);
       const message = renderMessage(reply, this.codec);
@@ -280,9 +277,9 @@ export class SlackAdapter implements Adapter {
     }
   }
 
-  private async safeRespond(respond: RespondFn, payload: ResponsePayload & { kind?: string }): Promise<void> {
+  private async safeRespond(respond: RespondFn, payload: ResponsePayload & { kind?: ReplyKind }): Promise<void> {
     try {
-      await respond(slackFields(payload) as never);
+      await respond(slackFields(payload));
     } catch (error) {
       this.options.log.warn(`slack: response_url post failed: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -364,7 +361,7 @@ export class SlackAdapter implements Adapter {
 }
 
 /** What Slack reads of a response; our own bookkeeping (the reply's kind) never leaves the process. */
-function slackFields(payload: ResponsePayload & { kind?: string }): ResponsePayload {
+function slackFields(payload: ResponsePayload & { kind?: ReplyKind }): ResponsePayload {
   const { kind: _kind, ...message } = payload;
   return message;
 }

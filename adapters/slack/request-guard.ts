@@ -6,7 +6,7 @@ import type { Logger } from '../../src/log.js';
 /** Slack's own payloads are a few KiB; anything far larger is not from Slack. */
 export const MAX_BODY_BYTES = 64 * 1024;
 /** The same window Bolt applies to old timestamps, applied to the future as well. */
-export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
+const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
 /** A request seen once is remembered this long: the skew window both ways, so no replay can outlive it. */
 const REPLAY_MEMORY_MS = 2 * MAX_CLOCK_SKEW_SECONDS * 1000;
 /** Signed requests remembered at most; Slack's traffic to one lab stays far below. */
@@ -16,7 +16,7 @@ const REFUSAL_LOG_INTERVAL_MS = 60_000;
 /** A plain decimal integer: what Slack sends, and the only form whose signature means one instant. */
 const PLAIN_SECONDS = /^[0-9]{1,12}$/;
 
-export type GuardOptions = {
+type GuardOptions = {
   /** The events path as Bolt matches it. */
   endpoint: string;
   signingSecret: string;
@@ -111,7 +111,7 @@ type Parsed = { triggerId?: string };
  * Slack posts commands and interactions form-encoded (interactions as one `payload` JSON field) and
  * events as JSON. Null for anything else: a repeated key, a payload that is not a JSON object.
  */
-export function parsePayload(contentType: string | undefined, text: string): Parsed | null {
+function parsePayload(contentType: string | undefined, text: string): Parsed | null {
   // Bolt reads the form only under this exact type and everything else as JSON; so do we.
   if (contentType === 'application/x-www-form-urlencoded') {
     const form = parseForm(text);

@@ -284,7 +284,7 @@ const DOI = /^(?:doi:)?(10\.\d{4,9}\/\S+)$/i;
  * returned so the importer can warn. Dataset links without a scheme (`amida13.isi.uu.nl`) get
  * `http://`; an empty link stays empty.
  */
-export function safeLink(href: string): { url: string; dropped?: string } {
+function safeLink(href: string): { url: string; dropped?: string } {
   const url = href.trim().replace(/\s+/g, '');
   if (!url) return { url: '' };
   const doi = DOI.exec(url);

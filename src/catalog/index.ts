@@ -11,8 +11,6 @@ import { titleKey } from './tokens.js';
 import { CatalogError } from '../errors.js';
 
 export type { Problem } from './markdown.js';
-export type { AppliedCorrection } from './build.js';
-export { Vocabulary, bundledVocabulary } from './vocabulary.js';
 
 export type Catalog = {
   papers: Paper[];
@@ -50,7 +48,7 @@ const DATA = new URL('../../data/upstream/', import.meta.url);
 export const MAX_SOURCE_BYTES = { bib: 1024 * 1024, list: 4 * 1024 * 1024 } as const;
 
 /** The bundled list: English reference, its Chinese translation (row for row), and the BibTeX for authors. */
-export const BUNDLED_SOURCES = {
+const BUNDLED_SOURCES = {
   reference: fileURLToPath(new URL('README.md', DATA)),
   translation: fileURLToPath(new URL('README_Simplified_Chinese.md', DATA)),
   bibtex: fileURLToPath(new URL('DLMA.bib', DATA)),

@@ -1,13 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Db } from './db.js';
 
-/**
- * better-sqlite3 is synchronous: while SQLite waits for another process's write lock, the whole
- * event loop waits with it. So the busy timeout is short (a statement blocks the loop for at most
- * this long) and the waiting happens here instead, between attempts, with timers that let every
- * other channel's command run meanwhile.
- */
-export const BUSY_TIMEOUT_MS = 50;
 /** How long a command keeps retrying: inside Slack's 3 s and Discord's 3 s before the first answer. */
 export const LOCK_WAIT_BUDGET_MS = 2000;
 const FIRST_DELAY_MS = 20;

@@ -2,17 +2,24 @@ import Database from 'better-sqlite3';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
-import { BUSY_TIMEOUT_MS } from './busy.js';
-import { migrations as allMigrations, type Migration } from './migrations.js';
+import type { Migration } from './migrations.js';
 
 export type Db = Database.Database;
 
 /**
- * Opens (creating if needed) the state database and brings its schema up to date. WAL and a short
- * busy timeout with asynchronous retries (busy.ts) let two bot processes share one file; every write that must happen once goes through a
- * unique key, so concurrency never depends on timing.
+ * better-sqlite3 is synchronous: while SQLite waits for another process's write lock, the whole
+ * event loop waits with it. After start-up a statement waits at most this long; retryWhileBusy
+ * (busy.ts) does the rest of the waiting between attempts, with timers.
  */
-export function openDb(path: string, migrations: Migration[] = allMigrations): Db {
+const BUSY_TIMEOUT_MS = 50;
+
+/**
+ * Opens (creating if needed) the state database and brings its schema up to date. WAL and a short
+ * busy timeout with asynchronous retries (busy.ts) let two bot processes share one file; every
+ * write that must happen once goes through a unique key, so concurrency never depends on timing.
+ * `migrations` is the whole schema (see `src/capabilities/index.ts`).
+ */
+export function openDb(path: string, migrations: Migration[]): Db {
   if (path !== ':memory:') ensureFolder(path);
   let db: Db;
   try {
@@ -40,7 +47,7 @@ function ensureFolder(path: string): void {
   const missing: string[] = [];
   let folder = resolve(dirname(path));
   for (;;) {
-    let found;
+    let found: ReturnType<typeof statSync> | undefined;
     try {
       found = statSync(folder, { throwIfNoEntry: false });
     } catch (error) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog, MAX_SOURCE_BYTES, validateSource } from '../../src/catalog/index.js';
-import { main } from '../../src/cli.js';
+import { main } from '../../adapters/cli/index.js';
 import { CatalogError } from '../../src/errors.js';
 
 let dir: string;
@@ -90,10 +90,10 @@ describe('links keep only http, https and DOIs', () => {
 
     let out = '';
     const io = { stdout: (s: string) => (out += s), stderr: () => {}, stdin: process.stdin, env: { PAPERBOT_SOURCES: file, LOG_LEVEL: 'silent', PAPERBOT_DB: join(dir, 'x.db') } };
-    expect(await main(['validate', file], undefined, io)).toBe(0);
+    expect(await main(['validate', file], io)).toBe(0);
     expect(out).toMatch(/warning: .*javascript:/);
     out = '';
-    await main(['list', '--json'], undefined, io);
+    await main(['list', '--json'], io);
     const papers = JSON.parse(out) as { url: string }[];
     expect(papers.length).toBeGreaterThan(50);
     expect(out).not.toMatch(/javascript:|vbscript:|data:text/i);

@@ -3,10 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSlackAdapter } from '../../adapters/slack/index.js';
 import { createPaperbot } from '../../src/app.js';
 import { ManualClock } from '../../src/clock.js';
-import { loadConfig } from '../../src/config.js';
+import { loadSettings } from '../../adapters/settings.js';
 import { createLogger } from '../../src/log.js';
-import { tick } from '../../src/spotlight/index.js';
-import { postsOf } from '../../src/spotlight/store.js';
+import { tick } from '../../src/capabilities/spotlight/index.js';
+import { postsOf } from '../../src/capabilities/spotlight/store.js';
 import { FakeSlack } from '../fakes/slack.js';
 import { tempDbPath } from '../helpers/temp-db.js';
 import { syntheticPapers } from '../spotlight/harness.js';
@@ -20,7 +20,7 @@ afterEach(() => {
 
 /** A bot process of our own on the same database, with the real Slack adapter. */
 async function bot(dbPath: string, fake: FakeSlack, now: string, logs: string[] = []) {
-  const config = loadConfig({ PAPERBOT_DB: dbPath, LOG_LEVEL: 'debug', SLACK_BOT_TOKEN: 'xoxb-parent-0123456789', SLACK_SIGNING_SECRET: 'parent-secret', SLACK_API_URL: fake.apiUrl });
+  const config = loadSettings({ PAPERBOT_DB: dbPath, LOG_LEVEL: 'debug', SLACK_BOT_TOKEN: 'xoxb-parent-0123456789', SLACK_SIGNING_SECRET: 'parent-secret', SLACK_API_URL: fake.apiUrl });
   const log = createLogger('debug', [], (l) => logs.push(l));
   const paperbot = await createPaperbot({ config, clock: new ManualClock(now), catalog: { papers: syntheticPapers(6) }, log });
   paperbot.services.outbox.register(createSlackAdapter({ config: config.slack!, bot: paperbot.bot, log }));
@@ -76,7 +76,7 @@ describe('Slack spotlight exactly once across a kill -9', () => {
     expect(fake.callsTo('conversations.history')).toHaveLength(1);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ slot: SLOT, status: 'posted', messageId: messages[0].ts });
-    expect(posted.map((p) => p.messageId)).toEqual([messages[0].ts]);
+    expect(posted.map((p: { messageId: string }) => p.messageId)).toEqual([messages[0].ts]);
   }, 30_000);
 
   it('GIVEN no history scope THEN the retry posts again and logs it as a possible duplicate', async () => {

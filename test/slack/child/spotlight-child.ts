@@ -7,13 +7,13 @@
 import { createSlackAdapter } from '../../../adapters/slack/index.js';
 import { createPaperbot } from '../../../src/app.js';
 import { ManualClock } from '../../../src/clock.js';
-import { loadConfig } from '../../../src/config.js';
+import { loadSettings } from '../../../adapters/settings.js';
 import { silentLogger } from '../../../src/log.js';
-import { tick } from '../../../src/spotlight/index.js';
+import { tick } from '../../../src/capabilities/spotlight/index.js';
 import { syntheticPapers } from '../../spotlight/harness.js';
 
 const [dbPath, apiUrl, nowIso] = process.argv.slice(2);
-const config = loadConfig({
+const config = loadSettings({
   PAPERBOT_DB: dbPath,
   LOG_LEVEL: 'silent',
   SLACK_BOT_TOKEN: 'xoxb-child-token-0123456789',
