@@ -35,8 +35,9 @@ export function parseSuggestArgs(args: string): SuggestArgs {
     return { kind: 'close', pollId: Number(m[1]) };
   }
   let count = DEFAULT_SUGGESTIONS;
-  if (words.length > 0 && NUMBER.test(words[words.length - 1])) {
-    const raw = words.pop()!;
+  const raw = words.at(-1);
+  if (raw !== undefined && NUMBER.test(raw)) {
+    words.pop();
     count = Number(raw.replace(',', '.'));
     if (!Number.isInteger(count) || count < 1 || count > MAX_SUGGESTIONS) {
       throw new UserError(

@@ -1,7 +1,7 @@
 import type { Paper } from '../../catalog/paper.js';
 import { paperById } from '../../paper-id.js';
 import { mayManage, type CommandInput } from '../../services.js';
-import { UserError } from '../../errors.js';
+import { mustExist, UserError } from '../../errors.js';
 import { reply, type Reply } from '../../reply.js';
 import { lookupIn } from './poll-message.js';
 import { pollText, readingText } from './messages.js';
@@ -106,7 +106,7 @@ export function markRead(input: CommandInput): Reply {
   if (added) services.log.info(`reading ${group.platform}:${group.channelId}: ${paperId} marked read by ${invocation.userId}`);
   const lookup = lookupIn(services);
   if (!added) {
-    const entry = store.readEntry(group, paperId)!;
+    const entry = mustExist(store.readEntry(group, paperId), `reading history entry of ${paperId}`);
     const { card, paper } = noteCard(paperId, lookup, lang, readingText.text(lang, 'readOn', { date: entry.readOn }));
     return reply('info', lang, {
       intro: [readingText.text(lang, 'alreadyRead', { date: entry.readOn })],

@@ -1,4 +1,4 @@
-import { UserError } from '../../errors.js';
+import { mustExist, UserError } from '../../errors.js';
 import { reply, type Reply } from '../../reply.js';
 import { mayManage, type CommandInput } from '../../services.js';
 import { postNow, subscriptionInfo } from './channel.js';
@@ -132,7 +132,7 @@ export async function postNowHere(input: CommandInput): Promise<Reply> {
   }
   if (result.kind === 'posted') {
     const extra = result.post.slot === iso(at);
-    const sub = store.getSubscription(services.db, invocation.platform, invocation.channelId)!;
+    const sub = mustExist(store.getSubscription(services.db, invocation.platform, invocation.channelId), `spotlight subscription of ${invocation.platform}:${invocation.channelId}`);
     const next = subscriptionInfo(services, sub, at);
     const intro = [
       spotlightText.text(lang, 'posted', { title: result.post.paper.title }),
