@@ -16,6 +16,15 @@ export class UserError extends Error {
   }
 }
 
+/**
+ * The value, or an unexpected error naming what is missing: for a row just written or just read
+ * under the same lock, whose absence is a bug (logged with its stack), never a user's mistake.
+ */
+export function mustExist<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw new Error(`paperbot: ${what} is missing`);
+  return value;
+}
+
 /** What the user is told when something failed that they cannot fix; the failure itself is logged. */
 export const APOLOGY = coreText.both('apology');
 

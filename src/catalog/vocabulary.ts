@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { mustExist } from '../errors.js';
 import { isHan, surfaceTokens, tokenize } from './tokens.js';
 import type { Term } from './paper.js';
 
@@ -206,16 +207,21 @@ export class Vocabulary {
   conceptOf(text: string, kinds?: ReadonlySet<ConceptKind>): string | null {
     const tokens = this.tokens(text);
     const id = this.phrases.get(tokens.join(' '));
-    if (id !== undefined && id !== STOP && (!kinds || kinds.has(this.concepts.get(id)!.kind))) return id;
+    if (id !== undefined && id !== STOP && (!kinds || kinds.has(this.concept(id).kind))) return id;
     if (!kinds) return null;
     // A longer cell that holds exactly one concept of the wanted kind ("Detection / Localization").
-    const inside = this.readLongest(tokens).filter((m) => m.concept && kinds.has(this.concepts.get(m.concept)!.kind));
-    const distinct = new Set(inside.map((m) => m.concept!));
+    const inside = this.readLongest(tokens).flatMap((m) => (m.concept && kinds.has(this.concept(m.concept).kind) ? [m.concept] : []));
+    const distinct = new Set(inside);
     return distinct.size === 1 ? [...distinct][0] : null;
   }
 
+  /** A concept by an id this vocabulary gave out (phrases and readings only hold ids of its concepts). */
+  private concept(id: string): Concept {
+    return mustExist(this.concepts.get(id), `vocabulary concept "${id}"`);
+  }
+
   term(id: string, writtenEn?: string): Term {
-    const c = this.concepts.get(id)!;
+    const c = this.concept(id);
     return { en: writtenEn ?? c.en, zh: c.zh };
   }
 
@@ -229,7 +235,7 @@ export class Vocabulary {
     if (!trimmed) return '';
     const venues = new Set<ConceptKind>(['venue']);
     const id = this.conceptOf(trimmed, venues);
-    return id ? this.concepts.get(id)!.en : trimmed;
+    return id ? this.concept(id).en : trimmed;
   }
 }
 

@@ -15,14 +15,6 @@ export function hasHan(text: string): boolean {
   return HAN.test(text);
 }
 
-/**
- * The English or the Chinese text, by `lang`: for messages still written inline in both languages.
- * New messages go in a catalog (`defineMessages`) instead.
- */
-export function tr(lang: Lang, en: string, zh: string): string {
-  return lang === 'zh' ? zh : en;
-}
-
 export function localize(text: LocalText, lang: Lang): string {
   return lang === 'zh' && text.zh ? text.zh : text.en;
 }

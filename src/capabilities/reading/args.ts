@@ -1,4 +1,5 @@
 import { UserError } from '../../errors.js';
+import { readingText } from './messages.js';
 
 const MAX_SUGGESTIONS = 5;
 const DEFAULT_SUGGESTIONS = 3;
@@ -29,26 +30,19 @@ export function parseSuggestArgs(args: string): SuggestArgs {
     if (rest.length === 0) return { kind: 'close', pollId: null };
     const m = rest.length === 1 ? POLL_ID.exec(rest[0]) : null;
     if (!m) {
-      throw new UserError('bad-poll-id', {
-        en: `"${rest.join(' ')}" is not a poll number. Close the open poll with /paper suggest close.`,
-        zh: `“${rest.join(' ')}”不是投票编号。结束当前投票：/paper suggest close。`,
-      });
+      throw new UserError('bad-poll-id', readingText.both('badPollId', { text: rest.join(' ') }));
     }
     return { kind: 'close', pollId: Number(m[1]) };
   }
   let count = DEFAULT_SUGGESTIONS;
-  if (words.length > 0 && NUMBER.test(words[words.length - 1])) {
-    const raw = words.pop()!;
+  const raw = words.at(-1);
+  if (raw !== undefined && NUMBER.test(raw)) {
+    words.pop();
     count = Number(raw.replace(',', '.'));
     if (!Number.isInteger(count) || count < 1 || count > MAX_SUGGESTIONS) {
       throw new UserError(
         'bad-count',
-        {
-          en: `The number of papers to suggest must be 1 to ${MAX_SUGGESTIONS}; got "${raw}". Nothing was changed.${
-            /^\d{4}$/.test(raw) ? ` For papers from a year, write year:${raw}.` : ''
-          }`,
-          zh: `推荐篇数须为 1 到 ${MAX_SUGGESTIONS}，收到的是“${raw}”。未做任何更改。${/^\d{4}$/.test(raw) ? `按年份筛选请写 year:${raw}。` : ''}`,
-        },
+        readingText.both('badCount', { max: MAX_SUGGESTIONS, raw, looksLikeYear: /^\d{4}$/.test(raw) }),
         ['suggest', 'suggest 4', 'suggest segmentation 3'],
       );
     }
@@ -70,17 +64,11 @@ export function parseVoteArgs(args: string): VoteArgs {
     else rest.push(w);
   }
   if (rest.length === 0) {
-    throw new UserError('missing-option', {
-      en: 'Say which paper: /paper vote <n>, where n is its number in the poll.',
-      zh: '请给出论文序号：/paper vote <序号>。',
-    });
+    throw new UserError('missing-option', readingText.both('missingOption'));
   }
   const n = Number(rest[0]);
   if (rest.length > 1 || !/^\d{1,3}$/.test(rest[0]) || !Number.isInteger(n)) {
-    throw new UserError('bad-option', {
-      en: `"${rest.join(' ')}" is not a paper number. Vote with /paper vote <n>, e.g. /paper vote 2.`,
-      zh: `“${rest.join(' ')}”不是论文序号。投票请输入 /paper vote <序号>，例如 /paper vote 2。`,
-    });
+    throw new UserError('bad-option', readingText.both('badOption', { text: rest.join(' ') }));
   }
   return { n, pollId };
 }

@@ -1,11 +1,10 @@
 import type { Paper } from '../../catalog/paper.js';
 import { paperById } from '../../paper-id.js';
 import { mayManage, type CommandInput } from '../../services.js';
-import { UserError } from '../../errors.js';
-import { tr } from '../../i18n/index.js';
+import { mustExist, UserError } from '../../errors.js';
 import { reply, type Reply } from '../../reply.js';
 import { lookupIn } from './poll-message.js';
-import { pollText } from './messages.js';
+import { pollText, readingText } from './messages.js';
 import { noteCard } from './render.js';
 import { groupOf, readingStore } from './store.js';
 
@@ -20,7 +19,7 @@ function localDate(date: Date, timeZone: string): string {
 }
 
 function resolvePaper(input: CommandInput, id: string): Paper {
-  return paperById(input.services.search, id, { en: 'Nothing was changed.', zh: '未做任何更改。' });
+  return paperById(input.services.search, id, readingText.both('nothingChanged'));
 }
 
 /**
@@ -50,27 +49,27 @@ export function showNext(input: CommandInput): Reply {
   const chosen = store.chosen(group);
   const open = store.openPoll(group);
   const openNote = open
-    ? tr(lang, `Poll #${open.id} is open: vote with /paper vote <n>.`, `投票 #${open.id} 进行中：输入 /paper vote <序号> 投票。`)
+    ? readingText.text(lang, 'openPollNote', { poll: open.id })
     : null;
   if (!chosen) {
     return reply('reading-next', lang, {
       intro: [
-        tr(lang, 'The group has not chosen its next paper yet.', '小组还没有选出下一篇论文。'),
-        openNote ?? tr(lang, 'Start a poll with /paper suggest.', '输入 /paper suggest 发起投票。'),
+        readingText.text(lang, 'nothingChosen'),
+        openNote ?? readingText.text(lang, 'startPoll'),
       ],
       data: { paperId: null, openPollId: open?.id ?? null },
     });
   }
   const note = chosen.pollId
-    ? tr(lang, `Chosen in poll #${chosen.pollId} on ${chosen.chosenAt.slice(0, 10)}`, `${chosen.chosenAt.slice(0, 10)} 在投票 #${chosen.pollId} 中选出`)
-    : tr(lang, `Chosen on ${chosen.chosenAt.slice(0, 10)}`, `${chosen.chosenAt.slice(0, 10)} 选出`);
+    ? readingText.text(lang, 'chosenInPoll', { poll: chosen.pollId, date: chosen.chosenAt.slice(0, 10) })
+    : readingText.text(lang, 'chosenOn', { date: chosen.chosenAt.slice(0, 10) });
   const { card, paper } = noteCard(chosen.paperId, lookupIn(services), lang, note);
   return reply('reading-next', lang, {
-    title: tr(lang, 'Next paper for the reading group', '读书会下一篇'),
+    title: readingText.text(lang, 'nextTitle'),
     intro: openNote ? [openNote] : [],
     cards: [card],
     papers: paper ? [paper] : [],
-    footer: tr(lang, 'Once the group has read it: /paper read', '读完后输入 /paper read 标记为已读'),
+    footer: readingText.text(lang, 'nextFooter'),
     data: { paperId: chosen.paperId, pollId: chosen.pollId, openPollId: open?.id ?? null },
   });
 }
@@ -89,10 +88,7 @@ export function markRead(input: CommandInput): Reply {
     if (!chosen) {
       throw new UserError(
         'nothing-chosen',
-        {
-          en: 'No paper is chosen, so say which one: /paper read <id>. Every search result shows its id.',
-          zh: '还没有选出论文，请给出编号：/paper read <编号>，搜索结果中列有编号。',
-        },
+        readingText.both('readWhich'),
         ['next', 'history'],
       );
     }
@@ -110,18 +106,18 @@ export function markRead(input: CommandInput): Reply {
   if (added) services.log.info(`reading ${group.platform}:${group.channelId}: ${paperId} marked read by ${invocation.userId}`);
   const lookup = lookupIn(services);
   if (!added) {
-    const entry = store.readEntry(group, paperId)!;
-    const { card, paper } = noteCard(paperId, lookup, lang, tr(lang, `Read on ${entry.readOn}`, `${entry.readOn} 已读`));
+    const entry = mustExist(store.readEntry(group, paperId), `reading history entry of ${paperId}`);
+    const { card, paper } = noteCard(paperId, lookup, lang, readingText.text(lang, 'readOn', { date: entry.readOn }));
     return reply('info', lang, {
-      intro: [tr(lang, `The group already read this on ${entry.readOn}; nothing was changed.`, `小组已于 ${entry.readOn} 读过这篇，未做更改。`)],
+      intro: [readingText.text(lang, 'alreadyRead', { date: entry.readOn })],
       cards: [card],
       papers: paper ? [paper] : [],
       data: { code: 'already-read', paperId, readOn: entry.readOn },
     });
   }
-  const { card, paper } = noteCard(paperId, lookup, lang, tr(lang, `Read on ${readOn}`, `${readOn} 已读`));
+  const { card, paper } = noteCard(paperId, lookup, lang, readingText.text(lang, 'readOn', { date: readOn }));
   return reply('reading-read', lang, {
-    intro: [tr(lang, `Marked as read on ${readOn}. It will not be suggested again.`, `已标记为 ${readOn} 读过，今后不再推荐。`)],
+    intro: [readingText.text(lang, 'markedRead', { date: readOn })],
     cards: [card],
     papers: paper ? [paper] : [],
     data: { paperId, readOn },
@@ -135,25 +131,19 @@ export function markUnread(input: CommandInput): Reply {
   const group = groupOf(input);
   const id = input.args.split(' ').filter(Boolean)[0];
   if (!id) {
-    throw new UserError('missing-id', {
-      en: 'Say which paper: /paper unread <id>. /paper history lists the ids.',
-      zh: '请给出论文编号：/paper unread <编号>。/paper history 列有编号。',
-    });
+    throw new UserError('missing-id', readingText.both('unreadWhich'));
   }
   // A paper read before the catalog dropped it can still be taken out of the history by its id.
   const paperId = store.readEntry(group, id) ? id : resolvePaper(input, id).id;
   // Nothing to take out is said to anyone; taking out is for managers.
   if (store.readEntry(group, paperId)) requireHistoryRight(input, null);
   if (!store.transaction(() => store.unmarkRead(group, paperId))) {
-    throw new UserError('not-read', {
-      en: `"${paperId}" is not in the group's reading history; nothing was changed.`,
-      zh: `“${paperId}”不在小组的已读记录中，未做更改。`,
-    }, ['history']);
+    throw new UserError('not-read', readingText.both('notInHistory', { id: paperId }), ['history']);
   }
   services.log.info(`reading ${group.platform}:${group.channelId}: ${paperId} taken out of the reading history by ${invocation.userId}`);
-  const { card, paper } = noteCard(paperId, lookupIn(services), lang, tr(lang, 'Not read', '未读'));
+  const { card, paper } = noteCard(paperId, lookupIn(services), lang, readingText.text(lang, 'notRead'));
   return reply('reading-unread', lang, {
-    intro: [tr(lang, 'Taken out of the reading history: it may be suggested again.', '已从已读记录中移除，之后可能再次推荐。')],
+    intro: [readingText.text(lang, 'unmarked')],
     cards: [card],
     papers: paper ? [paper] : [],
     data: { paperId },
@@ -166,19 +156,19 @@ export function showHistory(input: CommandInput): Reply {
   const reads = readingStore(services.db).reads(groupOf(input));
   if (reads.length === 0) {
     return reply('reading-history', lang, {
-      intro: [tr(lang, 'The group has not marked any paper read yet: /paper read <id>.', '小组还没有已读论文：/paper read <编号>。')],
+      intro: [readingText.text(lang, 'historyEmpty')],
       data: { total: 0, entries: [] },
     });
   }
   const lookup = lookupIn(services);
-  const shown = reads.slice(0, HISTORY_LIMIT).map((r) => noteCard(r.paperId, lookup, lang, tr(lang, `Read on ${r.readOn}`, `${r.readOn} 已读`)));
+  const shown = reads.slice(0, HISTORY_LIMIT).map((r) => noteCard(r.paperId, lookup, lang, readingText.text(lang, 'readOn', { date: r.readOn })));
   return reply('reading-history', lang, {
-    title: tr(lang, `Reading history: ${reads.length} paper${reads.length === 1 ? '' : 's'}`, `已读记录：共 ${reads.length} 篇`),
+    title: readingText.text(lang, 'historyTitle', { count: reads.length }),
     cards: shown.map((s) => s.card),
     papers: shown.flatMap((s) => (s.paper ? [s.paper] : [])),
     footer:
       reads.length > HISTORY_LIMIT
-        ? tr(lang, `Showing the ${HISTORY_LIMIT} most recent of ${reads.length}.`, `显示最近 ${HISTORY_LIMIT} 篇，共 ${reads.length} 篇。`)
+        ? readingText.text(lang, 'historyFooter', { shown: HISTORY_LIMIT, total: reads.length })
         : undefined,
     data: { total: reads.length, entries: reads.map((r) => ({ paperId: r.paperId, readOn: r.readOn })) },
   });

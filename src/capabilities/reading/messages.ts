@@ -68,3 +68,108 @@ const zh = {
 
 /** The reading group's poll messages (poll.ts), and who may change its history (history.ts). */
 export const pollText = defineMessages({ en, zh });
+
+type Opener = { opener: string; voters: number };
+
+const readingEn = {
+  'summary.suggest':
+    'Open a reading-group poll (approval voting): up to 5 unread papers, varied in task, modality and region; `suggest close` ends it; while a poll is open, `suggest --replace` closes it and opens a new one',
+  'summary.vote':
+    "Vote for (or take back your vote for) the nth paper of the channel's open poll. Polls use approval voting: vote for as many papers as you like, once each; most votes wins, and a tie goes to the paper whose earliest standing vote came first",
+  'summary.next': "The reading group's chosen next paper",
+  'summary.read': 'Mark a paper read by the group today (the chosen one by default)',
+  'summary.unread': "Take a paper out of the group's reading history (channel managers)",
+  'summary.history': 'What the reading group has read, newest first',
+  badPollId: (v: { text: string }) => `"${v.text}" is not a poll number. Close the open poll with /paper suggest close.`,
+  badCount: (v: { max: number; raw: string; looksLikeYear: boolean }) =>
+    `The number of papers to suggest must be 1 to ${v.max}; got "${v.raw}". Nothing was changed.${v.looksLikeYear ? ` For papers from a year, write year:${v.raw}.` : ''}`,
+  missingOption: 'Say which paper: /paper vote <n>, where n is its number in the poll.',
+  badOption: (v: { text: string }) => `"${v.text}" is not a paper number. Vote with /paper vote <n>, e.g. /paper vote 2.`,
+  nothingChanged: 'Nothing was changed.',
+  openPollNote: (v: { poll: number }) => `Poll #${v.poll} is open: vote with /paper vote <n>.`,
+  nothingChosen: 'The group has not chosen its next paper yet.',
+  startPoll: 'Start a poll with /paper suggest.',
+  chosenInPoll: (v: { poll: number; date: string }) => `Chosen in poll #${v.poll} on ${v.date}`,
+  chosenOn: (v: { date: string }) => `Chosen on ${v.date}`,
+  nextTitle: 'Next paper for the reading group',
+  nextFooter: 'Once the group has read it: /paper read',
+  readWhich: 'No paper is chosen, so say which one: /paper read <id>. Every search result shows its id.',
+  readOn: (v: { date: string }) => `Read on ${v.date}`,
+  alreadyRead: (v: { date: string }) => `The group already read this on ${v.date}; nothing was changed.`,
+  markedRead: (v: { date: string }) => `Marked as read on ${v.date}. It will not be suggested again.`,
+  unreadWhich: 'Say which paper: /paper unread <id>. /paper history lists the ids.',
+  notInHistory: (v: { id: string }) => `"${v.id}" is not in the group's reading history; nothing was changed.`,
+  notRead: 'Not read',
+  unmarked: 'Taken out of the reading history: it may be suggested again.',
+  historyEmpty: 'The group has not marked any paper read yet: /paper read <id>.',
+  historyTitle: (v: { count: number }) => `Reading history: ${countOf(v.count, 'paper')}`,
+  historyFooter: (v: { shown: number; total: number }) => `Showing the ${v.shown} most recent of ${v.total}.`,
+  notInCatalog: 'No longer in the catalog.',
+  votes: (v: { votes: number }) => `Votes: ${v.votes}`,
+  chosenVotes: (v: { votes: number }) => `Chosen · votes: ${v.votes}`,
+  voteButton: (v: { n: number }) => `Vote ${v.n}`,
+  approvalNote:
+    'This is approval voting: vote for as many papers as you like, once each; click again to take a vote back. The paper with the most votes wins. Text works too: /paper vote <n>.',
+  closedWinner: (v: { title: string; votes: number }) => `Closed. Next paper: ${v.title} (${countOf(v.votes, 'vote')}).`,
+  closedNoVotes: 'Closed with no votes: no paper was chosen.',
+  openFooter: (v: Opener) =>
+    `Opened by ${v.opener} · ${countOf(v.voters, 'voter')} so far · the opener or a channel manager can close it (/paper suggest close)`,
+  closedFooter: (v: Opener) => `Opened by ${v.opener} · ${countOf(v.voters, 'voter')}`,
+  openTitle: (v: { poll: number }) => `Reading group poll #${v.poll}: what should we read next?`,
+  closedTitle: (v: { poll: number }) => `Reading group poll #${v.poll} (closed)`,
+  closeButton: 'Close poll',
+  announceTitle: (v: { title: string }) => `Next paper for the reading group: ${v.title}`,
+  announceIntro: (v: { poll: number; votes: number; link: string }) => `Poll #${v.poll} is closed: ${countOf(v.votes, 'vote')}. Link: ${v.link}`,
+};
+
+const readingZh = {
+  'summary.suggest':
+    '发起读书会投票（认可投票）：最多 5 篇未读论文，任务、模态、部位各不相同；`suggest close` 结束投票；已有投票时用 `suggest --replace` 结束它并发起新投票',
+  'summary.vote':
+    '为当前投票中的第 n 篇论文投票（再投一次即撤回）。投票采用认可投票：可为任意多篇论文投票，每篇一票；得票最多者当选，平票时最早一票先到者当选',
+  'summary.next': '读书会选出的下一篇论文',
+  'summary.read': '将论文标记为小组今天已读（默认为选出的那篇）',
+  'summary.unread': '从小组已读记录中移除一篇论文（频道管理员）',
+  'summary.history': '读书会已读论文，最新的在前',
+  badPollId: (v: { text: string }) => `“${v.text}”不是投票编号。结束当前投票：/paper suggest close。`,
+  badCount: (v: { max: number; raw: string; looksLikeYear: boolean }) =>
+    `推荐篇数须为 1 到 ${v.max}，收到的是“${v.raw}”。未做任何更改。${v.looksLikeYear ? `按年份筛选请写 year:${v.raw}。` : ''}`,
+  missingOption: '请给出论文序号：/paper vote <序号>。',
+  badOption: (v: { text: string }) => `“${v.text}”不是论文序号。投票请输入 /paper vote <序号>，例如 /paper vote 2。`,
+  nothingChanged: '未做任何更改。',
+  openPollNote: (v: { poll: number }) => `投票 #${v.poll} 进行中：输入 /paper vote <序号> 投票。`,
+  nothingChosen: '小组还没有选出下一篇论文。',
+  startPoll: '输入 /paper suggest 发起投票。',
+  chosenInPoll: (v: { poll: number; date: string }) => `${v.date} 在投票 #${v.poll} 中选出`,
+  chosenOn: (v: { date: string }) => `${v.date} 选出`,
+  nextTitle: '读书会下一篇',
+  nextFooter: '读完后输入 /paper read 标记为已读',
+  readWhich: '还没有选出论文，请给出编号：/paper read <编号>，搜索结果中列有编号。',
+  readOn: (v: { date: string }) => `${v.date} 已读`,
+  alreadyRead: (v: { date: string }) => `小组已于 ${v.date} 读过这篇，未做更改。`,
+  markedRead: (v: { date: string }) => `已标记为 ${v.date} 读过，今后不再推荐。`,
+  unreadWhich: '请给出论文编号：/paper unread <编号>。/paper history 列有编号。',
+  notInHistory: (v: { id: string }) => `“${v.id}”不在小组的已读记录中，未做更改。`,
+  notRead: '未读',
+  unmarked: '已从已读记录中移除，之后可能再次推荐。',
+  historyEmpty: '小组还没有已读论文：/paper read <编号>。',
+  historyTitle: (v: { count: number }) => `已读记录：共 ${v.count} 篇`,
+  historyFooter: (v: { shown: number; total: number }) => `显示最近 ${v.shown} 篇，共 ${v.total} 篇。`,
+  notInCatalog: '该论文已不在清单中。',
+  votes: (v: { votes: number }) => `票数：${v.votes}`,
+  chosenVotes: (v: { votes: number }) => `当选 · 票数：${v.votes}`,
+  voteButton: (v: { n: number }) => `投票 ${v.n}`,
+  approvalNote: '本投票为认可投票：你可以为任意多篇论文投票，每篇一票；再点一次可撤回。得票最多的论文当选。也可以输入 /paper vote <序号>。',
+  closedWinner: (v: { title: string; votes: number }) => `投票已结束。下一篇：${v.title}（${v.votes} 票）。`,
+  closedNoVotes: '投票已结束，无人投票，没有选出论文。',
+  openFooter: (v: Opener) => `发起人：${v.opener} · 已有 ${v.voters} 人投票 · 发起人或频道管理员可结束投票（/paper suggest close）`,
+  closedFooter: (v: Opener) => `发起人：${v.opener} · 共 ${v.voters} 人投票`,
+  openTitle: (v: { poll: number }) => `读书会投票 #${v.poll}：下一篇读什么？`,
+  closedTitle: (v: { poll: number }) => `读书会投票 #${v.poll}（已结束）`,
+  closeButton: '结束投票',
+  announceTitle: (v: { title: string }) => `读书会下一篇：${v.title}`,
+  announceIntro: (v: { poll: number; votes: number; link: string }) => `投票 #${v.poll} 已结束：${v.votes} 票。链接：${v.link}`,
+} satisfies typeof readingEn;
+
+/** The reading group's other messages: command summaries, arguments (args.ts), the poll message (render.ts) and history (history.ts). */
+export const readingText = defineMessages({ en: readingEn, zh: readingZh });

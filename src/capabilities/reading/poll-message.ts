@@ -1,3 +1,4 @@
+import { mustExist } from '../../errors.js';
 import type { Services } from '../../services.js';
 import type { Reply } from '../../reply.js';
 import type { Db } from '../../store/db.js';
@@ -13,7 +14,7 @@ export function lookupIn(services: Services): PaperLookup {
 
 /** The poll message as it stands in the database now. */
 export function currentPollReply(services: Services, store: ReadingStore, pollId: number, notice?: string): Reply {
-  return pollReply(store.poll(pollId)!, store.tally(pollId), store.voterCount(pollId), lookupIn(services), notice);
+  return pollReply(mustExist(store.poll(pollId), `poll #${pollId}`), store.tally(pollId), store.voterCount(pollId), lookupIn(services), notice);
 }
 
 /**

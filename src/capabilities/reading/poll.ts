@@ -1,6 +1,6 @@
 import type { Paper } from '../../catalog/paper.js';
 import { mayManage, type CommandInput } from '../../services.js';
-import { UserError } from '../../errors.js';
+import { mustExist, UserError } from '../../errors.js';
 import { coreText } from '../../i18n/catalog.js';
 import { localize, type LocalText } from '../../i18n/index.js';
 import { reply, type Reply } from '../../reply.js';
@@ -160,7 +160,7 @@ const titleOf = (input: CommandInput, paperId: string): string => input.services
 function closedNote(input: CommandInput, pollId: number): string {
   const { lang, services } = input;
   const store = readingStore(services.db);
-  const poll = store.poll(pollId)!;
+  const poll = mustExist(store.poll(pollId), `poll #${pollId}`);
   const tally = store.tally(pollId);
   const winner = tally.find((o) => o.n === poll.winnerN);
   if (!winner) return pollText.text(lang, 'previousClosedNoVotes', { poll: pollId });
@@ -234,7 +234,7 @@ async function closePoll(input: CommandInput, pollId: number | null): Promise<Re
   const byButton = invocation.trigger === 'button';
   // A click replaces the poll message with what we return; typed text updates it through the outbox.
   await Promise.all([byButton ? Promise.resolve() : refreshPollMessage(services, poll.id), announceWinner(services, poll.id)]);
-  const closed = store.poll(poll.id)!;
+  const closed = mustExist(store.poll(poll.id), `poll #${poll.id}`);
   if (byButton) return currentPollReply(services, store, closed.id);
   const winner = result.winner;
   const title = winner ? titleOf(input, winner.paperId) : '';
@@ -277,7 +277,7 @@ export async function vote(input: CommandInput): Promise<Reply> {
     return r;
   }
   await refreshPollMessage(services, poll.id);
-  const option = store.tally(poll.id).find((o) => o.n === n)!;
+  const option = mustExist(store.tally(poll.id).find((o) => o.n === n), `option ${n} of poll #${poll.id}`);
   const title = titleOf(input, option.paperId);
   return reply('vote', lang, {
     intro: [

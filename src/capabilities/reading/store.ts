@@ -30,7 +30,7 @@ export type ReadEntry = { paperId: string; readOn: string; markedAt: string; mar
 
 type PollRow = {
   id: number;
-  platform: string;
+  platform: Platform;
   channel_id: string;
   opened_by: string;
   opened_by_name: string | null;
@@ -42,6 +42,8 @@ type PollRow = {
   winner_n: number | null;
   message_ref: string | null;
 };
+
+type TallyRow = { n: number; paperId: string; votes: number; firstAt: string | null; firstSeq: number | null };
 
 const stores = new WeakMap<Db, ReadingStore>();
 
@@ -65,37 +67,37 @@ export class ReadingStore {
 
   constructor(private readonly db: Db) {
     this.s = {
-      openPoll: db.prepare('SELECT * FROM reading_polls WHERE platform = ? AND channel_id = ? AND closed_at IS NULL'),
-      poll: db.prepare('SELECT * FROM reading_polls WHERE id = ?'),
+      openPoll: db.prepare<[Platform, string], PollRow>('SELECT * FROM reading_polls WHERE platform = ? AND channel_id = ? AND closed_at IS NULL'),
+      poll: db.prepare<[number], PollRow>('SELECT * FROM reading_polls WHERE id = ?'),
       insertPoll: db.prepare(
         `INSERT INTO reading_polls (platform, channel_id, opened_by, opened_by_name, opened_at, lang, topic)
          VALUES (@platform, @channelId, @openedBy, @openedByName, @openedAt, @lang, @topic)`,
       ),
       insertOption: db.prepare('INSERT INTO reading_poll_options (poll_id, n, paper_id) VALUES (?, ?, ?)'),
       setRef: db.prepare('UPDATE reading_polls SET message_ref = ? WHERE id = ?'),
-      tally: db.prepare(
+      tally: db.prepare<[number], TallyRow>(
         `SELECT o.n, o.paper_id AS paperId,
            (SELECT COUNT(*) FROM reading_votes v WHERE v.poll_id = o.poll_id AND v.n = o.n) AS votes,
            (SELECT v.voted_at FROM reading_votes v WHERE v.poll_id = o.poll_id AND v.n = o.n ORDER BY v.voted_at, v.id LIMIT 1) AS firstAt,
            (SELECT v.id FROM reading_votes v WHERE v.poll_id = o.poll_id AND v.n = o.n ORDER BY v.voted_at, v.id LIMIT 1) AS firstSeq
          FROM reading_poll_options o WHERE o.poll_id = ? ORDER BY o.n`,
       ),
-      voters: db.prepare('SELECT COUNT(DISTINCT user_id) AS voters FROM reading_votes WHERE poll_id = ?'),
-      optionCount: db.prepare('SELECT COUNT(*) AS size FROM reading_poll_options WHERE poll_id = ?'),
+      voters: db.prepare<[number], { voters: number }>('SELECT COUNT(DISTINCT user_id) AS voters FROM reading_votes WHERE poll_id = ?'),
+      optionCount: db.prepare<[number], { size: number }>('SELECT COUNT(*) AS size FROM reading_poll_options WHERE poll_id = ?'),
       deleteVote: db.prepare('DELETE FROM reading_votes WHERE poll_id = ? AND n = ? AND user_id = ?'),
       insertVote: db.prepare('INSERT INTO reading_votes (poll_id, n, user_id, voted_at) VALUES (?, ?, ?, ?)'),
       close: db.prepare('UPDATE reading_polls SET closed_at = ?, closed_by = ?, winner_n = ? WHERE id = ? AND closed_at IS NULL'),
-      chosen: db.prepare('SELECT paper_id AS paperId, poll_id AS pollId, chosen_at AS chosenAt FROM reading_next WHERE platform = ? AND channel_id = ?'),
+      chosen: db.prepare<[Platform, string], ChosenPaper>('SELECT paper_id AS paperId, poll_id AS pollId, chosen_at AS chosenAt FROM reading_next WHERE platform = ? AND channel_id = ?'),
       setChosen: db.prepare(
         `INSERT INTO reading_next (platform, channel_id, paper_id, poll_id, chosen_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (platform, channel_id) DO UPDATE SET paper_id = excluded.paper_id, poll_id = excluded.poll_id, chosen_at = excluded.chosen_at`,
       ),
       clearChosen: db.prepare('DELETE FROM reading_next WHERE platform = ? AND channel_id = ? AND paper_id = ?'),
-      reads: db.prepare(
+      reads: db.prepare<[Platform, string], ReadEntry>(
         `SELECT paper_id AS paperId, read_on AS readOn, marked_at AS markedAt, marked_by AS markedBy FROM reading_reads
          WHERE platform = ? AND channel_id = ? ORDER BY read_on DESC, marked_at DESC, paper_id`,
       ),
-      read: db.prepare(
+      read: db.prepare<[Platform, string, string], ReadEntry>(
         `SELECT paper_id AS paperId, read_on AS readOn, marked_at AS markedAt, marked_by AS markedBy FROM reading_reads
          WHERE platform = ? AND channel_id = ? AND paper_id = ?`,
       ),
@@ -104,11 +106,11 @@ export class ReadingStore {
          ON CONFLICT DO NOTHING`,
       ),
       unmarkRead: db.prepare('DELETE FROM reading_reads WHERE platform = ? AND channel_id = ? AND paper_id = ?'),
-      offers: db.prepare(
+      offers: db.prepare<[Platform, string], { paperId: string; pollId: number }>(
         `SELECT o.paper_id AS paperId, p.id AS pollId FROM reading_poll_options o JOIN reading_polls p ON p.id = o.poll_id
          WHERE p.platform = ? AND p.channel_id = ? ORDER BY p.id DESC`,
       ),
-      pollIds: db.prepare('SELECT id FROM reading_polls WHERE platform = ? AND channel_id = ? ORDER BY id DESC'),
+      pollIds: db.prepare<[Platform, string], { id: number }>('SELECT id FROM reading_polls WHERE platform = ? AND channel_id = ? ORDER BY id DESC'),
     };
   }
 
@@ -117,11 +119,11 @@ export class ReadingStore {
   }
 
   openPoll(group: Group): Poll | null {
-    return toPoll(this.s.openPoll.get(group.platform, group.channelId) as PollRow | undefined);
+    return toPoll(this.s.openPoll.get(group.platform, group.channelId));
   }
 
   poll(id: number): Poll | null {
-    return toPoll(this.s.poll.get(id) as PollRow | undefined);
+    return toPoll(this.s.poll.get(id));
   }
 
   createPoll(fields: {
@@ -153,8 +155,7 @@ export class ReadingStore {
 
   /** Options in order with their votes; `firstVote` orders ties (earliest vote received wins). */
   tally(pollId: number): OptionTally[] {
-    const rows = this.s.tally.all(pollId) as { n: number; paperId: string; votes: number; firstAt: string | null; firstSeq: number | null }[];
-    return rows.map((r) => ({
+    return this.s.tally.all(pollId).map((r) => ({
       n: r.n,
       paperId: r.paperId,
       votes: r.votes,
@@ -164,11 +165,11 @@ export class ReadingStore {
 
   /** People with at least one standing vote. */
   voterCount(pollId: number): number {
-    return (this.s.voters.get(pollId) as { voters: number }).voters;
+    return this.s.voters.get(pollId)?.voters ?? 0;
   }
 
   optionCount(pollId: number): number {
-    return (this.s.optionCount.get(pollId) as { size: number }).size;
+    return this.s.optionCount.get(pollId)?.size ?? 0;
   }
 
   /** Adds the user's vote for option `n`, or takes it back if they had one. */
@@ -192,7 +193,7 @@ export class ReadingStore {
   }
 
   chosen(group: Group): ChosenPaper | null {
-    return (this.s.chosen.get(group.platform, group.channelId) as ChosenPaper | undefined) ?? null;
+    return this.s.chosen.get(group.platform, group.channelId) ?? null;
   }
 
   /** Forgets the chosen paper once it has been read. */
@@ -202,11 +203,11 @@ export class ReadingStore {
 
   /** Newest first. */
   reads(group: Group): ReadEntry[] {
-    return this.s.reads.all(group.platform, group.channelId) as ReadEntry[];
+    return this.s.reads.all(group.platform, group.channelId);
   }
 
   readEntry(group: Group, paperId: string): ReadEntry | null {
-    return (this.s.read.get(group.platform, group.channelId, paperId) as ReadEntry | undefined) ?? null;
+    return this.s.read.get(group.platform, group.channelId, paperId) ?? null;
   }
 
   /** False when the paper was already marked read. */
@@ -225,16 +226,16 @@ export class ReadingStore {
    */
   offeredPollsAgo(group: Group): Map<string, number> {
     const order = new Map<number, number>();
-    for (const [i, r] of (this.s.pollIds.all(group.platform, group.channelId) as { id: number }[]).entries()) order.set(r.id, i);
+    for (const [i, r] of this.s.pollIds.all(group.platform, group.channelId).entries()) order.set(r.id, i);
     const out = new Map<string, number>();
-    for (const r of this.s.offers.all(group.platform, group.channelId) as { paperId: string; pollId: number }[]) {
+    for (const r of this.s.offers.all(group.platform, group.channelId)) {
       if (!out.has(r.paperId)) out.set(r.paperId, order.get(r.pollId) ?? 0);
     }
     return out;
   }
 
   pollCount(group: Group): number {
-    return (this.s.pollIds.all(group.platform, group.channelId) as unknown[]).length;
+    return this.s.pollIds.all(group.platform, group.channelId).length;
   }
 }
 
@@ -242,7 +243,7 @@ function toPoll(row: PollRow | undefined): Poll | null {
   if (!row) return null;
   return {
     id: row.id,
-    platform: row.platform as Platform,
+    platform: row.platform,
     channelId: row.channel_id,
     openedBy: row.opened_by,
     openedByName: row.opened_by_name,

@@ -1,6 +1,7 @@
 import cron from 'node-cron';
 import { UserError } from '../../errors.js';
 import type { Lang } from '../../i18n/index.js';
+import { spotlightText } from './messages.js';
 
 /**
  * A channel's schedule is always stored as a five-field cron expression (minute hour day-of-month
@@ -26,7 +27,7 @@ export function parseSchedule(expression: string): Schedule {
   if (cached) return cached;
   const fields = normalized.split(' ');
   if (fields.length !== 5) {
-    throw badCron(normalized, `it has ${fields.length} field${fields.length === 1 ? '' : 's'}; a cron schedule has 5 (minute hour day month weekday)`);
+    throw badCron(normalized, spotlightText.text('en', 'cronFieldCount', { fields: fields.length }));
   }
   const checked = cron.validateDetailed(normalized);
   if (!checked.valid || !checked.fields) {
@@ -53,10 +54,7 @@ export function parseSchedule(expression: string): Schedule {
 function badCron(expression: string, why: string): UserError {
   return new UserError(
     'bad-cron',
-    {
-      en: `"${expression}" is not a usable cron schedule: ${why}.`,
-      zh: `“${expression}”不是可用的 cron 表达式：${why}。`,
-    },
+    spotlightText.both('badCron', { expression, why }),
     ['spotlight on "30 9 * * 1"', 'spotlight on friday 16:00'],
   );
 }
@@ -74,10 +72,7 @@ export function requireAtMostDaily(expression: string): string {
   if (isAtMostDaily(expression)) return expression;
   throw new UserError(
     'schedule-too-dense',
-    {
-      en: `"${expression}" would post more than once a day; a spotlight posts at most once a day. Give one time of day, on the days you want (e.g. "0 9 * * 1-5" for weekdays at 09:00).`,
-      zh: `“${expression}”每天会发布不止一次；每周论文每天最多发布一次。请只给一个时间点，并选择日期（例如 "0 9 * * 1-5" 表示工作日 09:00）。`,
-    },
+    spotlightText.both('tooDense', { expression }),
     ['spotlight on monday 09:00', 'spotlight on "0 9 * * 1-5"'],
   );
 }
@@ -93,19 +88,10 @@ export function weeklyParts(expression: string): { weekday: number; hour: number
   return { minute: Number(m[1]), hour: Number(m[2]), weekday: Number(m[3]) % 7 };
 }
 
-const DAY_NAMES = {
-  en: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
-  zh: ['周日', '周一', '周二', '周三', '周四', '周五', '周六'],
-};
-
-function dayName(weekday: number, lang: Lang): string {
-  return DAY_NAMES[lang][weekday];
-}
-
 /** `every Monday at 09:00` / `每周一 09:00`, or the cron expression itself. */
 export function describeSchedule(expression: string, lang: Lang): string {
   const weekly = weeklyParts(expression);
-  if (!weekly) return lang === 'zh' ? `按 cron 表达式 “${expression}”` : `on the cron schedule "${expression}"`;
+  if (!weekly) return spotlightText.text(lang, 'cronSchedule', { expression });
   const time = `${String(weekly.hour).padStart(2, '0')}:${String(weekly.minute).padStart(2, '0')}`;
-  return lang === 'zh' ? `每${dayName(weekly.weekday, 'zh')} ${time}` : `every ${dayName(weekly.weekday, 'en')} at ${time}`;
+  return spotlightText.text(lang, 'weeklySchedule', { weekday: weekly.weekday, time });
 }

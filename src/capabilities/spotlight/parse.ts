@@ -2,6 +2,7 @@ import { isTimeZone } from '../../config.js';
 import { UserError } from '../../errors.js';
 import type { Lang } from '../../i18n/index.js';
 import { parseSchedule, requireAtMostDaily, weeklyExpression } from './cron.js';
+import { spotlightText } from './messages.js';
 
 /** Reads what follows `spotlight on`: a day, a time, a zone and a language, or a cron expression. */
 export type OnRequest = {
@@ -57,7 +58,7 @@ function parseTime(token: string): { hour: number; minute: number } | undefined 
 function badTime(token: string): UserError {
   return new UserError(
     'bad-time',
-    { en: `"${token}" is not a time of day. Use 24-hour HH:MM, from 00:00 to 23:59.`, zh: `“${token}”不是有效的时间，请用 24 小时制 HH:MM（00:00–23:59）。` },
+    spotlightText.both('badTime', { token }),
     ['spotlight on monday 09:00', 'spotlight on 周五 16:30'],
   );
 }
@@ -93,7 +94,7 @@ export function parseOnArgs(args: string): OnRequest {
     const value = tokens[langToken].split(/[:=：]/)[1].toLowerCase();
     const lang = LANGS[value];
     if (!lang) {
-      throw new UserError('bad-lang', { en: `"${value}" is not a language paperbot posts in: use lang:en or lang:zh.`, zh: `不支持语言“${value}”，请用 lang:zh 或 lang:en。` });
+      throw new UserError('bad-lang', spotlightText.both('badLang', { value }));
     }
     request.lang = lang;
     tokens.splice(langToken, 1);
@@ -121,16 +122,13 @@ export function parseOnArgs(args: string): OnRequest {
     if (token.includes('/') && /[A-Za-z]/.test(token)) {
       throw new UserError(
         'bad-zone',
-        { en: `"${token}" is not an IANA time zone. Use a name such as Europe/Berlin, America/New_York or Asia/Shanghai.`, zh: `“${token}”不是 IANA 时区名，请使用 Asia/Shanghai、Europe/Berlin 这样的名称。` },
+        spotlightText.both('badZone', { token }),
         ['Europe/Berlin', 'Asia/Shanghai', 'UTC'],
       );
     }
     throw new UserError(
       'bad-spotlight-word',
-      {
-        en: `"${token}" is not a day, a time or a time zone I know. Write e.g. \`spotlight on monday 09:00 Europe/Berlin\`, or a cron expression in quotes.`,
-        zh: `无法识别“${token}”：请写星期、时间和时区，例如 \`spotlight on 周一 09:00 Asia/Shanghai\`，或用引号写 cron 表达式。`,
-      },
+      spotlightText.both('badWord', { token }),
       ['spotlight on monday 09:00', 'spotlight on 周五 16:30 Asia/Shanghai', 'spotlight on "0 9 * * 1"'],
     );
   }

@@ -58,14 +58,18 @@ function toPost(r: PostRecord): PostRow {
 }
 
 /** Prepared statements, once per connection: a tick every minute runs the same few queries. */
-const statements = new WeakMap<Db, Map<string, Statement>>();
+const statements = new WeakMap<Db, Map<string, Statement<unknown[], unknown>>>();
 
-function stmt(db: Db, sql: string): Statement {
+/** The statement for `sql`, typed by its parameters and the row it returns (`db.prepare<Params, Row>`). */
+function stmt<Params extends unknown[] = unknown[], Row = unknown>(db: Db, sql: string): Statement<Params, Row> {
   let byDb = statements.get(db);
   if (!byDb) statements.set(db, (byDb = new Map()));
-  let s = byDb.get(sql);
-  if (!s) byDb.set(sql, (s = db.prepare(sql)));
-  return s;
+  const cached = byDb.get(sql);
+  // The cache is keyed by the SQL text, and one text is always asked for with the same types.
+  if (cached) return cached as unknown as Statement<Params, Row>;
+  const prepared = db.prepare<Params, Row>(sql);
+  byDb.set(sql, prepared as unknown as Statement<unknown[], unknown>);
+  return prepared;
 }
 
 /** Statuses whose paper counts as spotlighted in its round. */
@@ -73,20 +77,22 @@ const USED_STATUSES = ['pending', 'posted', 'unknown'] as const;
 const USED_SQL = USED_STATUSES.map((s) => `'${s}'`).join(', ');
 
 export function getSubscription(db: Db, platform: Platform, channel: string): Subscription | null {
-  const r = stmt(db, `SELECT ${SUBSCRIPTION_COLUMNS} FROM spotlight_subscriptions WHERE platform = ? AND channel = ?`)
-    .get(platform, channel) as SubscriptionRecord | undefined;
+  const r = stmt<[Platform, string], SubscriptionRecord>(db, `SELECT ${SUBSCRIPTION_COLUMNS} FROM spotlight_subscriptions WHERE platform = ? AND channel = ?`)
+    .get(platform, channel);
   return r ? toSubscription(r) : null;
 }
 
 export function allSubscriptions(db: Db): Subscription[] {
-  return (stmt(db, `SELECT ${SUBSCRIPTION_COLUMNS} FROM spotlight_subscriptions ORDER BY platform, channel`).all() as SubscriptionRecord[]).map(toSubscription);
+  return stmt<[], SubscriptionRecord>(db, `SELECT ${SUBSCRIPTION_COLUMNS} FROM spotlight_subscriptions ORDER BY platform, channel`).all().map(toSubscription);
 }
 
 export function activeSubscriptions(db: Db): Subscription[] {
-  return (
-    stmt(db, `SELECT ${SUBSCRIPTION_COLUMNS} FROM spotlight_subscriptions WHERE enabled = 1 AND paused_reason IS NULL ORDER BY platform, channel`)
-      .all() as SubscriptionRecord[]
-  ).map(toSubscription);
+  return stmt<[], SubscriptionRecord>(
+    db,
+    `SELECT ${SUBSCRIPTION_COLUMNS} FROM spotlight_subscriptions WHERE enabled = 1 AND paused_reason IS NULL ORDER BY platform, channel`,
+  )
+    .all()
+    .map(toSubscription);
 }
 
 export type SubscribeInput = {
@@ -109,7 +115,9 @@ export function subscribe(db: Db, input: SubscribeInput): Subscription {
        schedule = excluded.schedule, timezone = excluded.timezone, lang = excluded.lang, enabled = 1,
        enabled_at = excluded.enabled_at, paused_reason = NULL, paused_at = NULL, updated_at = excluded.updated_at`,
   ).run({ ...input, by: input.by ?? null, seed: randomInt(0, 2 ** 31 - 1) });
-  return getSubscription(db, input.platform, input.channel)!;
+  const subscription = getSubscription(db, input.platform, input.channel);
+  if (!subscription) throw new Error(`spotlight: the subscription of ${input.platform}:${input.channel} is missing right after it was written`);
+  return subscription;
 }
 
 export function unsubscribe(db: Db, platform: Platform, channel: string, now: string): boolean {
@@ -129,42 +137,45 @@ export function setRound(db: Db, platform: Platform, channel: string, round: num
 }
 
 export function usedPaperIds(db: Db, platform: Platform, channel: string, round: number): Set<string> {
-  const rows = stmt(db, `SELECT paper_id FROM spotlight_posts WHERE platform = ? AND channel = ? AND round = ? AND status IN (${USED_SQL}) AND paper_id IS NOT NULL`)
-    .all(platform, channel, round) as { paper_id: string }[];
+  const rows = stmt<[Platform, string, number], { paper_id: string }>(
+    db,
+    `SELECT paper_id FROM spotlight_posts WHERE platform = ? AND channel = ? AND round = ? AND status IN (${USED_SQL}) AND paper_id IS NOT NULL`,
+  ).all(platform, channel, round);
   return new Set(rows.map((r) => r.paper_id));
 }
 
 /** The paper of the channel's most recent post that may have reached it. */
 export function lastPaperId(db: Db, platform: Platform, channel: string): string | null {
-  const r = stmt(db, `SELECT paper_id FROM spotlight_posts WHERE platform = ? AND channel = ? AND status IN (${USED_SQL}) AND paper_id IS NOT NULL ORDER BY claimed_at DESC, id DESC LIMIT 1`)
-    .get(platform, channel) as { paper_id: string } | undefined;
+  const r = stmt<[Platform, string], { paper_id: string }>(
+    db,
+    `SELECT paper_id FROM spotlight_posts WHERE platform = ? AND channel = ? AND status IN (${USED_SQL}) AND paper_id IS NOT NULL ORDER BY claimed_at DESC, id DESC LIMIT 1`,
+  ).get(platform, channel);
   return r?.paper_id ?? null;
 }
 
 export function getPost(db: Db, platform: Platform, channel: string, slot: string): PostRow | null {
-  const r = stmt(db, `SELECT ${POST_COLUMNS} FROM spotlight_posts WHERE platform = ? AND channel = ? AND slot = ?`)
-    .get(platform, channel, slot) as PostRecord | undefined;
+  const r = stmt<[Platform, string, string], PostRecord>(db, `SELECT ${POST_COLUMNS} FROM spotlight_posts WHERE platform = ? AND channel = ? AND slot = ?`)
+    .get(platform, channel, slot);
   return r ? toPost(r) : null;
 }
 
 /** The latest slot this channel has any record of (posted, pending, skipped …). */
 export function latestRecordedSlot(db: Db, platform: Platform, channel: string): string | null {
-  const r = stmt(db, 'SELECT MAX(slot) AS slot FROM spotlight_posts WHERE platform = ? AND channel = ?')
-    .get(platform, channel) as { slot: string | null };
-  return r.slot;
+  const r = stmt<[Platform, string], { slot: string | null }>(db, 'SELECT MAX(slot) AS slot FROM spotlight_posts WHERE platform = ? AND channel = ?')
+    .get(platform, channel);
+  return r?.slot ?? null;
 }
 
 export function pendingPosts(db: Db, platform: Platform, channel: string): PostRow[] {
-  return (
-    stmt(db, `SELECT ${POST_COLUMNS} FROM spotlight_posts WHERE platform = ? AND channel = ? AND status = 'pending' ORDER BY slot`)
-      .all(platform, channel) as PostRecord[]
-  ).map(toPost);
+  return stmt<[Platform, string], PostRecord>(db, `SELECT ${POST_COLUMNS} FROM spotlight_posts WHERE platform = ? AND channel = ? AND status = 'pending' ORDER BY slot`)
+    .all(platform, channel)
+    .map(toPost);
 }
 
 export function postsOf(db: Db, platform: Platform, channel: string): PostRow[] {
-  return (
-    stmt(db, `SELECT ${POST_COLUMNS} FROM spotlight_posts WHERE platform = ? AND channel = ? ORDER BY slot, id`).all(platform, channel) as PostRecord[]
-  ).map(toPost);
+  return stmt<[Platform, string], PostRecord>(db, `SELECT ${POST_COLUMNS} FROM spotlight_posts WHERE platform = ? AND channel = ? ORDER BY slot, id`)
+    .all(platform, channel)
+    .map(toPost);
 }
 
 export type ClaimInput = {
