@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { projectPath } from '../root.js';
 import { isHan, tokenize } from './tokens.js';
 import type { Term } from './paper.js';
 
@@ -28,7 +30,7 @@ export type Match = { start: number; end: number; concept: string | null; stop: 
 
 export const STOP = '\u0000stop';
 
-export const VOCABULARY_PATH = new URL('../../data/vocabulary.json', import.meta.url);
+export const VOCABULARY_PATH = pathToFileURL(projectPath('data', 'vocabulary.json'));
 
 /**
  * The reviewed zh↔en vocabulary (data/vocabulary.json) as lookups: phrase → concept, Han words for
