@@ -13,7 +13,7 @@ const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 const ifPossible = process.argv.includes('--if-possible');
 
 if (!existsSync(tsc)) {
-  if (ifPossible && existsSync(`${dist}src/main.js`)) process.exit(0);
+  if (ifPossible && existsSync(`${dist}adapters/cli/main.js`)) process.exit(0);
   console.error(
     'paperbot: cannot build: the TypeScript compiler is not installed (dev dependencies were omitted). Run `npm install`, then `npm run build`; `npm prune --omit=dev` afterwards keeps the build.',
   );

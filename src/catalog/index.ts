@@ -12,8 +12,6 @@ import { CatalogError } from '../errors.js';
 import { projectPath } from '../root.js';
 
 export type { Problem } from './markdown.js';
-export type { AppliedCorrection } from './build.js';
-export { Vocabulary, bundledVocabulary } from './vocabulary.js';
 
 export type Catalog = {
   papers: Paper[];
@@ -46,7 +44,7 @@ const IMPORTER_FILES = ['index', 'build', 'markdown', 'bibtex', 'tokens', 'vocab
 const DATA = pathToFileURL(projectPath('data', 'upstream') + '/');
 
 /** The bundled list: English reference, its Chinese translation (row for row), and the BibTeX for authors. */
-export const BUNDLED_SOURCES = {
+const BUNDLED_SOURCES = {
   reference: fileURLToPath(new URL('README.md', DATA)),
   translation: fileURLToPath(new URL('README_Simplified_Chinese.md', DATA)),
   bibtex: fileURLToPath(new URL('DLMA.bib', DATA)),

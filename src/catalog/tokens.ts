@@ -5,6 +5,7 @@
 
 const WORD = /\p{Script=Han}+|(?:(?!\p{Script=Han})[\p{L}\p{N}])+/gu;
 const HAN = /\p{Script=Han}/u;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the whole ASCII range, control characters included, is meant.
 const ASCII = /^[\x00-\x7f]*$/;
 const NON_WORD = /[^a-z0-9]+/;
 
@@ -16,7 +17,7 @@ export function isHan(token: string): boolean {
  * Folds English plural and possessive endings so `nodules`, `alzheimers` and `Alzheimer's` meet
  * `nodule` and `alzheimer`. Deliberately crude: both sides of every comparison go through it.
  */
-export function stem(word: string): string {
+function stem(word: string): string {
   if (word.length <= 3 || !/^[a-z]+$/.test(word)) return word;
   if (word.endsWith('ies') && word.length > 4) return `${word.slice(0, -3)}y`;
   if (word.endsWith('s') && !/(ss|us|is)$/.test(word)) return word.slice(0, -1);

@@ -2,7 +2,7 @@ import type { Catalog } from '../catalog/index.js';
 import type { Paper } from '../catalog/paper.js';
 import { bundledVocabulary } from '../catalog/vocabulary.js';
 import { titleKey } from '../catalog/tokens.js';
-import { detectLang, type Lang, type LocalText } from '../i18n.js';
+import { detectLang, type Lang, type LocalText } from '../i18n/index.js';
 import { cleanInput } from '../text.js';
 import { PaperIndex, MAX_UNITS, type Unit } from './engine.js';
 import { boundedDistance, typoBudget } from './fuzzy.js';

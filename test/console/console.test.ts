@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 const root = new URL('../..', import.meta.url).pathname;
 
 /** The paperbot command from the sources (the compiled one is tested in test/deploy). */
-const PAPERBOT = [join(root, 'bin/run-ts.js'), join(root, 'src/main.ts')];
+const PAPERBOT = [join(root, 'bin/run-ts.js'), join(root, 'adapters/cli/main.ts')];
 
 /** Runs the real `paperbot` command as a user would, with no platform settings. */
 function paperbot(args: string[], input = '') {

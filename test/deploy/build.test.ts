@@ -46,7 +46,7 @@ describe('the deploy steps: copy, install, build, prune, run', () => {
 
   it('builds dist/ with the prepare script and leaves no compiler or TypeScript loader among the production packages', () => {
     expect(build.status, build.stderr).toBe(0);
-    expect(existsSync(join(app, 'dist/src/main.js'))).toBe(true);
+    expect(existsSync(join(app, 'dist/adapters/cli/main.js'))).toBe(true);
     for (const devOnly of ['typescript', 'tsx', 'esbuild', 'vitest']) expect(existsSync(join(app, 'node_modules', devOnly)), devOnly).toBe(false);
     expect(existsSync(join(app, 'node_modules', 'better-sqlite3'))).toBe(true);
   });
@@ -66,7 +66,7 @@ describe('the deploy steps: copy, install, build, prune, run', () => {
     expect(said.stdout).toMatch(/U-Net/);
     const again = node(['scripts/build.mjs', '--if-possible']);
     expect(again.status, again.stderr).toBe(0);
-    expect(existsSync(join(app, 'dist/src/main.js'))).toBe(true);
+    expect(existsSync(join(app, 'dist/adapters/cli/main.js'))).toBe(true);
     const explicit = node(['scripts/build.mjs']);
     expect(explicit.status).toBe(1);
     expect(explicit.stderr).toMatch(/TypeScript compiler is not installed/);

@@ -5,7 +5,7 @@ import { copiedFromContext, dockerInstructions, execForm, read, ROOT, unitSettin
 
 const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
 
-/** A path in the build's output names its source: dist/src/main.js comes from src/main.ts. */
+/** A path in the build's output names its source: dist/adapters/cli/main.js comes from adapters/cli/main.ts. */
 function sourceOf(path: string): string {
   return path.startsWith('dist/') ? path.replace(/^dist\//, '').replace(/\.js$/, '.ts') : path;
 }

@@ -25,7 +25,7 @@ export function copiedFromContext(text: string): string[] {
     .flatMap((i) => i.args.split(/\s+/).filter((a) => !a.startsWith('--')).slice(0, -1));
 }
 
-/** The argument list of a JSON-form instruction such as CMD ["node", "dist/src/main.js", "start"]. */
+/** The argument list of a JSON-form instruction such as CMD ["node", "dist/adapters/cli/main.js", "start"]. */
 export function execForm(text: string, op: string): string[] {
   const found = dockerInstructions(text).filter((i) => i.op === op).at(-1);
   if (!found) throw new Error(`no ${op} in the Dockerfile`);

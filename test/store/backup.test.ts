@@ -6,13 +6,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { backupDatabase, restoreDatabase } from '../../src/store/backup.js';
 import { openDb } from '../../src/store/db.js';
 import { holdRunningLease, runningBots, STALE_AFTER_MS } from '../../src/store/lease.js';
-import { migrations } from '../../src/store/migrations.js';
+import { migrations } from '../../src/capabilities/index.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'paperbot-backup-'));
 const versions = migrations.map((m) => m.version);
 const opened: Database.Database[] = [];
 const open = (path: string) => {
-  const db = openDb(path);
+  const db = openDb(path, migrations);
   opened.push(db);
   return db;
 };
