@@ -1,6 +1,7 @@
 import type { Adapter } from '../src/adapter.js';
 import type { Paperbot } from '../src/app.js';
 import type { Logger } from '../src/log.js';
+import type { OpsRoute } from '../src/ops/http.js';
 import type { DiscordConfig } from './discord/settings.js';
 import type { Settings } from './settings.js';
 
@@ -11,6 +12,8 @@ export type StartOptions = {
    * cron needs no more, and must not take the port of a bot running beside it.
    */
   receive?: boolean;
+  /** /healthz, /readyz and /metrics, served by Slack's HTTP server too when Slack runs in HTTP mode. */
+  routes?: OpsRoute[];
 };
 
 /**
@@ -21,7 +24,7 @@ export async function startPlatformAdapters(
   paperbot: Paperbot,
   config: Settings,
   log: Logger,
-  { receive = true }: StartOptions = {},
+  { receive = true, routes }: StartOptions = {},
 ): Promise<Adapter[]> {
   const { outbox } = paperbot.services;
   const started: Adapter[] = [];
@@ -34,7 +37,7 @@ export async function startPlatformAdapters(
   try {
     if (config.slack) {
       const { createSlackAdapter } = await import('./slack/index.js');
-      await begin(createSlackAdapter({ config: config.slack, bot: paperbot.bot, log }), config.slack.appToken ? 'Socket Mode' : 'HTTP');
+      await begin(createSlackAdapter({ config: config.slack, bot: paperbot.bot, log, routes }), config.slack.appToken ? 'Socket Mode' : 'HTTP');
     }
     if (config.discord) {
       const { createDiscordAdapter } = await import('./discord/index.js');

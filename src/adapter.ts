@@ -24,4 +24,6 @@ export interface Adapter {
    */
   post(channelId: string, reply: Reply, options?: { idempotencyKey?: string }): Promise<MessageRef>;
   update(ref: MessageRef, reply: Reply): Promise<void>;
+  /** Whether the platform connection is up (for /readyz); an adapter without one is always ready. */
+  connected?(): boolean;
 }

@@ -1,10 +1,10 @@
-import { createBot, type Bot } from './bot.js';
+import { createBot, type Bot, type BotHooks } from './bot.js';
 import { loadCatalog, type Catalog } from './catalog/index.js';
 import type { Services } from './services.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { silentLogger, type Logger } from './log.js';
-import { Outbox } from './outbox.js';
+import { Outbox, type DeliveryObserver } from './outbox.js';
 import { createSearch } from './search/index.js';
 import { openDb } from './store/db.js';
 import { migrations } from './capabilities/index.js';
@@ -22,6 +22,10 @@ export type PaperbotOptions = {
   log?: Logger;
   /** A catalog built elsewhere (tests with hostile records); by default the configured sources are loaded. */
   catalog?: Catalog;
+  /** For the process around the bot (`paperbot start`): answers observed, work in flight tracked. */
+  hooks?: BotHooks;
+  /** Hears how each unprompted post ended (metrics). */
+  onDelivered?: DeliveryObserver;
 };
 
 /**
@@ -33,7 +37,7 @@ export async function createPaperbot(options: PaperbotOptions): Promise<Paperbot
   const log = options.log ?? silentLogger;
   const catalog = options.catalog ?? (await loadCatalog({ extraSources: config.extraSources }));
   const search = createSearch(catalog);
-  const db = openDb(config.dbPath, migrations);
+  const db = openDb(config.dbPath, migrations, log);
   const services: Services = {
     papers: catalog.papers,
     search,
@@ -41,8 +45,8 @@ export async function createPaperbot(options: PaperbotOptions): Promise<Paperbot
     clock: options.clock ?? systemClock,
     config,
     log,
-    outbox: new Outbox(),
+    outbox: new Outbox(options.onDelivered),
   };
-  const bot = createBot(services);
+  const bot = createBot(services, undefined, options.hooks);
   return { bot, services, catalog, close: () => db.close() };
 }

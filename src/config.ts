@@ -1,5 +1,5 @@
 import { ConfigError } from './errors.js';
-import type { LogLevel } from './log.js';
+import type { LogFormat, LogLevel } from './log.js';
 
 export type Config = {
   /** SQLite file for spotlight and reading-group state. */
@@ -7,6 +7,10 @@ export type Config = {
   /** Extra catalog sources (markdown lists in the bundled format, BibTeX files), after the bundled ones. */
   extraSources: string[];
   logLevel: LogLevel;
+  /** `text` (a readable line per event) or `json` (one JSON object per line, for log collectors). */
+  logFormat: LogFormat;
+  /** Where /healthz, /readyz and /metrics are served; none when unset. */
+  httpPort?: number;
   spotlight: { timezone: string; graceHours: number };
 };
 
@@ -35,6 +39,13 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${env.LOG_LEVEL}".`);
   }
 
+  const logFormat = (get('LOG_FORMAT') ?? 'text') as LogFormat;
+  if (logFormat !== 'text' && logFormat !== 'json') {
+    throw new ConfigError(`LOG_FORMAT must be text or json; got "${env.LOG_FORMAT}".`);
+  }
+  const rawPort = get('PAPERBOT_HTTP_PORT');
+  const httpPort = rawPort === undefined ? undefined : wholeNumber(rawPort, 0, 'PAPERBOT_HTTP_PORT', 0, 65535);
+
   const timezone = get('SPOTLIGHT_TIMEZONE') ?? 'UTC';
   if (!isTimeZone(timezone)) {
     throw new ConfigError(
@@ -47,6 +58,8 @@ export function loadConfig(env: Env = process.env): Config {
     dbPath: get('PAPERBOT_DB') ?? 'paperbot.db',
     extraSources: commaList(get('PAPERBOT_SOURCES')),
     logLevel,
+    logFormat,
+    httpPort,
     spotlight: { timezone, graceHours },
   };
 }

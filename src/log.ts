@@ -44,7 +44,13 @@ export function createLogger(
       const fields: Record<string, unknown> = { ...bound };
       let error: Error | undefined;
       if (extra instanceof Error) error = extra;
-      else if (isPlainObject(extra)) Object.assign(fields, extra);
+      else if (isPlainObject(extra)) {
+        // `{ platform, channel, error }`: the fields, and the error with its stack.
+        const { error: inner, ...rest } = extra;
+        Object.assign(fields, rest);
+        if (inner instanceof Error) error = inner;
+        else if (inner !== undefined) fields.error = inner;
+      }
       else if (extra !== undefined) fields.detail = extra;
       write(redact(format === 'json' ? jsonLine(time, at, message, fields, error) : textLine(time, at, message, fields, error)));
     };

@@ -1,6 +1,7 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
+import type { Logger } from '../log.js';
+import { openDatabaseFile } from './open.js';
+import { snapshotBeforeMigrations } from './snapshot.js';
 import type { Migration } from './migrations.js';
 
 export type Db = Database.Database;
@@ -11,14 +12,14 @@ export type Db = Database.Database;
  * unique key, so concurrency never depends on timing. `migrations` is the whole schema (see
  * `src/capabilities/index.ts`).
  */
-export function openDb(path: string, migrations: Migration[]): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+export function openDb(path: string, migrations: Migration[], log?: Logger): Db {
+  // A folder, another kind of file, a read-only or impossible place: one line that says how to fix it.
+  const db = openDatabaseFile(path);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
-  migrate(db, migrations);
+  migrate(db, migrations, log);
   return db;
 }
 
@@ -27,12 +28,14 @@ export function openDb(path: string, migrations: Migration[]): Db {
  * one (not as a single high-water mark), so a migration added below one that already ran is still
  * applied rather than skipped.
  */
-export function migrate(db: Db, migrations: Migration[]): void {
+export function migrate(db: Db, migrations: Migration[], log?: Logger): void {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
   const applied = () => new Set((db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]));
   const done = applied();
   const pending = [...migrations].sort((a, b) => a.version - b.version).filter((m) => !done.has(m.version));
+  const copy = snapshotBeforeMigrations(db, pending.map((m) => m.version));
+  if (copy) log?.info(`database: copied to ${copy} before applying ${pending.length} migration(s)`);
   for (const m of pending) {
     // IMMEDIATE takes the write lock first, so two processes starting together apply it once.
     db.transaction(() => {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { existsSync, rmSync } from 'node:fs';
+import { ConfigError } from '../errors.js';
 
 /**
  * Before migrations change a database that already holds state, a copy of it beside the file:
@@ -17,6 +18,14 @@ export function snapshotBeforeMigrations(db: Database.Database, pendingVersions:
   // Left by an earlier attempt at the same upgrade (whose migrations then failed and rolled back):
   // the state to keep is the one now.
   if (existsSync(target)) rmSync(target);
-  db.prepare('VACUUM INTO ?').run(target);
+  try {
+    db.prepare('VACUUM INTO ?').run(target);
+  } catch (error) {
+    // Two bots starting together: the other one made the same copy a moment ago.
+    if (existsSync(target)) return target;
+    throw new ConfigError(
+      `could not copy ${db.name} to ${target} before migrating it (${(error as Error).message}). Free some space or make the folder writable, then start again.`,
+    );
+  }
   return target;
 }

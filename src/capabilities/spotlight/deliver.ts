@@ -127,6 +127,7 @@ export async function attempt(
   try {
     const ref = await services.outbox.post(sub.platform, sub.channel, reply, {
       idempotencyKey: idempotencyKey(sub.platform, sub.channel, row.slot),
+      attempt: row.attempts,
     });
     store.markPosted(db, row.id, ref.messageId, iso(now));
     log.info(`spotlight ${label(sub)}: posted ${paper.id} for ${row.slot} (message ${ref.messageId})`);
