@@ -3,7 +3,7 @@ export type LogFormat = 'text' | 'json';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
 
 /** Context that names where an event happened; the JSON format gives each its own key. */
-export type LogFields = { platform?: string; channel?: string; command?: string; [key: string]: unknown };
+type LogFields = { platform?: string; channel?: string; command?: string; [key: string]: unknown };
 
 export interface Logger {
   debug(message: string, extra?: unknown): void;

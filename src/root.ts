@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
  * up from this module. The same code runs from src/ through tsx and from the build in dist/src/,
  * so files beside the code cannot be reached by a fixed number of `..`.
  */
-export const PROJECT_ROOT = findProjectRoot(dirname(fileURLToPath(import.meta.url)));
+const PROJECT_ROOT = findProjectRoot(dirname(fileURLToPath(import.meta.url)));
 
 function findProjectRoot(start: string): string {
   for (let dir = start; ; dir = dirname(dir)) {

@@ -2,7 +2,7 @@ import { migrations } from '../../src/capabilities/index.js';
 import { ConfigError } from '../../src/errors.js';
 import { checkDatabase, formatFindings, ok, problemFrom, type Finding } from '../../src/ops/doctor.js';
 import { backupDatabase, restoreDatabase } from '../../src/store/backup.js';
-import { loadSettings } from '../settings.js';
+import { loadSettings, type Settings } from '../settings.js';
 import { options, type Io } from './io.js';
 
 /** The CLI's maintenance commands: backup, restore, doctor. */
@@ -39,7 +39,7 @@ export async function restoreCli(args: string[], io: Io): Promise<number> {
 export async function doctorCli(args: string[], io: Io): Promise<number> {
   options(args, {});
   const findings: Finding[] = [];
-  let settings;
+  let settings: Settings | undefined;
   try {
     settings = loadSettings(io.env);
     const platforms = [settings.slack && `Slack (${settings.slack.appToken ? 'Socket Mode' : 'HTTP'})`, settings.discord && 'Discord'].filter(Boolean);

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
@@ -8,7 +9,7 @@ import { openDatabaseFile } from '../store/open.js';
 export type Finding = { check: string; status: 'ok' | 'note' | 'problem'; detail: string; fix?: string };
 
 export const ok = (check: string, detail: string): Finding => ({ check, status: 'ok', detail });
-export const note = (check: string, detail: string): Finding => ({ check, status: 'note', detail });
+const note = (check: string, detail: string): Finding => ({ check, status: 'note', detail });
 export const problem = (check: string, detail: string, fix?: string): Finding => ({ check, status: 'problem', detail, fix });
 
 /** A failure while checking: a ConfigError already says what to do; anything else is reported as is. */
@@ -38,7 +39,7 @@ export function checkDatabase(dbPath: string, knownVersions: number[]): Finding[
     const folder = nearestExisting(dirname(full));
     return [note(check, `${full} does not exist yet; the first start creates it (in ${folder})`)];
   }
-  let db;
+  let db: Database.Database;
   try {
     db = openDatabaseFile(dbPath);
   } catch (error) {

@@ -70,7 +70,7 @@ export async function startOpsServer(routes: OpsRoute[], port: number, host?: st
 }
 
 /** Listens, turning the usual failures (port in use, no permission) into a one-line ConfigError naming the setting. */
-export function listen(server: Server, port: number, host: string | undefined, setting: string): Promise<void> {
+function listen(server: Server, port: number, host: string | undefined, setting: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       server.off('listening', onListening);

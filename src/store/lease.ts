@@ -12,7 +12,7 @@ import type Database from 'better-sqlite3';
  * forever. A crashed bot's row simply stops being renewed and is ignored once it is older than
  * STALE_AFTER_MS; on the same host a row whose pid no longer exists is ignored at once.
  */
-export const HEARTBEAT_MS = 10_000;
+const HEARTBEAT_MS = 10_000;
 export const STALE_AFTER_MS = 3 * HEARTBEAT_MS;
 const PREFIX = 'running:';
 

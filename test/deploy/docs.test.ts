@@ -19,7 +19,7 @@ function codeOf(markdown: string): string[] {
 const sameDocument = (path: string) => path.replace(/\.zh-CN\.md$/, '.md');
 
 /** The commands, settings and files a document names: what both languages must agree on. */
-export function namedThings(markdown: string): { commands: Set<string>; settings: Set<string>; files: Set<string> } {
+function namedThings(markdown: string): { commands: Set<string>; settings: Set<string>; files: Set<string> } {
   const code = codeOf(markdown).join('\n');
   const commands = new Set<string>();
   for (const m of code.matchAll(/(?<![\w/])(npm (?:run )?[a-z][\w:-]*|npx paperbot [a-z][\w-]*|systemctl [a-z]+|docker (?:compose|build))/g)) commands.add(m[1]);
@@ -32,7 +32,7 @@ export function namedThings(markdown: string): { commands: Set<string>; settings
   }
   for (const span of codeOf(markdown)) {
     for (const [path] of span.matchAll(/(?<![\w/.-])(?:[\w.-]+\/)+[\w.*<>-]*|(?<![\w/.-])[\w-]*\.(?:md|yml|yaml|ts|json|mjs|service|example|db|bib|env)\b/g)) {
-      if (!/^(https?:|\/\/)/.test(path)) files.add(sameDocument(path));
+      if (!/^(https?:|\/\/)/.test(path)) files.add(sameDocument(path.replace(/\.+$/, '')));
     }
   }
   return { commands, settings, files };
