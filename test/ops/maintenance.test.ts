@@ -71,7 +71,7 @@ describe('paperbot doctor', () => {
     expect(run.stdout).toMatch(/^ok\s+Slack SLACK_APP_TOKEN: works/m);
     expect(run.stdout).toMatch(/^ok\s+Discord DISCORD_TOKEN: works/m);
     expect(run.stdout).toMatch(/^ok\s+Discord command: \/paper registered \(global\) as the code defines it$/m);
-    expect(run.stdout).toMatch(/No problems found\.$/);
+    expect(run.stdout).toMatch(/^No problems found\.$/m);
     expect(run.code).toBe(0);
   });
 
@@ -82,7 +82,7 @@ describe('paperbot doctor', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^PROBLEM Slack SLACK_BOT_TOKEN: Slack refused it \(.*invalid_auth.*\)\n\s+fix: copy the Bot User OAuth Token/m);
     expect(run.stdout).toMatch(/^PROBLEM Discord command: registered commands \(global\) differ from the code: created \/paper\n\s+fix: run npm run register$/m);
-    expect(run.stdout).toMatch(/2 problem\(s\) found\.$/);
+    expect(run.stdout).toMatch(/^2 problem\(s\) found\.$/m);
   });
 
   it('GIVEN DISCORD_APP_ID of another application and a malformed setting THEN it says which', async () => {
