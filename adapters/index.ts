@@ -37,11 +37,11 @@ export async function startPlatformAdapters(
   try {
     if (config.slack) {
       const { createSlackAdapter } = await import('./slack/index.js');
-      await begin(createSlackAdapter({ config: config.slack, bot: paperbot.bot, log, routes }), config.slack.appToken ? 'Socket Mode' : 'HTTP');
+      await begin(createSlackAdapter({ config: config.slack, bot: paperbot.bot, log: log.child({ platform: 'slack' }), routes }), config.slack.appToken ? 'Socket Mode' : 'HTTP');
     }
     if (config.discord) {
       const { createDiscordAdapter } = await import('./discord/index.js');
-      await begin(createDiscordAdapter({ config: config.discord, bot: paperbot.bot, log }), 'gateway');
+      await begin(createDiscordAdapter({ config: config.discord, bot: paperbot.bot, log: log.child({ platform: 'discord' }) }), 'gateway');
     }
   } catch (error) {
     // One adapter failing to start must not leave the others running (an open port keeps the process alive).

@@ -131,6 +131,36 @@ describe('paperbot as a service (a real child process)', () => {
   });
 });
 
+describe('health and metrics in Slack HTTP mode', () => {
+  it('GIVEN Slack in HTTP mode and no PAPERBOT_HTTP_PORT THEN /healthz, /readyz and /metrics answer on SLACK_PORT beside /slack/events', async () => {
+    const slack = await FakeSlack.start();
+    cleanups.push(() => slack.close());
+    const port = await freePort();
+    const bot = run({
+      PAPERBOT_DB: join(mkdtempSync(join(tmpdir(), 'paperbot-service-')), 'state.db'),
+      LOG_FORMAT: 'json',
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: 'signing-secret-for-tests',
+      SLACK_PORT: String(port),
+      SLACK_API_URL: slack.apiUrl,
+    });
+    const base = `http://127.0.0.1:${port}`;
+    await until('/readyz on SLACK_PORT', () => fetch(`${base}/readyz`).then((r) => r.status === 200, () => false), bot);
+    expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ ok: true, checks: { database: 'ok', slack: 'ok' } });
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^paperbot_catalog_papers 55$/m);
+    // Requests without Slack's signature still get nothing from /slack/events.
+    expect((await fetch(`${base}/slack/events`, { method: 'POST', body: 'command=/paper&text=x' })).status).toBe(401);
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+    // LOG_FORMAT=json: every line is one JSON object, the signing secret nowhere.
+    const lines = bot.stderr().trim().split('\n');
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    expect(lines.map((l) => JSON.parse(l))).toContainEqual(expect.objectContaining({ level: 'info', msg: expect.stringMatching(/^database: /) }));
+    expect(bot.stderr()).not.toContain('signing-secret-for-tests');
+  });
+});
+
 describe('a start that cannot succeed exits non-zero with one line naming the setting', () => {
   const failure = async (env: Record<string, string>) => {
     const bot = run({ LOG_LEVEL: 'warn', PAPERBOT_DB: join(mkdtempSync(join(tmpdir(), 'paperbot-fail-')), 'state.db'), ...env });

@@ -92,3 +92,27 @@ describe('backup and restore', () => {
     expect(existsSync(dbPath)).toBe(true);
   });
 });
+
+describe('migrations on a database that holds state', () => {
+  it('GIVEN pending migrations THEN a copy of the database as it was is kept beside it first; a new database gets none', async () => {
+    const d = dir();
+    const dbPath = join(d, 'state.db');
+    const early = openDb(dbPath, migrations.slice(0, 1));
+    early.prepare("INSERT INTO meta (key, value) VALUES ('lab', 'before the upgrade')").run();
+    early.close();
+    const logged: string[] = [];
+    const { createLogger } = await import('../../src/log.js');
+    const upgraded = openDb(dbPath, migrations, createLogger('info', [], (line) => logged.push(line)));
+    upgraded.close();
+    const latest = Math.max(...versions);
+    const copy = `${dbPath}.before-v${latest}.bak`;
+    expect(logged.join('\n')).toContain(`database: copied to ${copy} before applying ${migrations.length - 1} migration(s)`);
+    const before = new Database(copy, { readonly: true });
+    expect(before.prepare("SELECT value FROM meta WHERE key = 'lab'").pluck().get()).toBe('before the upgrade');
+    expect(before.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(1);
+    before.close();
+    const fresh = join(d, 'fresh.db');
+    openDb(fresh, migrations).close();
+    expect(existsSync(`${fresh}.before-v${latest}.bak`)).toBe(false);
+  });
+});
