@@ -34,20 +34,31 @@ export async function startPlatformAdapters(
     outbox.register(adapter);
     log.info(receive ? `${adapter.platform} adapter started (${description})` : `${adapter.platform} adapter ready to post`);
   };
-  try {
-    if (config.slack) {
-      const { createSlackAdapter } = await import('./slack/index.js');
-      await begin(createSlackAdapter({ config: config.slack, bot: paperbot.bot, log: log.child({ platform: 'slack' }), routes }), config.slack.appToken ? 'Socket Mode' : 'HTTP');
-    }
-    if (config.discord) {
-      const { createDiscordAdapter } = await import('./discord/index.js');
-      await begin(createDiscordAdapter({ config: config.discord, bot: paperbot.bot, log: log.child({ platform: 'discord' }) }), 'gateway');
-    }
-  } catch (error) {
+  // Each platform connects on its own (loading its client, a handshake or two): side by side, start-up
+  // takes as long as the slowest, not the sum.
+  const starting: Promise<void>[] = [];
+  if (config.slack) {
+    const slack = config.slack;
+    starting.push(
+      import('./slack/index.js').then(({ createSlackAdapter }) =>
+        begin(createSlackAdapter({ config: slack, bot: paperbot.bot, log: log.child({ platform: 'slack' }), routes }), slack.appToken ? 'Socket Mode' : 'HTTP'),
+      ),
+    );
+  }
+  if (config.discord) {
+    const discord = config.discord;
+    starting.push(
+      import('./discord/index.js').then(({ createDiscordAdapter }) =>
+        begin(createDiscordAdapter({ config: discord, bot: paperbot.bot, log: log.child({ platform: 'discord' }) }), 'gateway'),
+      ),
+    );
+  }
+  const failure = (await Promise.allSettled(starting)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) {
     // One adapter failing to start must not leave the others running (an open port keeps the process alive).
     await Promise.allSettled(started.map((adapter) => adapter.stop()));
     for (const adapter of started) outbox.unregister(adapter.platform);
-    throw error;
+    throw failure.reason;
   }
   return started;
 }
