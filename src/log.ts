@@ -15,10 +15,9 @@ export interface Logger {
 }
 
 /**
- * Credentials written into URLs (`https://user:password@host`) and in query strings
- * (`?token=…`) or as parameters (`api_key=…`), wherever a library error message quotes one.
+ * Credentials written as parameters (`?token=…`, `api_key=…`), wherever a library error message
+ * quotes one; those inside URLs (`https://user:password@host`) go through maskUrlCredentials.
  */
-const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+(?::[^/\s@]*)?@/gi;
 const QUERY_SECRETS = /(\b(?:token|access_token|api_key|apikey|key|secret|password|signature|sig)=)[^&\s"']+/gi;
 
 /**
@@ -34,8 +33,8 @@ export function createLogger(
   format: LogFormat = 'text',
 ): Logger {
   const masks = secrets.filter((s) => s && s.length >= 6);
-  const redact = (text: string) =>
-    masks.reduce((t, s) => t.split(s).join('[redacted]'), text).replace(URL_CREDENTIALS, '$1[redacted]@').replace(QUERY_SECRETS, '$1[redacted]');
+  // URL user info is masked whatever its length, since a short password is still a password.
+  const redact = (text: string) => masks.reduce((t, s) => t.split(s).join('[redacted]'), maskUrlCredentials(text)).replace(QUERY_SECRETS, '$1[redacted]');
 
   const make = (bound: LogFields): Logger => {
     const emit = (at: LogLevel, message: string, extra?: unknown) => {
@@ -93,3 +92,8 @@ function safeJson(value: unknown): string {
 }
 
 export const silentLogger: Logger = createLogger('silent');
+
+/** `scheme://user:password@host` becomes `scheme://[redacted]@host`, wherever it appears in a text. */
+export function maskUrlCredentials(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi, '$1[redacted]@');
+}

@@ -1,4 +1,4 @@
-import type { Adapter, MessageRef, Platform } from './adapter.js';
+import type { Adapter, MessageRef, Platform, PostOptions } from './adapter.js';
 import { DeliveryError } from './errors.js';
 import type { Reply } from './reply.js';
 
@@ -12,8 +12,8 @@ import type { Reply } from './reply.js';
  */
 export type DeliveryObserver = (event: { platform: Platform; outcome: 'ok' | 'failed' | 'retry'; retry: boolean }) => void;
 
-/** `attempt`: which try at this post this is (1 the first), when the caller retries it. */
-export type PostOptions = { idempotencyKey?: string; attempt?: number };
+/** The adapter's options, and `attempt`: which try at this post this is (1 the first), when the caller retries it. */
+type OutboxPostOptions = PostOptions & { attempt?: number };
 
 export class Outbox {
   private readonly adapters = new Map<Platform, Adapter>();
@@ -32,7 +32,7 @@ export class Outbox {
     return this.adapters.has(platform);
   }
 
-  async post(platform: Platform, channelId: string, reply: Reply, options: PostOptions = {}): Promise<MessageRef> {
+  async post(platform: Platform, channelId: string, reply: Reply, options: OutboxPostOptions = {}): Promise<MessageRef> {
     const { attempt, ...adapterOptions } = options;
     return this.observed(platform, attempt, () => this.adapter(platform).post(channelId, reply, adapterOptions));
   }

@@ -43,6 +43,7 @@ export async function start(io: Io): Promise<number> {
   const { db } = paperbot.services;
   metrics.catalogSize(paperbot.catalog.papers.length);
   log.info(`catalog ready: ${paperbot.catalog.papers.length} papers in ${Date.now() - began} ms`);
+  for (const warning of (paperbot.catalog.warnings ?? []).filter((w) => w.includes('dropped a'))) log.warn(`catalog: ${warning}`);
 
   process.on('unhandledRejection', (reason) => log.error('unhandled rejection', reason));
   process.on('uncaughtException', (error) => log.error('uncaught exception', error));

@@ -1,10 +1,10 @@
 import Database from 'better-sqlite3';
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 
 /**
- * Opens the SQLite file named by PAPERBOT_DB and proves it usable (it is SQLite, it can be written),
+ * Opens the SQLite file named by PAPERBOT_DB (in a folder that exists: openDb creates it first) and proves it usable (it is SQLite, it can be written),
  * or throws a one-line ConfigError that names the setting, the problem and the fix. The usual ways
  * to get it wrong (a folder, some other file, a read-only place, a path that cannot exist) are
  * found here, before a migration would fail on them with a bare SQLite code.
@@ -16,13 +16,6 @@ export function openDatabaseFile(path: string, setting = 'PAPERBOT_DB'): Databas
   const existing = statOrNull(full);
   if (existing?.isDirectory()) {
     throw new ConfigError(`${where} is a folder, not a database file. Set ${setting} to a file inside it, e.g. ${setting}=${full.replace(/\/$/, '')}/paperbot.db.`);
-  }
-  if (!existing) {
-    try {
-      mkdirSync(dirname(full), { recursive: true });
-    } catch (error) {
-      throw new ConfigError(`${where}: cannot create its folder ${dirname(full)} (${codeOf(error)}). Set ${setting} to a path in a folder this user (${whoami()}) can write.`);
-    }
   }
   let db: Database.Database;
   try {
