@@ -16,6 +16,8 @@ export type StartOptions = {
   routes?: OpsRoute[];
 };
 
+const PLATFORM_ORDER = ['slack', 'discord'];
+
 /**
  * Starts every chat adapter whose settings are present and registers it for unprompted posts. The
  * chat clients are imported only here, so a search from the command line never loads one.
@@ -54,6 +56,8 @@ export async function startPlatformAdapters(
     );
   }
   const failure = (await Promise.allSettled(starting)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  // Whichever connected first, the list reads in the order the platforms are configured here.
+  started.sort((a, b) => PLATFORM_ORDER.indexOf(a.platform) - PLATFORM_ORDER.indexOf(b.platform));
   if (failure) {
     // One adapter failing to start must not leave the others running (an open port keeps the process alive).
     await Promise.allSettled(started.map((adapter) => adapter.stop()));
