@@ -1,10 +1,16 @@
 import Database from 'better-sqlite3';
 import type { Db } from './db.js';
 
-/** How long a command keeps retrying: inside Slack's 3 s and Discord's 3 s before the first answer. */
-export const LOCK_WAIT_BUDGET_MS = 2000;
-const FIRST_DELAY_MS = 20;
-const MAX_DELAY_MS = 250;
+/**
+ * How long a command keeps retrying. Past 2 s the adapters have already answered Slack and Discord
+ * (an empty ack, a deferral) and send the reply when it is ready, so the wait only has to stay far
+ * inside their follow-up windows (30 min, 15 min); it is long enough for three processes voting
+ * at full speed on a loaded machine.
+ */
+export const LOCK_WAIT_BUDGET_MS = 8000;
+const FIRST_DELAY_MS = 10;
+/** Short, and jittered, so a waiting process gets its turn between the others' transactions. */
+const MAX_DELAY_MS = 100;
 
 export function isBusy(error: unknown): boolean {
   return error instanceof Database.SqliteError && /^SQLITE_(BUSY|LOCKED)/.test(error.code);
@@ -29,7 +35,7 @@ export async function retryWhileBusy<T>(db: Db, attempt: () => Promise<T>, budge
       return await attempt();
     } catch (error) {
       if (!isBusy(error) || totalChanges(db) !== before || Date.now() + delay > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await new Promise((resolve) => setTimeout(resolve, delay * (0.5 + Math.random())));
       delay = Math.min(delay * 2, MAX_DELAY_MS);
     }
   }

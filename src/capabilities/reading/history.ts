@@ -5,6 +5,7 @@ import { UserError } from '../../errors.js';
 import { tr } from '../../i18n/index.js';
 import { reply, type Reply } from '../../reply.js';
 import { lookupIn } from './poll-message.js';
+import { pollText } from './messages.js';
 import { noteCard } from './render.js';
 import { groupOf, readingStore } from './store.js';
 
@@ -36,10 +37,7 @@ function requireHistoryRight(input: CommandInput, paperId: string | null): void 
   }
   throw new UserError(
     'not-allowed',
-    {
-      en: "Only someone who can manage this channel can change the group's reading history (the person who opened the poll may mark its winner read); nothing was changed.",
-      zh: '只有频道管理员可以更改小组的已读记录（发起投票的人可以将选出的论文标记为已读）；未做任何更改。',
-    },
+    pollText.both('historyNotAllowed'),
     ['history', 'next'],
   );
 }
