@@ -26,6 +26,8 @@ export function openDatabaseFile(path: string, setting = 'PAPERBOT_DB'): Databas
   try {
     // Reading the schema proves the file is SQLite; a write that is rolled back proves the file and
     // its folder (where the journal goes) can be written. SQLite quietly opens a read-only file read-only.
+    // Another bot may hold the write lock this moment: wait for it like openDb's start-up does.
+    db.pragma('busy_timeout = 5000');
     db.pragma('schema_version');
     db.exec('BEGIN IMMEDIATE; CREATE TABLE paperbot_write_probe (x); ROLLBACK');
     return db;
