@@ -1,6 +1,7 @@
 import type { Adapter } from '../src/adapter.js';
 import type { Paperbot } from '../src/app.js';
 import type { Logger } from '../src/log.js';
+import type { OpsRoute } from '../src/ops/http.js';
 import type { DiscordConfig } from './discord/settings.js';
 import type { Settings } from './settings.js';
 
@@ -11,7 +12,11 @@ export type StartOptions = {
    * cron needs no more, and must not take the port of a bot running beside it.
    */
   receive?: boolean;
+  /** /healthz, /readyz and /metrics, served by Slack's HTTP server too when Slack runs in HTTP mode. */
+  routes?: OpsRoute[];
 };
+
+const PLATFORM_ORDER = ['slack', 'discord'];
 
 /**
  * Starts every chat adapter whose settings are present and registers it for unprompted posts. The
@@ -21,7 +26,7 @@ export async function startPlatformAdapters(
   paperbot: Paperbot,
   config: Settings,
   log: Logger,
-  { receive = true }: StartOptions = {},
+  { receive = true, routes }: StartOptions = {},
 ): Promise<Adapter[]> {
   const { outbox } = paperbot.services;
   const started: Adapter[] = [];
@@ -31,20 +36,33 @@ export async function startPlatformAdapters(
     outbox.register(adapter);
     log.info(receive ? `${adapter.platform} adapter started (${description})` : `${adapter.platform} adapter ready to post`);
   };
-  try {
-    if (config.slack) {
-      const { createSlackAdapter } = await import('./slack/index.js');
-      await begin(createSlackAdapter({ config: config.slack, bot: paperbot.bot, log }), config.slack.appToken ? 'Socket Mode' : 'HTTP');
-    }
-    if (config.discord) {
-      const { createDiscordAdapter } = await import('./discord/index.js');
-      await begin(createDiscordAdapter({ config: config.discord, bot: paperbot.bot, log }), 'gateway');
-    }
-  } catch (error) {
+  // Each platform connects on its own (loading its client, a handshake or two): side by side, start-up
+  // takes as long as the slowest, not the sum.
+  const starting: Promise<void>[] = [];
+  if (config.slack) {
+    const slack = config.slack;
+    starting.push(
+      import('./slack/index.js').then(({ createSlackAdapter }) =>
+        begin(createSlackAdapter({ config: slack, bot: paperbot.bot, log: log.child({ platform: 'slack' }), routes }), slack.appToken ? 'Socket Mode' : 'HTTP'),
+      ),
+    );
+  }
+  if (config.discord) {
+    const discord = config.discord;
+    starting.push(
+      import('./discord/index.js').then(({ createDiscordAdapter }) =>
+        begin(createDiscordAdapter({ config: discord, bot: paperbot.bot, log: log.child({ platform: 'discord' }) }), 'gateway'),
+      ),
+    );
+  }
+  const failure = (await Promise.allSettled(starting)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  // Whichever connected first, the list reads in the order the platforms are configured here.
+  started.sort((a, b) => PLATFORM_ORDER.indexOf(a.platform) - PLATFORM_ORDER.indexOf(b.platform));
+  if (failure) {
     // One adapter failing to start must not leave the others running (an open port keeps the process alive).
     await Promise.allSettled(started.map((adapter) => adapter.stop()));
     for (const adapter of started) outbox.unregister(adapter.platform);
-    throw error;
+    throw failure.reason;
   }
   return started;
 }

@@ -5,6 +5,7 @@ const suites: { name: string; load: () => Promise<{ run(): Promise<unknown> }> }
   { name: 'slack', load: () => import('./slack.js') },
   { name: 'discord', load: () => import('./discord.js') },
   { name: 'spotlight', load: () => import('./spotlight.js') },
+  { name: 'ops', load: () => import('./ops.js') },
 ];
 
 const only = process.argv.slice(2);

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// The paperbot command: compiles the TypeScript sources on load (tsx caches them), then runs the CLI.
-import { register } from 'tsx/esm/api';
+// The paperbot command: runs the compiled CLI in dist/ (made by `npm run build`, which `npm install` runs).
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../adapters/cli/index.ts');
-process.exitCode = await main(process.argv.slice(2));
+const entry = new URL('../dist/adapters/cli/main.js', import.meta.url);
+if (!existsSync(entry)) {
+  console.error('paperbot: not built yet. Run `npm run build` (npm install does it), or run the sources with `npm run dev -- <command>`.');
+  process.exit(1);
+}
+await import(entry.href);

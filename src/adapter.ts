@@ -28,4 +28,6 @@ export interface Adapter {
    */
   post(channelId: string, reply: Reply, options?: PostOptions): Promise<MessageRef>;
   update(ref: MessageRef, reply: Reply): Promise<void>;
+  /** Whether the platform connection is up (for /readyz); an adapter without one is always ready. */
+  connected?(): boolean;
 }

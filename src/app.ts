@@ -1,10 +1,10 @@
-import { createBot, type Bot } from './bot.js';
+import { createBot, type Bot, type BotHooks } from './bot.js';
 import { loadCatalog, type Catalog } from './catalog/index.js';
 import type { Services } from './services.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { silentLogger, type Logger } from './log.js';
-import { Outbox } from './outbox.js';
+import { Outbox, type DeliveryObserver } from './outbox.js';
 import { createSearch } from './search/index.js';
 import { openDb } from './store/db.js';
 import { CatalogStore } from './catalog/store.js';
@@ -29,6 +29,10 @@ export type PaperbotOptions = {
   catalog?: Catalog;
   /** The HTTP client for paper sources (tests pass one with its own pacer); one per process otherwise. */
   http?: HttpClient;
+  /** For the process around the bot (`paperbot start`): answers observed, work in flight tracked. */
+  hooks?: BotHooks;
+  /** Hears how each unprompted post ended (metrics). */
+  onDelivered?: DeliveryObserver;
 };
 
 /**
@@ -41,7 +45,7 @@ export async function createPaperbot(options: PaperbotOptions): Promise<Paperbot
   const catalog = options.catalog ?? (await loadCatalog({ extraSources: config.extraSources }));
   const vocabulary = catalog.vocabulary ?? bundledVocabulary();
   const clock = options.clock ?? systemClock;
-  const db = openDb(config.dbPath, migrations);
+  const db = openDb(config.dbPath, migrations, log);
   // The list seeds the stored catalog; what people and imports added lives beside it in the database.
   const store = new CatalogStore(db, vocabulary, clock);
   store.seed(catalog.papers);
@@ -57,8 +61,8 @@ export async function createPaperbot(options: PaperbotOptions): Promise<Paperbot
     clock,
     config,
     log,
-    outbox: new Outbox(),
+    outbox: new Outbox(options.onDelivered),
   };
-  const bot = createBot(services);
+  const bot = createBot(services, undefined, options.hooks);
   return { bot, services, catalog, close: () => db.close() };
 }

@@ -5,6 +5,7 @@ import { APOLOGY, UserError } from './errors.js';
 import { coreText } from './i18n/catalog.js';
 import { detectLang, localize, type Lang } from './i18n/index.js';
 import { reply, type Reply, type ReplyKind } from './reply.js';
+import type { CommandOutcome } from './ops/metrics.js';
 import { isBusy, LOCK_WAIT_BUDGET_MS, retryWhileBusy } from './store/busy.js';
 import { cleanInput, MAX_INPUT_LENGTH } from './text.js';
 
@@ -19,13 +20,38 @@ const SHARE_WORDS = new Set(['share', '分享']);
 /** Replies that answer nothing stay with the asker even when shared: the channel gets results, not misses. */
 const NEVER_SHARED = new Set<ReplyKind>(['no-match']);
 
-export function createBot(services: Services, commands: Command[] = defaultCommands): Bot {
+/** What the process around the bot may ask of it: to hear of each answer, and to hold new work while it stops. */
+export type BotHooks = {
+  /** Called once per invocation when its reply is ready (metrics, the structured log). */
+  onHandled?(event: { command: string; outcome: CommandOutcome; seconds: number; invocation: Invocation }): void;
+  /**
+   * Work in flight, for a clean stop: each invocation is tracked while it runs, and once `accepting`
+   * is false a new one is answered with a short "restarting" reply instead of being run.
+   */
+  inflight?: { readonly accepting: boolean; track<T>(work: Promise<T>): Promise<T> };
+};
+
+export function createBot(services: Services, commands: Command[] = defaultCommands, hooks: BotHooks = {}): Bot {
   const byWord = new Map<string, Command>();
   for (const c of commands) for (const w of [c.name, ...(c.aliases ?? [])]) byWord.set(w.toLowerCase(), c);
 
   async function handle(invocation: Invocation): Promise<Reply> {
+    const { inflight } = hooks;
+    if (inflight && !inflight.accepting) {
+      const lang = detectLang(commandText(invocation.text).text);
+      return reply('error', lang, { intro: [coreText.text(lang, 'stopping')], data: { code: 'stopping' } });
+    }
+    const started = performance.now();
+    const answered = (command: string, outcome: CommandOutcome) =>
+      hooks.onHandled?.({ command, outcome, seconds: (performance.now() - started) / 1000, invocation });
+    const work = run(invocation, answered);
+    return inflight ? inflight.track(work) : work;
+  }
+
+  async function run(invocation: Invocation, answered: (command: string, outcome: CommandOutcome) => void): Promise<Reply> {
     const { text, truncated } = commandText(invocation.text);
     const lang = detectLang(text);
+    let name = searchCommand.name;
     try {
       let [word, rest] = splitFirst(text);
       let share = false;
@@ -35,6 +61,7 @@ export function createBot(services: Services, commands: Command[] = defaultComma
       }
       const command = byWord.get(word.toLowerCase());
       const args = command ? rest : [word, rest].filter(Boolean).join(' ');
+      name = (command ?? searchCommand).name;
       const result = await retryWhileBusy(services.db, async () => (command ?? searchCommand).run({ args, invocation, lang, services }));
       if (truncated) {
         result.intro.unshift(
@@ -43,14 +70,24 @@ export function createBot(services: Services, commands: Command[] = defaultComma
       }
       if (share && !NEVER_SHARED.has(result.kind)) result.visibility = 'channel';
       noteOpenManagement(invocation, result);
+      answered(name, 'ok');
       return result;
     } catch (error) {
-      if (error instanceof UserError) return userErrorReply(error, lang);
+      if (error instanceof UserError) {
+        answered(name, 'user_error');
+        return userErrorReply(error, lang);
+      }
+      answered(name, 'failure');
       if (isBusy(error)) {
         services.log.warn(`command waited ${LOCK_WAIT_BUDGET_MS} ms for the database's write lock, held by another process: ${JSON.stringify(text.slice(0, 200))} (${invocation.platform} ${invocation.channelId})`);
         return reply('error', lang, { intro: [coreText.text(lang, 'dbBusy')], data: { code: 'db-busy' } });
       }
-      services.log.error(`command failed: ${JSON.stringify(text.slice(0, 200))} (${invocation.platform} ${invocation.channelId})`, error);
+      services.log.error(`command failed: ${JSON.stringify(text.slice(0, 200))} (${invocation.platform} ${invocation.channelId})`, {
+        platform: invocation.platform,
+        channel: invocation.channelId,
+        command: name,
+        error,
+      });
       return reply('error', lang, {
         intro: [localize(APOLOGY, lang)],
         data: { code: 'internal' },

@@ -1,5 +1,5 @@
 import { ConfigError } from './errors.js';
-import { maskUrlCredentials, type LogLevel } from './log.js';
+import { maskUrlCredentials, type LogFormat, type LogLevel } from './log.js';
 import { DEFAULT_SOURCE_URLS, type SourceSettings } from './catalog/sources/resolve.js';
 
 export type Config = {
@@ -8,6 +8,10 @@ export type Config = {
   /** Extra catalog sources (markdown lists in the bundled format, BibTeX files), after the bundled ones. */
   extraSources: string[];
   logLevel: LogLevel;
+  /** `text` (a readable line per event) or `json` (one JSON object per line, for log collectors). */
+  logFormat: LogFormat;
+  /** Where /healthz, /readyz and /metrics are served; none when unset. */
+  httpPort?: number;
   spotlight: { timezone: string; graceHours: number };
   /** Where papers are resolved (arXiv, Crossref, NCBI, OpenAlex) and who we say we are. */
   sources: SourceSettings;
@@ -38,6 +42,13 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${env.LOG_LEVEL}".`);
   }
 
+  const logFormat = (get('LOG_FORMAT') ?? 'text') as LogFormat;
+  if (logFormat !== 'text' && logFormat !== 'json') {
+    throw new ConfigError(`LOG_FORMAT must be text or json; got "${env.LOG_FORMAT}".`);
+  }
+  const rawPort = get('PAPERBOT_HTTP_PORT');
+  const httpPort = rawPort === undefined ? undefined : wholeNumber(rawPort, 0, 'PAPERBOT_HTTP_PORT', 0, 65535);
+
   const timezone = get('SPOTLIGHT_TIMEZONE') ?? 'UTC';
   if (!isTimeZone(timezone)) {
     throw new ConfigError(
@@ -50,6 +61,8 @@ export function loadConfig(env: Env = process.env): Config {
     dbPath: get('PAPERBOT_DB') ?? 'paperbot.db',
     extraSources: commaList(get('PAPERBOT_SOURCES')),
     logLevel,
+    logFormat,
+    httpPort,
     spotlight: { timezone, graceHours },
     sources: sourceSettings(get),
   };

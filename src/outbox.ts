@@ -6,8 +6,19 @@ import type { Reply } from './reply.js';
  * The running adapters, by platform: how the core says something unprompted (a spotlight, a poll
  * update after a restart) without knowing which chat it goes to.
  */
+/**
+ * Hears how each unprompted post or update ended (metrics): delivered, failed for good, or failed
+ * in a way that is retried; `retry` when it was a later attempt at the same post.
+ */
+export type DeliveryObserver = (event: { platform: Platform; outcome: 'ok' | 'failed' | 'retry'; retry: boolean }) => void;
+
+/** The adapter's options, and `attempt`: which try at this post this is (1 the first), when the caller retries it. */
+type OutboxPostOptions = PostOptions & { attempt?: number };
+
 export class Outbox {
   private readonly adapters = new Map<Platform, Adapter>();
+
+  constructor(private readonly onDelivered?: DeliveryObserver) {}
 
   register(adapter: Adapter): void {
     this.adapters.set(adapter.platform, adapter);
@@ -21,12 +32,25 @@ export class Outbox {
     return this.adapters.has(platform);
   }
 
-  async post(platform: Platform, channelId: string, reply: Reply, options?: PostOptions): Promise<MessageRef> {
-    return this.adapter(platform).post(channelId, reply, options);
+  async post(platform: Platform, channelId: string, reply: Reply, options: OutboxPostOptions = {}): Promise<MessageRef> {
+    const { attempt, ...adapterOptions } = options;
+    return this.observed(platform, attempt, () => this.adapter(platform).post(channelId, reply, adapterOptions));
   }
 
   async update(ref: MessageRef, reply: Reply): Promise<void> {
-    return this.adapter(ref.platform).update(ref, reply);
+    return this.observed(ref.platform, undefined, () => this.adapter(ref.platform).update(ref, reply));
+  }
+
+  private async observed<T>(platform: Platform, attempt: number | undefined, send: () => Promise<T>): Promise<T> {
+    const retry = (attempt ?? 1) > 1;
+    try {
+      const result = await send();
+      this.onDelivered?.({ platform, outcome: 'ok', retry });
+      return result;
+    } catch (error) {
+      this.onDelivered?.({ platform, outcome: error instanceof DeliveryError && error.permanent ? 'failed' : 'retry', retry });
+      throw error;
+    }
   }
 
   private adapter(platform: Platform): Adapter {

@@ -1,6 +1,8 @@
 import dotenv from 'dotenv';
-import { CatalogError, ConfigError, UserError } from '../../src/errors.js';
-import { sayCli, registerCli, spotlightCommand, start } from './bot-commands.js';
+import { CatalogError, ConfigError, DeliveryError, UserError } from '../../src/errors.js';
+import { sayCli, registerCli, spotlightCommand } from './bot-commands.js';
+import { backupCli, doctorCli, restoreCli } from './ops-commands.js';
+import { start } from './service.js';
 import { listCli, searchCli, showCli, validateCli } from './catalog-commands.js';
 import { libraryCli } from './library-commands.js';
 import type { Io } from './io.js';
@@ -26,6 +28,9 @@ const USAGE = `paperbot — deep-learning papers on medical image analysis, for 
   paperbot spotlight tick [--now <ISO time>] [--json]
   paperbot spotlight list [--json]
   paperbot register-discord              register the /paper command with Discord
+  paperbot backup <file>                 a consistent copy of the database, also while the bot runs
+  paperbot restore <file>                put a backup in place (refused while a bot runs on the database)
+  paperbot doctor                        check settings, database, tokens and the registered command
 
 Settings come from the environment or a .env file: see .env.example.`;
 
@@ -58,6 +63,12 @@ export async function main(
         return await spotlightCommand(rest, io);
       case 'register-discord':
         return await registerCli(io);
+      case 'backup':
+        return await backupCli(rest, io);
+      case 'restore':
+        return await restoreCli(rest, io);
+      case 'doctor':
+        return await doctorCli(rest, io);
       case 'help':
       case '--help':
       case '-h':
@@ -68,7 +79,8 @@ export async function main(
         return 2;
     }
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof CatalogError) {
+    // A platform that cannot be reached at start: its message names the setting to check.
+    if (error instanceof ConfigError || error instanceof CatalogError || error instanceof DeliveryError) {
       io.stderr(`${error.message}\n`);
       return 1;
     }

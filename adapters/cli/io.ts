@@ -15,5 +15,5 @@ export function options<const Spec extends Record<string, { type: 'string' | 'bo
 }
 
 export function loggerFor(settings: Settings): Logger {
-  return createLogger(settings.logLevel, secretsOf(settings));
+  return createLogger(settings.logLevel, secretsOf(settings), undefined, settings.logFormat);
 }

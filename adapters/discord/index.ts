@@ -27,6 +27,9 @@ export type DiscordAdapter = Adapter & {
   readonly client: Client;
 };
 
+/** How long start() waits for the gateway's READY after logging in. */
+const READY_TIMEOUT_MS = 30_000;
+
 /** How long stop() waits for interactions still being answered before closing the connection. */
 const DRAIN_MS = 5000;
 
@@ -66,17 +69,32 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     client,
 
     async start() {
-      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+      let timer: NodeJS.Timeout | undefined;
+      const ready = new Promise<boolean>((resolve) => {
+        client.once(Events.ClientReady, () => resolve(true));
+        timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS);
+      });
       try {
         await client.login(config.token);
+        // A gateway that never says READY must fail the start, not hang it.
+        if (!(await ready)) throw new DeliveryError(`Discord's gateway did not become ready within ${READY_TIMEOUT_MS / 1000} s`, false);
       } catch (error) {
         // Nothing else will stop a client that never connected.
         await client.destroy().catch(() => {});
         if (isUnauthorized(error)) throw tokenRejected();
-        throw error;
+        if (error instanceof DiscordAPIError || error instanceof DeliveryError) throw error;
+        throw new DeliveryError(
+          `could not reach Discord${api ? ` at ${api}` : ''} (${networkReason(error)}). Check the network, or DISCORD_API_URL if set.`,
+          false,
+        );
+      } finally {
+        clearTimeout(timer);
       }
-      await ready;
       log.info(`discord: connected as ${client.user?.tag ?? config.appId}`);
+    },
+
+    connected() {
+      return client.isReady();
     },
 
     async stop() {
@@ -130,4 +148,10 @@ function deliveryError(error: unknown, what: string): DeliveryError {
 
 function isUnauthorized(error: unknown): boolean {
   return (error instanceof DiscordAPIError && error.status === 401) || (error instanceof Error && error.name.includes('TokenInvalid'));
+}
+
+/** The short reason a connection failed: the system's code (ECONNREFUSED, ENOTFOUND …) when there is one. */
+function networkReason(error: unknown): string {
+  const cause = (error as { cause?: { code?: string } } | null)?.cause;
+  return cause?.code ?? (error as { code?: string } | null)?.code ?? (error instanceof Error ? error.message : String(error));
 }

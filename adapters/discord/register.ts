@@ -7,7 +7,7 @@ import { restBase, tokenRejected } from './api.js';
 
 export type RegisterResult = { changed: boolean; summary: string };
 
-type CommandJson = Record<string, unknown> & { name: string };
+export type CommandJson = Record<string, unknown> & { name: string };
 
 /**
  * Registers `/paper` with Discord: to one server when DISCORD_GUILD_ID is set (takes effect at once),
@@ -38,7 +38,7 @@ export async function registerCommands(config: DiscordConfig, log: Logger): Prom
 }
 
 /** One line per difference: `created /paper`, `updated /paper (description, options)`, `removed /old`. */
-function describeChanges(existing: CommandJson[], wanted: CommandJson[]): string[] {
+export function describeChanges(existing: CommandJson[], wanted: CommandJson[]): string[] {
   const lines: string[] = [];
   const byName = new Map(existing.map((c) => [c.name, c]));
   for (const command of wanted) {

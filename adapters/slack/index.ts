@@ -8,6 +8,7 @@ import type { Invocation } from '../../src/services.js';
 import type { SlackConfig } from './settings.js';
 import { BILINGUAL_APOLOGY, ConfigError, DeliveryError } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
+import { portProblem, type OpsRoute } from '../../src/ops/http.js';
 import type { Reply, ReplyKind } from '../../src/reply.js';
 import { boltLogger } from './bolt-logger.js';
 import { isRefusal, toDeliveryError } from './errors.js';
@@ -28,6 +29,8 @@ export type SlackAdapterOptions = {
   maxRateLimitWaitMs?: number;
   /** How long a command may run before the ack goes out empty and the reply follows via response_url. */
   ackDeadlineMs?: number;
+  /** GET routes served beside /slack/events in HTTP mode (/healthz, /readyz, /metrics); a bare /healthz when unset. */
+  routes?: OpsRoute[];
   /** HTTP mode's server timeouts and connection cap; the defaults suit Slack's traffic. */
   server?: SlackServerLimits;
 };
@@ -62,6 +65,7 @@ export class SlackAdapter implements Adapter {
   private readonly boltLog: BoltLogger;
   private app: App | undefined;
   private server: Server | undefined;
+  private socket: SocketModeReceiver | undefined;
   /** Whether conversations.history is allowed; unknown until the first look. */
   private historyScope: boolean | undefined;
 
@@ -126,7 +130,12 @@ export class SlackAdapter implements Adapter {
       });
       const listen = this.options.host === undefined ? { port: config.port } : { port: config.port, host: this.options.host };
       const limits = { ...DEFAULT_SERVER_LIMITS, ...this.options.server };
-      this.server = (await app.start(listen, serverOptions(limits))) as Server;
+      try {
+        this.server = (await app.start(listen, serverOptions(limits))) as Server;
+      } catch (error) {
+        await app.stop().catch(() => {});
+        throw portProblem(error, config.port, 'SLACK_PORT');
+      }
       capConnections(this.server, limits.maxConnections);
       this.options.log.info(`slack: listening for HTTP requests on port ${this.port}${EVENTS_PATH}`);
     } else {
@@ -151,7 +160,14 @@ export class SlackAdapter implements Adapter {
     const app = this.app;
     this.app = undefined;
     this.server = undefined;
+    this.socket = undefined;
     if (app) await app.stop();
+  }
+
+  /** For /readyz: Socket Mode's connection is open, or HTTP mode's server is listening. */
+  connected(): boolean {
+    if (!this.app) return false;
+    return this.mode === 'socket' ? Boolean(this.socket?.client.websocket?.isActive()) : Boolean(this.server?.listening);
   }
 
   async post(channelId: string, reply: Reply, options: PostOptions = {}): Promise<MessageRef> {
@@ -318,7 +334,11 @@ export class SlackAdapter implements Adapter {
           `Slack refused SLACK_BOT_TOKEN (${failure.message.replace(/^paperbot: slack auth.test: /, '')}). Copy the Bot User OAuth Token (xoxb-…) again from OAuth & Permissions, or reinstall the app to the workspace.`,
         );
       }
-      throw new DeliveryError(`could not reach Slack to check SLACK_BOT_TOKEN: ${failure.message.replace(/^paperbot: /, '')}`, false);
+      const where = this.options.config.apiUrl ? ` at ${this.options.config.apiUrl}` : '';
+      throw new DeliveryError(
+        `could not reach Slack${where} to check SLACK_BOT_TOKEN (${failure.message.replace(/^paperbot: slack auth\.test: /, '')}). Check the network, or SLACK_API_URL if set.`,
+        false,
+      );
     }
   }
 
@@ -331,7 +351,7 @@ export class SlackAdapter implements Adapter {
       bodyLimit: MAX_BODY_BYTES,
       // Answer first, keep working after: the ack carries the reply as soon as it is ready.
       processBeforeResponse: false,
-      customRoutes: [
+      customRoutes: this.options.routes ?? [
         {
           path: '/healthz',
           method: ['GET'],
@@ -345,12 +365,13 @@ export class SlackAdapter implements Adapter {
   }
 
   private socketReceiver(): SocketModeReceiver {
-    return new SocketModeReceiver({
+    this.socket = new SocketModeReceiver({
       appToken: this.options.config.appToken as string,
       logger: this.boltLog,
       logLevel: LogLevel.WARN,
       installerOptions: { clientOptions: { ...this.apiUrlOption(), retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 10_000 } } },
     });
+    return this.socket;
   }
 
   private apiUrlOption(): { slackApiUrl?: string } {

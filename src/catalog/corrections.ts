@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { projectPath } from '../root.js';
 import type { CorrectableField, FieldCorrection, Paper, Term } from './paper.js';
 import type { ConceptKind, Vocabulary } from './vocabulary.js';
 import { titleKey } from './tokens.js';
 
-export const CORRECTIONS_PATH = new URL('../../data/corrections.json', import.meta.url);
+export const CORRECTIONS_PATH = pathToFileURL(projectPath('data', 'corrections.json'));
 
 type Value = string | number | string[];
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { extname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Paper } from './paper.js';
 import type { ParsedList, Problem } from './markdown.js';
 import type { ParsedBib } from './bibtex.js';
@@ -10,6 +10,7 @@ import { bundledVocabulary, VOCABULARY_PATH, type Vocabulary } from './vocabular
 import { applyCorrections, CORRECTIONS_PATH, loadCorrections, type CorrectionReport } from './corrections.js';
 import { titleKey } from './tokens.js';
 import { CatalogError } from '../errors.js';
+import { projectPath } from '../root.js';
 
 export type { Problem } from './markdown.js';
 
@@ -38,10 +39,12 @@ export type CatalogOptions = {
  * far over the start-up budget, so a successful import is kept in node_modules/.cache, keyed by a
  * hash of every source, the vocabulary and the importer's own code: any change re-imports.
  */
-const CACHE_DIR = fileURLToPath(new URL('../../node_modules/.cache/paperbot/', import.meta.url));
-const IMPORTER_FILES = ['index.ts', 'build.ts', 'markdown.ts', 'bibtex.ts', 'tokens.ts', 'vocabulary.ts', 'paper.ts', 'corrections.ts'].map((f) => new URL(f, import.meta.url));
+const CACHE_DIR = projectPath('node_modules', '.cache', 'paperbot');
+/** `.ts` from the sources, `.js` from the build: the importer's own code, whichever is running. */
+const CODE_EXTENSION = extname(fileURLToPath(import.meta.url));
+const IMPORTER_FILES = ['index', 'build', 'markdown', 'bibtex', 'tokens', 'vocabulary', 'paper', 'corrections'].map((f) => new URL(f + CODE_EXTENSION, import.meta.url));
 
-const DATA = new URL('../../data/upstream/', import.meta.url);
+const DATA = pathToFileURL(projectPath('data', 'upstream') + '/');
 
 /**
  * The largest source read, by kind. The BibTeX parser converts LaTeX and takes about 15 s a MB, and

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { projectPath } from '../root.js';
 import { createRequire } from 'node:module';
 import * as OpenCC from 'opencc-js/t2cn';
 
@@ -30,7 +31,7 @@ type SpellingRules = { parts: [string, string][]; endings: [string, string][]; k
 let spelling: { parts: [string, string][]; endings: [string, string][]; keep: Set<string> } | null = null;
 function spellingRules() {
   if (!spelling) {
-    const file = JSON.parse(readFileSync(new URL('../../data/vocabulary.json', import.meta.url), 'utf8')) as { spelling?: SpellingRules };
+    const file = JSON.parse(readFileSync(projectPath('data', 'vocabulary.json'), 'utf8')) as { spelling?: SpellingRules };
     const rules = file.spelling ?? { parts: [], endings: [], keep: [] };
     spelling = { parts: rules.parts, endings: [...rules.endings].sort((a, b) => b[0].length - a[0].length), keep: new Set(rules.keep) };
   }

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { mustExist } from '../errors.js';
+import { projectPath } from '../root.js';
 import { isHan, surfaceTokens, tokenize } from './tokens.js';
 import type { Term } from './paper.js';
 
@@ -29,7 +31,7 @@ export type Match = { start: number; end: number; concept: string | null; stop: 
 
 export const STOP = '\u0000stop';
 
-export const VOCABULARY_PATH = new URL('../../data/vocabulary.json', import.meta.url);
+export const VOCABULARY_PATH = pathToFileURL(projectPath('data', 'vocabulary.json'));
 
 /**
  * The reviewed zh↔en vocabulary (data/vocabulary.json) as lookups: phrase → concept, Han words for

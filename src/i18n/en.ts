@@ -11,6 +11,7 @@ export const en = {
   inputTruncated: (v: { max: number }) => `Only the first ${v.max} characters were read.`,
   tryHints: (v: { hints: string }) => `Try: ${v.hints}`,
   unknownId: (v: { id: string; consequence: string }) => `No paper has the id "${v.id}".${v.consequence ? ` ${v.consequence}` : ''}`,
+  stopping: 'paperbot is restarting; please try again in a minute.',
   'action.share': 'Share',
   'action.show': 'Show',
   'label.authors': 'Authors',

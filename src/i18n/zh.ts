@@ -9,6 +9,7 @@ export const zh = {
   inputTruncated: (v: { max: number }) => `输入过长，只读取了前 ${v.max} 个字符。`,
   tryHints: (v: { hints: string }) => `可以试试: ${v.hints}`,
   unknownId: (v: { id: string; consequence: string }) => `没有编号为“${v.id}”的论文。${v.consequence}`,
+  stopping: 'paperbot 正在重启，请一分钟后再试。',
   'action.share': '分享到频道',
   'action.show': '查看',
   'label.authors': '作者',

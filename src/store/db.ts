@@ -1,7 +1,10 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { openDatabaseFile } from './open.js';
+import { snapshotBeforeMigrations } from './snapshot.js';
 import type { Migration } from './migrations.js';
 
 export type Db = Database.Database;
@@ -19,20 +22,16 @@ const BUSY_TIMEOUT_MS = 50;
  * write that must happen once goes through a unique key, so concurrency never depends on timing.
  * `migrations` is the whole schema (see `src/capabilities/index.ts`).
  */
-export function openDb(path: string, migrations: Migration[]): Db {
+export function openDb(path: string, migrations: Migration[], log?: Logger): Db {
   if (path !== ':memory:') ensureFolder(path);
-  let db: Db;
-  try {
-    db = new Database(path);
-    db.pragma('journal_mode = WAL');
-  } catch (error) {
-    throw unusable(path, error instanceof Error ? error.message : String(error));
-  }
+  // A folder, another kind of file, a read-only place: one line that says how to fix it.
+  const db = openDatabaseFile(path);
+  db.pragma('journal_mode = WAL');
   // Start-up may wait for another process's migration; nothing else is being served yet.
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
-  migrate(db, migrations);
+  migrate(db, migrations, log);
   // From here on a statement blocks the event loop for at most this long; retryWhileBusy waits the rest.
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   return db;
@@ -81,12 +80,14 @@ function unusable(path: string, why: string): ConfigError {
  * one (not as a single high-water mark), so a migration added below one that already ran is still
  * applied rather than skipped.
  */
-export function migrate(db: Db, migrations: Migration[]): void {
+export function migrate(db: Db, migrations: Migration[], log?: Logger): void {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
   const applied = () => new Set((db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]));
   const done = applied();
   const pending = [...migrations].sort((a, b) => a.version - b.version).filter((m) => !done.has(m.version));
+  const copy = snapshotBeforeMigrations(db, pending.map((m) => m.version));
+  if (copy) log?.info(`database: copied to ${copy} before applying ${pending.length} migration(s)`);
   for (const m of pending) {
     // IMMEDIATE takes the write lock first, so two processes starting together apply it once.
     db.transaction(() => {

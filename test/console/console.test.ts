@@ -6,11 +6,14 @@ import { describe, expect, it } from 'vitest';
 
 const root = new URL('../..', import.meta.url).pathname;
 
-/** Runs the real `paperbot` binary as a user would, with no platform settings. */
+/** The paperbot command from the sources (the compiled one is tested in test/deploy). */
+const PAPERBOT = [join(root, 'bin/run-ts.js'), join(root, 'adapters/cli/main.ts')];
+
+/** Runs the real `paperbot` command as a user would, with no platform settings. */
 function paperbot(args: string[], input = '') {
   const dir = mkdtempSync(join(tmpdir(), 'paperbot-cli-'));
   const env = { PATH: process.env.PATH ?? '', HOME: dir, PAPERBOT_DB: join(dir, 'state.db'), LOG_LEVEL: 'warn' };
-  return spawnSync(process.execPath, [join(root, 'bin/paperbot.js'), ...args], { cwd: dir, env, input, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, [...PAPERBOT, ...args], { cwd: dir, env, input, encoding: 'utf8', timeout: 60_000 });
 }
 
 describe('the console adapter and the paperbot binary', () => {
@@ -26,7 +29,7 @@ describe('the console adapter and the paperbot binary', () => {
     const dir = mkdtempSync(join(tmpdir(), 'paperbot-cli-'));
     const env = { PATH: process.env.PATH ?? '', HOME: dir, PAPERBOT_DB: join(dir, 'state.db'), LOG_LEVEL: 'warn' };
     // `timeout` bounds a regression: the bug this guards against spun at full CPU and never ended.
-    const script = `printf '/paper gan mri\\n/paper help\\n/paper 帮助\\n' | timeout 30 "${process.execPath}" "${join(root, 'bin/paperbot.js')}" start 2>&1 | head -1; echo "exit \${PIPESTATUS[1]}"`;
+    const script = `printf '/paper gan mri\\n/paper help\\n/paper 帮助\\n' | timeout 30 "${process.execPath}" ${PAPERBOT.map((p) => `"${p}"`).join(' ')} start 2>&1 | head -1; echo "exit \${PIPESTATUS[1]}"`;
     const run = spawnSync('bash', ['-c', script], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
     expect(run.stdout).toMatch(/papers for "gan mri"/);
     expect(run.stdout).toMatch(/exit 0$/m); // 124 would mean `timeout` had to kill it
@@ -59,7 +62,7 @@ describe('the console adapter and the paperbot binary', () => {
     expect(unknownFlag.stderr).toMatch(/Unknown option '--page'.*after '--'/);
     expect(unknownFlag.stderr).not.toMatch(/\n\s+at /); // a hint, not a stack trace
     const dir = mkdtempSync(join(tmpdir(), 'paperbot-cli-'));
-    const bad = spawnSync(process.execPath, [join(root, 'bin/paperbot.js'), 'start'], {
+    const bad = spawnSync(process.execPath, [...PAPERBOT, 'start'], {
       cwd: dir,
       env: { PATH: process.env.PATH ?? '', DISCORD_TOKEN: 'x' },
       input: '',

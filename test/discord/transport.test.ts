@@ -1,3 +1,4 @@
+import { createLogger } from '../../src/log.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDiscordAdapter } from '../../adapters/discord/index.js';
 import { ConfigError, DeliveryError } from '../../src/errors.js';
@@ -95,7 +96,7 @@ describe('Discord start-up', () => {
     const adapter = createDiscordAdapter({
       config: { token: 'not-the-right-token-42', appId: fake.appId, apiUrl: fake.apiUrl },
       bot: undefined as never,
-      log: { debug: () => {}, info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m) },
+      log: createLogger('info', [], (line) => logs.push(line)),
     });
     try {
       const error = await adapter.start().catch((e: unknown) => e);

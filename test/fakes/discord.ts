@@ -263,6 +263,10 @@ export class FakeDiscord {
       if (request.method === 'DELETE' && match[3]) return sendJson(res, 204);
     }
     if (!request.authorized) return sendJson(res, 401, { message: '401: Unauthorized', code: 0 });
+    if (request.method === 'GET' && path === '/api/v10/applications/@me') {
+      // The current application, as `paperbot doctor` asks for it (a few of Discord's fields).
+      return sendJson(res, 200, { id: this.appId, name: 'paperbot', description: '', bot_public: false, bot_require_code_grant: false, flags: 0 });
+    }
     if ((match = m(/^\/api\/v10\/channels\/(\d+)\/messages(?:\/(\d+))?$/))) {
       if (this.missingChannels.has(match[1])) return sendJson(res, 404, { message: 'Unknown Channel', code: 10003 });
       if (request.method === 'POST' && !match[2]) return this.channelPost(res, match[1], body);

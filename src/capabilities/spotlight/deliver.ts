@@ -127,6 +127,7 @@ export async function attempt(
   try {
     const ref = await services.outbox.post(sub.platform, sub.channel, reply, {
       idempotencyKey: idempotencyKey(sub.platform, sub.channel, row.slot),
+      attempt: row.attempts,
       // A claim attempted before and never recorded as posted may have reached the channel.
       mayHaveArrived: row.attempts > 1,
     });

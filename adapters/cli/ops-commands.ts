@@ -1,0 +1,64 @@
+import { migrations } from '../../src/capabilities/index.js';
+import { ConfigError } from '../../src/errors.js';
+import { checkDatabase, formatFindings, ok, problemFrom, type Finding } from '../../src/ops/doctor.js';
+import { backupDatabase, restoreDatabase } from '../../src/store/backup.js';
+import { loadSettings, type Settings } from '../settings.js';
+import { options, type Io } from './io.js';
+
+/** The CLI's maintenance commands: backup, restore, doctor. */
+
+const knownVersions = () => migrations.map((m) => m.version);
+
+export async function backupCli(args: string[], io: Io): Promise<number> {
+  const { positionals } = options(args, {});
+  const [file] = positionals;
+  if (!file || positionals.length > 1) {
+    io.stderr('paperbot: usage: paperbot backup <file>   (a consistent copy of PAPERBOT_DB, also while the bot runs)\n');
+    return 2;
+  }
+  const { dbPath } = loadSettings(io.env);
+  const result = await backupDatabase(dbPath, file);
+  io.stdout(`backed up ${dbPath} to ${result.file} (${result.pages} pages, ${Math.ceil(result.bytes / 1024)} KiB)\n`);
+  return 0;
+}
+
+export async function restoreCli(args: string[], io: Io): Promise<number> {
+  const { positionals } = options(args, {});
+  const [file] = positionals;
+  if (!file || positionals.length > 1) {
+    io.stderr('paperbot: usage: paperbot restore <file>   (stop the bot first; the replaced database is kept beside it)\n');
+    return 2;
+  }
+  const { dbPath } = loadSettings(io.env);
+  const result = await restoreDatabase(dbPath, file, knownVersions());
+  io.stdout(`restored ${file} to ${result.file}${result.previous ? `; the database it replaced is ${result.previous}` : ''}\n`);
+  return 0;
+}
+
+/** `paperbot doctor`: every check, each problem with its fix; status 1 when there is a problem. */
+export async function doctorCli(args: string[], io: Io): Promise<number> {
+  options(args, {});
+  const findings: Finding[] = [];
+  let settings: Settings | undefined;
+  try {
+    settings = loadSettings(io.env);
+    const platforms = [settings.slack && `Slack (${settings.slack.appToken ? 'Socket Mode' : 'HTTP'})`, settings.discord && 'Discord'].filter(Boolean);
+    findings.push(ok('settings', platforms.length ? `valid; platforms: ${platforms.join(', ')}` : 'valid; no platform configured (the console adapter runs)'));
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    findings.push(problemFrom('settings', error));
+  }
+  if (settings) {
+    findings.push(...checkDatabase(settings.dbPath, knownVersions()));
+    if (settings.slack) {
+      const { checkSlack } = await import('../slack/doctor.js');
+      findings.push(...(await checkSlack(settings.slack)));
+    }
+    if (settings.discord) {
+      const { checkDiscord } = await import('../discord/doctor.js');
+      findings.push(...(await checkDiscord(settings.discord)));
+    }
+  }
+  io.stdout(formatFindings(findings) + '\n');
+  return findings.some((f) => f.status === 'problem') ? 1 : 0;
+}

@@ -1,0 +1,97 @@
+// Operations figures, from the build in dist/ as a service runs it: start-up to ready, the resident
+// memory of an idle bot with Slack (Socket Mode) and Discord connected to the local fakes, and what
+// one GET /metrics costs. `npm run build` first; `npm run bench -- ops`.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { FakeDiscord } from '../test/fakes/discord.js';
+import { FakeSlack } from '../test/fakes/slack.js';
+import { tempDbPath } from '../test/helpers/temp-db.js';
+import { quantile } from './load.js';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const GOAL_READY_MS = 1000;
+const GOAL_RSS_MB = 150;
+const IDLE_MS = 5000;
+const METRICS_CALLS = 200;
+
+export type OpsBenchResult = { readyMs: number; rssMb: number; metricsP50Ms: number; metricsP99Ms: number; metricsBytes: number };
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
+}
+
+export async function run(): Promise<OpsBenchResult> {
+  if (!existsSync(join(ROOT, 'bin/paperbot.js'))) throw new Error('no bin/paperbot.js');
+  const slack = await FakeSlack.start();
+  const discord = await new FakeDiscord().listen();
+  const db = tempDbPath();
+  const port = await freePort();
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: ROOT,
+    NODE_ENV: 'production',
+    PAPERBOT_DB: db.dbPath,
+    PAPERBOT_HTTP_PORT: String(port),
+    LOG_LEVEL: 'warn',
+    SLACK_BOT_TOKEN: 'xoxb-bench-token-0001',
+    SLACK_APP_TOKEN: 'xapp-bench-token-0001',
+    SLACK_API_URL: slack.apiUrl,
+    DISCORD_TOKEN: discord.token,
+    DISCORD_APP_ID: discord.appId,
+    DISCORD_API_URL: discord.apiUrl,
+  };
+  const started = performance.now();
+  const child = spawn(process.execPath, [join(ROOT, 'bin/paperbot.js'), 'start'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const base = `http://127.0.0.1:${port}`;
+  let readyMs = NaN;
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`paperbot exited with ${child.exitCode} before it was ready`);
+      const ready = await fetch(`${base}/readyz`).then((r) => r.status === 200, () => false);
+      if (ready) break;
+      if (performance.now() - started > 60_000) throw new Error('not ready within 60 s');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    readyMs = performance.now() - started;
+    await new Promise((r) => setTimeout(r, IDLE_MS));
+    const rss = rssMb(child.pid!);
+
+    const times: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < METRICS_CALLS; i++) {
+      const t0 = performance.now();
+      const text = await (await fetch(`${base}/metrics`)).text();
+      times.push(performance.now() - t0);
+      bytes = text.length;
+    }
+    times.sort((a, b) => a - b);
+    const result: OpsBenchResult = { readyMs, rssMb: rss, metricsP50Ms: quantile(times, 0.5), metricsP99Ms: quantile(times, 0.99), metricsBytes: bytes };
+    console.log(`ops: node dist/ (bin/paperbot.js start), Slack Socket Mode and Discord gateway on the local fakes`);
+    console.log(`  start-up to /readyz 200: ${readyMs.toFixed(0)} ms (goal ≤ ${GOAL_READY_MS} ms) ${readyMs <= GOAL_READY_MS ? 'PASS' : 'MISS'}`);
+    console.log(`  resident memory after ${IDLE_MS / 1000} s idle: ${rss.toFixed(1)} MB (goal ≤ ${GOAL_RSS_MB} MB) ${rss <= GOAL_RSS_MB ? 'PASS' : 'MISS'}`);
+    console.log(`  GET /metrics ×${METRICS_CALLS}: p50 ${result.metricsP50Ms.toFixed(2)} ms, p99 ${result.metricsP99Ms.toFixed(2)} ms, ${bytes} bytes`);
+    return result;
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+    await slack.close();
+    await discord.close();
+    db.cleanup();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();
