@@ -129,7 +129,7 @@ export type QueryText = {
   alternatives: string[][];
 };
 
-const PART = /"[^"]*"?|\S+/gu;
+const PART = /-?"[^"]*"?|\S+/gu;
 const OR_WORDS = new Set(['OR', '|', '||', '或', '或者']);
 /** 或 inside a run of Chinese (肺或肝) joins two alternatives, as it does between spaces. */
 const HAN_OR = /(?<=\p{Script=Han})(?:或者|或)(?=\p{Script=Han})/u;
@@ -143,8 +143,9 @@ export function readOperators(text: string): QueryText {
   const parts: string[] = [];
   for (const m of text.matchAll(PART)) {
     const part = m[0];
-    if (!part.startsWith('"') && part.includes('|') && part.length > 1) parts.push(...part.split('|').flatMap((p, i) => (i === 0 ? [p] : ['|', p])).filter(Boolean));
-    else if (!part.startsWith('"') && HAN_OR.test(part)) parts.push(...part.split(HAN_OR).flatMap((p, i) => (i === 0 ? [p] : ['或', p])).filter(Boolean));
+    const quoted = /^-?"/.test(part);
+    if (!quoted && part.includes('|') && part.length > 1) parts.push(...part.split('|').flatMap((p, i) => (i === 0 ? [p] : ['|', p])).filter(Boolean));
+    else if (!quoted && HAN_OR.test(part)) parts.push(...part.split(HAN_OR).flatMap((p, i) => (i === 0 ? [p] : ['或', p])).filter(Boolean));
     else parts.push(part);
   }
   const out: QueryText = { words: '', phrases: [], excluded: [], alternatives: [] };
