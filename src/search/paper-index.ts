@@ -22,7 +22,7 @@ const MIN_PREFIX = 3;
  * at this fraction per step up, three steps at most: such papers are related, not what was asked,
  * so they rank after the papers that name the word and only fill a page.
  */
-const RELATED_FACTOR = 0.45;
+const RELATED_FACTOR = 0.6;
 const RELATED_STEPS = 3;
 
 /** One way a unit can match: a term, where it must be found, how much it counts, and whether it is the word itself. */
