@@ -6,7 +6,7 @@ import { cleanInput } from '../text.js';
 import { match } from './match.js';
 import { PaperIndex } from './paper-index.js';
 import { MAX_UNITS, readQuery } from './reading.js';
-import { suggest } from './suggest.js';
+import { noMatchNotices, suggest } from './suggest.js';
 import type { PaperSearch, SearchHit, SearchResult } from './types.js';
 
 export { PaperIndex } from './paper-index.js';
@@ -68,7 +68,10 @@ export function searchOver(index: PaperIndex): PaperSearch {
       const total = found.full + fill;
       // Nothing holds every word: say what would (the partial matches below may not be what was meant).
       const suggestions = found.full === 0 ? suggest(index, units, read.parsed.filters.length > 0) : [];
-      if (total === 0) return result([], 0, 0, suggestions);
+      if (total === 0) {
+        notices.push(...noMatchNotices(index, units, read.parsed.filters, lang));
+        return result([], 0, 0, suggestions);
+      }
       const listed = found.ranked.slice(0, Math.max(found.full, Math.min(total, limit)));
       const labels = units.filter((u) => query.words.includes(u)).map((u) => u.label);
       const hits: SearchHit[] = listed.slice(offset, offset + limit).map(({ slot, score, missing }) => {

@@ -292,10 +292,12 @@ export class PaperIndex {
     const fields = FILTER_FIELDS[filter.field];
     const units: Unit[] = [];
     const value = (filter as Extract<Filter, { value: string }>).value;
+    const surface = v.tokens(value, true, false);
     for (const m of v.readLongest(v.tokens(value))) {
       if (m.stop && filter.field !== 'venue') continue;
       const term = m.concept ? `c:${m.concept}` : `w:${m.text}`;
-      units.push({ label: `${filter.field}:${m.text}`, lookups: [{ term, fields, factor: FILTER_FACTOR, exact: true }] });
+      const label = surface.slice(m.start, m.end).join(' ') || m.text;
+      units.push({ label: `${filter.field}:${label}`, lookups: [{ term, fields, factor: FILTER_FACTOR, exact: true }] });
     }
     if (units.length === 0) units.push({ label: filter.raw, lookups: [] });
     return units;
@@ -305,6 +307,11 @@ export class PaperIndex {
 
   /** Whether a filter value of several words names something the catalog or vocabulary knows. */
   readonly isKnownValue = (field: FilterField, value: string): boolean => this.knownValues.has(field, value);
+
+  /** The values papers give for a filter's field, as written. */
+  valuesOf(field: FilterField): string[] {
+    return this.knownValues.values(field);
+  }
 
   slotByTitle(text: string): number | undefined {
     return this.byTitle.get(titleKey(text));
