@@ -1,12 +1,13 @@
 import { createBot, type Bot } from './bot.js';
 import { loadCatalog, type Catalog } from './catalog/index.js';
-import type { Services } from './commands/types.js';
+import type { Services } from './services.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { silentLogger, type Logger } from './log.js';
 import { Outbox } from './outbox.js';
 import { createSearch } from './search/index.js';
 import { openDb } from './store/db.js';
+import { migrations } from './capabilities/index.js';
 
 export type Paperbot = {
   bot: Bot;
@@ -32,7 +33,7 @@ export async function createPaperbot(options: PaperbotOptions): Promise<Paperbot
   const log = options.log ?? silentLogger;
   const catalog = options.catalog ?? (await loadCatalog({ extraSources: config.extraSources }));
   const search = createSearch(catalog);
-  const db = openDb(config.dbPath);
+  const db = openDb(config.dbPath, migrations);
   const services: Services = {
     papers: catalog.papers,
     search,

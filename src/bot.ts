@@ -1,10 +1,12 @@
-import { commands as defaultCommands } from './commands/index.js';
-import { searchCommand } from './commands/search.js';
-import type { Command, Invocation, Services } from './commands/types.js';
+import { commands as defaultCommands } from './capabilities/index.js';
+import { searchCommand } from './capabilities/search/commands.js';
+import type { Command, Invocation, Services } from './services.js';
 import { APOLOGY, UserError } from './errors.js';
-import { detectLang, localize, type Lang } from './i18n.js';
-import { reply, type Reply } from './reply.js';
+import { coreText } from './i18n/catalog.js';
+import { detectLang, localize, type Lang } from './i18n/index.js';
+import { reply, type Reply, type ReplyKind } from './reply.js';
 import { cleanInput, MAX_INPUT_LENGTH } from './text.js';
+import { boundedDistance, typoBudget } from './search/fuzzy.js';
 
 export type Bot = {
   readonly services: Services;
@@ -15,7 +17,7 @@ export type Bot = {
 
 const SHARE_WORDS = new Set(['share', '分享']);
 /** Replies that answer nothing stay with the asker even when shared: the channel gets results, not misses. */
-const NEVER_SHARED = new Set(['no-match']);
+const NEVER_SHARED = new Set<ReplyKind>(['no-match']);
 
 export function createBot(services: Services, commands: Command[] = defaultCommands): Bot {
   const byWord = new Map<string, Command>();
@@ -31,12 +33,16 @@ export function createBot(services: Services, commands: Command[] = defaultComma
         share = true;
         [word, rest] = splitFirst(rest);
       }
-      const command = byWord.get(word.toLowerCase());
+      const named = byWord.get(word.toLowerCase());
+      // A command word followed by what is no argument of that command starts a sentence: a search.
+      const command = named && (!named.fits || named.fits(rest, services)) ? named : undefined;
       const args = command ? rest : [word, rest].filter(Boolean).join(' ');
       const result = await (command ?? searchCommand).run({ args, invocation, lang, services });
+      const meant = named ? undefined : misspelledCommand(word, byWord, services);
+      if (meant) result.intro.unshift(coreText.text(lang, 'didYouMean', { command: meant }));
       if (truncated) {
         result.intro.unshift(
-          lang === 'zh' ? `输入过长，只读取了前 ${MAX_INPUT_LENGTH} 个字符。` : `Only the first ${MAX_INPUT_LENGTH} characters were read.`,
+          coreText.text(lang, 'inputTruncated', { max: MAX_INPUT_LENGTH }),
         );
       }
       if (share && !NEVER_SHARED.has(result.kind)) result.visibility = 'channel';
@@ -56,7 +62,7 @@ export function createBot(services: Services, commands: Command[] = defaultComma
 
 function userErrorReply(error: UserError, lang: Lang): Reply {
   const intro = [localize(error.text, lang)];
-  if (error.hints.length) intro.push(`${lang === 'zh' ? '可以试试' : 'Try'}: ${error.hints.join(', ')}`);
+  if (error.hints.length) intro.push(coreText.text(lang, 'tryHints', { hints: error.hints.join(', ') }));
   return reply('error', lang, { intro, data: { code: error.code, hints: error.hints } });
 }
 
@@ -73,6 +79,24 @@ export function asksToShare(rawText: string): boolean {
 function commandText(raw: string): { text: string; truncated: boolean } {
   const { text, truncated } = cleanInput(raw);
   return { text: text.replace(/^\/?paper(?:\s+|$)/i, ''), truncated };
+}
+
+/**
+ * The command a first word most likely misspells (`sugest`, `spotligt`, `hisotry`): within the
+ * typo budget of a command's name, and not itself a word the catalog knows (so `registration` is
+ * a search, not a typo of anything).
+ */
+function misspelledCommand(word: string, byWord: Map<string, Command>, services: Services): string | undefined {
+  const typed = word.toLowerCase();
+  const budget = typoBudget(typed);
+  if (budget === 0 || !/^[a-z]+$/.test(typed) || services.search.knows(typed)) return undefined;
+  let best: { name: string; d: number } | undefined;
+  for (const [name, command] of byWord) {
+    if (!/^[a-z]+$/.test(name)) continue;
+    const d = boundedDistance(typed, name, budget);
+    if (d <= budget && (!best || d < best.d)) best = { name: command.name, d };
+  }
+  return best?.name;
 }
 
 function splitFirst(text: string): [string, string] {

@@ -1,4 +1,6 @@
-import type { FieldCorrection } from './corrections.js';
+/** A field of a paper that data/corrections.json changed from what the published list says, with why and a source. */
+export type FieldCorrection = { field: CorrectableField; was: string; why: string; source: string };
+export type CorrectableField = 'title' | 'venue' | 'year' | 'regions' | 'modalities' | 'techniques' | 'tasks' | 'authors';
 
 /** A bilingual label from the list's vocabulary: a body region or a task. */
 export type Term = { en: string; zh: string };

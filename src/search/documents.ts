@@ -17,7 +17,7 @@ export enum Field {
   Year = 10,
 }
 
-export const FIELD_COUNT = 11;
+const FIELD_COUNT = 11;
 
 /** A set of fields as bits, `1 << Field.Title`. */
 export type FieldMask = number;
@@ -31,7 +31,7 @@ export const ALL_CONTENT: FieldMask = (1 << FIELD_COUNT) - 1 - bit(Field.Year);
  * (added by the living catalog) mentions many things in passing, and what is only implied (the
  * disease a dataset is about) counts least. The year is only ever a filter.
  */
-export const FIELD_WEIGHTS: Record<Field, number> = {
+const FIELD_WEIGHTS: Record<Field, number> = {
   [Field.Task]: 3,
   [Field.Region]: 3,
   [Field.Technique]: 2.5,
@@ -54,7 +54,7 @@ const TAG_FIELDS = [Field.Task, Field.Region, Field.Technique, Field.Modality];
 const LENGTH_NORMS = { labels: { b: 0.5, reference: 5 }, title: { b: 0.6, reference: 9 }, abstract: { b: 0.75, reference: 150 } };
 
 /** A concept reached through its narrower one (a Liver Tumor label is also a liver label) counts this much less per step. */
-export const BROADER_DECAY = 0.7;
+const BROADER_DECAY = 0.7;
 
 const TITLE_EXCLUDE = new Set<ConceptKind>(['venue']);
 

@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog/index.js';
 import type { Paper } from '../catalog/paper.js';
 import { bundledVocabulary } from '../catalog/vocabulary.js';
-import { detectLang, type LocalText } from '../i18n.js';
+import { detectLang, type LocalText } from '../i18n/index.js';
 import { cleanInput } from '../text.js';
 import { match } from './match.js';
 import { PaperIndex } from './paper-index.js';
@@ -10,7 +10,7 @@ import { noMatchNotices, suggest } from './suggest.js';
 import type { PaperSearch, SearchHit, SearchResult } from './types.js';
 
 export { PaperIndex } from './paper-index.js';
-export { parseQuery, readOperators } from './query.js';
+export { readOperators } from './query.js';
 export { readQuery } from './reading.js';
 
 const DEFAULT_LIMIT = 5;
@@ -100,6 +100,27 @@ export function searchOver(index: PaperIndex): PaperSearch {
     get: (id) => {
       const slot = index.slotById(id);
       return slot === undefined ? null : index.paperAt(slot);
+    },
+
+    resolve(text) {
+      const typed = cleanInput(String(text ?? '')).text;
+      if (!typed) return null;
+      const slot = index.slotById(typed) ?? index.slotById(typed.toLowerCase()) ?? index.slotByTitle(typed);
+      if (slot !== undefined) return index.paperAt(slot);
+      const prefix = typed.toLowerCase();
+      if (prefix.length < 3 || /\s/.test(prefix)) return null;
+      let found: Paper | null = null;
+      for (const paper of index.papers()) {
+        if (!paper.id.startsWith(prefix)) continue;
+        if (found) return null;
+        found = paper;
+      }
+      return found;
+    },
+
+    knows(word) {
+      const units = index.textUnits(word);
+      return units.length > 0 && units.every((u) => !u.readAs && u.lookups.some((l) => l.exact));
     },
 
     complete(prefix, limit) {

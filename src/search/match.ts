@@ -21,7 +21,7 @@ export type MatchQuery = {
   titlePhrase?: string;
 };
 
-export type Ranked = {
+type Ranked = {
   slot: number;
   score: number;
   /** Bits of the word units this paper does not hold (0: it holds every word). */

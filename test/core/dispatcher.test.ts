@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asksToShare, createBot } from '../../src/bot.js';
-import type { Command } from '../../src/commands/types.js';
+import type { Command } from '../../src/services.js';
 import { UserError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
 import { renderText } from '../../src/reply.js';
