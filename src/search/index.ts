@@ -6,6 +6,7 @@ import { cleanInput } from '../text.js';
 import { match } from './match.js';
 import { PaperIndex } from './paper-index.js';
 import { MAX_UNITS, readQuery } from './reading.js';
+import { searchEngineText } from './messages.js';
 import { noMatchNotices, suggest } from './suggest.js';
 import type { PaperSearch, SearchHit, SearchResult } from './types.js';
 
@@ -36,7 +37,7 @@ export function searchOver(index: PaperIndex): PaperSearch {
       const { text: cleaned, truncated } = cleanInput(String(rawQuery ?? ''));
       const lang = detectLang(cleaned);
       const notices: LocalText[] = [];
-      if (truncated) notices.push({ en: 'Your query was long, so only its first 500 characters were searched.', zh: '查询过长，只搜索了前 500 个字符。' });
+      if (truncated) notices.push(searchEngineText.both('truncated'));
       const limit = clampInt(options.limit, DEFAULT_LIMIT, 0, MAX_LIMIT);
       const offset = clampInt(options.offset, 0, 0, Number.MAX_SAFE_INTEGER);
       const result = (hits: SearchHit[], total: number, related: number, suggestions: string[] = []): SearchResult => ({ query: cleaned, lang, hits, total, related, suggestions, notices });
@@ -47,20 +48,15 @@ export function searchOver(index: PaperIndex): PaperSearch {
       if (asksNothing) {
         const reading = index.emptyReading(read.text.words);
         if (reading !== 'domain' && query.excluded.length === 0) {
-          notices.push({ en: 'The query has no words or filters to search for.', zh: '查询中没有可搜索的词语或筛选条件。' });
+          notices.push(searchEngineText.both('nothingToSearch'));
           return result([], 0, 0, ['gan mri', '肺结节', 'year:2016']);
         }
         if (reading === 'domain') {
-          notices.push({
-            en: 'Every paper in the list is about deep learning for medical images, so those words narrow nothing: here is the whole list, newest first.',
-            zh: '列表中的论文都是关于医学图像深度学习的，这些词不缩小范围：以下是全部论文，最新的在前。',
-          });
+          notices.push(searchEngineText.both('wholeList'));
         }
       }
-      if (read.capped) notices.push({ en: `Only the first ${MAX_UNITS} words and filters were used.`, zh: `只使用了前 ${MAX_UNITS} 个词语和筛选条件。` });
-      for (const u of units) {
-        if (u.readAs) notices.push({ en: `"${u.label}" was read as ${u.readAs.join(', ')}.`, zh: `“${u.label}”按 ${u.readAs.join('、')} 搜索。` });
-      }
+      if (read.capped) notices.push(searchEngineText.both('capped', { max: MAX_UNITS }));
+      for (const u of units) if (u.readAs) notices.push(searchEngineText.both('readAs', { word: u.label, readings: u.readAs }));
 
       const found = match(index, query, Math.max(offset + limit, limit));
       // Partial matches only fill the first page: when a page's worth holds every word, they are left out.
@@ -85,14 +81,7 @@ export function searchOver(index: PaperIndex): PaperSearch {
       });
       if (fill > 0) {
         const missedWords = [...new Set(hits.flatMap((h) => h.missing))];
-        notices.push(
-          found.full === 0
-            ? { en: `No paper matches every word; these match some of them (missing: ${missedWords.join(', ')}).`, zh: `没有论文包含全部词语；以下论文包含其中一部分（缺少：${missedWords.join('、')}）。` }
-            : {
-                en: `${found.full} paper${found.full === 1 ? ' matches' : 's match'} every word; the rest match some of them (missing: ${missedWords.join(', ')}).`,
-                zh: `${found.full} 篇论文包含全部词语，其余的包含其中一部分（缺少：${missedWords.join('、')}）。`,
-              },
-        );
+        notices.push(found.full === 0 ? searchEngineText.both('noneHasEvery', { missing: missedWords }) : searchEngineText.both('someHaveEvery', { count: found.full, missing: missedWords }));
       }
       return result(hits, total, fill, suggestions);
     },

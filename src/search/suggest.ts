@@ -5,6 +5,7 @@ import { match } from './match.js';
 import type { PaperIndex, Unit } from './paper-index.js';
 import { FILTER_EXAMPLES, type Filter, type FilterField } from './query.js';
 import { readQuery } from './reading.js';
+import { searchEngineText } from './messages.js';
 
 /** Alternatives tried per part of a query that matched nothing. */
 const MAX_TRIES = 6;
@@ -55,7 +56,6 @@ export function suggest(index: PaperIndex, units: Unit[], hasFilters: boolean): 
 }
 
 const NAMED_FIELDS = new Set(['venue', 'task', 'modality', 'region', 'technique', 'author', 'dataset']);
-const FIELD_NAMES_ZH: Record<string, string> = { venue: '会议/期刊', task: '任务', modality: '模态', region: '部位', technique: '技术', author: '作者', dataset: '数据集' };
 const MAX_LISTED = 12;
 
 /**
@@ -69,20 +69,12 @@ export function noMatchNotices(index: PaperIndex, units: Unit[], filters: Filter
     if (!('value' in filter) || !NAMED_FIELDS.has(filter.field) || countMatching(index, index.filterUnits(filter)) > 0) continue;
     const values = nearestValues(index, filter.field, filter.value.toLowerCase(), lang);
     if (values.length === 0) continue;
-    const { field, value } = filter;
-    notices.push({
-      en: `No paper has ${field} "${value}". ${field === 'author' ? 'The closest names' : `The ${field} values in the list`}, nearest first: ${values.join(', ')}.`,
-      zh: `没有论文的${FIELD_NAMES_ZH[field]}是“${value}”。列表中的${FIELD_NAMES_ZH[field]}（最接近的在前）：${values.join('、')}。`,
-    });
+    notices.push(searchEngineText.both('noSuchValue', { field: filter.field, value: filter.value, values }));
   }
   // Words that find nothing on their own, and no filter to blame: a topic the list does not cover.
   if (notices.length === 0 && filters.length === 0 && units.every((u) => countMatching(index, [u]) === 0)) {
     const years = index.years;
-    const span = years.length ? `${years[0]}–${years[years.length - 1]}` : '';
-    notices.push({
-      en: `The list covers ${index.size} papers on deep learning for medical image analysis${span ? `, from ${span}` : ''}; none of them is about this.`,
-      zh: `列表收录了 ${index.size} 篇医学图像分析深度学习论文${span ? `（${span} 年）` : ''}，没有与此相关的论文。`,
-    });
+    notices.push(searchEngineText.both('listCovers', { size: index.size, from: years[0] ?? null, to: years[years.length - 1] ?? null }));
   }
   return notices;
 }

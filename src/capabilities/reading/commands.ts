@@ -19,8 +19,8 @@ export const voteCommand: Command = {
   aliases: ['投票'],
   summary: { en: "Vote for (or take back your vote for) the nth paper of the channel's open poll", zh: '为当前投票中的第 n 篇论文投票（再投一次即撤回）' },
   examples: ['vote 2'],
-  // `vote 2` or `vote 2 #7` (the buttons); `vote for the best paper` is a search.
-  fits: (args) => /^\d+(?:\s+#\d+)?$/.test(args.trim()),
+  // One word (`vote 2`; a wrong one gets its own error), or `vote 2 #7` (the buttons); `vote for the best paper` is a search.
+  fits: (args) => /^(?:\S*|\S+\s+#\d+)$/.test(args.trim()),
   run: vote,
 };
 
