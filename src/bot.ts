@@ -8,6 +8,7 @@ import { reply, type Reply, type ReplyKind } from './reply.js';
 import type { CommandOutcome } from './ops/metrics.js';
 import { isBusy, LOCK_WAIT_BUDGET_MS, retryWhileBusy } from './store/busy.js';
 import { cleanInput, MAX_INPUT_LENGTH } from './text.js';
+import { boundedDistance, typoBudget } from './search/fuzzy.js';
 
 export type Bot = {
   readonly services: Services;
@@ -59,10 +60,14 @@ export function createBot(services: Services, commands: Command[] = defaultComma
         share = true;
         [word, rest] = splitFirst(rest);
       }
-      const command = byWord.get(word.toLowerCase());
+      const named = byWord.get(word.toLowerCase());
+      // A command word followed by what is no argument of that command starts a sentence: a search.
+      const command = named && (!named.fits || named.fits(rest, services)) ? named : undefined;
       const args = command ? rest : [word, rest].filter(Boolean).join(' ');
       name = (command ?? searchCommand).name;
       const result = await retryWhileBusy(services.db, async () => (command ?? searchCommand).run({ args, invocation, lang, services }));
+      const meant = named ? undefined : misspelledCommand(word, byWord, services);
+      if (meant) result.intro.unshift(coreText.text(lang, 'didYouMean', { command: meant }));
       if (truncated) {
         result.intro.unshift(
           coreText.text(lang, 'inputTruncated', { max: MAX_INPUT_LENGTH }),
@@ -127,6 +132,24 @@ export function asksToShare(rawText: string): boolean {
 function commandText(raw: string): { text: string; truncated: boolean } {
   const { text, truncated } = cleanInput(raw);
   return { text: text.replace(/^\/?paper(?:\s+|$)/i, ''), truncated };
+}
+
+/**
+ * The command a first word most likely misspells (`sugest`, `spotligt`, `hisotry`): within the
+ * typo budget of a command's name, and not itself a word the catalog knows (so `registration` is
+ * a search, not a typo of anything).
+ */
+function misspelledCommand(word: string, byWord: Map<string, Command>, services: Services): string | undefined {
+  const typed = word.toLowerCase();
+  const budget = typoBudget(typed);
+  if (budget === 0 || !/^[a-z]+$/.test(typed) || services.search.knows(typed)) return undefined;
+  let best: { name: string; d: number } | undefined;
+  for (const [name, command] of byWord) {
+    if (!/^[a-z]+$/.test(name)) continue;
+    const d = boundedDistance(typed, name, budget);
+    if (d <= budget && (!best || d < best.d)) best = { name: command.name, d };
+  }
+  return best?.name;
 }
 
 function splitFirst(text: string): [string, string] {

@@ -70,6 +70,12 @@ export type Command = {
   summary: LocalText;
   /** Example invocations shown by `help`, without the `/paper` prefix. */
   examples: string[];
+  /**
+   * Whether the text after the command word reads as this command's arguments. When it does not,
+   * the whole text is a search: `show me work on knee osteoarthritis`, `history of the u-net`,
+   * `next generation sequencing`. Without it, any text fits.
+   */
+  fits?(args: string, services: Services): boolean;
   run(input: CommandInput): Reply | Promise<Reply>;
 };
 

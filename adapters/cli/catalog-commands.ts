@@ -51,7 +51,8 @@ export async function searchCli(args: string[], io: Io): Promise<number> {
   const search = await searchEngine(io);
   const result = search.search(text, { limit });
   if (values.json) {
-    io.stdout(JSON.stringify(result.hits.map((h) => h.paper), null, 2) + '\n');
+    // Each paper with the score it was ranked by and the query words it does not hold (if any).
+    io.stdout(JSON.stringify(result.hits.map((h) => ({ ...h.paper, score: h.score, missing: h.missing })), null, 2) + '\n');
   } else if (result.total === 0) {
     io.stdout(`No paper matches "${result.query}".${result.suggestions.length ? ` Try: ${result.suggestions.join(', ')}` : ''}\n`);
   } else {
@@ -85,12 +86,24 @@ export async function listCli(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
+/**
+ * `paperbot validate` alone: the reviewed corrections of the bundled list (data/corrections.json),
+ * each with its reason and source, and whether it still applies. Fails when one no longer does.
+ */
+async function listCorrections(io: Io): Promise<number> {
+  const catalog = await loadCatalog({ cache: false });
+  const report = catalog.listCorrections ?? [];
+  io.stdout(`data/corrections.json: ${report.length} corrections of the published list (validate a file: paperbot validate <file.md|file.bib>)\n`);
+  const show = (v: unknown) => (Array.isArray(v) ? v.join('; ') : String(v));
+  for (const { correction: c, applied, problem } of report) {
+    io.stdout(`- ${c.title}\n  ${c.field}: ${show(c.was)} → ${show(c.now)}\n  why: ${c.why}\n  source: ${c.source}\n  ${applied ? 'applied' : `NOT applied: ${problem}`}\n`);
+  }
+  return report.every((r) => r.applied) ? 0 : 1;
+}
+
 export async function validateCli(args: string[], io: Io): Promise<number> {
   const { positionals } = options(args, {});
-  if (positionals.length === 0) {
-    io.stderr('paperbot: usage: paperbot validate <file.md|file.bib> [more files]\n');
-    return 2;
-  }
+  if (positionals.length === 0) return listCorrections(io);
   let failed = false;
   for (const file of positionals) {
     const report = await validateSource(file);

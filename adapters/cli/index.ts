@@ -19,7 +19,7 @@ const USAGE = `paperbot — deep-learning papers on medical image analysis, for 
   paperbot search "<query>" [--json] [--limit N]
   paperbot show <id> [--json]
   paperbot list [--json]                 the whole catalog
-  paperbot validate <file> [more files]  check markdown lists or BibTeX files
+  paperbot validate [file] [more files]  check markdown lists or BibTeX files; alone: list the corrections of the bundled list
   paperbot add <identifier…> [--json]    add papers by arXiv id, DOI, PMID or PMC id
   paperbot import <file> [--json]        add a library export (BibTeX, RIS, CSL-JSON)
   paperbot export --format bibtex|ris|csl-json [--output <file>]

@@ -22,8 +22,6 @@ export type Correction = {
 };
 
 
-/** A field of a paper that a correction changed, kept on the paper so `show` can say so. */
-
 /** A correction applied to the catalog, or one that no longer matches the list. */
 export type CorrectionReport = { correction: Correction; applied: boolean; problem?: string };
 
@@ -62,7 +60,7 @@ export function applyCorrections(papers: Paper[], corrections: Correction[], voc
       continue;
     }
     const paper = out[at];
-    const current = fieldValue(paper, correction.field);
+    const current = currentValue(paper, correction.field);
     if (!same(current, correction.was)) {
       report.push({ correction, applied: false, problem: `the list now says ${show(current)}, not ${show(correction.was)}` });
       continue;
@@ -79,7 +77,7 @@ export function applyCorrections(papers: Paper[], corrections: Correction[], voc
   return { papers: out, report };
 }
 
-function fieldValue(paper: Paper, field: CorrectableField): Value | null {
+function currentValue(paper: Paper, field: CorrectableField): Value | null {
   if (field === 'regions' || field === 'tasks') return paper[field].map((t) => t.en);
   return paper[field];
 }

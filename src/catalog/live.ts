@@ -70,6 +70,16 @@ export class LiveCatalog implements PaperSearch {
     return this.engine.get(id);
   }
 
+  resolve(text: string): Paper | null {
+    this.refresh();
+    return this.engine.resolve(text);
+  }
+
+  knows(word: string): boolean {
+    this.refresh();
+    return this.engine.knows(word);
+  }
+
   complete(prefix: string, limit: number): Paper[] {
     this.refresh();
     return this.engine.complete(prefix, limit);

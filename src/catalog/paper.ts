@@ -1,7 +1,6 @@
-
-/** Fields data/corrections.json may correct (kept here, beside Paper, so the two files do not import each other). */
-export type CorrectableField = 'title' | 'venue' | 'year' | 'regions' | 'modalities' | 'techniques' | 'tasks' | 'authors';
+/** A field of a paper that data/corrections.json changed from what the published list says, with why and a source. */
 export type FieldCorrection = { field: CorrectableField; was: string; why: string; source: string };
+export type CorrectableField = 'title' | 'venue' | 'year' | 'regions' | 'modalities' | 'techniques' | 'tasks' | 'authors';
 
 /** A bilingual label from the list's vocabulary: a body region or a task. */
 export type Term = { en: string; zh: string };

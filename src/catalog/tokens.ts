@@ -1,10 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { projectPath } from '../root.js';
-import { createRequire } from 'node:module';
 import * as OpenCC from 'opencc-js/t2cn';
-
-/** Porter2 (Snowball English): CommonJS only, without types. */
-const porter2 = createRequire(import.meta.url)('wink-porter2-stemmer') as (word: string) => string;
+import porter2 from 'wink-porter2-stemmer';
 
 /**
  * The one word splitter used by the importer, the index and the query parser, so that a title, a

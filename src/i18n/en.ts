@@ -10,6 +10,7 @@ export const en = {
     `Note: no channel managers are configured (${v.setting} is empty), so every member may change the spotlight, close polls and edit the reading history here. An admin can list who may in ${v.setting}.`,
   inputTruncated: (v: { max: number }) => `Only the first ${v.max} characters were read.`,
   tryHints: (v: { hints: string }) => `Try: ${v.hints}`,
+  didYouMean: (v: { command: string }) => `Did you mean /paper ${v.command}? Here is a search for what you typed.`,
   unknownId: (v: { id: string; consequence: string }) => `No paper has the id "${v.id}".${v.consequence ? ` ${v.consequence}` : ''}`,
   stopping: 'paperbot is restarting; please try again in a minute.',
   'action.share': 'Share',

@@ -8,6 +8,7 @@ export const zh = {
     `注意：未配置频道管理员（${v.setting} 为空），因此本频道每位成员都可以更改每周论文、结束投票和修改已读记录。管理员可在 ${v.setting} 中指定有权限的人。`,
   inputTruncated: (v: { max: number }) => `输入过长，只读取了前 ${v.max} 个字符。`,
   tryHints: (v: { hints: string }) => `可以试试: ${v.hints}`,
+  didYouMean: (v: { command: string }) => `您是想用 /paper ${v.command} 吗？以下是按您输入内容的搜索结果。`,
   unknownId: (v: { id: string; consequence: string }) => `没有编号为“${v.id}”的论文。${v.consequence}`,
   stopping: 'paperbot 正在重启，请一分钟后再试。',
   'action.share': '分享到频道',

@@ -17,7 +17,7 @@ export enum Field {
   Year = 10,
 }
 
-export const FIELD_COUNT = 11;
+const FIELD_COUNT = 11;
 
 /** A set of fields as bits, `1 << Field.Title`. */
 export type FieldMask = number;
@@ -31,7 +31,7 @@ export const ALL_CONTENT: FieldMask = (1 << FIELD_COUNT) - 1 - bit(Field.Year);
  * (added by the living catalog) mentions many things in passing, and what is only implied (the
  * disease a dataset is about) counts least. The year is only ever a filter.
  */
-export const FIELD_WEIGHTS: Record<Field, number> = {
+const FIELD_WEIGHTS: Record<Field, number> = {
   [Field.Task]: 3,
   [Field.Region]: 3,
   [Field.Technique]: 2.5,
@@ -54,12 +54,13 @@ const TAG_FIELDS = [Field.Task, Field.Region, Field.Technique, Field.Modality];
 const LENGTH_NORMS = { labels: { b: 0.5, reference: 5 }, title: { b: 0.6, reference: 9 }, abstract: { b: 0.75, reference: 150 } };
 
 /** A concept reached through its narrower one (a Liver Tumor label is also a liver label) counts this much less per step. */
-export const BROADER_DECAY = 0.7;
+const BROADER_DECAY = 0.7;
 
 const TITLE_EXCLUDE = new Set<ConceptKind>(['venue']);
 
 /** What one term contributes to one paper: its field-weighted, length-normalised frequency and where it was found. */
 export type TermWeight = { weight: number; fields: FieldMask };
+export type TermVisitor = (term: string, weight: number, fields: FieldMask) => void;
 
 /** What a label, venue, dataset or author string contributes: concepts with their distance from the label, and other words. */
 type Reading = { concepts: [string, number][]; words: string[] };
@@ -116,32 +117,49 @@ export class TermReader {
   }
 }
 
-/** Collects the terms of one paper: per term, the best weight per field, summed over fields. */
+/**
+ * Collects the terms of one paper: per term, the best weight per field, summed over fields. One
+ * collector serves a whole build (papers are read one after another), so reading a paper
+ * allocates little more than its result.
+ */
 class TermCollector {
-  private readonly perField = new Map<string, Float32Array>();
+  private readonly slotOf = new Map<string, number>();
+  private best = new Float32Array(64 * FIELD_COUNT);
 
   add(term: string, field: Field, weight: number): void {
-    let w = this.perField.get(term);
-    if (!w) this.perField.set(term, (w = new Float32Array(FIELD_COUNT)));
-    if (weight > w[field]) w[field] = weight;
+    let at = this.slotOf.get(term);
+    if (at === undefined) {
+      at = this.slotOf.size;
+      this.slotOf.set(term, at);
+      if ((at + 1) * FIELD_COUNT > this.best.length) {
+        const grown = new Float32Array(this.best.length * 2);
+        grown.set(this.best);
+        this.best = grown;
+      }
+      this.best.fill(0, at * FIELD_COUNT, (at + 1) * FIELD_COUNT);
+    }
+    const i = at * FIELD_COUNT + field;
+    if (weight > this.best[i]) this.best[i] = weight;
   }
 
-  /** BM25F: the field-weighted sum of (length-normalised) frequencies, and the fields it was found in. */
-  finish(norms: Float32Array): Map<string, TermWeight> {
-    const out = new Map<string, TermWeight>();
-    for (const [term, w] of this.perField) {
+  /** BM25F: the field-weighted sum of (length-normalised) frequencies, and the fields it was found in, per term. Empties the collector. */
+  finish(norms: Float32Array, visit: TermVisitor): void {
+    for (const [term, at] of this.slotOf) {
       let weight = 0;
       let fields = 0;
       for (let f = 0; f < FIELD_COUNT; f++) {
-        if (w[f] === 0) continue;
-        weight += (FIELD_WEIGHTS[f as Field] * w[f]) / norms[f];
+        const w = this.best[at * FIELD_COUNT + f];
+        if (w === 0) continue;
+        weight += (FIELD_WEIGHTS[f as Field] * w) / norms[f];
         fields |= 1 << f;
       }
-      out.set(term, { weight, fields });
+      visit(term, weight, fields);
     }
-    return out;
+    this.slotOf.clear();
   }
 }
+
+const collector = new TermCollector();
 
 const norm = (length: number, { b, reference }: { b: number; reference: number }) => 1 - b + (b * Math.max(1, length)) / reference;
 
@@ -150,8 +168,15 @@ const norm = (length: number, { b, reference }: { b: number; reference: number }
  * weighted down by distance), `w:<word>` for other words, `y:<year>` for the year filter. The same
  * paper always gives the same terms, so removing a paper re-reads it instead of storing its terms.
  */
-export function documentTerms(paper: Paper, reader: TermReader): Map<string, TermWeight> {
-  const terms = new TermCollector();
+export function documentTerms(paper: Paper, reader: TermReader, titleOut?: { tokens: string[] }): Map<string, TermWeight> {
+  const out = new Map<string, TermWeight>();
+  visitDocumentTerms(paper, reader, (term, weight, fields) => out.set(term, { weight, fields }), titleOut);
+  return out;
+}
+
+/** The same terms, handed one by one to `visit` (what the index build uses: no map per paper). */
+export function visitDocumentTerms(paper: Paper, reader: TermReader, visit: TermVisitor, titleOut?: { tokens: string[] }): void {
+  const terms = collector;
   const label = (text: string, field: Field) => {
     const r = reader.read(text);
     for (const [id, d] of r.concepts) terms.add(`c:${id}`, field, BROADER_DECAY ** d);
@@ -162,8 +187,10 @@ export function documentTerms(paper: Paper, reader: TermReader): Map<string, Ter
   for (const t of paper.techniques) label(t, Field.Technique);
   for (const m of paper.modalities) label(m, Field.Modality);
 
-  const titleLength = freeText(paper.title, Field.Title, terms, reader);
-  const abstractLength = paper.abstract ? freeText(paper.abstract, Field.Abstract, terms, reader) : 0;
+  const titleTokens = reader.vocabulary.tokens(paper.title);
+  if (titleOut) titleOut.tokens = titleTokens;
+  const titleLength = freeText(paper.title, titleTokens, Field.Title, terms, reader);
+  const abstractLength = paper.abstract ? freeText(paper.abstract, reader.vocabulary.tokens(paper.abstract), Field.Abstract, terms, reader) : 0;
 
   if (paper.venue) label(paper.venue, Field.Venue);
   for (const d of paper.datasets) {
@@ -184,13 +211,12 @@ export function documentTerms(paper: Paper, reader: TermReader): Map<string, Ter
   for (const f of TAG_FIELDS) norms[f] = norm(labels, LENGTH_NORMS.labels);
   norms[Field.Title] = norm(titleLength, LENGTH_NORMS.title);
   norms[Field.Abstract] = norm(abstractLength, LENGTH_NORMS.abstract);
-  return terms.finish(norms);
+  terms.finish(norms, visit);
 }
 
 /** Title or abstract: every concept named (nested phrases too, with broader ones) and every word; returns its length in words. */
-function freeText(text: string, field: Field, terms: TermCollector, reader: TermReader): number {
+function freeText(text: string, tokens: string[], field: Field, terms: TermCollector, reader: TermReader): number {
   const v = reader.vocabulary;
-  const tokens = reader.tokens(text);
   for (const id of v.conceptsIn(tokens, TITLE_EXCLUDE)) for (const [c, d] of reader.closure(id)) terms.add(`c:${c}`, field, BROADER_DECAY ** d);
   let length = 0;
   for (const t of tokens) {

@@ -30,22 +30,3 @@ export function typoBudget(word: string): number {
   if (word.length < 5) return 0;
   return word.length < 8 ? 1 : 2;
 }
-
-/** Index of the first entry ≥ `prefix` in a sorted array. */
-export function lowerBound(sorted: readonly string[], prefix: string): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < prefix) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Up to `limit` entries of a sorted array that start with `prefix`. */
-export function withPrefix(sorted: readonly string[], prefix: string, limit: number): string[] {
-  const out: string[] = [];
-  for (let i = lowerBound(sorted, prefix); i < sorted.length && out.length < limit && sorted[i].startsWith(prefix); i++) out.push(sorted[i]);
-  return out;
-}

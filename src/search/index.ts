@@ -6,11 +6,12 @@ import { cleanInput } from '../text.js';
 import { match } from './match.js';
 import { PaperIndex } from './paper-index.js';
 import { MAX_UNITS, readQuery } from './reading.js';
-import { suggest } from './suggest.js';
+import { searchEngineText } from './messages.js';
+import { noMatchNotices, suggest } from './suggest.js';
 import type { PaperSearch, SearchHit, SearchResult } from './types.js';
 
 export { PaperIndex } from './paper-index.js';
-export { parseQuery, readOperators } from './query.js';
+export { readOperators } from './query.js';
 export { readQuery } from './reading.js';
 
 const DEFAULT_LIMIT = 5;
@@ -36,7 +37,7 @@ export function searchOver(index: PaperIndex): PaperSearch {
       const { text: cleaned, truncated } = cleanInput(String(rawQuery ?? ''));
       const lang = detectLang(cleaned);
       const notices: LocalText[] = [];
-      if (truncated) notices.push({ en: 'Your query was long, so only its first 500 characters were searched.', zh: '查询过长，只搜索了前 500 个字符。' });
+      if (truncated) notices.push(searchEngineText.both('truncated'));
       const limit = clampInt(options.limit, DEFAULT_LIMIT, 0, MAX_LIMIT);
       const offset = clampInt(options.offset, 0, 0, Number.MAX_SAFE_INTEGER);
       const result = (hits: SearchHit[], total: number, related: number, suggestions: string[] = []): SearchResult => ({ query: cleaned, lang, hits, total, related, suggestions, notices });
@@ -47,20 +48,15 @@ export function searchOver(index: PaperIndex): PaperSearch {
       if (asksNothing) {
         const reading = index.emptyReading(read.text.words);
         if (reading !== 'domain' && query.excluded.length === 0) {
-          notices.push({ en: 'The query has no words or filters to search for.', zh: '查询中没有可搜索的词语或筛选条件。' });
+          notices.push(searchEngineText.both('nothingToSearch'));
           return result([], 0, 0, ['gan mri', '肺结节', 'year:2016']);
         }
         if (reading === 'domain') {
-          notices.push({
-            en: 'Every paper in the list is about deep learning for medical images, so those words narrow nothing: here is the whole list, newest first.',
-            zh: '列表中的论文都是关于医学图像深度学习的，这些词不缩小范围：以下是全部论文，最新的在前。',
-          });
+          notices.push(searchEngineText.both('wholeList'));
         }
       }
-      if (read.capped) notices.push({ en: `Only the first ${MAX_UNITS} words and filters were used.`, zh: `只使用了前 ${MAX_UNITS} 个词语和筛选条件。` });
-      for (const u of units) {
-        if (u.readAs) notices.push({ en: `"${u.label}" was read as ${u.readAs.join(', ')}.`, zh: `“${u.label}”按 ${u.readAs.join('、')} 搜索。` });
-      }
+      if (read.capped) notices.push(searchEngineText.both('capped', { max: MAX_UNITS }));
+      for (const u of units) if (u.readAs) notices.push(searchEngineText.both('readAs', { word: u.label, readings: u.readAs }));
 
       const found = match(index, query, Math.max(offset + limit, limit));
       // Partial matches only fill the first page: when a page's worth holds every word, they are left out.
@@ -68,7 +64,10 @@ export function searchOver(index: PaperIndex): PaperSearch {
       const total = found.full + fill;
       // Nothing holds every word: say what would (the partial matches below may not be what was meant).
       const suggestions = found.full === 0 ? suggest(index, units, read.parsed.filters.length > 0) : [];
-      if (total === 0) return result([], 0, 0, suggestions);
+      if (total === 0) {
+        notices.push(...noMatchNotices(index, units, read.parsed.filters, lang));
+        return result([], 0, 0, suggestions);
+      }
       const listed = found.ranked.slice(0, Math.max(found.full, Math.min(total, limit)));
       const labels = units.filter((u) => query.words.includes(u)).map((u) => u.label);
       const hits: SearchHit[] = listed.slice(offset, offset + limit).map(({ slot, score, missing }) => {
@@ -82,14 +81,7 @@ export function searchOver(index: PaperIndex): PaperSearch {
       });
       if (fill > 0) {
         const missedWords = [...new Set(hits.flatMap((h) => h.missing))];
-        notices.push(
-          found.full === 0
-            ? { en: `No paper matches every word; these match some of them (missing: ${missedWords.join(', ')}).`, zh: `没有论文包含全部词语；以下论文包含其中一部分（缺少：${missedWords.join('、')}）。` }
-            : {
-                en: `${found.full} paper${found.full === 1 ? ' matches' : 's match'} every word; the rest match some of them (missing: ${missedWords.join(', ')}).`,
-                zh: `${found.full} 篇论文包含全部词语，其余的包含其中一部分（缺少：${missedWords.join('、')}）。`,
-              },
-        );
+        notices.push(found.full === 0 ? searchEngineText.both('noneHasEvery', { missing: missedWords }) : searchEngineText.both('someHaveEvery', { count: found.full, missing: missedWords }));
       }
       return result(hits, total, fill, suggestions);
     },
@@ -97,6 +89,27 @@ export function searchOver(index: PaperIndex): PaperSearch {
     get: (id) => {
       const slot = index.slotById(id);
       return slot === undefined ? null : index.paperAt(slot);
+    },
+
+    resolve(text) {
+      const typed = cleanInput(String(text ?? '')).text;
+      if (!typed) return null;
+      const slot = index.slotById(typed) ?? index.slotById(typed.toLowerCase()) ?? index.slotByTitle(typed);
+      if (slot !== undefined) return index.paperAt(slot);
+      const prefix = typed.toLowerCase();
+      if (prefix.length < 3 || /\s/.test(prefix)) return null;
+      let found: Paper | null = null;
+      for (const paper of index.papers()) {
+        if (!paper.id.startsWith(prefix)) continue;
+        if (found) return null;
+        found = paper;
+      }
+      return found;
+    },
+
+    knows(word) {
+      const units = index.textUnits(word);
+      return units.length > 0 && units.every((u) => !u.readAs && u.lookups.some((l) => l.exact));
     },
 
     complete(prefix, limit) {

@@ -36,6 +36,11 @@ export class KnownValues {
     for (const t of paper.techniques) this.add('technique', t);
   }
 
+  /** Every value papers give for a field, as written (both languages for labels). */
+  values(field: FilterField): string[] {
+    return [...(this.seen.get(field as NamedField) ?? [])];
+  }
+
   has(field: FilterField, value: string): boolean {
     const keys = this.byField.get(field as NamedField);
     return keys !== undefined && keys.has(this.key(value));

@@ -1,5 +1,6 @@
 import { tokenize } from '../catalog/tokens.js';
 import type { PaperIndex, Unit } from './paper-index.js';
+import type { PostingList } from './postings.js';
 
 /** BM25 term-frequency saturation: a second field holding the word adds less than the first. */
 const K1 = 1.2;
@@ -20,7 +21,7 @@ export type MatchQuery = {
   titlePhrase?: string;
 };
 
-export type Ranked = {
+type Ranked = {
   slot: number;
   score: number;
   /** Bits of the word units this paper does not hold (0: it holds every word). */
@@ -37,84 +38,241 @@ export type MatchResult = {
 };
 
 /**
- * Scores a query over the posting lists of its terms only (term at a time), never over every
- * paper: per word unit, a paper's score is the best of its lookups (the word itself, a synonym, a
- * related concept at a lower factor), `idf × saturated BM25F weight`; units add up. Then the best
- * `want` by: holds every word, score, newer year, catalog order.
+ * Scores a query over the posting lists of its terms only, never over every paper, in two steps.
+ *
+ * 1. Papers holding every word and requirement: the smallest unit's postings are the candidates,
+ *    and each further unit is looked up in its (sorted) posting lists by galloping search, so a
+ *    rare word next to a common one costs the rare word's postings. A unit scores its best
+ *    lookup, `idf × saturated BM25F weight`; units add up.
+ * 2. Only when fewer than `want` papers hold every word: the papers holding some, accumulated
+ *    term at a time over the words' postings (a related concept counts by closeness there).
+ *
+ * Then the best `want`: exact title, title phrase, every word, some words; within a tier by
+ * score, then newer year, then catalog order.
  */
 export function match(index: PaperIndex, query: MatchQuery, want: number): MatchResult {
-  const n = index.slotCount;
-  const scratch = new Scratch(n);
+  const full = holdingEverything(index, query);
+  const top = new TopK(want, index);
+  const exactAlive = query.exact !== undefined && index.paperAt(query.exact) !== null && !new Exclusion(index, query).has(query.exact);
+  if (exactAlive) top.offer(query.exact!, Tier.Exact, Infinity);
+  const inTitle = query.titlePhrase ? ` ${query.titlePhrase} ` : null;
+  let exactSeen = false;
+  for (let k = 0; k < full.slots.length; k++) {
+    const slot = full.slots[k];
+    if (slot === query.exact) {
+      exactSeen = true;
+      continue;
+    }
+    const tier = inTitle && ` ${index.titleKeyOf(slot)} `.includes(inTitle) ? Tier.TitlePhrase : Tier.Full;
+    top.offer(slot, tier, full.scores[k]);
+  }
+  let count = full.slots.length + (exactAlive && !exactSeen ? 1 : 0);
+  let partial = 0;
+  if (count < want && query.words.length > 0) partial = holdingSome(index, query, top);
+  const scores = new Map<number, number>();
+  for (let k = 0; k < full.slots.length; k++) scores.set(full.slots[k], full.scores[k]);
+  return {
+    ranked: top.result().map(({ slot, score, missing }) => ({ slot, score: slot === query.exact && score === Infinity ? (scores.get(slot) ?? 0) : score, missing })),
+    full: count,
+    partial,
+  };
+}
 
-  const excluded = new Uint8Array(n);
-  for (const unit of query.excluded) {
-    for (const lookup of unit.lookups) {
-      if (!lookup.exact) continue;
-      const list = index.postingList(lookup.term);
-      if (!list) continue;
-      for (let k = 0; k < list.length; k++) if (list.fields[k] & lookup.fields) excluded[list.slots[k]] = 1;
+/** Step 1: the papers holding every word and requirement, none excluded, every phrase as written; with their scores. */
+function holdingEverything(index: PaperIndex, query: MatchQuery): { slots: Int32Array; scores: Float64Array } {
+  const units = [...query.required, ...query.words].map((unit) => exactLists(index, unit));
+  let slots: Int32Array;
+  let scores: Float64Array;
+  if (units.length === 0) {
+    const all: number[] = [];
+    for (let slot = 0; slot < index.slotCount; slot++) if (index.paperAt(slot)) all.push(slot);
+    slots = Int32Array.from(all);
+    scores = new Float64Array(slots.length);
+  } else {
+    units.sort((a, b) => a.size - b.size);
+    ({ slots, scores } = unionOf(units[0]));
+    for (let u = 1; u < units.length && slots.length > 0; u++) ({ slots, scores } = narrow(slots, scores, units[u]));
+  }
+  const phraseOk = phraseChecker(index, query.phrases);
+  const excluded = new Exclusion(index, query);
+  const keep: number[] = [];
+  for (let k = 0; k < slots.length; k++) {
+    if (excluded.has(slots[k])) continue;
+    if (query.phrases.length > 0 && !phraseOk(slots[k])) continue;
+    keep.push(k);
+  }
+  if (keep.length === slots.length) return { slots, scores };
+  return { slots: Int32Array.from(keep, (k) => slots[k]), scores: Float64Array.from(keep, (k) => scores[k]) };
+}
+
+/** A unit's exact lookups: the posting lists that hold the word itself, with their weight and where they count. */
+type ListLookup = { list: PostingList; fields: number; scale: number };
+type UnitLists = { lookups: ListLookup[]; size: number };
+
+function exactLists(index: PaperIndex, unit: Unit): UnitLists {
+  const lookups: ListLookup[] = [];
+  let size = 0;
+  for (const lookup of unit.lookups) {
+    if (!lookup.exact) continue;
+    const list = index.postingList(lookup.term);
+    if (!list) continue;
+    lookups.push({ list, fields: lookup.fields, scale: lookup.factor * index.idf(lookup.term) * (K1 + 1) });
+    size += list.length;
+  }
+  return { lookups, size };
+}
+
+const saturate = (scale: number, tf: number) => (scale * tf) / (tf + K1);
+
+/** Every paper one unit reaches, sorted, each with its best lookup's score. */
+function unionOf(unit: UnitLists): { slots: Int32Array; scores: Float64Array } {
+  if (unit.lookups.length === 1) {
+    const { list, fields, scale } = unit.lookups[0];
+    const slots: number[] = [];
+    const scores: number[] = [];
+    for (let k = 0; k < list.length; k++) {
+      if ((list.fields[k] & fields) === 0) continue;
+      slots.push(list.slots[k]);
+      scores.push(saturate(scale, list.weights[k]));
+    }
+    return { slots: Int32Array.from(slots), scores: Float64Array.from(scores) };
+  }
+  const best = new Map<number, number>();
+  for (const { list, fields, scale } of unit.lookups) {
+    for (let k = 0; k < list.length; k++) {
+      if ((list.fields[k] & fields) === 0) continue;
+      const s = saturate(scale, list.weights[k]);
+      const slot = list.slots[k];
+      const had = best.get(slot);
+      if (had === undefined || s > had) best.set(slot, s);
+    }
+  }
+  const slots = Int32Array.from(best.keys()).sort();
+  return { slots, scores: Float64Array.from(slots, (slot) => best.get(slot)!) };
+}
+
+/** The candidates (sorted) that the unit also reaches, their scores increased by its best lookup. */
+function narrow(slots: Int32Array, scores: Float64Array, unit: UnitLists): { slots: Int32Array; scores: Float64Array } {
+  const outSlots: number[] = [];
+  const outScores: number[] = [];
+  const cursors = unit.lookups.map(() => 0);
+  for (let k = 0; k < slots.length; k++) {
+    const slot = slots[k];
+    let best = -1;
+    for (let l = 0; l < unit.lookups.length; l++) {
+      const { list, fields, scale } = unit.lookups[l];
+      const at = (cursors[l] = seek(list.slots, cursors[l], list.length, slot));
+      if (at < list.length && list.slots[at] === slot && (list.fields[at] & fields) !== 0) best = Math.max(best, saturate(scale, list.weights[at]));
+    }
+    if (best < 0) continue;
+    outSlots.push(slot);
+    outScores.push(scores[k] + best);
+  }
+  return { slots: Int32Array.from(outSlots), scores: Float64Array.from(outScores) };
+}
+
+/** The first index at or after `from` whose slot is ≥ `slot` (galloping, then binary search). */
+function seek(sorted: Int32Array, from: number, length: number, slot: number): number {
+  if (from >= length || sorted[from] >= slot) return from;
+  let step = 1;
+  let lo = from;
+  let hi = from + 1;
+  while (hi < length && sorted[hi] < slot) {
+    lo = hi;
+    step *= 2;
+    hi = lo + step;
+  }
+  if (hi > length) hi = length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < slot) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * What the query excludes (`-word`, `NOT word`), in any field, as posting lists with a cursor each:
+ * papers are asked about in increasing slot order, so each check moves the cursors forward.
+ */
+class Exclusion {
+  private readonly lists: { list: PostingList; fields: number; cursor: number }[] = [];
+
+  constructor(index: PaperIndex, query: MatchQuery) {
+    for (const unit of query.excluded) {
+      for (const lookup of unit.lookups) {
+        const list = lookup.exact ? index.postingList(lookup.term) : undefined;
+        if (list) this.lists.push({ list, fields: lookup.fields, cursor: 0 });
+      }
     }
   }
 
-  const required = new Uint8Array(query.required.length > 0 ? n : 0);
-  let requiredTouched: Int32Array = new Int32Array(0);
-  query.required.forEach((unit, i) => {
-    const found = scratch.unit(index, unit);
-    const out: number[] = [];
-    for (let k = 0; k < found.length; k++) {
-      const slot = found[k];
-      // A requirement is met by the thing itself, never by a related concept.
-      if (required[slot] !== i || !scratch.unitExact[slot]) continue;
-      required[slot] = i + 1;
-      scratch.score[slot] += scratch.unitScore[slot];
-      if (i === query.required.length - 1) out.push(slot);
+  has(slot: number): boolean {
+    for (const l of this.lists) {
+      // Out of order (the exact paper, partial matches): start over from the front.
+      if (l.cursor > 0 && l.cursor <= l.list.length && l.list.slots[l.cursor - 1] >= slot) l.cursor = 0;
+      const at = (l.cursor = seek(l.list.slots, l.cursor, l.list.length, slot));
+      if (at < l.list.length && l.list.slots[at] === slot && (l.list.fields[at] & l.fields) !== 0) return true;
     }
-    if (i === query.required.length - 1) requiredTouched = Int32Array.from(out);
-  });
-  const meetsRequired = (slot: number) => query.required.length === 0 || required[slot] === query.required.length;
+    return false;
+  }
+}
 
+/**
+ * A related concept whose postings hold more than this share of the papers says nothing about a
+ * paper (every CNN paper is a neural-network paper): it is left out of the partial matches.
+ */
+const RELATED_MAX_SHARE = 0.05;
+const RELATED_MIN_LIMIT = 500;
+
+/**
+ * Step 2: the papers holding some of the words (and every requirement, nothing excluded), offered
+ * to `top` after the full matches; returns how many there are.
+ */
+function holdingSome(index: PaperIndex, query: MatchQuery, top: TopK): number {
+  const n = index.slotCount;
+  const scratch = new Scratch(n);
+  const relatedLimit = Math.max(RELATED_MIN_LIMIT, index.size * RELATED_MAX_SHARE);
+  const meetsRequired = requirementFilter(index, query, scratch);
   const touched: number[] = [];
   const seen = new Uint8Array(n);
   const missingAll = query.words.length >= 32 ? 0xffffffff : (1 << query.words.length) - 1;
   query.words.forEach((unit, i) => {
-    const found = scratch.unit(index, unit);
+    const found = scratch.unit(index, unit, relatedLimit);
     for (let k = 0; k < found.length; k++) {
       const slot = found[k];
-      if (!meetsRequired(slot) || excluded[slot]) continue;
+      if (!meetsRequired(slot)) continue;
       if (!seen[slot]) (seen[slot] = 1, touched.push(slot));
       scratch.score[slot] += scratch.unitScore[slot];
       if (scratch.unitExact[slot]) scratch.held[slot] |= 1 << i;
     }
   });
-
-  let candidates: ArrayLike<number>;
-  if (query.words.length > 0) candidates = touched;
-  else if (query.required.length > 0) candidates = requiredTouched;
-  else candidates = allSlots(index);
-
   const phraseOk = phraseChecker(index, query.phrases);
-  const inTitle = query.titlePhrase ? ` ${query.titlePhrase} ` : null;
-  const top = new TopK(want, index, scratch.score);
-  if (query.exact !== undefined && index.paperAt(query.exact) && !excluded[query.exact]) top.offer(query.exact, Tier.Exact);
-  let full = 0;
+  const excluded = new Exclusion(index, query);
+  touched.sort((a, b) => a - b);
   let partial = 0;
-  let exactSeen = false;
-  for (let k = 0; k < candidates.length; k++) {
-    const slot = candidates[k];
-    if (excluded[slot] || !meetsRequired(slot) || !index.paperAt(slot)) continue;
-    if (query.phrases.length > 0 && !phraseOk(slot)) continue;
+  for (const slot of touched) {
     const missing = missingAll & ~scratch.held[slot];
-    if (missing === 0) full++;
-    else partial++;
-    if (slot === query.exact) {
-      exactSeen = true;
-      continue;
-    }
-    const tier = missing !== 0 ? Tier.Partial : inTitle && ` ${index.titleKeyOf(slot)} `.includes(inTitle) ? Tier.TitlePhrase : Tier.Full;
-    top.offer(slot, tier);
+    if (missing === 0 || slot === query.exact || !index.paperAt(slot)) continue;
+    if (excluded.has(slot) || (query.phrases.length > 0 && !phraseOk(slot))) continue;
+    partial++;
+    top.offer(slot, Tier.Partial, scratch.score[slot], missing);
   }
-  if (query.exact !== undefined && !exactSeen && top.has(query.exact)) full++;
-  return { ranked: top.result().map((slot) => ({ slot, score: scratch.score[slot], missing: missingAll & ~scratch.held[slot] })), full, partial };
+  return partial;
+}
+
+/** Which papers meet every requirement (filters, phrase words): met by the thing itself, never a related concept. */
+function requirementFilter(index: PaperIndex, query: MatchQuery, scratch: Scratch): (slot: number) => boolean {
+  if (query.required.length === 0) return () => true;
+  const met = new Uint8Array(index.slotCount);
+  query.required.forEach((unit, i) => {
+    const found = scratch.unit(index, unit, 0);
+    for (let k = 0; k < found.length; k++) {
+      const slot = found[k];
+      if (met[slot] === i && scratch.unitExact[slot]) met[slot] = i + 1;
+    }
+  });
+  return (slot) => met[slot] === query.required.length;
 }
 
 /** Per-query score arrays, one slot per paper: allocated per query, so searches never share state. */
@@ -142,13 +300,13 @@ class Scratch {
    * paper reached only through related concepts counts by their sum, so the closer it is (a liver
    * lesion to "liver tumour": liver and lesion) the higher it ranks.
    */
-  unit(index: PaperIndex, unit: Unit): Int32Array {
+  unit(index: PaperIndex, unit: Unit, relatedLimit: number): Int32Array {
     const mark = ++this.current;
     const out: number[] = [];
     const { stamp, unitScore, unitExact, related } = this;
     for (const lookup of unit.lookups) {
       const list = index.postingList(lookup.term);
-      if (!list) continue;
+      if (!list || (!lookup.exact && list.length > relatedLimit)) continue;
       const scale = lookup.factor * index.idf(lookup.term) * (K1 + 1);
       const exact = lookup.exact;
       const { slots, weights, fields } = list;
@@ -175,12 +333,6 @@ class Scratch {
   }
 }
 
-function allSlots(index: PaperIndex): number[] {
-  const out: number[] = [];
-  for (let slot = 0; slot < index.slotCount; slot++) if (index.paperAt(slot)) out.push(slot);
-  return out;
-}
-
 /** Whether each quoted phrase occurs as written (same words, same order) in the title or the abstract. */
 function phraseChecker(index: PaperIndex, phrases: string[]): (slot: number) => boolean {
   const padded = phrases.map((p) => ` ${p} `);
@@ -205,46 +357,39 @@ const enum Tier {
 
 /** The best `k` offered slots, kept sorted: by tier, then score, newer, catalog order. */
 class TopK {
-  private readonly slots: number[] = [];
-  private readonly tiers: Tier[] = [];
+  private readonly entries: { slot: number; tier: Tier; score: number; missing: number }[] = [];
 
   constructor(
     private readonly k: number,
     private readonly index: PaperIndex,
-    private readonly score: Float32Array,
   ) {}
 
-  offer(slot: number, tier: Tier): void {
+  offer(slot: number, tier: Tier, score: number, missing = 0): void {
     if (this.k <= 0) return;
-    const n = this.slots.length;
-    if (n === this.k && !this.before(slot, tier, n - 1)) return;
+    const entry = { slot, tier, score, missing };
+    const list = this.entries;
+    if (list.length === this.k && !this.before(entry, list[list.length - 1])) return;
     let lo = 0;
-    let hi = n;
+    let hi = list.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.before(slot, tier, mid)) hi = mid;
+      if (this.before(entry, list[mid])) hi = mid;
       else lo = mid + 1;
     }
-    this.slots.splice(lo, 0, slot);
-    this.tiers.splice(lo, 0, tier);
-    if (this.slots.length > this.k) (this.slots.pop(), this.tiers.pop());
+    list.splice(lo, 0, entry);
+    if (list.length > this.k) list.pop();
   }
 
-  private before(slot: number, tier: Tier, at: number): boolean {
-    const other = this.slots[at];
-    if (tier !== this.tiers[at]) return tier > this.tiers[at];
-    const ds = this.score[slot] - this.score[other];
-    if (Math.abs(ds) > 1e-6) return ds > 0;
-    const dy = (this.index.paperAt(slot)?.year ?? 0) - (this.index.paperAt(other)?.year ?? 0);
+  private before(a: { slot: number; tier: Tier; score: number }, b: { slot: number; tier: Tier; score: number }): boolean {
+    if (a.tier !== b.tier) return a.tier > b.tier;
+    const ds = a.score - b.score;
+    if (Math.abs(ds) > 1e-9) return ds > 0;
+    const dy = (this.index.paperAt(a.slot)?.year ?? 0) - (this.index.paperAt(b.slot)?.year ?? 0);
     if (dy !== 0) return dy > 0;
-    return slot < other;
+    return a.slot < b.slot;
   }
 
-  has(slot: number): boolean {
-    return this.slots.includes(slot);
-  }
-
-  result(): number[] {
-    return this.slots;
+  result(): { slot: number; score: number; missing: number }[] {
+    return this.entries;
   }
 }

@@ -2,7 +2,7 @@ import type { Paper } from '../catalog/paper.js';
 import { STOP, type Vocabulary } from '../catalog/vocabulary.js';
 import { isHan, surfaceTokens, titleKey, tokenize } from '../catalog/tokens.js';
 import { typoBudget } from './fuzzy.js';
-import { ALL_CONTENT, bit, documentTerms, Field, TermReader, type FieldMask, type TermWeight } from './documents.js';
+import { ALL_CONTENT, bit, documentTerms, Field, TermReader, visitDocumentTerms, type FieldMask, type TermWeight } from './documents.js';
 import { KnownValues } from './known-values.js';
 import { Postings, type PostingList } from './postings.js';
 import { WordDictionary } from './words.js';
@@ -19,11 +19,11 @@ const PREFIX_LIMIT = 40;
 const MIN_PREFIX = 3;
 /**
  * A concept also reaches what it is a kind of (melanoma → skin cancer → skin lesion, LSTM → RNN),
- * at this fraction per step up, two steps at most: such papers are related, not what was asked,
+ * at this fraction per step up, three steps at most: such papers are related, not what was asked,
  * so they rank after the papers that name the word and only fill a page.
  */
-const RELATED_FACTOR = 0.45;
-const RELATED_STEPS = 2;
+const RELATED_FACTOR = 0.6;
+const RELATED_STEPS = 3;
 
 /** One way a unit can match: a term, where it must be found, how much it counts, and whether it is the word itself. */
 export type Lookup = { term: string; fields: FieldMask; factor: number; exact: boolean };
@@ -73,17 +73,26 @@ export class PaperIndex {
   upsert(paper: Paper): void {
     const existing = this.slotOf.get(paper.id);
     const slot = existing ?? this.freeSlots.pop() ?? this.slots.length;
-    const terms = documentTerms(paper, this.reader);
+    const title = { tokens: [] as string[] };
+    const added = existing === undefined ? null : new Set<string>();
+    visitDocumentTerms(
+      paper,
+      this.reader,
+      (term, weight, fields) => {
+        this.postings.add(slot, term, weight, fields, this.learnTerm);
+        added?.add(term);
+      },
+      title,
+    );
     if (existing !== undefined) {
       const old = this.slots[existing]!;
-      const gone = [...documentTerms(old, this.reader).keys()].filter((t) => !terms.has(t));
+      const gone = [...documentTerms(old, this.reader).keys()].filter((t) => !added!.has(t));
       this.postings.remove(slot, gone, this.forgetTerm);
       this.forgetFacts(old, slot);
     } else this.live++;
     this.slots[slot] = paper;
     this.slotOf.set(paper.id, slot);
-    this.postings.add(slot, terms, this.learnTerm);
-    this.learnFacts(paper, slot);
+    this.learnFacts(paper, slot, title.tokens);
   }
 
   /** Removes a paper by id; false if there was none. */
@@ -108,11 +117,14 @@ export class PaperIndex {
     if (term.startsWith('w:') && !this.vocabularyWords.has(term.slice(2))) this.words.delete(term.slice(2));
   };
 
-  private learnFacts(paper: Paper, slot: number): void {
-    const stems = tokenize(paper.title);
-    const written = surfaceTokens(paper.title);
-    for (let i = 0; i < stems.length; i++) if (stems[i] !== written[i] && !this.surfaces.has(stems[i])) this.surfaces.set(stems[i], written[i]);
-    const key = stems.join(' ');
+  private learnFacts(paper: Paper, slot: number, titleTokens: string[]): void {
+    // How a title spells its stems, read only from titles that bring a stem not seen before.
+    if (titleTokens.some((t) => !this.surfaces.has(t))) {
+      const stems = tokenize(paper.title);
+      const written = surfaceTokens(paper.title);
+      for (let i = 0; i < stems.length; i++) if (!this.surfaces.has(stems[i])) this.surfaces.set(stems[i], written[i]);
+    }
+    const key = titleKey(paper.title);
     this.titleKeys[slot] = key;
     if (!this.byTitle.has(key)) this.byTitle.set(key, slot);
     if (paper.year !== null) this.yearCounts.set(paper.year, (this.yearCounts.get(paper.year) ?? 0) + 1);
@@ -245,7 +257,7 @@ export class PaperIndex {
     for (const w of words) {
       const concept = this.vocabulary.phrases.get(w);
       if (concept && concept !== STOP) out.add(this.vocabulary.concepts.get(concept)!.en.toLowerCase());
-      else out.add(this.surfaces.get(w) ?? w);
+      else out.add(this.surfaces.get(w) || w);
     }
     return [...out];
   }
@@ -280,10 +292,12 @@ export class PaperIndex {
     const fields = FILTER_FIELDS[filter.field];
     const units: Unit[] = [];
     const value = (filter as Extract<Filter, { value: string }>).value;
+    const surface = v.tokens(value, true, false);
     for (const m of v.readLongest(v.tokens(value))) {
       if (m.stop && filter.field !== 'venue') continue;
       const term = m.concept ? `c:${m.concept}` : `w:${m.text}`;
-      units.push({ label: `${filter.field}:${m.text}`, lookups: [{ term, fields, factor: FILTER_FACTOR, exact: true }] });
+      const label = surface.slice(m.start, m.end).join(' ') || m.text;
+      units.push({ label: `${filter.field}:${label}`, lookups: [{ term, fields, factor: FILTER_FACTOR, exact: true }] });
     }
     if (units.length === 0) units.push({ label: filter.raw, lookups: [] });
     return units;
@@ -293,6 +307,11 @@ export class PaperIndex {
 
   /** Whether a filter value of several words names something the catalog or vocabulary knows. */
   readonly isKnownValue = (field: FilterField, value: string): boolean => this.knownValues.has(field, value);
+
+  /** The values papers give for a filter's field, as written. */
+  valuesOf(field: FilterField): string[] {
+    return this.knownValues.values(field);
+  }
 
   slotByTitle(text: string): number | undefined {
     return this.byTitle.get(titleKey(text));

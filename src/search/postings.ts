@@ -1,4 +1,4 @@
-import type { FieldMask, TermWeight } from './documents.js';
+import type { FieldMask } from './documents.js';
 
 /**
  * The papers holding one term, sorted by slot: parallel typed arrays (slot, BM25F weight, fields)
@@ -87,15 +87,13 @@ export class PostingList {
 export class Postings {
   private readonly lists = new Map<string, PostingList>();
 
-  add(slot: number, terms: Map<string, TermWeight>, onNewTerm?: (term: string) => void): void {
-    for (const [term, { weight, fields }] of terms) {
-      let list = this.lists.get(term);
-      if (!list) {
-        this.lists.set(term, (list = new PostingList()));
-        onNewTerm?.(term);
-      }
-      list.insert(slot, weight, fields);
+  add(slot: number, term: string, weight: number, fields: FieldMask, onNewTerm?: (term: string) => void): void {
+    let list = this.lists.get(term);
+    if (!list) {
+      this.lists.set(term, (list = new PostingList()));
+      onNewTerm?.(term);
     }
+    list.insert(slot, weight, fields);
   }
 
   remove(slot: number, terms: Iterable<string>, onGoneTerm?: (term: string) => void): void {

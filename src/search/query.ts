@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { searchEngineText } from './messages.js';
 
 export type FilterField = 'year' | 'since' | 'until' | 'venue' | 'task' | 'modality' | 'region' | 'technique' | 'author' | 'dataset';
 
@@ -54,13 +55,13 @@ export function parseQuery(cleaned: string, isKnownValue: KnownValue = () => fal
     if (!field) {
       throw new UserError(
         'unknown-filter',
-        { en: `"${name}:" is not a filter. Filters that work: ${FILTER_EXAMPLES}.`, zh: `“${name}:”不是可用的筛选条件。可用的有：${FILTER_EXAMPLES_ZH}。` },
+        { en: searchEngineText.text('en', 'unknownFilter', { name, examples: FILTER_EXAMPLES }), zh: searchEngineText.text('zh', 'unknownFilter', { name, examples: FILTER_EXAMPLES_ZH }) },
         FILTER_EXAMPLES.split(', '),
       );
     }
     let value = rawValue.replace(/^"|"$/g, '').trim();
     if (!value) {
-      throw new UserError('empty-filter', { en: `"${name}:" needs a value, e.g. ${example(field)}.`, zh: `“${name}:”后面需要一个值，例如 ${example(field)}。` }, [example(field)]);
+      throw new UserError('empty-filter', searchEngineText.both('emptyFilter', { name, example: example(field) }), [example(field)]);
     }
     let end = m.index + whole.length;
     if (!rawValue.startsWith('"')) ({ value, end } = widenValue(cleaned, end, field, value, isKnownValue));
@@ -101,12 +102,12 @@ function readFilter(field: FilterField, raw: string, value: string): Filter {
     } else {
       throw new UserError(
         'bad-year',
-        { en: `"${raw}" is not a year. Write year:2016, year:2015-2017, since:2017 or until:2016.`, zh: `“${raw}”不是有效的年份。请写成 年份:2016、年份:2015-2017 或 自:2017。` },
+        searchEngineText.both('badYear', { raw }),
         ['year:2016', 'year:2015-2017', 'since:2017'],
       );
     }
     if (from > to) {
-      throw new UserError('bad-year-range', { en: `"${raw}" ends before it starts: write the earlier year first, e.g. year:2015-2017.`, zh: `“${raw}”的起止年份颠倒了，请先写较早的年份，例如 年份:2015-2017。` }, ['year:2015-2017']);
+      throw new UserError('bad-year-range', searchEngineText.both('badYearRange', { raw }), ['year:2015-2017']);
     }
     return { field, raw, from, to };
   }
@@ -129,7 +130,7 @@ export type QueryText = {
   alternatives: string[][];
 };
 
-const PART = /"[^"]*"?|\S+/gu;
+const PART = /-?"[^"]*"?|\S+/gu;
 const OR_WORDS = new Set(['OR', '|', '||', '或', '或者']);
 /** 或 inside a run of Chinese (肺或肝) joins two alternatives, as it does between spaces. */
 const HAN_OR = /(?<=\p{Script=Han})(?:或者|或)(?=\p{Script=Han})/u;
@@ -143,8 +144,9 @@ export function readOperators(text: string): QueryText {
   const parts: string[] = [];
   for (const m of text.matchAll(PART)) {
     const part = m[0];
-    if (!part.startsWith('"') && part.includes('|') && part.length > 1) parts.push(...part.split('|').flatMap((p, i) => (i === 0 ? [p] : ['|', p])).filter(Boolean));
-    else if (!part.startsWith('"') && HAN_OR.test(part)) parts.push(...part.split(HAN_OR).flatMap((p, i) => (i === 0 ? [p] : ['或', p])).filter(Boolean));
+    const quoted = /^-?"/.test(part);
+    if (!quoted && part.includes('|') && part.length > 1) parts.push(...part.split('|').flatMap((p, i) => (i === 0 ? [p] : ['|', p])).filter(Boolean));
+    else if (!quoted && HAN_OR.test(part)) parts.push(...part.split(HAN_OR).flatMap((p, i) => (i === 0 ? [p] : ['或', p])).filter(Boolean));
     else parts.push(part);
   }
   const out: QueryText = { words: '', phrases: [], excluded: [], alternatives: [] };

@@ -1,10 +1,11 @@
 import { STOP } from '../catalog/vocabulary.js';
-import { detectLang, type Lang } from '../i18n/index.js';
+import { detectLang, type Lang, type LocalText } from '../i18n/index.js';
 import { boundedDistance, typoBudget } from './fuzzy.js';
 import { match } from './match.js';
 import type { PaperIndex, Unit } from './paper-index.js';
-import { FILTER_EXAMPLES } from './query.js';
+import { FILTER_EXAMPLES, type Filter, type FilterField } from './query.js';
 import { readQuery } from './reading.js';
+import { searchEngineText } from './messages.js';
 
 /** Alternatives tried per part of a query that matched nothing. */
 const MAX_TRIES = 6;
@@ -54,6 +55,54 @@ export function suggest(index: PaperIndex, units: Unit[], hasFilters: boolean): 
   return [...new Set(out)].filter((s) => !isFunctionWord(s)).slice(0, 5);
 }
 
+const NAMED_FIELDS = new Set(['venue', 'task', 'modality', 'region', 'technique', 'author', 'dataset']);
+const MAX_LISTED = 12;
+
+/**
+ * What to tell a reader whose query matched nothing at all: for a filter value no paper has, the
+ * values that exist for that field, nearest first (`region:` the regions, `author:` the closest
+ * names); for words the list does not cover, what the list covers (its size and years).
+ */
+export function noMatchNotices(index: PaperIndex, units: Unit[], filters: Filter[], lang: Lang): LocalText[] {
+  const notices: LocalText[] = [];
+  for (const filter of filters) {
+    if (!('value' in filter) || !NAMED_FIELDS.has(filter.field) || countMatching(index, index.filterUnits(filter)) > 0) continue;
+    const values = nearestValues(index, filter.field, filter.value.toLowerCase(), lang);
+    if (values.length === 0) continue;
+    notices.push(searchEngineText.both('noSuchValue', { field: filter.field, value: filter.value, values }));
+  }
+  // Words that find nothing on their own, and no filter to blame: a topic the list does not cover.
+  if (notices.length === 0 && filters.length === 0 && units.every((u) => countMatching(index, [u]) === 0)) {
+    const years = index.years;
+    notices.push(searchEngineText.both('listCovers', { size: index.size, from: years[0] ?? null, to: years[years.length - 1] ?? null }));
+  }
+  return notices;
+}
+
+/** A field's values, nearest to `value` first: those starting with it, then by edit distance, then by name. */
+function nearestValues(index: PaperIndex, field: FilterField, value: string, lang: Lang): string[] {
+  const seen = new Set<string>();
+  const values: { shown: string; d: number }[] = [];
+  for (const raw of index.valuesOf(field)) {
+    const shown = field === 'author' ? displayName(raw) : raw;
+    const key = shown.toLowerCase();
+    // Labels are listed in the language the reader typed (the list gives both).
+    if (seen.has(key) || (field !== 'author' && detectLang(shown) !== lang)) continue;
+    seen.add(key);
+    const words = key.split(/[\s,]+/);
+    const d = key.startsWith(value) || words.some((w) => w.startsWith(value)) ? 0 : Math.min(...words.map((w) => boundedDistance(value, w, 6)), boundedDistance(value, key, 6));
+    values.push({ shown, d });
+  }
+  const limit = field === 'author' ? 5 : MAX_LISTED;
+  return values.sort((a, b) => a.d - b.d || a.shown.localeCompare(b.shown)).slice(0, limit).map((v) => v.shown);
+}
+
+/** `Ronneberger, Olaf` → `Olaf Ronneberger`. */
+function displayName(author: string): string {
+  const comma = author.indexOf(',');
+  return comma < 0 ? author : `${author.slice(comma + 1).trim()} ${author.slice(0, comma).trim()}`;
+}
+
 /** Unit labels back into a query a user would type: `author:hao`, `author:chen` → `author:hao chen`. */
 function spell(labels: string[]): string {
   const parts: string[] = [];
@@ -78,13 +127,11 @@ function alternatives(index: PaperIndex, unit: Unit): string[] {
     if (['year', 'since', 'until'].includes(field) || /^\d{4}/.test(value)) {
       return years.length ? [`year:${years[0]}-${years[years.length - 1]}`] : [];
     }
-    if (field !== 'venue') return [];
-    return index
-      .venues()
-      .map((name) => ({ name, d: boundedDistance(value, name.toLowerCase(), 3) }))
-      .sort((a, b) => a.d - b.d)
+    if (!NAMED_FIELDS.has(field)) return [];
+    // The values that exist for the field, nearest first (the family name for an author).
+    return nearestValues(index, field as FilterField, value, detectLang(value))
       .slice(0, 3)
-      .map((x) => `venue:${x.name.toLowerCase()}`);
+      .map((v) => `${field}:${(field === 'author' ? v.split(' ').pop()! : v).toLowerCase()}`);
   }
   const exact = unit.lookups.filter((l) => l.exact);
   const concept = !unit.readAs && exact.length === 1 && exact[0].term.startsWith('c:') ? exact[0].term.slice(2) : null;

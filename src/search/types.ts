@@ -45,6 +45,13 @@ export interface PaperSearch {
   search(query: string, options?: SearchOptions): SearchResult;
   /** Exact id, or null. */
   get(id: string): Paper | null;
+  /**
+   * The one paper a reader names: its id, the start of exactly one id (`deeplung`), or its whole
+   * title (case, punctuation and spacing aside). Null when none or several match.
+   */
+  resolve(text: string): Paper | null;
+  /** Whether the catalog knows a word as typed (an indexed word or a vocabulary synonym), not as a typo or prefix. */
+  knows(word: string): boolean;
   /** Titles (and ids) that start with or contain what the user has typed so far, best first. */
   complete(prefix: string, limit: number): Paper[];
   /** Papers that share the most tags with this one, best first, never the paper itself. */

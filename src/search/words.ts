@@ -8,7 +8,8 @@ import { boundedDistance } from './fuzzy.js';
  * about the same length, which stays small. Words come and go with the papers that hold them.
  */
 export class WordDictionary {
-  private readonly prefixIndex = new Index({ tokenize: 'forward', encoder: Charset.Exact });
+  /** Built on the first prefix search, then kept up to date: a bot that never sees one never pays for it. */
+  private prefixIndex: Index | null = null;
   private readonly idOf = new Map<string, number>();
   private readonly wordOf: (string | undefined)[] = [];
   private readonly freeIds: number[] = [];
@@ -19,7 +20,7 @@ export class WordDictionary {
     const id = this.freeIds.pop() ?? this.wordOf.length;
     this.idOf.set(word, id);
     this.wordOf[id] = word;
-    this.prefixIndex.add(id, word);
+    this.prefixIndex?.add(id, word);
     let bucket = this.byLength.get(word.length);
     if (!bucket) this.byLength.set(word.length, (bucket = new Set()));
     bucket.add(word);
@@ -31,7 +32,7 @@ export class WordDictionary {
     this.idOf.delete(word);
     this.wordOf[id] = undefined;
     this.freeIds.push(id);
-    this.prefixIndex.remove(id);
+    this.prefixIndex?.remove(id);
     this.byLength.get(word.length)?.delete(word);
   }
 
@@ -41,6 +42,10 @@ export class WordDictionary {
 
   /** Up to `limit` words that start with `prefix`, the prefix itself excluded. */
   withPrefix(prefix: string, limit: number): string[] {
+    if (!this.prefixIndex) {
+      this.prefixIndex = new Index({ tokenize: 'forward', encoder: Charset.Exact });
+      this.wordOf.forEach((word, id) => word !== undefined && this.prefixIndex!.add(id, word));
+    }
     const ids = this.prefixIndex.search(prefix, { limit: limit + 1 }) as number[];
     const out: string[] = [];
     for (const id of ids) {

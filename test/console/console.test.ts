@@ -55,6 +55,23 @@ describe('the console adapter and the paperbot binary', () => {
     expect(new Set(papers.map((p: { id: string }) => p.id)).size).toBe(3);
   });
 
+  it('GIVEN search --json THEN each paper carries its score and the words it misses', () => {
+    const papers = JSON.parse(paperbot(['search', 'liver teeth', '--json', '--limit', '3']).stdout);
+    expect(papers.length).toBeGreaterThan(0);
+    for (const p of papers) {
+      expect(p.score).toBeGreaterThan(0);
+      expect(p.missing).toEqual(['teeth']);
+    }
+  });
+
+  it('GIVEN validate alone THEN it lists the corrections of the bundled list with their reasons and sources', () => {
+    const run = paperbot(['validate']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/data\/corrections\.json: \d+ corrections of the published list/);
+    expect(run.stdout).toMatch(/regions: Heart → Lung\n\s+why: .+\n\s+source: doi:10\.1118\/1\.4948498\n\s+applied/);
+    expect(run.stdout).not.toMatch(/NOT applied/);
+  });
+
   it('GIVEN a bad flag or a malformed setting THEN the binary exits non-zero with a message that says how to fix it', () => {
     expect(paperbot(['search', 'mri', '--limit', 'lots']).stderr).toMatch(/--limit must be a whole number/);
     const unknownFlag = paperbot(['say', '--page', '2']);

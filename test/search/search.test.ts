@@ -170,6 +170,32 @@ describe('AND across fields and helpful empty results', () => {
     expect(search.search('venue:micai').suggestions[0]).toBe('venue:miccai');
   });
 
+  it('GIVEN a filter value no paper has THEN the reply lists the values that exist, nearest first', () => {
+    const region = search.search('region:mars');
+    expect(region.total).toBe(0);
+    // "mars" is one letter from "mass": Breast Mass comes first, then the other regions.
+    expect(region.notices.map((n) => n.en).join()).toMatch(/No paper has region "mars"\. The region values in the list, nearest first: Breast Mass, /);
+    expect(region.suggestions[0]).toBe('region:breast mass');
+    const author = search.search('author:ronnebergr');
+    expect(author.notices.map((n) => n.en).join()).toMatch(/The closest names, nearest first: Olaf Ronneberger/);
+    expect(author.suggestions[0]).toBe('author:ronneberger');
+    // In Chinese, the Chinese labels.
+    expect(search.search('部位:火星').notices.map((n) => n.zh).join()).toMatch(/没有论文的部位是“火星”。列表中的部位（最接近的在前）：.*肺/);
+  });
+
+  it('GIVEN a topic the list does not cover THEN the reply says what the list covers', () => {
+    const r = search.search('xyzzy');
+    expect(r.notices.map((n) => n.en).join()).toMatch(new RegExp(`The list covers ${papers.length} papers on deep learning for medical image analysis, from 2014–2019`));
+    // Words that meet nowhere, each known on its own, are no uncovered topic: no such notice.
+    expect(search.search('author:smith lung').notices.map((n) => n.en).join()).not.toMatch(/The list covers/);
+  });
+
+  it('GIVEN NOT or a stop word in a query that matches nothing THEN no suggestion offers a function word', () => {
+    for (const q of ['NOT gan xyzzy', 'for the xyzzy', 'papers on qqqq']) {
+      for (const s of search.search(q).suggestions) expect(s, q).not.toMatch(/\b(for|the|on|not|papers|and)\b/i);
+    }
+  });
+
   it('GIVEN a dataset no listed paper used THEN the suggestions are what it is about, not look-alike author names', () => {
     // BraTS (brain tumour segmentation challenge) is in the vocabulary but no paper lists it; "bram"
     // and "baz" are co-authors' given names a few letters away, which says nothing about brain tumours.

@@ -17,7 +17,7 @@ export function helpCommand(list: () => Command[]): Command {
       }));
       return reply('help', lang, {
         title: helpText.text(lang, 'title'),
-        intro: [helpText.text(lang, 'about'), helpText.text(lang, 'filters')],
+        intro: [helpText.text(lang, 'about'), helpText.text(lang, 'filters'), helpText.text(lang, 'operators')],
         cards,
         footer: helpText.text(lang, 'footer'),
       });

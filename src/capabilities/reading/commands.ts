@@ -17,6 +17,8 @@ export const voteCommand: Command = {
   aliases: ['投票'],
   summary: readingText.both('summary.vote'),
   examples: ['vote 2'],
+  // One word (`vote 2`; a wrong one gets its own error), or `vote 2 #7` (the buttons); `vote for the best paper` is a search.
+  fits: (args) => /^(?:\S*|\S+\s+#\d+)$/.test(args.trim()),
   run: vote,
 };
 
@@ -25,6 +27,8 @@ export const nextCommand: Command = {
   aliases: ['下一篇'],
   summary: readingText.both('summary.next'),
   examples: ['next'],
+  // `next` takes nothing: `next generation sequencing` is a search.
+  fits: (args) => args.trim() === '',
   run: showNext,
 };
 
@@ -33,6 +37,8 @@ export const readCommand: Command = {
   aliases: ['已读'],
   summary: readingText.both('summary.read'),
   examples: ['read', 'read deeplung-deep-3d-dual-path-nets-for-automated-2018'],
+  // Nothing or one id: `read about lung nodules` is a search.
+  fits: (args) => !args.trim().includes(' '),
   run: markRead,
 };
 
@@ -41,6 +47,7 @@ export const unreadCommand: Command = {
   aliases: ['未读', '取消已读'],
   summary: readingText.both('summary.unread'),
   examples: ['unread deeplung-deep-3d-dual-path-nets-for-automated-2018'],
+  fits: (args) => !args.trim().includes(' '),
   run: markUnread,
 };
 
@@ -49,5 +56,7 @@ export const historyCommand: Command = {
   aliases: ['历史', '已读记录'],
   summary: readingText.both('summary.history'),
   examples: ['history'],
+  // `history` takes nothing: `history of medical imaging` is a search.
+  fits: (args) => args.trim() === '',
   run: showHistory,
 };

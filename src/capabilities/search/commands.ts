@@ -5,6 +5,7 @@ import { reply, type Action, type Reply } from '../../reply.js';
 import { paperCard } from '../../cards.js';
 import type { Command, CommandInput } from '../../services.js';
 import { searchText } from './messages.js';
+import { rememberResults } from '../../recent-results.js';
 
 const PAGE_SIZE = 5;
 const PAGE_FLAG = /(?:^|\s)--page\s+(\S+)\s*$/;
@@ -51,10 +52,16 @@ function searchReply(input: CommandInput): Reply {
   if (page < pages) actions.push({ label: searchText.text(lang, 'more'), command: pageCommand(page + 1), effect: 'update', style: 'primary' });
   actions.push({ label: coreText.text(lang, 'action.share'), command: `share ${pageCommand(page)}`, effect: 'post' });
   const papers = result.hits.map((h) => h.paper);
+  // `show 2` shows the second paper of this list.
+  rememberResults(services, input.invocation, papers.map((p) => p.id));
+  const cards = result.hits.map((h) => {
+    const card = paperCard(h.paper, lang);
+    return h.missing.length ? { ...card, lines: [...card.lines, searchText.text(lang, 'misses', { words: h.missing.join(lang === 'zh' ? '、' : ', ') })] } : card;
+  });
   return reply('search', lang, {
     title,
     intro: notices,
-    cards: papers.map((p) => paperCard(p, lang)),
+    cards,
     actions,
     footer: pages > 1 ? pageFooter(lang, page, pages) : undefined,
     papers,

@@ -10,6 +10,7 @@ const en = {
   previous: 'Previous',
   more: 'More',
   pageFooter: (v: { page: number; pages: number }) => `Page ${v.page} of ${v.pages}`,
+  misses: (v: { words: string }) => `Does not mention: ${v.words}`,
 };
 
 const zh = {
@@ -22,6 +23,7 @@ const zh = {
   previous: '上一页',
   more: '更多',
   pageFooter: (v: { page: number; pages: number }) => `第 ${v.page}/${v.pages} 页`,
+  misses: (v: { words: string }) => `未涉及：${v.words}`,
 } satisfies typeof en;
 
 export const searchText = defineMessages({ en, zh });
