@@ -1,158 +1,90 @@
+import type { lookup as dnsLookup } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import type { lookup as dnsLookup } from 'node:dns';
+import { Readable } from 'node:stream';
 import { checkLiteralHost, guardedLookup, isPublicAddress, type AddressPolicy } from './guard.js';
 
 /**
- * One GET of a feed: conditional (ETag, Last-Modified), bounded (timeout, size cap, redirects),
- * and guarded against private addresses unless the operator allows them. Redirects are followed
- * here, one hop at a time, so each hop is checked before it connects.
+ * A `fetch` for the Net layer's HttpClient (which brings pacing, timeouts, the size cap, the
+ * User-Agent and conditional requests) that follows redirects itself, one hop at a time, so every
+ * hop is checked before it connects: only http(s), no loop, and (unless the operator allows
+ * private feeds) no loopback, private, link-local or metadata address, checked on the address the
+ * socket actually connects to.
  */
 
-export type FetchOptions = {
-  etag?: string | null;
-  lastModified?: string | null;
-  userAgent: string;
-  timeoutMs: number;
-  maxBytes: number;
-  maxRedirects: number;
+export type GuardOptions = {
   /** PAPERBOT_ALLOW_PRIVATE_FEEDS: an intranet feed, or tests against fakes on 127.0.0.1. */
   allowPrivate: boolean;
-  accept?: string;
+  maxRedirects?: number;
   /** Which resolved addresses may be connected to (default: public unicast only); for tests. */
   addressPolicy?: AddressPolicy;
   /** The resolver (default: the system's); for tests. */
   resolve?: typeof dnsLookup;
 };
 
-export type FetchResult =
-  | { kind: 'ok'; status: number; body: string; contentType: string; etag: string | null; lastModified: string | null; url: string }
-  | { kind: 'not-modified'; etag: string | null; lastModified: string | null };
-
-/** A fetch that failed; `kind` decides what polling does next. */
-export class FetchError extends Error {
+/** Why the guard stopped a request; reaches the caller as the cause of the Net layer's error. */
+export class FeedAddressError extends Error {
   constructor(
-    readonly kind: 'gone' | 'throttled' | 'http' | 'timeout' | 'too-large' | 'redirects' | 'network' | 'blocked' | 'bad-url',
+    readonly kind: 'blocked' | 'scheme' | 'redirects',
     message: string,
-    readonly status?: number,
-    readonly retryAfterMs?: number,
   ) {
     super(message);
-    this.name = 'FetchError';
+    this.name = 'FeedAddressError';
   }
 }
 
-export function retryAfterMs(header: string | undefined, now: number): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
+const NULL_BODY = new Set([101, 204, 205, 304]);
 
-export async function fetchFeed(rawUrl: string, options: FetchOptions): Promise<FetchResult> {
-  let url: URL;
-  try {
-    url = new URL(rawUrl);
-  } catch {
-    throw new FetchError('bad-url', `"${rawUrl}" is not a URL`);
-  }
-  const seen = new Set<string>();
-  for (let hop = 0; hop <= options.maxRedirects; hop++) {
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new FetchError('bad-url', `only http(s) feeds are read, not ${url.protocol}`);
-    if (seen.has(url.href)) throw new FetchError('redirects', `the feed redirects in a loop (${url.href})`);
-    seen.add(url.href);
-    if (!options.allowPrivate) {
-      try {
-        checkLiteralHost(url, options.addressPolicy ?? isPublicAddress);
-      } catch (error) {
-        throw new FetchError('blocked', (error as Error).message);
-      }
-    }
-    const answer = await requestOnce(url, options, hop === 0);
-    if (answer.kind === 'redirect') {
-      url = new URL(answer.location, url);
-      continue;
-    }
-    return answer.result;
-  }
-  throw new FetchError('redirects', `the feed redirects more than ${options.maxRedirects} times`);
-}
-
-type Answer = { kind: 'redirect'; location: string } | { kind: 'done'; result: FetchResult };
-
-function requestOnce(url: URL, options: FetchOptions, conditional: boolean): Promise<Answer> {
-  const headers: Record<string, string> = {
-    'user-agent': options.userAgent,
-    accept: options.accept ?? 'application/atom+xml, application/rss+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1',
-  };
-  // Conditional headers belong to the URL they were learnt from, the first one.
-  if (conditional && options.etag) headers['if-none-match'] = options.etag;
-  if (conditional && options.lastModified) headers['if-modified-since'] = options.lastModified;
-  const client = url.protocol === 'https:' ? https : http;
-  return new Promise<Answer>((resolve, reject) => {
-    const req = client.request(url, { method: 'GET', headers, lookup: options.allowPrivate ? undefined : guardedLookup(options.addressPolicy, options.resolve), timeout: options.timeoutMs }, (res) => {
-      const status = res.statusCode ?? 0;
-      const header = (name: string) => {
-        const v = res.headers[name];
-        return Array.isArray(v) ? v[0] : v;
-      };
-      const etag = header('etag') ?? null;
-      const lastModified = header('last-modified') ?? null;
-      if (status >= 300 && status < 400 && status !== 304) {
-        res.resume();
-        const location = header('location');
-        if (!location) return reject(new FetchError('http', `HTTP ${status} without a Location`, status));
-        return resolve({ kind: 'redirect', location });
-      }
-      if (status === 304) {
-        res.resume();
-        return resolve({ kind: 'done', result: { kind: 'not-modified', etag: etag ?? options.etag ?? null, lastModified: lastModified ?? options.lastModified ?? null } });
-      }
-      if (status === 404 || status === 410) {
-        res.resume();
-        return reject(new FetchError('gone', `HTTP ${status}: the feed is gone`, status));
-      }
-      if (status === 429 || status === 503) {
-        res.resume();
-        return reject(new FetchError('throttled', `HTTP ${status}: the server asks to come back later`, status, retryAfterMs(header('retry-after'), Date.now())));
-      }
-      if (status < 200 || status >= 300) {
-        res.resume();
-        return reject(new FetchError('http', `HTTP ${status}`, status));
-      }
-      const declared = Number(header('content-length'));
-      if (Number.isFinite(declared) && declared > options.maxBytes) {
-        req.destroy();
-        return reject(new FetchError('too-large', `the feed is larger than ${options.maxBytes} bytes`));
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > options.maxBytes) {
-          req.destroy(new FetchError('too-large', `the feed is larger than ${options.maxBytes} bytes`));
-          return;
+export function guardedFetch(options: GuardOptions): typeof fetch {
+  const policy = options.addressPolicy ?? isPublicAddress;
+  const lookup = options.allowPrivate ? undefined : guardedLookup(policy, options.resolve);
+  const maxRedirects = options.maxRedirects ?? 5;
+  const guarded = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+    let url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+    const seen = new Set<string>();
+    for (let hop = 0; hop <= maxRedirects; hop++) {
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new FeedAddressError('scheme', `only http(s) feeds are read, not ${url.protocol} addresses`);
+      if (seen.has(url.href)) throw new FeedAddressError('redirects', 'the feed redirects in a loop');
+      seen.add(url.href);
+      if (!options.allowPrivate) {
+        try {
+          checkLiteralHost(url, policy);
+        } catch (error) {
+          throw new FeedAddressError('blocked', (error as Error).message);
         }
-        chunks.push(chunk);
-      });
-      res.on('end', () =>
-        resolve({
-          kind: 'done',
-          result: { kind: 'ok', status, body: Buffer.concat(chunks).toString('utf8'), contentType: header('content-type') ?? '', etag, lastModified, url: url.href },
-        }),
-      );
-      res.on('error', (error) => reject(asFetchError(error)));
+      }
+      const res = await requestOnce(url, init, lookup);
+      const status = res.statusCode ?? 0;
+      const location = res.headers.location;
+      if (status >= 300 && status < 400 && status !== 304 && location) {
+        res.resume();
+        url = new URL(location, url);
+        continue;
+      }
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(res.headers)) {
+        if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+      }
+      if (NULL_BODY.has(status)) res.resume();
+      const body = NULL_BODY.has(status) ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>);
+      const response = new Response(body, { status, headers });
+      Object.defineProperty(response, 'url', { value: url.href });
+      return response;
+    }
+    throw new FeedAddressError('redirects', `the feed redirects more than ${maxRedirects} times`);
+  };
+  return guarded as typeof fetch;
+}
+
+function requestOnce(url: URL, init: RequestInit, lookup: ReturnType<typeof guardedLookup> | undefined): Promise<http.IncomingMessage> {
+  const client = url.protocol === 'https:' ? https : http;
+  const headers = Object.fromEntries(new Headers(init.headers).entries());
+  return new Promise((resolve, reject) => {
+    const req = client.request(url, { method: 'GET', headers, lookup, signal: init.signal ?? undefined }, resolve);
+    req.on('error', (error) => {
+      const e = error as Error;
+      reject(e.name === 'BlockedAddressError' ? new FeedAddressError('blocked', e.message) : e);
     });
-    req.on('timeout', () => req.destroy(new FetchError('timeout', `no answer within ${Math.round(options.timeoutMs / 1000)} s`)));
-    req.on('error', (error) => reject(asFetchError(error)));
     req.end();
   });
-}
-
-function asFetchError(error: unknown): FetchError {
-  if (error instanceof FetchError) return error;
-  const e = error as Error;
-  if (e?.name === 'BlockedAddressError') return new FetchError('blocked', e.message);
-  return new FetchError('network', e?.message ?? String(error));
 }

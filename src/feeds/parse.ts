@@ -1,4 +1,4 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { asArray, parseXmlSafely, XmlRefused } from '../net/index.js';
 
 /**
  * Feed bodies → candidate papers. One parser (fast-xml-parser) reads RSS 2.0, RSS 1.0/RDF and Atom,
@@ -46,21 +46,8 @@ export class FeedFormatError extends Error {
   }
 }
 
-const ARRAYS = new Set(['item', 'entry', 'author', 'link', 'creator', 'category', 'contributor']);
-
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  // Prefixes are the feed's choice (arxiv:, prism:, dc:); what matters is the local name.
-  removeNSPrefix: true,
-  // Only the five XML entities and character references: a DOCTYPE is refused before parsing.
-  processEntities: true,
-  htmlEntities: false,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  isArray: (name) => ARRAYS.has(name),
-});
+/** Elements that repeat, under the prefixes feeds use for them. */
+const ARRAYS = new Set(['item', 'entry', 'author', 'link', 'category', 'creator', 'dc:creator', 'dc:identifier', 'dc:subject', 'contributor']);
 
 /** True when the body is an HTML page (an error page, a login wall, a journal's landing page). */
 export function looksLikeHtml(body: string, contentType = ''): boolean {
@@ -68,33 +55,48 @@ export function looksLikeHtml(body: string, contentType = ''): boolean {
   return /^\s*(<!doctype\s+html|<html[\s>])/i.test(body);
 }
 
-/**
- * Refuses any document type declaration: entity declarations are how XML bombs and external
- * entity reads start, and no feed needs one.
- */
-export function assertNoDoctype(body: string): void {
-  if (/<!DOCTYPE/i.test(body) || /<!ENTITY/i.test(body)) {
-    throw new FeedFormatError('entities', 'the feed declares a document type or entities, which paperbot refuses to read');
-  }
-}
-
 /** Reads an XML feed body; throws FeedFormatError when it is not one. */
 export function parseFeedXml(body: string, contentType = ''): ParsedFeed {
   const text = body.replace(/^\uFEFF/, '');
   if (looksLikeHtml(text, contentType)) throw new FeedFormatError('html', 'the address answered with an HTML page, not a feed');
-  assertNoDoctype(text);
-  const valid = XMLValidator.validate(text);
-  if (valid !== true) {
-    throw new FeedFormatError('malformed', `the feed is not well-formed XML (line ${valid.err.line}: ${valid.err.msg})`);
+  let doc: Node;
+  try {
+    doc = parseXmlSafely(text, ARRAYS);
+  } catch (error) {
+    if (!(error instanceof XmlRefused)) throw error;
+    if (error.reason === 'unsafe') throw new FeedFormatError('entities', 'the feed declares a document type or entities, which paperbot refuses to read');
+    throw new FeedFormatError('malformed', `the feed is not well-formed XML (${error.message})`);
   }
-  const doc = parser.parse(text) as Record<string, unknown>;
-  if (isObject(doc.rss)) return readRss2(doc.rss);
-  if (isObject(doc.RDF)) return readRdf(doc.RDF);
-  if (isObject(doc.feed)) return readAtom(doc.feed);
+  const rss = child(doc, 'rss');
+  if (isObject(rss)) return readRss2(rss);
+  const rdf = child(doc, 'RDF');
+  if (isObject(rdf)) return readRdf(rdf);
+  const feed = child(doc, 'feed');
+  if (isObject(feed)) return readAtom(feed);
   throw new FeedFormatError('not-a-feed', 'the document is XML but neither RSS nor Atom');
 }
 
 type Node = Record<string, unknown>;
+
+/**
+ * An element by its local name, whatever prefix the feed gave it (`dc:creator`, `prism:doi`,
+ * `arxiv:doi`); an unprefixed element wins over prefixed ones (RSS 1.0's `title` over `dc:title`).
+ */
+function child(node: Node, local: string): unknown {
+  if (local in node) return node[local];
+  for (const key of Object.keys(node)) if (key.endsWith(`:${local}`)) return node[key];
+  return undefined;
+}
+
+function attr(node: Node, local: string): string {
+  const v = child(node, `@_${local}`) ?? Object.entries(node).find(([k]) => k.startsWith('@_') && k.endsWith(`:${local}`))?.[1];
+  return typeof v === 'string' ? v : '';
+}
+
+function list(node: Node, local: string): unknown[] {
+  const v = child(node, local);
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
 
 function isObject(v: unknown): v is Node {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -196,74 +198,80 @@ function finish(drafts: Draft[], format: ParsedFeed['format'], title: string): P
   return { format, title: plain(title), items, skipped };
 }
 
+/** The text of the element with this local name. */
+const field = (node: Node, local: string) => text(child(node, local));
+const fields = (node: Node, local: string) => texts(child(node, local));
+
 function readRss2(rss: Node): ParsedFeed {
-  const channel = isObject(rss.channel) ? rss.channel : {};
-  const venue = plain(text(channel.title));
-  const items = (Array.isArray(channel.item) ? channel.item : []).filter(isObject).map(
+  const channel = child(rss, 'channel');
+  const ch: Node = isObject(channel) ? channel : {};
+  const venue = plain(field(ch, 'title'));
+  // `link` may also hold an atom:link (an object); the RSS link is the text one.
+  const link = (item: Node) => (item.link === undefined ? [] : asArray(item.link)).map(text).find(Boolean) ?? '';
+  const items = list(ch, 'item').filter(isObject).map(
     (item): Draft => ({
       guid: text(item.guid),
       title: text(item.title),
-      url: httpUrl(texts(item.link)[0] ?? '') || httpUrl(text(item.guid)),
-      authors: splitCreators(texts(item.creator).length ? texts(item.creator) : texts(item.author)),
+      url: httpUrl(link(item)) || httpUrl(text(item.guid)),
+      authors: splitCreators(fields(item, 'creator').length ? fields(item, 'creator') : texts(item.author)),
       abstract: text(item.description),
-      published: text(item.pubDate) || text(item.date) || null,
-      venue: text(item.publicationName) || venue,
+      published: text(item.pubDate) || field(item, 'date') || null,
+      venue: field(item, 'publicationName') || venue,
       pmid: null,
       categories: texts(item.category),
-      doiHints: [text(item.doi), ...texts(item.identifier), text(item.guid), texts(item.link)[0] ?? ''],
+      doiHints: [field(item, 'doi'), ...fields(item, 'identifier'), text(item.guid), link(item)],
     }),
   );
   return finish(items, 'rss2', venue);
 }
 
 function readRdf(rdf: Node): ParsedFeed {
-  const channel = isObject(rdf.channel) ? rdf.channel : {};
-  const venue = plain(text(channel.title));
-  const items = (Array.isArray(rdf.item) ? rdf.item : []).filter(isObject).map(
+  const channel = child(rdf, 'channel');
+  const venue = plain(isObject(channel) ? field(channel, 'title') : '');
+  const items = list(rdf, 'item').filter(isObject).map(
     (item): Draft => ({
-      guid: String(item['@about'] ?? '') || text(item.link),
-      title: text(item.title),
-      url: httpUrl(text(item.link)) || httpUrl(String(item['@about'] ?? '')),
-      authors: texts(item.creator),
-      abstract: text(item.description),
-      published: text(item.date) || text(item.publicationDate) || text(item.pubDate) || null,
-      venue: text(item.publicationName) || venue,
+      guid: attr(item, 'about') || field(item, 'link'),
+      title: field(item, 'title'),
+      url: httpUrl(field(item, 'link')) || httpUrl(attr(item, 'about')),
+      authors: fields(item, 'creator'),
+      abstract: field(item, 'description'),
+      published: field(item, 'date') || field(item, 'publicationDate') || field(item, 'pubDate') || null,
+      venue: field(item, 'publicationName') || venue,
       pmid: null,
-      categories: texts(item.subject),
-      doiHints: [text(item.doi), ...texts(item.identifier), text(item.link)],
+      categories: fields(item, 'subject'),
+      doiHints: [field(item, 'doi'), ...fields(item, 'identifier'), field(item, 'link')],
     }),
   );
   return finish(items, 'rdf', venue);
 }
 
 function atomLink(entry: Node): string {
-  const links = (Array.isArray(entry.link) ? entry.link : []).filter(isObject);
-  const alternate = links.find((l) => (l['@rel'] ?? 'alternate') === 'alternate') ?? links[0];
-  return alternate ? httpUrl(String(alternate['@href'] ?? '')) : '';
+  const links = list(entry, 'link').filter(isObject);
+  const alternate = links.find((l) => (attr(l, 'rel') || 'alternate') === 'alternate') ?? links[0];
+  return alternate ? httpUrl(attr(alternate, 'href')) : '';
 }
 
 function readAtom(feed: Node): ParsedFeed {
-  const entries = (Array.isArray(feed.entry) ? feed.entry : []).filter(isObject);
+  const entries = list(feed, 'entry').filter(isObject);
   // The arXiv API reports an error as a feed whose one entry is titled "Error".
-  if (entries.length === 1 && text(entries[0].title) === 'Error' && /arxiv/i.test(text(entries[0].id))) {
-    throw new FeedFormatError('source-error', `arXiv answered with an error: ${plain(text(entries[0].summary))}`);
+  if (entries.length === 1 && field(entries[0], 'title') === 'Error' && /arxiv/i.test(field(entries[0], 'id'))) {
+    throw new FeedFormatError('source-error', `arXiv answered with an error: ${plain(field(entries[0], 'summary'))}`);
   }
-  const isArxiv = /arxiv/i.test(text(feed.id));
+  const isArxiv = /arxiv/i.test(field(feed, 'id'));
   const items = entries.map((entry): Draft => {
-    const authors = (Array.isArray(entry.author) ? entry.author : []).map((a) => (isObject(a) ? text(a.name) : text(a))).filter(Boolean);
-    const categories = (Array.isArray(entry.category) ? entry.category : []).map((c) => (isObject(c) ? String(c['@term'] ?? '') : '')).filter(Boolean);
+    const authors = list(entry, 'author').map((a) => (isObject(a) ? field(a, 'name') : text(a))).filter(Boolean);
     return {
-      guid: text(entry.id),
-      title: text(entry.title),
+      guid: field(entry, 'id'),
+      title: field(entry, 'title'),
       url: atomLink(entry),
-      authors: authors.length ? authors : splitCreators(texts(entry.creator)),
-      abstract: text(entry.summary) || text(entry.content),
-      published: text(entry.published) || text(entry.updated) || null,
-      venue: text(entry.journal_ref) || text(entry.journal_reference) || (isArxiv ? 'arXiv' : plain(text(feed.title))),
+      authors: authors.length ? authors : splitCreators(fields(entry, 'creator')),
+      abstract: field(entry, 'summary') || field(entry, 'content'),
+      published: field(entry, 'published') || field(entry, 'updated') || null,
+      venue: field(entry, 'journal_ref') || field(entry, 'journal_reference') || (isArxiv ? 'arXiv' : plain(field(feed, 'title'))),
       pmid: null,
-      categories,
-      doiHints: [text(entry.doi), text(entry.DOI), text(entry.id)],
+      categories: list(entry, 'category').filter(isObject).map((c) => attr(c, 'term')).filter(Boolean),
+      doiHints: [field(entry, 'doi'), field(entry, 'DOI'), field(entry, 'id')],
     };
   });
-  return finish(items, 'atom', text(feed.title));
+  return finish(items, 'atom', field(feed, 'title'));
 }
