@@ -1,7 +1,7 @@
 import type { Logger } from '../log.js';
 import { HttpError, redactUrl } from './errors.js';
 import { HostPacer, policyFromRateLimitHeaders, sharedPacer } from './pacing.js';
-import { XmlRefused, parseXmlSafely } from './xml.js';
+import { XmlRefused, parseXmlSafely, type XmlOptions } from './xml.js';
 
 export type HttpClientOptions = {
   /** Names the bot and a contact; see `paperbotUserAgent`. */
@@ -131,18 +131,18 @@ export class HttpClient {
   }
 
   /**
-   * GET an XML body, parsed by `parseXmlSafely` (no DOCTYPE, no entities). `arrays` names the
-   * elements to keep as arrays even when single. `data` is undefined on 304.
+   * GET an XML body, parsed by `parseXmlSafely` (no DOCTYPE, no entities; see XmlOptions).
+   * `data` is undefined on 304.
    */
-  async getXml(url: string, options: RequestOptions & { arrays?: ReadonlySet<string> } = {}): Promise<Parsed<Record<string, unknown>>> {
-    const { arrays, ...rest } = options;
+  async getXml(url: string, options: RequestOptions & XmlOptions = {}): Promise<Parsed<Record<string, unknown>>> {
+    const { arrays, allowExternalDoctype, ...rest } = options;
     const response = await this.get(url, { accept: 'application/atom+xml, application/xml;q=0.9, text/xml;q=0.8', ...rest });
     if (response.notModified) return { ...response, data: undefined as unknown as Record<string, unknown> };
     if (looksLikeHtml(response)) {
       throw new HttpError('unexpected-content', url, 'an HTML page where XML was expected', response.status);
     }
     try {
-      return { ...response, data: parseXmlSafely(response.body, arrays) };
+      return { ...response, data: parseXmlSafely(response.body, { arrays, allowExternalDoctype }) };
     } catch (error) {
       if (error instanceof XmlRefused) {
         throw new HttpError(error.reason === 'unsafe' ? 'unsafe-xml' : 'malformed', url, error.message, response.status);

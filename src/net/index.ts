@@ -25,3 +25,4 @@ export {
 } from './pacing.js';
 export type { HostPolicy } from './pacing.js';
 export { XmlRefused, asArray, parseXmlSafely, xmlText } from './xml.js';
+export type { XmlOptions } from './xml.js';

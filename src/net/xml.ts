@@ -15,13 +15,28 @@ export class XmlRefused extends Error {
  * Parses XML from outside. A DOCTYPE or any entity declaration is refused before parsing (no entity
  * expansion at all, so no billion laughs and no external entities); only the five predefined
  * entities, HTML character names and numeric character references are decoded. Attributes come as `@_name`; namespace
- * prefixes are kept (`arxiv:doi`), so callers match the prefixes a source uses. Elements that can
- * repeat are always arrays when listed in `arrays`.
+ * prefixes are kept (`arxiv:doi`), so callers match the prefixes a source uses.
  */
-export function parseXmlSafely(text: string, arrays: ReadonlySet<string> = new Set()): Record<string, unknown> {
+export type XmlOptions = {
+  /** Elements kept as arrays even when they appear once. */
+  arrays?: ReadonlySet<string>;
+  /**
+   * Accept a DOCTYPE that only names an external DTD by public/system id, with no internal subset
+   * (PubMed's EFetch always sends one). It is removed unread: nothing is fetched or expanded. An
+   * internal subset or any entity declaration is still refused.
+   */
+  allowExternalDoctype?: boolean;
+};
+
+const EXTERNAL_DOCTYPE = /<!DOCTYPE\s+[\w:.-]+\s+(?:PUBLIC\s+("[^"]*"|'[^']*')\s+("[^"]*"|'[^']*')|SYSTEM\s+("[^"]*"|'[^']*'))\s*>/i;
+
+export function parseXmlSafely(input: string, options: XmlOptions = {}): Record<string, unknown> {
+  let text = input;
+  if (options.allowExternalDoctype) text = text.replace(EXTERNAL_DOCTYPE, '');
   if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) {
     throw new XmlRefused('unsafe', 'XML with a DOCTYPE or entity declarations is refused');
   }
+  const arrays = options.arrays ?? new Set<string>();
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     throw new XmlRefused('malformed', `XML does not parse: ${valid.err.msg} at line ${valid.err.line}`);

@@ -211,3 +211,14 @@ describe('HostPacer', () => {
     expect(parseRetryAfter('soon', now)).toBeUndefined();
   });
 });
+
+describe('parseXmlSafely', () => {
+  it('drops an external-only DOCTYPE when allowed (PubMed EFetch), still refusing internal subsets', async () => {
+    const { parseXmlSafely, XmlRefused } = await import('../../src/net/index.js');
+    const pubmed = '<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2019//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_190101.dtd">\n<PubmedArticleSet><PMID>1</PMID></PubmedArticleSet>';
+    expect(() => parseXmlSafely(pubmed)).toThrow(XmlRefused);
+    expect(parseXmlSafely(pubmed, { allowExternalDoctype: true }).PubmedArticleSet).toEqual({ PMID: '1' });
+    const subset = '<!DOCTYPE a SYSTEM "x.dtd" [<!ENTITY e "boom">]><a>&e;</a>';
+    expect(() => parseXmlSafely(subset, { allowExternalDoctype: true })).toThrow(XmlRefused);
+  });
+});
