@@ -61,7 +61,7 @@ export function parseFeedXml(body: string, contentType = ''): ParsedFeed {
   if (looksLikeHtml(text, contentType)) throw new FeedFormatError('html', 'the address answered with an HTML page, not a feed');
   let doc: Node;
   try {
-    doc = parseXmlSafely(text, ARRAYS);
+    doc = parseXmlSafely(text, { arrays: ARRAYS, allowExternalDoctype: true });
   } catch (error) {
     if (!(error instanceof XmlRefused)) throw error;
     if (error.reason === 'unsafe') throw new FeedFormatError('entities', 'the feed declares a document type or entities, which paperbot refuses to read');
