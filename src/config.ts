@@ -26,8 +26,22 @@ export type Config = {
   extraSources: string[];
   logLevel: LogLevel;
   spotlight: { timezone: string; graceHours: number };
+  feeds: FeedsConfig;
   slack?: SlackConfig;
   discord?: DiscordConfig;
+};
+
+/** Where new papers are read from, and how politely. */
+export type FeedsConfig = {
+  arxivApiUrl: string;
+  eutilsUrl: string;
+  /** Sent to the sources (User-Agent, NCBI's `email`), as they ask. */
+  contactEmail: string | null;
+  ncbiApiKey: string | null;
+  /** PAPERBOT_ALLOW_PRIVATE_FEEDS: feed URLs may reach private addresses (an intranet feed, tests). */
+  allowPrivate: boolean;
+  pollMinutes: number;
+  timeoutMs: number;
 };
 
 type Env = Record<string, string | undefined>;
@@ -62,6 +76,15 @@ export function loadConfig(env: Env = process.env): Config {
     extraSources: commaList(get('PAPERBOT_SOURCES')),
     logLevel,
     spotlight: { timezone, graceHours },
+    feeds: {
+      arxivApiUrl: url(get('ARXIV_API_URL'), 'ARXIV_API_URL') ?? 'https://export.arxiv.org/api/query',
+      eutilsUrl: url(get('NCBI_EUTILS_URL'), 'NCBI_EUTILS_URL') ?? 'https://eutils.ncbi.nlm.nih.gov/entrez/eutils',
+      contactEmail: get('PAPERBOT_CONTACT_EMAIL') ?? null,
+      ncbiApiKey: get('NCBI_API_KEY') ?? null,
+      allowPrivate: flag(get('PAPERBOT_ALLOW_PRIVATE_FEEDS'), 'PAPERBOT_ALLOW_PRIVATE_FEEDS'),
+      pollMinutes: number(get('FEEDS_POLL_MINUTES'), 60, 'FEEDS_POLL_MINUTES', 5, 24 * 60),
+      timeoutMs: number(get('FEEDS_TIMEOUT_SECONDS'), 20, 'FEEDS_TIMEOUT_SECONDS', 1, 300) * 1000,
+    },
   };
 
   const slackVars = ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET'].filter(get);
@@ -124,6 +147,13 @@ function slackConfig(get: (name: string) => string | undefined): SlackConfig {
     apiUrl: url(get('SLACK_API_URL'), 'SLACK_API_URL'),
     adminUsers: commaList(get('SLACK_ADMIN_USERS')),
   };
+}
+
+function flag(raw: string | undefined, name: string): boolean {
+  if (raw === undefined) return false;
+  if (/^(true|1|yes)$/i.test(raw)) return true;
+  if (/^(false|0|no)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be true or false; got "${raw}".`);
 }
 
 function commaList(raw: string | undefined): string[] {

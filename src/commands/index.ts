@@ -8,6 +8,8 @@ import { spotlightCommand } from './spotlight.js';
 import { suggestCommand } from './suggest.js';
 import type { Command } from './types.js';
 import { voteCommand } from './vote.js';
+import { feedCommand } from '../feeds/command.js';
+import { followCommand, followingCommand, unfollowCommand } from '../follow/command.js';
 
 /** Every command, in the order `help` lists them. A new command is a module here and a line below. */
 export const commands: Command[] = [
@@ -20,6 +22,10 @@ export const commands: Command[] = [
   readCommand,
   unreadCommand,
   historyCommand,
+  followCommand,
+  followingCommand,
+  unfollowCommand,
+  feedCommand,
 ];
 // Help lists this very array, so it can only join once the array exists.
 commands.push(helpCommand(() => commands));

@@ -5,6 +5,9 @@
  */
 import { readingGroupMigration } from '../reading/schema.js';
 import { spotlightMigration } from '../spotlight/schema.js';
+import { feedsMigration } from '../feeds/schema.js';
+import { followMigration } from '../follow/schema.js';
+import { digestMigration } from '../digest/schema.js';
 
 export type Migration = { version: number; name: string; sql: string };
 
@@ -16,4 +19,7 @@ export const migrations: Migration[] = [
   },
   spotlightMigration,
   readingGroupMigration,
+  feedsMigration,
+  followMigration,
+  digestMigration,
 ];
