@@ -1,5 +1,6 @@
 import { ConfigError } from './errors.js';
 import type { LogLevel } from './log.js';
+import { DEFAULT_SOURCE_URLS, type SourceSettings } from './catalog/sources/resolve.js';
 
 export type SlackConfig = {
   botToken: string;
@@ -26,18 +27,15 @@ export type Config = {
   extraSources: string[];
   logLevel: LogLevel;
   spotlight: { timezone: string; graceHours: number };
+  /** Where papers are resolved (arXiv, Crossref, NCBI, OpenAlex) and who we say we are. */
+  sources: SourceSettings;
   feeds: FeedsConfig;
   slack?: SlackConfig;
   discord?: DiscordConfig;
 };
 
-/** Where new papers are read from, and how politely. */
+/** How feeds are read (their sources' URLs are in SourceSettings). */
 export type FeedsConfig = {
-  arxivApiUrl: string;
-  eutilsUrl: string;
-  /** Sent to the sources (User-Agent, NCBI's `email`), as they ask. */
-  contactEmail: string | null;
-  ncbiApiKey: string | null;
   /** PAPERBOT_ALLOW_PRIVATE_FEEDS: feed URLs may reach private addresses (an intranet feed, tests). */
   allowPrivate: boolean;
   pollMinutes: number;
@@ -76,11 +74,8 @@ export function loadConfig(env: Env = process.env): Config {
     extraSources: commaList(get('PAPERBOT_SOURCES')),
     logLevel,
     spotlight: { timezone, graceHours },
+    sources: sourceSettings(get),
     feeds: {
-      arxivApiUrl: url(get('ARXIV_API_URL'), 'ARXIV_API_URL') ?? 'https://export.arxiv.org/api/query',
-      eutilsUrl: url(get('NCBI_EUTILS_URL'), 'NCBI_EUTILS_URL') ?? 'https://eutils.ncbi.nlm.nih.gov/entrez/eutils',
-      contactEmail: get('PAPERBOT_CONTACT_EMAIL') ?? null,
-      ncbiApiKey: get('NCBI_API_KEY') ?? null,
       allowPrivate: flag(get('PAPERBOT_ALLOW_PRIVATE_FEEDS'), 'PAPERBOT_ALLOW_PRIVATE_FEEDS'),
       pollMinutes: number(get('FEEDS_POLL_MINUTES'), 60, 'FEEDS_POLL_MINUTES', 5, 24 * 60),
       timeoutMs: number(get('FEEDS_TIMEOUT_SECONDS'), 20, 'FEEDS_TIMEOUT_SECONDS', 1, 300) * 1000,
@@ -156,6 +151,28 @@ function flag(raw: string | undefined, name: string): boolean {
   throw new ConfigError(`${name} must be true or false; got "${raw}".`);
 }
 
+function sourceSettings(get: (name: string) => string | undefined): SourceSettings {
+  const contactEmail = get('PAPERBOT_CONTACT_EMAIL');
+  if (contactEmail && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(contactEmail)) {
+    throw new ConfigError(
+      `PAPERBOT_CONTACT_EMAIL must be an e-mail address (sent to arXiv, Crossref and NCBI so they can reach the lab); got "${contactEmail}".`,
+    );
+  }
+  const ncbiApiKey = get('NCBI_API_KEY');
+  if (ncbiApiKey && !/^[A-Za-z0-9]{20,64}$/.test(ncbiApiKey)) {
+    throw new ConfigError('NCBI_API_KEY must be the key from your NCBI account settings (letters and digits), or empty.');
+  }
+  return {
+    arxivApiUrl: url(get('ARXIV_API_URL'), 'ARXIV_API_URL') ?? DEFAULT_SOURCE_URLS.arxivApiUrl,
+    crossrefApiUrl: (url(get('CROSSREF_API_URL'), 'CROSSREF_API_URL') ?? DEFAULT_SOURCE_URLS.crossrefApiUrl).replace(/\/+$/, ''),
+    ncbiEutilsUrl: (url(get('NCBI_EUTILS_URL'), 'NCBI_EUTILS_URL') ?? DEFAULT_SOURCE_URLS.ncbiEutilsUrl).replace(/\/+$/, ''),
+    openalexApiUrl: (url(get('OPENALEX_API_URL'), 'OPENALEX_API_URL') ?? DEFAULT_SOURCE_URLS.openalexApiUrl).replace(/\/+$/, ''),
+    contactEmail,
+    ncbiApiKey,
+    openalexApiKey: get('OPENALEX_API_KEY'),
+  };
+}
+
 function commaList(raw: string | undefined): string[] {
   return (raw ?? '')
     .split(',')
@@ -194,7 +211,14 @@ export function isTimeZone(zone: string): boolean {
 
 /** The secrets in a config, for the logger to mask. */
 export function secretsOf(config: Config): string[] {
-  return [config.slack?.botToken, config.slack?.appToken, config.slack?.signingSecret, config.discord?.token].filter(
+  return [
+    config.slack?.botToken,
+    config.slack?.appToken,
+    config.slack?.signingSecret,
+    config.discord?.token,
+    config.sources.ncbiApiKey,
+    config.sources.openalexApiKey,
+  ].filter(
     (s): s is string => Boolean(s),
   );
 }

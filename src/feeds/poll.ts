@@ -32,17 +32,18 @@ export type FeedRound = {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export function sourceUrlsOf(services: Services): SourceUrls {
-  const f = services.config.feeds;
-  return { arxivApiUrl: f.arxivApiUrl, eutilsUrl: f.eutilsUrl, contactEmail: f.contactEmail, ncbiApiKey: f.ncbiApiKey };
+  const s = services.config.sources;
+  return { arxivApiUrl: s.arxivApiUrl, eutilsUrl: s.ncbiEutilsUrl, contactEmail: s.contactEmail ?? null, ncbiApiKey: s.ncbiApiKey ?? null };
 }
 
 /** The Net layer's client for feeds: paced per host (arXiv and NCBI by their rules), guarded, no retries inside a round. */
 export function feedHttpClient(services: Services, pacer: HostPacer = sharedPacer): HttpClient {
   const f = services.config.feeds;
-  pacer.configure(f.arxivApiUrl, ARXIV_POLICY);
-  pacer.configure(f.eutilsUrl, ncbiPolicy(Boolean(f.ncbiApiKey)));
+  const urls = sourceUrlsOf(services);
+  pacer.configure(urls.arxivApiUrl, ARXIV_POLICY);
+  pacer.configure(urls.eutilsUrl, ncbiPolicy(Boolean(urls.ncbiApiKey)));
   return new HttpClient({
-    userAgent: paperbotUserAgent(f.contactEmail ?? undefined),
+    userAgent: paperbotUserAgent(urls.contactEmail ?? undefined),
     pacer,
     timeoutMs: f.timeoutMs,
     maxBytes: 10 * 1024 * 1024,

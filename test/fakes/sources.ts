@@ -1,0 +1,198 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { SourceSettings } from '../../src/catalog/sources/resolve.js';
+import { listenOnLoopback } from './http.js';
+
+/**
+ * Fake arXiv, Crossref, NCBI E-utilities and OpenAlex on one 127.0.0.1 server, answering from the
+ * recorded responses in test/fixtures/sources (see SOURCE.md there) and, for failures, with answers
+ * of the same shapes. Paths: /arxiv/api/query, /crossref/works/{doi}, /ncbi/{esearch,efetch}.fcgi,
+ * /openalex/works/{key}.
+ */
+export type SourceName = 'arxiv' | 'crossref' | 'ncbi' | 'openalex';
+export type FailureMode = 'html' | 'hang' | 'truncated' | 'oversize' | 'doctype' | '429' | '503' | 'reset' | 'malformed-json';
+export type SeenRequest = { source: SourceName; path: string; query: URLSearchParams; headers: IncomingMessage['headers']; at: number };
+
+const FIXTURES = new URL('../fixtures/sources/', import.meta.url);
+export const fixture = (name: string) => readFileSync(new URL(name, FIXTURES), 'utf8');
+
+/** Every <entry> of the recorded arXiv feeds, by id without version. */
+function arxivEntries(): Map<string, string> {
+  const entries = new Map<string, string>();
+  for (const file of ['arxiv-api-query-2026.atom.xml', 'arxiv-api-oldstyle-id-2026.atom.xml', 'arxiv-api-query-legacy-2016.atom.xml']) {
+    for (const m of fixture(file).matchAll(/<entry>[\s\S]*?<\/entry>/g)) {
+      const id = m[0].match(/<id>https?:\/\/arxiv\.org\/abs\/(.+?)(v\d+)?<\/id>/)?.[1];
+      if (id) entries.set(id, m[0]);
+    }
+  }
+  return entries;
+}
+
+export class FakeSources {
+  readonly seen: SeenRequest[] = [];
+  readonly arxiv = arxivEntries();
+  /** DOI (lower case) → Crossref `message`. */
+  readonly crossrefWorks = new Map<string, Record<string, unknown>>();
+  private readonly failures: { source: SourceName; mode: FailureMode; times: number }[] = [];
+  private server: Server | null = null;
+  private base = '';
+
+  constructor() {
+    const recorded = JSON.parse(fixture('crossref-works-10.7554_elife.01567.json')) as { message: Record<string, unknown> };
+    this.crossrefWorks.set('10.7554/elife.01567', recorded.message);
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => this.handle(req, res));
+    this.base = `http://127.0.0.1:${await listenOnLoopback(this.server)}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  settings(extra: Partial<SourceSettings> = {}): SourceSettings {
+    return {
+      arxivApiUrl: `${this.base}/arxiv/api/query`,
+      crossrefApiUrl: `${this.base}/crossref`,
+      ncbiEutilsUrl: `${this.base}/ncbi`,
+      openalexApiUrl: `${this.base}/openalex`,
+      contactEmail: 'lab@example.org',
+      ...extra,
+    };
+  }
+
+  /** The next `times` requests to `source` fail in `mode`. */
+  fail(source: SourceName, mode: FailureMode, times = 1): void {
+    this.failures.push({ source, mode, times });
+  }
+
+  /** A Crossref work of the recorded shape with other metadata (the recorded eLife work as template). */
+  addCrossrefWork(doi: string, fields: Record<string, unknown>): void {
+    const template = this.crossrefWorks.get('10.7554/elife.01567')!;
+    this.crossrefWorks.set(doi.toLowerCase(), { ...template, relation: {}, abstract: undefined, subject: [], ...fields, DOI: doi, URL: `https://doi.org/${doi}` });
+  }
+
+  requests(source: SourceName): SeenRequest[] {
+    return this.seen.filter((r) => r.source === source);
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', this.base);
+    const [, source, ...rest] = url.pathname.split('/');
+    const name = source as SourceName;
+    this.seen.push({ source: name, path: '/' + rest.join('/'), query: url.searchParams, headers: req.headers, at: Date.now() });
+    const failure = this.failures.find((f) => f.source === name && f.times > 0);
+    if (failure) {
+      failure.times--;
+      return this.failWith(failure.mode, req, res);
+    }
+    switch (name) {
+      case 'arxiv':
+        return this.arxivQuery(url, res);
+      case 'crossref':
+        return this.crossref(decodeURIComponent(rest.slice(1).join('/')), res);
+      case 'ncbi':
+        return this.ncbi(rest[0] ?? '', url.searchParams, res);
+      case 'openalex':
+        return this.openalex(decodeURIComponent(rest.slice(1).join('/')), res);
+      default:
+        res.writeHead(404).end();
+    }
+  }
+
+  private failWith(mode: FailureMode, req: IncomingMessage, res: ServerResponse): void {
+    switch (mode) {
+      case 'html':
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>Checking your browser</body></html>');
+        return;
+      case 'hang':
+        return;
+      case 'truncated':
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '5000' });
+        res.write('{"status":"ok","message":{"title":["Cut');
+        setTimeout(() => req.socket.destroy(), 10);
+        return;
+      case 'oversize':
+        res.writeHead(200, { 'content-type': 'application/xml' });
+        res.end(`<feed>${'<x>padding</x>'.repeat(1_000_000)}</feed>`);
+        return;
+      case 'doctype':
+        res
+          .writeHead(200, { 'content-type': 'application/atom+xml' })
+          .end('<?xml version="1.0"?><!DOCTYPE feed [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]><feed xmlns="http://www.w3.org/2005/Atom"><entry><title>&b;</title></entry></feed>');
+        return;
+      case '429':
+        res.writeHead(429, { 'retry-after': '1', 'content-type': 'text/plain' }).end('Too Many Requests');
+        return;
+      case '503':
+        res.writeHead(503, { 'retry-after': '2', 'content-type': 'text/plain' }).end('Service Unavailable');
+        return;
+      case 'reset':
+        req.socket.destroy();
+        return;
+      case 'malformed-json':
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok","message":');
+    }
+  }
+
+  /** arXiv: an id_list of one id, answered as arXiv does (feed of one entry, empty feed, or a 400 error feed). */
+  private arxivQuery(url: URL, res: ServerResponse): void {
+    const idList = url.searchParams.get('id_list') ?? '';
+    const atom = { 'content-type': 'application/atom+xml; charset=UTF-8' };
+    if (!/^([a-z-]+(\.[A-Z]{2})?\/\d{7}|\d{4}\.\d{4,5})(v\d+)?$/.test(idList)) {
+      res.writeHead(400, atom).end(fixture('arxiv-api-error-400-2026.atom.xml').replaceAll('abc', idList));
+      return;
+    }
+    const entry = this.arxiv.get(idList.replace(/v\d+$/, ''));
+    if (!entry) {
+      res.writeHead(200, atom).end(fixture('arxiv-api-empty-2026.atom.xml'));
+      return;
+    }
+    const feed = fixture('arxiv-api-query-2026.atom.xml');
+    const head = feed.slice(0, feed.indexOf('<entry>')).replace(/<opensearch:totalResults>\d+/, '<opensearch:totalResults>1');
+    res.writeHead(200, atom).end(`${head}${entry}\n</feed>\n`);
+  }
+
+  private crossref(doi: string, res: ServerResponse): void {
+    const work = this.crossrefWorks.get(doi.toLowerCase());
+    if (!work) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Resource not found.');
+      return;
+    }
+    const recorded = JSON.parse(fixture('crossref-works-10.7554_elife.01567.headers.json')) as { response_headers: Record<string, string[]> };
+    const limits: Record<string, string> = {};
+    for (const [k, v] of Object.entries(recorded.response_headers)) if (/^x-(rate|concurrency)/i.test(k)) limits[k.toLowerCase()] = v[0];
+    res
+      .writeHead(200, { 'content-type': 'application/json', ...limits })
+      .end(JSON.stringify({ status: 'ok', 'message-type': 'work', 'message-version': '1.0.0', message: work }));
+  }
+
+  private ncbi(tool: string, query: URLSearchParams, res: ServerResponse): void {
+    if (tool === 'esearch.fcgi') {
+      const recorded = JSON.parse(fixture('pubmed-esearch.json')) as { esearchresult: Record<string, unknown> };
+      const ids = query.get('term') === 'PMC7462063[pmcid]' ? ['32820036'] : [];
+      recorded.esearchresult.idlist = ids;
+      recorded.esearchresult.count = String(ids.length);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(recorded));
+      return;
+    }
+    if (tool === 'efetch.fcgi') {
+      const xml = fixture('pubmed-efetch-orcid.xml');
+      const body = query.get('id') === '32820036' ? xml : xml.replace(/<PubmedArticleSet>[\s\S]*<\/PubmedArticleSet>/, '<PubmedArticleSet></PubmedArticleSet>');
+      res.writeHead(200, { 'content-type': 'text/xml; charset=UTF-8' }).end(body);
+      return;
+    }
+    res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"unknown tool"}');
+  }
+
+  private openalex(key: string, res: ServerResponse): void {
+    if (key.toLowerCase() === 'doi:10.7554/elife.01567' || key === 'pmid:24520159') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(fixture('openalex-work-10.7554_elife.01567.json'));
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Not Found","message":"The requested resource could not be found."}');
+  }
+}
