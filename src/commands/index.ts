@@ -9,6 +9,7 @@ import { suggestCommand } from './suggest.js';
 import type { Command } from './types.js';
 import { voteCommand } from './vote.js';
 import { feedCommand } from '../feeds/command.js';
+import { digestCommand } from '../digest/command.js';
 import { followCommand, followingCommand, unfollowCommand } from '../follow/command.js';
 
 /** Every command, in the order `help` lists them. A new command is a module here and a line below. */
@@ -26,6 +27,7 @@ export const commands: Command[] = [
   followingCommand,
   unfollowCommand,
   feedCommand,
+  digestCommand,
 ];
 // Help lists this very array, so it can only join once the array exists.
 commands.push(helpCommand(() => commands));

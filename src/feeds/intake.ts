@@ -56,6 +56,11 @@ export class PaperIntake {
     return rows.map((r) => ({ paper: JSON.parse(r.data) as Paper, enteredAt: r.entered_at }));
   }
 
+  get(id: string): Paper | null {
+    const data = this.db.prepare('SELECT data FROM feed_papers WHERE id = ?').pluck().get(id) as string | undefined;
+    return data === undefined ? null : (JSON.parse(data) as Paper);
+  }
+
   all(): Paper[] {
     return (this.db.prepare('SELECT data FROM feed_papers ORDER BY entered_at, id').pluck().all() as string[]).map((d) => JSON.parse(d) as Paper);
   }
