@@ -7,6 +7,11 @@ import { silentLogger, type Logger } from './log.js';
 import { Outbox } from './outbox.js';
 import { createSearch } from './search/index.js';
 import { openDb } from './store/db.js';
+import { CatalogStore } from './catalog/store.js';
+import { LiveCatalog } from './catalog/live.js';
+import { CatalogService } from './catalog/service.js';
+import { bundledVocabulary } from './catalog/vocabulary.js';
+import type { HttpClient } from './net/index.js';
 
 export type Paperbot = {
   bot: Bot;
@@ -21,6 +26,8 @@ export type PaperbotOptions = {
   log?: Logger;
   /** A catalog built elsewhere (tests with hostile records); by default the configured sources are loaded. */
   catalog?: Catalog;
+  /** The HTTP client for paper sources (tests pass one with its own pacer); one per process otherwise. */
+  http?: HttpClient;
 };
 
 /**
@@ -31,13 +38,22 @@ export async function createPaperbot(options: PaperbotOptions): Promise<Paperbot
   const { config } = options;
   const log = options.log ?? silentLogger;
   const catalog = options.catalog ?? (await loadCatalog({ extraSources: config.extraSources }));
-  const search = createSearch(catalog);
+  const vocabulary = catalog.vocabulary ?? bundledVocabulary();
+  const clock = options.clock ?? systemClock;
   const db = openDb(config.dbPath);
+  // The list seeds the stored catalog; what people and imports added lives beside it in the database.
+  const store = new CatalogStore(db, vocabulary, clock);
+  store.seed(catalog.papers);
+  const live = new LiveCatalog(store, (papers) => createSearch({ papers, vocabulary }));
+  const catalogService = new CatalogService(store, live, vocabulary, config.sources, clock, log, options.http);
   const services: Services = {
-    papers: catalog.papers,
-    search,
+    get papers() {
+      return live.papers();
+    },
+    catalog: catalogService,
+    search: live,
     db,
-    clock: options.clock ?? systemClock,
+    clock,
     config,
     log,
     outbox: new Outbox(),

@@ -261,7 +261,7 @@ async function start(io: Io, loadPlatforms: () => Promise<PlatformModule>): Prom
   const log = loggerFor(config);
   const started = Date.now();
   const paperbot = await createPaperbot({ config, log });
-  log.info(`catalog ready: ${paperbot.catalog.papers.length} papers in ${Date.now() - started} ms`);
+  log.info(`catalog ready: ${paperbot.services.papers.length} papers in ${Date.now() - started} ms`);
   const platforms = await loadPlatforms();
 
   process.on('unhandledRejection', (reason) => log.error('unhandled rejection', reason));

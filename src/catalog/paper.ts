@@ -22,6 +22,26 @@ export type Paper = {
   datasets: Dataset[];
   /** From BibTeX where a source has the paper; `Family, Given` order as BibTeX gives it. */
   authors: string[];
-  /** The catalog files the record was built from. */
+  /** The catalog files the record was built from, or the services it was resolved from (`arxiv`, `crossref`…). */
   sources: string[];
+  /** Plain text; from arXiv, Crossref, PubMed or OpenAlex. Absent for most of the bundled list. */
+  abstract?: string;
+  /** Lower case, without `https://doi.org/`. */
+  doi?: string;
+  /** Without version: `2401.01234`, `cs/0101001`. */
+  arxivId?: string;
+  arxivVersion?: number;
+  pmid?: string;
+  pmcid?: string;
+  /** arXiv categories or MeSH terms. */
+  subjects?: string[];
+  /**
+   * Tags inferred from title and abstract through the vocabulary (`region:lung`, `task:segmentation`,
+   * `modality:CT`, `technique:GAN`), as opposed to tags from the list or from a person.
+   */
+  inferred?: string[];
+  /** A person's corrections (`/paper tag`), applied after inference and never overwritten by it. */
+  personTags?: { added: string[]; removed: string[] };
+  /** `bundled` (from the list), `added` (from chat or `paperbot add`), `imported` (from a library file). */
+  origin?: 'bundled' | 'added' | 'imported';
 };

@@ -1,5 +1,6 @@
 import type { MessageRef, Platform } from '../adapter.js';
 import type { Paper } from '../catalog/paper.js';
+import type { CatalogService } from '../catalog/service.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Lang, LocalText } from '../i18n.js';
@@ -26,7 +27,10 @@ export type Invocation = {
 
 /** Everything a command may use; built once at start-up and shared by every adapter. */
 export type Services = {
-  papers: Paper[];
+  /** Every shown paper, current (a getter over the live catalog). */
+  readonly papers: Paper[];
+  /** Adds, hides, tags and resolves papers; keeps `search` current. */
+  catalog: CatalogService;
   search: PaperSearch;
   db: Db;
   clock: Clock;

@@ -94,7 +94,7 @@ function status(input: CommandInput): Reply {
   const { services, lang } = input;
   const sub = subscriptionOf(input);
   const now = services.clock.now().getTime();
-  const intake = new PaperIntake(services.db, services.papers);
+  const intake = new PaperIntake(services);
   const last = store.lastPosted(services.db, sub.platform, sub.channel);
   const intro: string[] = [];
   if (!sub.enabled) intro.push(tr(lang, 'The weekly digest is off in this channel.', '本频道的每周摘要已关闭。'));
@@ -110,7 +110,7 @@ function status(input: CommandInput): Reply {
 function preview(input: CommandInput): Reply {
   const { services, lang } = input;
   const sub = subscriptionOf(input);
-  const entries = upcoming(input, sub, new PaperIntake(services.db, services.papers));
+  const entries = upcoming(input, sub, new PaperIntake(services));
   if (entries.length === 0) return reply('digest-preview', lang, { intro: [tr(lang, 'Nothing new matches this channel\'s topics yet.', '目前还没有符合本频道主题的新论文。')], data: { papers: [] } });
   return digestReply({ lang, entries, since: store.windowStart(services.db, sub).slice(0, 10), preview: true });
 }
@@ -121,7 +121,7 @@ async function now(input: CommandInput): Promise<Reply> {
   const sub = subscriptionOf(input);
   if (!sub.enabled || sub.pausedReason) throw notOn();
   const at = services.clock.now().getTime();
-  const intake = new PaperIntake(services.db, services.papers);
+  const intake = new PaperIntake(services);
   const claim = claimDigest(services, sub, iso(at), 'now', at, lazyMatcher(services, intake, [sub], at), true);
   if (!claim) return reply('digest-now', lang, { intro: [tr(lang, 'Nothing new matches this channel\'s topics since the last digest.', '自上一期以来，没有符合本频道主题的新论文。')], data: { result: 'empty' } });
   const result = await attemptDigest(services, sub, claim.post, 1, at, intake);
@@ -137,7 +137,7 @@ function more(input: CommandInput, rest: string): Reply {
   if (!post || post.platform !== invocation.platform || post.channel !== invocation.channelId) {
     throw new UserError('digest-more', { en: 'There is no such digest in this channel.', zh: '本频道没有这一期摘要。' });
   }
-  return moreReply(lang, entriesOf(services, new PaperIntake(services.db, services.papers), post.id));
+  return moreReply(lang, entriesOf(services, new PaperIntake(services), post.id));
 }
 
 export const digestCommand: Command = {

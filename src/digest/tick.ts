@@ -27,7 +27,7 @@ export function lazyMatcher(services: Services, intake: PaperIntake, subs: Diges
  * retries what is due, then claims each channel's latest slot if it is unclaimed and within the
  * grace window. One channel's failure is logged and never stops the others.
  */
-export async function digestTick(services: Services, now: Date = services.clock.now(), intake = new PaperIntake(services.db, services.papers)): Promise<DigestPosted[]> {
+export async function digestTick(services: Services, now: Date = services.clock.now(), intake = new PaperIntake(services)): Promise<DigestPosted[]> {
   const at = now.getTime();
   const posts: DigestPosted[] = [];
   let subs: DigestSubscription[];

@@ -23,6 +23,7 @@ export type CandidatePaper = {
   venue: string;
   doi: string | null;
   arxivId: string | null;
+  arxivVersion: number | null;
   pmid: string | null;
   categories: string[];
 };
@@ -139,9 +140,14 @@ export function findDoi(...sources: string[]): string | null {
 
 /** The arXiv id without its version, from an abs/pdf URL, an OAI id or an `arXiv:` mention. */
 export function findArxivId(...sources: string[]): string | null {
+  return findArxiv(...sources)?.id ?? null;
+}
+
+/** The arXiv id and, when given, its version. */
+export function findArxiv(...sources: string[]): { id: string; version: number | null } | null {
   for (const s of sources) {
     const m = ARXIV_NEW.exec(s) ?? ARXIV_OLD.exec(s);
-    if (m) return m[1].toLowerCase();
+    if (m) return { id: m[1].toLowerCase(), version: m[2] ? Number(m[2].slice(1)) : null };
   }
   return null;
 }
@@ -169,7 +175,7 @@ function splitCreators(creators: string[]): string[] {
     .filter(Boolean);
 }
 
-type Draft = Omit<CandidatePaper, 'year' | 'doi' | 'arxivId' | 'title' | 'abstract'> & {
+type Draft = Omit<CandidatePaper, 'year' | 'doi' | 'arxivId' | 'arxivVersion' | 'title' | 'abstract'> & {
   title: string;
   abstract: string;
   doiHints: string[];
@@ -192,7 +198,8 @@ function finish(drafts: Draft[], format: ParsedFeed['format'], title: string): P
       guid: d.guid || d.url,
       year: yearOf(d.published),
       doi: findDoi(...doiHints),
-      arxivId: findArxivId(d.guid, d.url),
+      arxivId: findArxiv(d.guid, d.url)?.id ?? null,
+      arxivVersion: findArxiv(d.guid, d.url)?.version ?? null,
     });
   }
   return { format, title: plain(title), items, skipped };

@@ -71,7 +71,7 @@ export function guidHash(item: CandidatePaper): string {
 export async function pollFeeds(services: Services, options: { now?: Date; http?: HttpClient; intake?: PaperIntake } = {}): Promise<FeedRound[]> {
   const now = (options.now ?? services.clock.now()).getTime();
   const http = options.http ?? feedHttpClient(services);
-  const intake = options.intake ?? new PaperIntake(services.db, services.papers);
+  const intake = options.intake ?? new PaperIntake(services);
   const due = store.dueFeeds(services.db, iso(now)).filter((f) => store.takeFeed(services.db, f.id, iso(now), iso(now + READ_LEASE_MS)));
   return Promise.all(due.map((feed) => pollOne(services, http, intake, feed, now)));
 }
@@ -93,7 +93,7 @@ async function pollOne(services: Services, http: HttpClient, intake: PaperIntake
       for (const item of items) {
         const hash = guidHash(item);
         if (!store.markSeen(db, feed.id, hash, iso(now))) continue;
-        const taken = intake.take(item, iso(now));
+        const taken = intake.take(item, feed.kind === 'url' ? 'feed' : feed.kind, feed.source);
         store.setItemPaper(db, feed.id, hash, taken.id);
         if (taken.added) round.added++;
         else round.merged++;

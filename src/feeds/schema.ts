@@ -4,8 +4,7 @@ import type { Migration } from '../store/migrations.js';
  * Feeds and what they brought. A feed is the lab's (listed in every channel), read on a schedule
  * with its validators (ETag, Last-Modified) and its failure state kept here, so a restart or a
  * second process carries on rather than starting over. `feed_items` holds a hash of each item's
- * guid per feed (MonitoRSS's lesson: an item is new to a feed once), and `feed_papers` the papers
- * feeds brought into the catalog, with when they entered it: the digest reads that.
+ * guid per feed (MonitoRSS's lesson: an item is new to a feed once) and the catalog paper it became.
  *
  * Feed state: `active`; `failing` (five failures or more in a row: still read, at the longest
  * backoff, and reported); `gone` (404/410: no longer read until added again).
@@ -45,17 +44,7 @@ CREATE TABLE feed_items (
   PRIMARY KEY (feed_id, guid_hash)
 );
 
-CREATE TABLE feed_papers (
-  id          TEXT PRIMARY KEY,
-  doi         TEXT UNIQUE,
-  arxiv_id    TEXT UNIQUE,
-  pmid        TEXT UNIQUE,
-  title_key   TEXT NOT NULL,
-  data        TEXT NOT NULL,
-  entered_at  TEXT NOT NULL,
-  updated_at  TEXT NOT NULL
-);
-CREATE INDEX feed_papers_entered ON feed_papers (entered_at);
-CREATE INDEX feed_papers_title ON feed_papers (title_key);
+-- The digest asks the catalog for the papers that entered it in a window.
+CREATE INDEX IF NOT EXISTS catalog_papers_added ON catalog_papers (added_at);
 `,
 };

@@ -137,6 +137,7 @@ export function readEsummary(body: string): ParsedFeed {
       venue: s.fulljournalname || s.source || '',
       doi: findDoi(ids.find((i) => i.idtype === 'doi')?.value ?? '', s.elocationid ?? ''),
       arxivId: null,
+      arxivVersion: null,
       pmid: uid,
       categories: [],
     });

@@ -1,10 +1,11 @@
 /**
  * The schema, as an ordered list of migrations. A database is brought forward one migration at a
  * time and never wiped; to change the schema, append a migration, never edit a landed one.
- * Each feature appends its own (spotlight, reading group).
+ * Each feature appends its own (spotlight, reading group, catalog).
  */
 import { readingGroupMigration } from '../reading/schema.js';
 import { spotlightMigration } from '../spotlight/schema.js';
+import { catalogMigration } from '../catalog/schema.js';
 import { feedsMigration } from '../feeds/schema.js';
 import { followMigration } from '../follow/schema.js';
 import { digestMigration } from '../digest/schema.js';
@@ -19,6 +20,7 @@ export const migrations: Migration[] = [
   },
   spotlightMigration,
   readingGroupMigration,
+  catalogMigration,
   feedsMigration,
   followMigration,
   digestMigration,

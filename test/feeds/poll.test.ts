@@ -18,7 +18,7 @@ describe('polling feeds', () => {
   const poll = (): Promise<FeedRound[]> => pollFeeds(h.bot.paperbot.services, { http: h.http(h.bot.paperbot.services) });
   const feeds = () => store.allFeeds(h.bot.paperbot.services.db);
   const feed = (source: string) => feeds().find((f) => f.source === source)!;
-  const intake = () => new PaperIntake(h.bot.paperbot.services.db);
+  const added = () => new PaperIntake(h.bot.paperbot.services).enteredBetween('', '9999').map((e) => e.paper);
 
   beforeAll(async () => {
     h = await feedsBot({ dbPath, start: T0, logLines, papers: syntheticPapers(5) });
@@ -63,8 +63,15 @@ describe('polling feeds', () => {
     expect(by('pubmed').merged + by('media').merged).toBe(1);
     expect(by('tmi').added).toBe(1);
     expect(by('mia').added).toBe(1);
-    expect(intake().all()).toHaveLength(5);
+    expect(added()).toHaveLength(5);
     for (const s of ['html', 'malformed', 'entities', 'loop', 'gone', 'throttled', 'hang']) expect(by(`/fail/${s}`).outcome, s).toBe('failed');
+  });
+
+  it('makes every new paper searchable at once, with tags inferred by the catalog', async () => {
+    const found = await h.bot.say('slack', 'C1', 'liver lesion detection');
+    expect(found.papers.map((p) => p.title)).toContain('Liver lesion detection in contrast CT');
+    const liver = found.papers.find((p) => p.title === 'Liver lesion detection in contrast CT')!;
+    expect(liver.inferred?.length).toBeGreaterThan(0);
   });
 
   it('reports each failure in feed list and the log, marks a 404 gone and backs off a 429 by its Retry-After', async () => {
@@ -105,7 +112,7 @@ describe('polling feeds', () => {
     const arxiv = rounds.find((r) => r.source === 'arxiv:eess.IV')!;
     expect(arxiv).toMatchObject({ outcome: 'read', added: 0, merged: 1 });
     expect(rounds.find((r) => r.source.includes('tmi'))!.added).toBe(1);
-    const titles = intake().all().map((p) => p.title);
+    const titles = added().map((p) => p.title);
     expect(titles).toContain('Lung nodule detection in low-dose CT with 3D CNNs (revised)');
     expect(titles).not.toContain('Lung nodule detection in low-dose CT with 3D CNNs');
     expect(titles).toHaveLength(6);
