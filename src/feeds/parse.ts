@@ -89,6 +89,12 @@ function child(node: Node, local: string): unknown {
   return undefined;
 }
 
+/** A namespaced element (`dc:title`) before the plain one: publishers put the bare title there. */
+function qualified(node: Node, local: string): string {
+  const key = Object.keys(node).find((k) => k.endsWith(`:${local}`));
+  return (key ? text(node[key]) : '') || text(node[local]);
+}
+
 function attr(node: Node, local: string): string {
   const v = child(node, `@_${local}`) ?? Object.entries(node).find(([k]) => k.startsWith('@_') && k.endsWith(`:${local}`))?.[1];
   return typeof v === 'string' ? v : '';
@@ -238,7 +244,8 @@ function readRdf(rdf: Node): ParsedFeed {
   const items = list(rdf, 'item').filter(isObject).map(
     (item): Draft => ({
       guid: attr(item, 'about') || field(item, 'link'),
-      title: field(item, 'title'),
+      // MDPI and Nature prefix <title> with the journal, volume and pages; dc:title is the paper's own.
+      title: qualified(item, 'title'),
       url: httpUrl(field(item, 'link')) || httpUrl(attr(item, 'about')),
       authors: fields(item, 'creator'),
       abstract: field(item, 'description'),

@@ -49,6 +49,7 @@ describe('reading recorded feeds into candidate papers', () => {
     expect(feed.format).toBe('rdf');
     expect(feed.items).toHaveLength(1);
     const item = feed.items[0];
+    expect(item.title).toBe('Environmental Hydraulics, Turbulence, and Sediment Transport, Second Edition');
     expect(item.doi).toBe('10.3390/fluids9060120');
     expect(item.authors).toEqual(['Jaan H. Pu', 'Manish Pandey', 'Prashanth Reddy Hanmaiahgari']);
     expect(item.venue).toBe('Fluids');
