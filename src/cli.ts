@@ -32,6 +32,8 @@ const USAGE = `paperbot — deep-learning papers on medical image analysis, for 
   paperbot say "<command text>" [--json] [--channel C] [--user U]
   paperbot spotlight tick [--now <ISO time>] [--json]
   paperbot spotlight list [--json]
+  paperbot feeds poll [--now <ISO time>] [--json]
+  paperbot digest tick [--now <ISO time>] [--json]
   paperbot register-discord              register the /paper command with Discord
 
 Settings come from the environment or a .env file: see .env.example.`;
@@ -59,6 +61,9 @@ export async function main(
         return await sayCli(rest, io, loadPlatforms);
       case 'spotlight':
         return await spotlightCommand(rest, io, loadPlatforms);
+      case 'feeds':
+      case 'digest':
+        return await digestCommand(command, rest, io, loadPlatforms);
       case 'register-discord':
         return await registerCli(io, loadPlatforms);
       case 'help':
@@ -225,22 +230,34 @@ async function sayCli(args: string[], io: Io, loadPlatforms: () => Promise<Platf
   );
 }
 
-async function spotlightCommand(args: string[], io: Io, loadPlatforms: () => Promise<PlatformModule>): Promise<number> {
-  const json = args.includes('--json');
+/**
+ * Runs a scheduled round from the command line (`spotlight tick`, `digest tick`, `feeds poll`). A
+ * round that posts starts the platforms' senders (without receiving), since it must reach channels.
+ */
+async function roundCommand(args: string[], io: Io, loadPlatforms: () => Promise<PlatformModule>, posts: boolean, run: (services: Paperbot['services']) => Promise<number>): Promise<number> {
   return withConsoleBot(
     io,
     loadPlatforms,
     async ({ paperbot, platforms, log }) => {
-      const wantsPosting = args[0] === 'tick';
-      const adapters: Adapter[] = wantsPosting ? await platforms.startPlatformAdapters(paperbot, log, { receive: false }) : [];
+      const adapters: Adapter[] = posts ? await platforms.startPlatformAdapters(paperbot, log, { receive: false }) : [];
       try {
-        const { spotlightCli } = await import('./spotlight/index.js');
-        return await spotlightCli(args, paperbot.services, io.stdout);
+        return await run(paperbot.services);
       } finally {
         await Promise.all(adapters.map((a) => a.stop()));
       }
     },
-    { json },
+    { json: args.includes('--json') },
+  );
+}
+
+async function spotlightCommand(args: string[], io: Io, loadPlatforms: () => Promise<PlatformModule>): Promise<number> {
+  return roundCommand(args, io, loadPlatforms, args[0] === 'tick', async (services) => (await import('./spotlight/index.js')).spotlightCli(args, services, io.stdout));
+}
+
+/** `feeds poll` reads feeds (no platform needed); `digest tick` posts. */
+async function digestCommand(command: 'feeds' | 'digest', args: string[], io: Io, loadPlatforms: () => Promise<PlatformModule>): Promise<number> {
+  return roundCommand(args, io, loadPlatforms, command === 'digest' && args[0] === 'tick', async (services) =>
+    (await import('./digest/index.js')).digestCli(command, args, services, io.stdout),
   );
 }
 
@@ -288,8 +305,9 @@ async function start(io: Io, loadPlatforms: () => Promise<PlatformModule>): Prom
     paperbot.services.outbox.register(consoleAdapter);
     await consoleAdapter.start();
   }
-  const { startSpotlightScheduler } = await import('./spotlight/index.js');
-  const scheduler = startSpotlightScheduler(paperbot.services);
+  // Feeds, then digests, then spotlights, each minute: a digest carries the spotlight of its slot.
+  const { startScheduler } = await import('./digest/index.js');
+  const scheduler = startScheduler(paperbot.services);
 
   const shutdown = async () => {
     scheduler.stop();
