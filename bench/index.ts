@@ -3,6 +3,7 @@ const suites: { name: string; load: () => Promise<{ run(): Promise<unknown> }> }
   { name: 'search', load: () => import('./search.js') },
   { name: 'slack', load: () => import('./slack.js') },
   { name: 'discord', load: () => import('./discord.js') },
+  { name: 'digest', load: () => import('./digest.js') },
 ];
 
 const only = process.argv.slice(2);

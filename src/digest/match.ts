@@ -16,7 +16,9 @@ export class TopicMatcher {
 
   constructor(papers: Paper[], vocabulary: Vocabulary = bundledVocabulary()) {
     this.papers = papers;
-    this.search = searchOver(new PaperIndex(papers, vocabulary));
+    // Topics match what a paper is (title, tags, authors, venue), not every word of its abstract:
+    // a digest is a short list, and the index of a week's papers is built on every digest round.
+    this.search = searchOver(new PaperIndex(papers.map(({ abstract: _abstract, ...rest }) => rest), vocabulary));
   }
 
   /** The ids of the new papers a query matches, best first; a query that no longer parses matches nothing. */
