@@ -10,6 +10,9 @@ import { createSearch } from './search/index.js';
 import { cleanInput } from './text.js';
 import type { Adapter } from './adapter.js';
 import type { Readable } from 'node:stream';
+import { existsSync } from 'node:fs';
+import type { Paper } from './catalog/paper.js';
+import type { PaperSearch } from './search/types.js';
 
 /** The platform side, loaded only by the commands that need it so `search` never loads a chat client. */
 export type PlatformModule = typeof import('../adapters/index.js');
@@ -29,6 +32,10 @@ const USAGE = `paperbot — deep-learning papers on medical image analysis, for 
   paperbot show <id> [--json]
   paperbot list [--json]                 the whole catalog
   paperbot validate <file> [more files]  check markdown lists or BibTeX files
+  paperbot add <identifier…> [--json]    add papers by arXiv id, DOI, PMID or PMC id
+  paperbot import <file> [--json]        add a library export (BibTeX, RIS, CSL-JSON)
+  paperbot export --format bibtex|ris|csl-json [--output <file>]
+  paperbot enrich [--json]               fill missing authors, links, years and abstracts
   paperbot say "<command text>" [--json] [--channel C] [--user U]
   paperbot spotlight tick [--now <ISO time>] [--json]
   paperbot spotlight list [--json]
@@ -59,6 +66,11 @@ export async function main(
         return await validateCli(rest, io);
       case 'say':
         return await sayCli(rest, io, loadPlatforms);
+      case 'add':
+      case 'import':
+      case 'export':
+      case 'enrich':
+        return await catalogCli(command, rest, io);
       case 'spotlight':
         return await spotlightCommand(rest, io, loadPlatforms);
       case 'feeds':
@@ -109,8 +121,26 @@ async function configuredCatalog(io: Io) {
   return loadCatalog({ extraSources: loadConfig(io.env).extraSources });
 }
 
+/**
+ * The catalog as the bot sees it: the stored one (the list plus what people added) when the state
+ * database exists; the bundled list alone otherwise, so a search never creates a database.
+ */
+async function storedCatalog(io: Io): Promise<{ search: PaperSearch; papers: Paper[] }> {
+  const config = loadConfig(io.env);
+  if (config.dbPath !== ':memory:' && !existsSync(config.dbPath)) {
+    const catalog = await configuredCatalog(io);
+    return { search: createSearch(catalog), papers: catalog.papers };
+  }
+  const paperbot = await createPaperbot({ config, log: loggerFor(config) });
+  const papers = paperbot.services.papers;
+  const search = paperbot.services.search;
+  // The records are in memory now; the database is not needed for one query.
+  paperbot.close();
+  return { search, papers };
+}
+
 async function searchEngine(io: Io) {
-  return createSearch(await configuredCatalog(io));
+  return (await storedCatalog(io)).search;
 }
 
 async function searchCli(args: string[], io: Io): Promise<number> {
@@ -153,7 +183,7 @@ async function showCli(args: string[], io: Io): Promise<number> {
 
 async function listCli(args: string[], io: Io): Promise<number> {
   const { values } = options(args, { json: { type: 'boolean' } });
-  const catalog = await configuredCatalog(io);
+  const catalog = await storedCatalog(io);
   if (values.json) io.stdout(JSON.stringify(catalog.papers, null, 2) + '\n');
   else io.stdout(catalog.papers.map((p) => `${p.id}  ${p.title}`).join('\n') + `\n${catalog.papers.length} papers\n`);
   return 0;
@@ -176,6 +206,20 @@ async function validateCli(args: string[], io: Io): Promise<number> {
     for (const p of report.problems) io.stdout(`${file}${p.line === null ? '' : `:${p.line}`}: ${p.message}\n`);
   }
   return failed ? 1 : 0;
+}
+
+/** The catalog commands run on the core alone (no adapter): the database and the live catalog. */
+async function catalogCli(command: 'add' | 'import' | 'export' | 'enrich', args: string[], io: Io): Promise<number> {
+  const config = loadConfig(io.env);
+  const paperbot = await createPaperbot({ config, log: loggerFor(config) });
+  const catalogIo = { stdout: io.stdout, stderr: io.stderr, progress: Boolean((process.stderr as { isTTY?: boolean }).isTTY) && io.env === process.env };
+  try {
+    const cli = await import('./catalog/cli.js');
+    const run = { add: cli.addCli, import: cli.importCli, export: cli.exportCli, enrich: cli.enrichCli }[command];
+    return await run(args, paperbot.services.catalog, catalogIo);
+  } finally {
+    paperbot.close();
+  }
 }
 
 type ConsoleBot = {

@@ -7,11 +7,13 @@ import type { ParsedList, Problem } from './markdown.js';
 import type { ParsedBib } from './bibtex.js';
 import type { AppliedCorrection } from './build.js';
 import { bundledVocabulary, VOCABULARY_PATH, type Vocabulary } from './vocabulary.js';
+import { applyCorrections, CORRECTIONS_PATH, loadCorrections, type CorrectionReport } from './corrections.js';
 import { titleKey } from './tokens.js';
 import { CatalogError } from '../errors.js';
 
 export type { Problem } from './markdown.js';
 export type { AppliedCorrection } from './build.js';
+export type { CorrectionReport, FieldCorrection } from './corrections.js';
 export { Vocabulary, bundledVocabulary } from './vocabulary.js';
 
 export type Catalog = {
@@ -22,6 +24,8 @@ export type Catalog = {
   warnings?: string[];
   /** Known mistranslations the importer replaced with the English reference. */
   corrections?: AppliedCorrection[];
+  /** The reviewed corrections of the published list (data/corrections.json): applied, or why not. */
+  listCorrections?: CorrectionReport[];
   /** `cache` when the records came from the import cache instead of the parsers. */
   origin?: 'parsed' | 'cache';
 };
@@ -38,7 +42,7 @@ export type CatalogOptions = {
  * hash of every source, the vocabulary and the importer's own code: any change re-imports.
  */
 const CACHE_DIR = fileURLToPath(new URL('../../node_modules/.cache/paperbot/', import.meta.url));
-const IMPORTER_FILES = ['index.ts', 'build.ts', 'markdown.ts', 'bibtex.ts', 'tokens.ts', 'vocabulary.ts', 'paper.ts'].map((f) => new URL(f, import.meta.url));
+const IMPORTER_FILES = ['index.ts', 'build.ts', 'markdown.ts', 'bibtex.ts', 'tokens.ts', 'vocabulary.ts', 'paper.ts', 'corrections.ts'].map((f) => new URL(f, import.meta.url));
 
 const DATA = new URL('../../data/upstream/', import.meta.url);
 
@@ -85,16 +89,18 @@ async function importSources(extraSources: string[]): Promise<Catalog> {
       builder.addBullets(list);
     }
   }
-  return { papers: builder.papers(), vocabulary, warnings: builder.warnings, corrections: builder.corrections, origin: 'parsed' };
+  // The published list's own errors, corrected from reviewed data after every source is read, so ids stay those of the list.
+  const corrected = applyCorrections(builder.papers(), loadCorrections(), vocabulary);
+  return { papers: corrected.papers, vocabulary, warnings: builder.warnings, corrections: builder.corrections, listCorrections: corrected.report, origin: 'parsed' };
 }
 
-type CachedCatalog = Pick<Catalog, 'papers' | 'warnings' | 'corrections'>;
+type CachedCatalog = Pick<Catalog, 'papers' | 'warnings' | 'corrections' | 'listCorrections'>;
 
 /** A hash of the sources' paths and bytes, the vocabulary and the importer; null if a file cannot be read (the import reports it). */
 async function fingerprint(sources: string[]): Promise<string | null> {
   const hash = createHash('sha256');
   try {
-    for (const file of [VOCABULARY_PATH, ...IMPORTER_FILES]) hash.update(await readFile(file));
+    for (const file of [VOCABULARY_PATH, CORRECTIONS_PATH, ...IMPORTER_FILES]) hash.update(await readFile(file));
     for (const source of sources) {
       hash.update(`\u0000${display(source)}\u0000`);
       hash.update(await readFile(source));
@@ -120,7 +126,7 @@ async function writeCache(key: string, catalog: Catalog): Promise<void> {
     await mkdir(CACHE_DIR, { recursive: true });
     const file = join(CACHE_DIR, `catalog-${key}.json`);
     const temp = `${file}.${process.pid}.tmp`;
-    const data: CachedCatalog = { papers: catalog.papers, warnings: catalog.warnings, corrections: catalog.corrections };
+    const data: CachedCatalog = { papers: catalog.papers, warnings: catalog.warnings, corrections: catalog.corrections, listCorrections: catalog.listCorrections };
     await writeFile(temp, JSON.stringify(data));
     await rename(temp, file);
     // Only the newest import is worth keeping: an older key belongs to sources or code that changed.

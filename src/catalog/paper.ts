@@ -1,3 +1,5 @@
+import type { FieldCorrection } from './corrections.js';
+
 /** A bilingual label from the list's vocabulary: a body region or a task. */
 export type Term = { en: string; zh: string };
 
@@ -22,10 +24,12 @@ export type Paper = {
   datasets: Dataset[];
   /** From BibTeX where a source has the paper; `Family, Given` order as BibTeX gives it. */
   authors: string[];
+  /** The paper's abstract when a source gives one (the living catalog adds them); searched below titles and labels. */
+  abstract?: string;
+  /** Fields that data/corrections.json corrected from what the published list says, with why and a source. */
+  corrections?: FieldCorrection[];
   /** The catalog files the record was built from, or the services it was resolved from (`arxiv`, `crossref`…). */
   sources: string[];
-  /** Plain text; from arXiv, Crossref, PubMed or OpenAlex. Absent for most of the bundled list. */
-  abstract?: string;
   /** Lower case, without `https://doi.org/`. */
   doi?: string;
   /** Without version: `2401.01234`, `cs/0101001`. */

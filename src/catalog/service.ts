@@ -2,14 +2,17 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { HttpClient, paperbotUserAgent } from '../net/index.js';
 import type { LiveCatalog } from './live.js';
-import { paperFromWork } from './merge.js';
+import { mergeRecords, paperFromWork } from './merge.js';
 import type { Paper } from './paper.js';
-import { formatIdentifier, parseIdentifier } from './sources/identifiers.js';
+import { formatIdentifier, parseIdentifier, type PaperIdentifier } from './sources/identifiers.js';
 import { PaperResolver, ResolveError, type SourceSettings } from './sources/resolve.js';
 import type { ResolvedWork } from './sources/work.js';
 import type { AddOutcome, CatalogStore } from './store.js';
 import { correctTags, type Tag } from './tags.js';
 import type { Vocabulary } from './vocabulary.js';
+
+export type EnrichChange = { id: string; identifier: string; changed: string[] };
+export type EnrichReport = { changes: EnrichChange[]; unchanged: number; noIdentifier: string[]; failures: AddFailure[] };
 
 export type AddFailure = { identifier: string; error: ResolveError };
 export type AddReport = { outcomes: (AddOutcome & { identifier: string })[]; failures: AddFailure[] };
@@ -73,8 +76,26 @@ export class CatalogService {
   addWork(work: ResolvedWork, origin: 'added' | 'imported', addedBy: string | null): AddOutcome {
     if (!work.title.trim()) throw new ResolveError('not-found', work.doi ?? work.arxivId ?? work.pmid ?? '?', 'the source has no title for it');
     const outcome = this.store.add(paperFromWork(work, origin, this.vocabulary), origin, addedBy, work.sameAs);
-    this.live.put(outcome.paper);
+    this.live.upsert(outcome.paper);
     return outcome;
+  }
+
+  /**
+   * Adds many works (an import) without the network; one failing entry (no title) is reported, the
+   * others are added.
+   */
+  addWorks(works: ResolvedWork[], origin: 'added' | 'imported', onProgress: (done: number, total: number) => void = () => {}): (AddOutcome | { error: string })[] {
+    const out: (AddOutcome | { error: string })[] = [];
+    works.forEach((work, i) => {
+      try {
+        out.push(this.addWork(work, origin, null));
+      } catch (error) {
+        if (!(error instanceof ResolveError)) throw error;
+        out.push({ error: error.detail });
+      }
+      onProgress(i + 1, works.length);
+    });
+    return out;
   }
 
   get(id: string): Paper | null {
@@ -85,7 +106,7 @@ export class CatalogService {
   /** Hides a paper from the catalog (a bundled one stays in its source file). */
   remove(id: string): boolean {
     const hidden = this.store.hide(id);
-    if (hidden) this.live.drop(id);
+    if (hidden) this.live.remove(id);
     return hidden;
   }
 
@@ -93,17 +114,57 @@ export class CatalogService {
   tag(paper: Paper, changes: { add: Tag[]; remove: Tag[] }): Paper {
     const next = correctTags(paper, changes, this.vocabulary);
     this.store.update(next);
-    this.live.put(next);
+    this.live.upsert(next);
     return next;
   }
 
-  /** Writes an enriched record (see enrich), keeping its id. */
-  replace(paper: Paper): void {
-    this.store.update(paper);
-    this.live.put(paper);
+  /** Papers missing authors, a link, a year or an abstract: what `enrich` looks up. */
+  lacking(): Paper[] {
+    return this.live.papers().filter((p) => p.authors.length === 0 || !p.url || p.year === null || !p.abstract);
+  }
+
+  /**
+   * Fills what records lack from the sources, through the identifier each record carries (its DOI,
+   * arXiv id, PubMed id, or a link that names one). Only empty fields are filled; titles, tags and a
+   * person's corrections are never overwritten. One paper at a time, so pacing stays simple.
+   */
+  async enrich(papers: Paper[], onProgress: (done: number, total: number) => void = () => {}): Promise<EnrichReport> {
+    const report: EnrichReport = { changes: [], unchanged: 0, noIdentifier: [], failures: [] };
+    let done = 0;
+    for (const paper of papers) {
+      const id = identifierOf(paper);
+      if (!id) report.noIdentifier.push(paper.id);
+      else {
+        try {
+          const work = await this.resolver.resolve(id);
+          const current = this.store.get(paper.id) ?? paper;
+          const { paper: next, changed } = mergeRecords(current, { ...paperFromWork(work, current.origin, this.vocabulary), arxivVersion: undefined });
+          const filled = changed.filter((c) => c !== 'title');
+          if (filled.length) {
+            this.store.update(next);
+            this.live.upsert(next);
+            report.changes.push({ id: paper.id, identifier: formatIdentifier(id), changed: filled });
+          } else report.unchanged++;
+        } catch (error) {
+          if (!(error instanceof ResolveError)) throw error;
+          report.failures.push({ identifier: `${paper.id} (${formatIdentifier(id)})`, error });
+        }
+      }
+      onProgress(++done, papers.length);
+    }
+    return report;
   }
 
   now(): Date {
     return this.clock.now();
   }
+}
+
+/** The identifier a record can be looked up by: its own ids first, then what its link names. */
+export function identifierOf(paper: Paper): PaperIdentifier | null {
+  if (paper.doi) return { kind: 'doi', doi: paper.doi };
+  if (paper.arxivId) return { kind: 'arxiv', id: paper.arxivId };
+  if (paper.pmid) return { kind: 'pmid', pmid: paper.pmid };
+  if (paper.pmcid) return { kind: 'pmcid', pmcid: paper.pmcid };
+  return paper.url ? parseIdentifier(paper.url) : null;
 }

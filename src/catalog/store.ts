@@ -77,6 +77,11 @@ export class CatalogStore {
     return { inserted, updated };
   }
 
+  /** False once the database is closed (a one-shot CLI command keeps its records in memory). */
+  get open(): boolean {
+    return this.db.open;
+  }
+
   /** Every shown record, in insertion order. */
   all(): Paper[] {
     const rows = this.db

@@ -1,3 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as OpenCC from 'opencc-js/t2cn';
+
+/** Porter2 (Snowball English): CommonJS only, without types. */
+const porter2 = createRequire(import.meta.url)('wink-porter2-stemmer') as (word: string) => string;
+
 /**
  * The one word splitter used by the importer, the index and the query parser, so that a title, a
  * vocabulary synonym and a typed query always break into the same tokens.
@@ -12,27 +19,76 @@ export function isHan(token: string): boolean {
   return HAN.test(token);
 }
 
+type SpellingRules = { parts: [string, string][]; endings: [string, string][]; keep: string[] };
+
 /**
- * Folds English plural and possessive endings so `nodules`, `alzheimers` and `Alzheimer's` meet
- * `nodule` and `alzheimer`. Deliberately crude: both sides of every comparison go through it.
+ * British spellings as American ones (data/vocabulary.json, `spelling`: reviewed data, not code),
+ * read once. Endings are tried longest first so `localisation` becomes `localization`, not
+ * `localisatization`.
+ */
+let spelling: { parts: [string, string][]; endings: [string, string][]; keep: Set<string> } | null = null;
+function spellingRules() {
+  if (!spelling) {
+    const file = JSON.parse(readFileSync(new URL('../../data/vocabulary.json', import.meta.url), 'utf8')) as { spelling?: SpellingRules };
+    const rules = file.spelling ?? { parts: [], endings: [], keep: [] };
+    spelling = { parts: rules.parts, endings: [...rules.endings].sort((a, b) => b[0].length - a[0].length), keep: new Set(rules.keep) };
+  }
+  return spelling;
+}
+
+/** `tumour` → `tumor`, `localisation` → `localization`, `haemorrhage` → `hemorrhage`. */
+export function americanSpelling(word: string): string {
+  const rules = spellingRules();
+  let out = word;
+  for (const [from, to] of rules.parts) if (out.includes(from)) out = out.split(from).join(to);
+  if (rules.keep.has(out)) return out;
+  for (const [from, to] of rules.endings) {
+    if (out.length > from.length + 2 && out.endsWith(from)) return out.slice(0, -from.length) + to;
+  }
+  return out;
+}
+
+/** Stems are cached: titles, tags and queries repeat the same few thousand words. */
+const stems = new Map<string, string>();
+const MAX_CACHED_STEMS = 200_000;
+
+/**
+ * The search form of an English word: American spelling, then the Porter2 (Snowball English)
+ * stem, so `detecting`/`detection`, `segmenting`/`segmentation`, `mammograms`/`mammogram` and
+ * `tumour`/`tumors` meet. Both sides of every comparison go through it. Words of three letters or
+ * fewer (`us`, `mr`, `ct`) and anything but plain letters are left alone.
  */
 export function stem(word: string): string {
   if (word.length <= 3 || !/^[a-z]+$/.test(word)) return word;
-  if (word.endsWith('ies') && word.length > 4) return `${word.slice(0, -3)}y`;
-  if (word.endsWith('s') && !/(ss|us|is)$/.test(word)) return word.slice(0, -1);
-  return word;
+  let s = stems.get(word);
+  if (s === undefined) {
+    s = porter2(americanSpelling(word));
+    if (stems.size >= MAX_CACHED_STEMS) stems.clear();
+    stems.set(word, s);
+  }
+  return s;
 }
 
 /**
- * Lower-cased, NFKC-folded tokens: Latin/digit words (stemmed) and whole Han runs (left for the
- * vocabulary to segment). `U-Net` → `u net`, `3D-CNN` → `3d cnn`, `H&E` → `h e`, `肝脏分割` → `肝脏分割`.
+ * Lower-cased, NFKC-folded tokens: Latin/digit words (stemmed) and whole Han runs in Simplified
+ * script (left for the vocabulary to segment). `U-Net` → `u net`, `3D-CNN` → `3d cnn`, `H&E` → `h e`, `肝脏分割` → `肝脏分割`.
  */
 export function tokenize(text: string): string[] {
+  return words(text, true);
+}
+
+/** The same tokens as `tokenize`, one for one, as written (lower-cased, not stemmed): for showing words back to the user. */
+export function surfaceTokens(text: string): string[] {
+  return words(text, false);
+}
+
+function words(text: string, stemmed: boolean): string[] {
+  const fold = stemmed ? stem : (w: string) => w;
   // Fast path: most titles and tags are plain ASCII, where NFKC changes nothing and \W splits.
   if (ASCII.test(text)) {
     const out: string[] = [];
     for (const word of text.toLowerCase().replace(/([a-z0-9])'s\b/g, '$1').replace(/'/g, '').split(NON_WORD)) {
-      if (word) out.push(stem(word));
+      if (word) out.push(fold(word));
     }
     return out;
   }
@@ -44,9 +100,20 @@ export function tokenize(text: string): string[] {
   const out: string[] = [];
   for (const match of folded.matchAll(WORD)) {
     const token = match[0];
-    out.push(isHan(token) ? token : stem(token));
+    out.push(isHan(token) ? toSimplified(token) : fold(token));
   }
   return out;
+}
+
+let converter: ((text: string) => string) | null = null;
+
+/**
+ * Traditional Chinese read as Simplified (乳腺攝影 → 乳腺摄影) through OpenCC's maintained tables
+ * (opencc-js), so either script meets the Simplified list. Built on first use: it costs some 50 ms.
+ */
+export function toSimplified(text: string): string {
+  const convert = (converter ??= OpenCC.Converter({ from: 't', to: 'cn' }));
+  return convert(text);
 }
 
 /** A key that two spellings of one title share: case, punctuation and spacing ignored. */

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isHan, tokenize } from './tokens.js';
+import { isHan, surfaceTokens, tokenize } from './tokens.js';
 import type { Term } from './paper.js';
 
 export type ConceptKind = 'region' | 'task' | 'modality' | 'technique' | 'term' | 'venue' | 'dataset';
@@ -20,7 +20,7 @@ export type VocabularyFile = {
   cells: { compounds: Record<string, string[]>; empty: string[] };
   corrections: { heading: Correction[]; area: Correction[] };
   columns: Record<string, string[] | string>;
-  stopwords: { words: string[] };
+  stopwords: { words: string[]; scaffolding?: string[]; domain?: string[] };
 };
 
 /** A stretch of tokens the vocabulary recognised: a concept, a stop word, or a word it does not know. */
@@ -39,6 +39,8 @@ export class Vocabulary {
   /** Normalised phrase (tokens joined by a space) → concept id, or STOP for a stop word. */
   readonly phrases = new Map<string, string>();
   readonly hanWords = new Set<string>();
+  /** What the whole list is about ("deep learning", 医学图像): restricts nothing, never the reason a paper ranks. */
+  readonly domainPhrases = new Set<string>();
   /** Every proper token prefix of a phrase, so phrase matching stops as soon as nothing can follow. */
   private readonly prefixes = new Set<string>();
   readonly columns = new Map<string, string>();
@@ -70,7 +72,8 @@ export class Vocabulary {
     for (const concept of file.concepts) {
       for (const s of [concept.zh, ...concept.synonyms]) for (const t of tokenize(s)) if (isHan(t)) this.hanWords.add(t);
     }
-    for (const w of file.stopwords.words) for (const t of tokenize(w)) if (isHan(t)) this.hanWords.add(t);
+    const stopwords = [...file.stopwords.words, ...(file.stopwords.scaffolding ?? []), ...(file.stopwords.domain ?? [])];
+    for (const w of stopwords) for (const t of tokenize(w)) if (isHan(t)) this.hanWords.add(t);
     for (const concept of file.concepts) {
       if (this.concepts.has(concept.id)) throw new Error(`paperbot: data/vocabulary.json: concept id ${concept.id} is listed twice`);
       this.concepts.set(concept.id, concept);
@@ -81,7 +84,8 @@ export class Vocabulary {
       }
       for (const s of new Set([concept.en, concept.zh, ...concept.synonyms])) addPhrase(s, concept.id, concept.id);
     }
-    for (const w of file.stopwords.words) addPhrase(w, STOP, 'stopwords');
+    for (const w of stopwords) addPhrase(w, STOP, 'stopwords');
+    for (const w of file.stopwords.domain ?? []) this.domainPhrases.add(this.tokens(w, false).join(' '));
     for (const [field, names] of Object.entries(file.columns)) {
       if (!Array.isArray(names)) continue;
       for (const n of names) this.columns.set(this.tokens(n, false).join(' '), field);
@@ -99,9 +103,9 @@ export class Vocabulary {
   }
 
   /** Tokens with Han runs cut into vocabulary words (longest first), leftover Han as single characters. */
-  tokens(text: string, segment = true): string[] {
+  tokens(text: string, segment = true, stemmed = true): string[] {
     const out: string[] = [];
-    for (const token of tokenize(text)) {
+    for (const token of stemmed ? tokenize(text) : surfaceTokens(text)) {
       if (segment && isHan(token)) out.push(...this.segmentHan(token));
       else out.push(token);
     }
@@ -178,6 +182,24 @@ export class Vocabulary {
       this.closures.set(id, cached);
     }
     return cached;
+  }
+
+  /** The concept and every broader one, each with its fewest steps up (the concept itself: 0). */
+  distances(id: string): [string, number][] {
+    const best = new Map<string, number>([[id, 0]]);
+    let frontier = [id];
+    for (let d = 1; frontier.length > 0; d++) {
+      const next: string[] = [];
+      for (const c of frontier) {
+        for (const b of this.concepts.get(c)?.broader ?? []) {
+          if (best.has(b)) continue;
+          best.set(b, d);
+          next.push(b);
+        }
+      }
+      frontier = next;
+    }
+    return [...best];
   }
 
   /** The concept a whole phrase names (e.g. a table cell), if the vocabulary knows the phrase. */

@@ -8,6 +8,7 @@ import { spotlightCommand } from './spotlight.js';
 import { suggestCommand } from './suggest.js';
 import type { Command } from './types.js';
 import { voteCommand } from './vote.js';
+import { catalogCommands } from '../catalog/commands.js';
 import { feedCommand } from '../feeds/command.js';
 import { digestCommand } from '../digest/command.js';
 import { followCommand, followingCommand, unfollowCommand } from '../follow/command.js';
@@ -23,6 +24,7 @@ export const commands: Command[] = [
   readCommand,
   unreadCommand,
   historyCommand,
+  ...catalogCommands,
   followCommand,
   followingCommand,
   unfollowCommand,

@@ -26,7 +26,11 @@ export class TopicMatcher {
     let ids = this.cache.get(query);
     if (!ids) {
       try {
-        ids = this.search.search(query, { limit: 1000 }).hits.map((h) => h.paper.id);
+        // Only papers that match every word and filter: the search also offers near misses after them.
+        ids = this.search
+          .search(query, { limit: 1000 })
+          .hits.filter((h) => h.missing.length === 0)
+          .map((h) => h.paper.id);
       } catch {
         ids = [];
       }

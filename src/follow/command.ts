@@ -25,6 +25,7 @@ function follow(input: CommandInput): Reply {
   if (!query) throw new UserError('follow-empty', { en: 'Say what to follow, in the words of a search: `/paper follow segmentation mri`.', zh: '请给出要关注的主题（与搜索相同的写法）：`/paper follow 肺结节`。' }, ['follow segmentation mri', 'follow author:"Kamnitsas"']);
   // The search reads it now: a malformed filter gets the search's own message.
   const check = services.search.search(query, { limit: 1 });
+  const matchesNow = check.total - check.related;
   if (check.notices.some((n) => /no words or filters/.test(n.en))) {
     throw new UserError('follow-nothing', { en: `"${query}" has no words or filters to follow.`, zh: `“${query}”中没有可关注的词语或筛选条件。` });
   }
@@ -38,9 +39,9 @@ function follow(input: CommandInput): Reply {
       added
         ? tr(lang, `This channel now follows “${query}” (${count} topic(s)). New matching papers go into its weekly digest; \`/paper digest on\` starts one.`, `本频道已关注“${query}”（共 ${count} 个主题）。符合的新论文会进入每周摘要；发送 \`/paper digest on\` 开启摘要。`)
         : tr(lang, `This channel already follows “${query}”.`, `本频道已关注“${query}”。`),
-      tr(lang, `Today ${check.total} paper(s) in the catalog match it.`, `目前清单中有 ${check.total} 篇论文符合。`),
+      tr(lang, `Today ${matchesNow} paper(s) in the catalog match it.`, `目前清单中有 ${matchesNow} 篇论文符合。`),
     ],
-    data: { added, query, matchesNow: check.total },
+    data: { added, query, matchesNow },
   });
 }
 

@@ -1,8 +1,8 @@
-import type { Paper, Term } from '../catalog/paper.js';
+import type { Paper } from '../catalog/paper.js';
 import type { ConceptKind, Vocabulary } from '../catalog/vocabulary.js';
 import { isHan } from '../catalog/tokens.js';
 
-/** Where a term was found; filters look in one of these fields, free words in all but Year. */
+/** Where a term was found. Filters look in one field; free words in all but Year. */
 export enum Field {
   Task = 0,
   Region = 1,
@@ -12,37 +12,66 @@ export enum Field {
   Dataset = 5,
   Author = 6,
   Title = 7,
-  Aux = 8,
-  Year = 9,
+  Abstract = 8,
+  Aux = 9,
+  Year = 10,
 }
 
-export const FIELD_COUNT = 10;
+export const FIELD_COUNT = 11;
+
+/** A set of fields as bits, `1 << Field.Title`. */
+export type FieldMask = number;
+export const bit = (field: Field): FieldMask => 1 << field;
+export const ALL_CONTENT: FieldMask = (1 << FIELD_COUNT) - 1 - bit(Field.Year);
 
 /**
- * How much a query word counts when it is found in each field. The task (the list's own section) is
- * what a paper is about, then its other tags (region, technique, modality), then the facts that name
- * it (venue, dataset, authors); a word that is only in the title counts less, and what is only
- * implied (the disease a dataset is about) least. The year is only ever a filter.
+ * How much a query word counts when it is found in each field (BM25F field weights). The list's
+ * own labels (task, region, technique, modality) say what a paper is about; the title is the
+ * authors' own summary and counts nearly as much; datasets and authors name it; the abstract
+ * (added by the living catalog) mentions many things in passing, and what is only implied (the
+ * disease a dataset is about) counts least. The year is only ever a filter.
  */
-export const FIELD_WEIGHTS = [3.5, 3, 3, 3, 2.5, 2.5, 2.5, 1.5, 1, 0.1] as const;
+export const FIELD_WEIGHTS: Record<Field, number> = {
+  [Field.Task]: 3,
+  [Field.Region]: 3,
+  [Field.Technique]: 2.5,
+  [Field.Modality]: 2.5,
+  [Field.Venue]: 1.2,
+  [Field.Dataset]: 2,
+  [Field.Author]: 2,
+  [Field.Title]: 2.5,
+  [Field.Abstract]: 0.8,
+  [Field.Aux]: 0.6,
+  [Field.Year]: 0,
+};
 
-/** Fields whose match counts as "the paper is tagged with it" for ranking. */
-export const TAG_FIELDS = new Set<Field>([Field.Task, Field.Region, Field.Technique, Field.Modality, Field.Venue, Field.Dataset, Field.Author]);
+/**
+ * BM25F length normalisation: a word among few labels, or in a short focused title, says more
+ * about the paper than the same word among many. Reference lengths are fixed (not the running
+ * average) so adding a paper never re-weights the others: the index stays incremental.
+ */
+const TAG_FIELDS = [Field.Task, Field.Region, Field.Technique, Field.Modality];
+const LENGTH_NORMS = { labels: { b: 0.5, reference: 5 }, title: { b: 0.6, reference: 9 }, abstract: { b: 0.75, reference: 150 } };
+
+/** A concept reached through its narrower one (a Liver Tumor label is also a liver label) counts this much less per step. */
+export const BROADER_DECAY = 0.7;
 
 const TITLE_EXCLUDE = new Set<ConceptKind>(['venue']);
 
-/** What a tag, venue, dataset or author string contributes: concepts (with broader ones) and other words. */
-type Reading = { concepts: string[]; broader: string[]; words: string[] };
+/** What one term contributes to one paper: its field-weighted, length-normalised frequency and where it was found. */
+export type TermWeight = { weight: number; fields: FieldMask };
+
+/** What a label, venue, dataset or author string contributes: concepts with their distance from the label, and other words. */
+type Reading = { concepts: [string, number][]; words: string[] };
 
 /**
- * Reads strings into index terms, remembering each distinct string: tags, venues, datasets and
- * authors repeat across thousands of papers, so each is read (and its terms built) once.
+ * Reads strings into index terms, remembering each distinct string: labels, venues, datasets and
+ * authors repeat across thousands of papers, so each is read once.
  */
 export class TermReader {
   private readonly cache = new Map<string, Reading>();
   private readonly tokenCache = new Map<string, string[]>();
-  private readonly tagCache = new Map<string, string[]>();
-  private readonly closureCache = new Map<string, string[]>();
+  private readonly closureCache = new Map<string, [string, number][]>();
 
   constructor(readonly vocabulary: Vocabulary) {}
 
@@ -51,6 +80,7 @@ export class TermReader {
     let t = this.tokenCache.get(text);
     if (!t) {
       t = this.vocabulary.tokens(text);
+      if (this.tokenCache.size > 100_000) this.tokenCache.clear();
       this.tokenCache.set(text, t);
     }
     return t;
@@ -60,87 +90,113 @@ export class TermReader {
     let r = this.cache.get(text);
     if (r) return r;
     const v = this.vocabulary;
-    const concepts = new Set<string>();
-    const broader = new Set<string>();
+    const concepts = new Map<string, number>();
     const words = new Set<string>();
     for (const m of v.readLongest(v.tokens(text))) {
       if (m.stop) continue;
-      if (m.concept) {
-        concepts.add(m.concept);
-        for (const id of v.closure(m.concept)) if (id !== m.concept) broader.add(id);
-      } else words.add(m.text);
+      if (m.concept) for (const [id, d] of this.closure(m.concept)) concepts.set(id, Math.min(d, concepts.get(id) ?? d));
+      else words.add(m.text);
     }
     // Single Han characters, so a one-character query (癌) finds labels that hold it (肝癌).
     if (isHan(text)) for (const ch of text) if (isHan(ch)) words.add(ch);
-    r = { concepts: [...concepts], broader: [...broader], words: [...words] };
+    r = { concepts: [...concepts], words: [...words] };
+    if (this.cache.size > 100_000) this.cache.clear();
     this.cache.set(text, r);
     return r;
   }
 
-  /** `c:`/`w:` terms of a tag string (its concepts with the broader ones, and other words). */
-  tag(text: string): string[] {
-    let t = this.tagCache.get(text);
-    if (!t) {
-      const r = this.read(text);
-      t = [...r.concepts, ...r.broader].map((id) => `c:${id}`).concat(r.words.map((w) => `w:${w}`));
-      this.tagCache.set(text, t);
+  /** A concept and every broader one, with how many steps up each is. */
+  closure(id: string): [string, number][] {
+    let out = this.closureCache.get(id);
+    if (!out) {
+      out = this.vocabulary.distances(id);
+      this.closureCache.set(id, out);
     }
-    return t;
-  }
-
-  /** `c:` terms of a concept and every broader one. */
-  closure(id: string): string[] {
-    let terms = this.closureCache.get(id);
-    if (!terms) {
-      terms = this.vocabulary.closure(id).map((c) => `c:${c}`);
-      this.closureCache.set(id, terms);
-    }
-    return terms;
+    return out;
   }
 }
 
+/** Collects the terms of one paper: per term, the best weight per field, summed over fields. */
+class TermCollector {
+  private readonly perField = new Map<string, Float32Array>();
+
+  add(term: string, field: Field, weight: number): void {
+    let w = this.perField.get(term);
+    if (!w) this.perField.set(term, (w = new Float32Array(FIELD_COUNT)));
+    if (weight > w[field]) w[field] = weight;
+  }
+
+  /** BM25F: the field-weighted sum of (length-normalised) frequencies, and the fields it was found in. */
+  finish(norms: Float32Array): Map<string, TermWeight> {
+    const out = new Map<string, TermWeight>();
+    for (const [term, w] of this.perField) {
+      let weight = 0;
+      let fields = 0;
+      for (let f = 0; f < FIELD_COUNT; f++) {
+        if (w[f] === 0) continue;
+        weight += (FIELD_WEIGHTS[f as Field] * w[f]) / norms[f];
+        fields |= 1 << f;
+      }
+      out.set(term, { weight, fields });
+    }
+    return out;
+  }
+}
+
+const norm = (length: number, { b, reference }: { b: number; reference: number }) => 1 - b + (b * Math.max(1, length)) / reference;
+
 /**
- * The index terms of one paper, per field (ids are looked up exactly, not indexed): `c:<concept>`
- * for vocabulary concepts (with every broader concept), `w:<word>` for other words, `y:<year>`.
- * A term may repeat within a field.
+ * The index terms of one paper: `c:<concept>` for vocabulary concepts (with every broader concept,
+ * weighted down by distance), `w:<word>` for other words, `y:<year>` for the year filter. The same
+ * paper always gives the same terms, so removing a paper re-reads it instead of storing its terms.
  */
-export function documentTerms(paper: Paper, reader: TermReader, titleOut?: { tokens: string[] }): string[][] {
-  const v = reader.vocabulary;
-  const fields: string[][] = Array.from({ length: FIELD_COUNT }, () => []);
-  const tag = (text: string, field: Field) => fields[field].push(...reader.tag(text));
+export function documentTerms(paper: Paper, reader: TermReader): Map<string, TermWeight> {
+  const terms = new TermCollector();
+  const label = (text: string, field: Field) => {
+    const r = reader.read(text);
+    for (const [id, d] of r.concepts) terms.add(`c:${id}`, field, BROADER_DECAY ** d);
+    for (const w of r.words) terms.add(`w:${w}`, field, 1);
+  };
+  for (const t of paper.tasks) (label(t.en, Field.Task), label(t.zh, Field.Task));
+  for (const t of paper.regions) (label(t.en, Field.Region), label(t.zh, Field.Region));
+  for (const t of paper.techniques) label(t, Field.Technique);
+  for (const m of paper.modalities) label(m, Field.Modality);
 
-  for (const t of paper.tasks) {
-    tag(t.en, Field.Task);
-    tag(t.zh, Field.Task);
-  }
-  for (const t of paper.regions) {
-    tag(t.en, Field.Region);
-    tag(t.zh, Field.Region);
-  }
-  for (const t of paper.techniques) tag(t, Field.Technique);
-  for (const m of paper.modalities) tag(m, Field.Modality);
+  const titleLength = freeText(paper.title, Field.Title, terms, reader);
+  const abstractLength = paper.abstract ? freeText(paper.abstract, Field.Abstract, terms, reader) : 0;
 
-  const title = fields[Field.Title];
-  const titleTokens = v.tokens(paper.title);
-  if (titleOut) titleOut.tokens = titleTokens;
-  for (const id of v.conceptsIn(titleTokens, TITLE_EXCLUDE)) title.push(...reader.closure(id));
-  for (const t of titleTokens) title.push(`w:${t}`);
-  if (isHan(paper.title)) for (const ch of paper.title) if (isHan(ch)) title.push(`w:${ch}`);
-
-  if (paper.venue) tag(paper.venue, Field.Venue);
+  if (paper.venue) label(paper.venue, Field.Venue);
   for (const d of paper.datasets) {
     const r = reader.read(d.name);
-    for (const id of r.concepts) fields[Field.Dataset].push(`c:${id}`);
     // What a dataset is about (ADNI → Alzheimer's) is implied, not stated: the weakest field.
-    for (const id of r.broader) fields[Field.Aux].push(`c:${id}`);
-    for (const w of r.words) fields[Field.Dataset].push(`w:${w}`);
+    for (const [id, dist] of r.concepts) terms.add(`c:${id}`, dist === 0 ? Field.Dataset : Field.Aux, BROADER_DECAY ** Math.max(0, dist - 1));
+    for (const w of r.words) terms.add(`w:${w}`, Field.Dataset, 1);
   }
-  // Author names are plain tokens (an author called Pet is no PET scan); initials would make every
-  // one-letter word hit, so they are left out.
-  for (const author of paper.authors) for (const t of reader.tokens(author)) if (t.length > 1) fields[Field.Author].push(`w:${t}`);
+  // Author names are plain tokens; initials would make every one-letter word hit, so they are left out.
+  for (const author of paper.authors) for (const t of reader.tokens(author)) if (t.length > 1) terms.add(`w:${t}`, Field.Author, 1);
   if (paper.year !== null) {
-    fields[Field.Year].push(`y:${paper.year}`);
-    fields[Field.Venue].push(`w:${paper.year}`);
+    terms.add(`y:${paper.year}`, Field.Year, 1);
+    terms.add(`w:${paper.year}`, Field.Venue, 1);
   }
-  return fields;
+  const norms = new Float32Array(FIELD_COUNT).fill(1);
+  // The labels are read as one short text: a paper with few labels is about each of them more.
+  const labels = paper.tasks.length + paper.regions.length + paper.techniques.length + paper.modalities.length;
+  for (const f of TAG_FIELDS) norms[f] = norm(labels, LENGTH_NORMS.labels);
+  norms[Field.Title] = norm(titleLength, LENGTH_NORMS.title);
+  norms[Field.Abstract] = norm(abstractLength, LENGTH_NORMS.abstract);
+  return terms.finish(norms);
+}
+
+/** Title or abstract: every concept named (nested phrases too, with broader ones) and every word; returns its length in words. */
+function freeText(text: string, field: Field, terms: TermCollector, reader: TermReader): number {
+  const v = reader.vocabulary;
+  const tokens = reader.tokens(text);
+  for (const id of v.conceptsIn(tokens, TITLE_EXCLUDE)) for (const [c, d] of reader.closure(id)) terms.add(`c:${c}`, field, BROADER_DECAY ** d);
+  let length = 0;
+  for (const t of tokens) {
+    terms.add(`w:${t}`, field, 1);
+    if (v.phrases.get(t) === undefined || v.concepts.has(v.phrases.get(t)!)) length++;
+  }
+  if (isHan(text)) for (const ch of text) if (isHan(ch)) terms.add(`w:${ch}`, field, 1);
+  return length;
 }

@@ -116,3 +116,68 @@ function readFilter(field: FilterField, raw: string, value: string): Filter {
 function example(field: FilterField): string {
   return FILTER_EXAMPLES.split(', ').find((e) => e.startsWith(`${field}:`)) ?? 'year:2016';
 }
+
+/** The free text of a query with its operators read out. */
+export type QueryText = {
+  /** The plain words, in order, read together (so "skin lesion" can be one concept). */
+  words: string;
+  /** `"quoted phrase"`: must occur as written. */
+  phrases: string[];
+  /** `-word`, `NOT word`: no result may hold these. */
+  excluded: string[];
+  /** `a OR b`, `a | b`, `a 或 b`: one unit that either side satisfies. */
+  alternatives: string[][];
+};
+
+const PART = /"[^"]*"?|\S+/gu;
+const OR_WORDS = new Set(['OR', '|', '||', '或', '或者']);
+/** 或 inside a run of Chinese (肺或肝) joins two alternatives, as it does between spaces. */
+const HAN_OR = /(?<=\p{Script=Han})(?:或者|或)(?=\p{Script=Han})/u;
+
+/**
+ * Reads the operators of free text: `"phrase"`, `-word` and `NOT word` (upper case, so a sentence's
+ * "not" stays a word), `OR`, `|` and `或` between two parts. A hyphen inside a word (`x-ray`,
+ * `u-net`) is no operator. Everything else is plain words.
+ */
+export function readOperators(text: string): QueryText {
+  const parts: string[] = [];
+  for (const m of text.matchAll(PART)) {
+    const part = m[0];
+    if (!part.startsWith('"') && part.includes('|') && part.length > 1) parts.push(...part.split('|').flatMap((p, i) => (i === 0 ? [p] : ['|', p])).filter(Boolean));
+    else if (!part.startsWith('"') && HAN_OR.test(part)) parts.push(...part.split(HAN_OR).flatMap((p, i) => (i === 0 ? [p] : ['或', p])).filter(Boolean));
+    else parts.push(part);
+  }
+  const out: QueryText = { words: '', phrases: [], excluded: [], alternatives: [] };
+  const words: string[] = [];
+  const unquote = (p: string) => p.replace(/^"|"$/g, '').trim();
+  /** The group the last part joined, so `a OR b OR c` is one group. */
+  let open: string[] | null = null;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    if (part === 'NOT' && i + 1 < parts.length) {
+      out.excluded.push(unquote(parts[++i]));
+      open = null;
+    } else if (/^-["\p{L}\p{N}]/u.test(part)) {
+      out.excluded.push(unquote(part.slice(1)));
+      open = null;
+    } else if (OR_WORDS.has(part)) {
+      // Joins the part before and the part after; a leading or trailing OR is dropped.
+      const next = parts[i + 1];
+      if (next === undefined || OR_WORDS.has(next)) continue;
+      i++;
+      if (open) open.push(unquote(next));
+      else if (words.length > 0) out.alternatives.push((open = [words.pop()!, unquote(next)]));
+      else words.push(unquote(next));
+    } else if (part.startsWith('"')) {
+      const phrase = unquote(part);
+      if (phrase) out.phrases.push(phrase);
+      open = null;
+    } else {
+      words.push(part);
+      open = null;
+    }
+  }
+  out.words = words.join(' ');
+  out.alternatives = out.alternatives.map((g) => g.filter(Boolean)).filter((g) => g.length > 0);
+  return out;
+}

@@ -10,9 +10,12 @@ export type SearchOptions = {
 
 export type SearchHit = {
   paper: Paper;
+  /** The BM25F relevance score the hits are ranked by (after the tiers: exact title, every word, some words). */
   score: number;
-  /** The query terms and filters this paper matched, for explaining a result. */
+  /** The query words and filters this paper matched, for explaining a result. */
   matched: string[];
+  /** The query words this paper does not hold: set on the partial matches that fill a page. */
+  missing: string[];
 };
 
 export type SearchResult = {
@@ -21,8 +24,13 @@ export type SearchResult = {
   lang: Lang;
   /** The requested page of hits, best first; never the same paper twice. */
   hits: SearchHit[];
-  /** How many papers match in all. */
+  /**
+   * How many papers the results hold in all: every paper that matches every word, or, when fewer
+   * than a page do, that page filled up with the best papers matching some of the words.
+   */
   total: number;
+  /** How many of `total` match only some of the words (each hit says which it misses). */
+  related: number;
   /** When nothing matched: nearby words or filters that would match. */
   suggestions: string[];
   /** Things the user should know about how the query was read (e.g. it was cut to the length cap). */
@@ -41,4 +49,10 @@ export interface PaperSearch {
   complete(prefix: string, limit: number): Paper[];
   /** Papers that share the most tags with this one, best first, never the paper itself. */
   related(paper: Paper, limit: number): Paper[];
+  /** Adds a paper to the index, or replaces the one with its id, without rebuilding. */
+  upsert(paper: Paper): void;
+  /** Removes a paper from the index; false if no paper has that id. */
+  remove(id: string): boolean;
+  /** How many papers are searched. */
+  readonly size: number;
 }

@@ -8,6 +8,7 @@ import type { Catalog } from '../../src/catalog/index.js';
 import type { Clock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import type { Reply } from '../../src/reply.js';
+import type { HttpClient } from '../../src/net/index.js';
 
 export type ConsoleBot = {
   paperbot: Paperbot;
@@ -25,12 +26,12 @@ export type ConsoleBot = {
  * folder) behind a real console adapter, so a test is one line in and one reply out.
  */
 export async function consoleBot(
-  options: { env?: Record<string, string>; catalog?: Catalog; clock?: Clock; dbPath?: string } = {},
+  options: { env?: Record<string, string>; catalog?: Catalog; clock?: Clock; dbPath?: string; http?: HttpClient } = {},
 ): Promise<ConsoleBot> {
   const dir = mkdtempSync(join(tmpdir(), 'paperbot-test-'));
   const dbPath = options.dbPath ?? join(dir, 'state.db');
   const config = loadConfig({ PAPERBOT_DB: dbPath, ...options.env });
-  const botOptions: PaperbotOptions = { config, catalog: options.catalog, clock: options.clock };
+  const botOptions: PaperbotOptions = { config, catalog: options.catalog, clock: options.clock, http: options.http };
   const paperbot = await createPaperbot(botOptions);
   let printed = '';
   const consoleAdapter = new ConsoleAdapter({

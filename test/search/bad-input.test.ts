@@ -32,11 +32,13 @@ describe('hostile queries', () => {
 
   it('GIVEN regex metacharacters THEN they are read as text, not patterns', () => {
     for (const q of ['(a+)+$', '.*', '[lung', 'lung)', '\\d+', '^ct$', '{1,3}', 'gan|mri']) expect(() => search.search(q), q).not.toThrow();
-    expect(search.search('gan|mri').total).toBe(search.search('gan mri').total);
+    // `|` is the OR operator, as in `gan OR mri`, not a regular expression.
+    expect(search.search('gan|mri', { limit: 100 }).hits.map((h) => h.paper.id)).toEqual(search.search('gan OR mri', { limit: 100 }).hits.map((h) => h.paper.id));
   });
 
   it('GIVEN zero-width and right-to-left control characters THEN they are removed before searching', () => {
-    expect(search.search('lu\u200bng').total).toBe(0); // a zero-width space splits the word, like a space
+    const split = search.search('lu\u200bng', { limit: 100 });
+    expect(split.total - split.related).toBe(0); // a zero-width space splits the word, like a space: no paper has both halves
     expect(search.search('\u202elung\u202c').total).toBe(search.search('lung').total);
     expect(search.search('\u200b\u200b').total).toBe(0);
   });

@@ -29,12 +29,23 @@ const search = createSearch({ papers: [liverInTitle, halfTagged, liverTagged, li
 const order = (q: string) => search.search(q, { limit: 10 }).hits.map((h) => h.paper.id);
 
 describe('ranking', () => {
-  it('GIVEN "liver segmentation" THEN tag matches for every word rank above title mentions', () => {
-    // liver-both: both words are tags AND in the title — strongest evidence.
-    // liver-tagged: both words are tags, neither in the title — the list says it is a liver segmentation paper.
-    // half-tagged: segmentation is a tag, "hepatic" (liver) only in the title — one tag match.
-    // liver-in-title: both words only in the title; its tags say classification of RGB photos — weakest.
-    expect(order('liver segmentation')).toEqual(['liver-both', 'liver-tagged', 'half-tagged', 'liver-in-title']);
+  it('GIVEN "liver segmentation" THEN papers labelled and titled with the words rank above those only labelled or only titled', () => {
+    // liver-both: both words are labels AND in the title — strongest evidence.
+    // half-tagged: segmentation is a label and the subject of its short title, whose other subject is
+    //   the liver ("hepatic"): a liver segmentation paper by its own title.
+    // liver-tagged: both words are labels, but its title names neither — the list says so, the authors don't.
+    // liver-in-title: both words only in the title; its labels say classification of RGB photos — weakest.
+    expect(order('liver segmentation')).toEqual(['liver-both', 'half-tagged', 'liver-tagged', 'liver-in-title']);
+  });
+
+  it('GIVEN a broad word THEN a short, focused title about it ranks above a long title that also carries the label', () => {
+    const focused = paper('focused', 'Segmentation Networks', { tasks: [{ en: 'Segmentation', zh: '分割' }], year: 2015 });
+    const long = paper('long', 'Automatic Liver and Tumor Segmentation of CT and MRI Volumes using Cascaded Networks and Random Fields', {
+      tasks: [{ en: 'Segmentation', zh: '分割' }], regions: [{ en: 'Liver', zh: '肝' }], modalities: ['CT', 'MRI'], techniques: ['FCN'], year: 2019,
+    });
+    // Both are segmentation papers; "segmentation" is what the first one is about, one topic among
+    // many of the second. The newer year must not outweigh that: the year only breaks ties.
+    expect(createSearch({ papers: [long, focused] }).search('segmentation').hits.map((h) => h.paper.id)).toEqual(['focused', 'long']);
   });
 
   it('GIVEN the Chinese query THEN the order is the same, because the words are the same concepts', () => {
@@ -53,8 +64,8 @@ describe('ranking', () => {
 
   it('GIVEN equal evidence THEN the newer paper comes first', () => {
     const older = paper('older', 'Lung Nodule Detection', { year: 2015, regions: [{ en: 'Lung', zh: '肺' }] });
-    const newer = paper('newer', 'Lung Nodule Detection Revisited', { year: 2019, regions: [{ en: 'Lung', zh: '肺' }] });
-    // Same tags, same title words: a reader looking for nodule detection wants the recent one first.
+    const newer = paper('newer', 'Lung Nodule Detection', { year: 2019, regions: [{ en: 'Lung', zh: '肺' }] });
+    // Same labels, same title: a reader looking for nodule detection wants the recent one first.
     expect(createSearch({ papers: [older, newer] }).search('lung nodule').hits.map((h) => h.paper.id)).toEqual(['newer', 'older']);
   });
 
@@ -65,8 +76,20 @@ describe('ranking', () => {
     expect(createSearch({ papers: [implied, says] }).search('alzheimer').hits.map((h) => h.paper.id)).toEqual(['says', 'implied']);
   });
 
-  it('GIVEN a query word in no paper THEN nothing is returned (AND, never a silent OR)', () => {
-    expect(order('liver teeth')).toEqual([]);
+  it('GIVEN a query word in no paper THEN the papers holding the other words fill the page and say what they miss', () => {
+    // No paper is about teeth: rather than nothing, the liver papers, best first, each marked as missing "teeth".
+    const r = search.search('liver teeth', { limit: 10 });
+    expect(r.hits.map((h) => h.paper.id)).toEqual(order('liver'));
+    for (const h of r.hits) expect(h.missing).toEqual(['teeth']);
+    expect(r.related).toBe(r.total);
+  });
+
+  it('GIVEN some papers with every word THEN they come before any that miss one', () => {
+    // liver-both and liver-tagged hold both "liver" and "ct"; the others miss "ct" and only fill the page.
+    const hits = search.search('liver ct', { limit: 10 }).hits;
+    const firstPartial = hits.findIndex((h) => h.missing.length > 0);
+    expect(hits.slice(0, firstPartial).map((h) => h.paper.id).sort()).toEqual(['liver-both', 'liver-tagged']);
+    expect(hits.slice(firstPartial).every((h) => h.missing.length > 0)).toBe(true);
   });
 });
 
@@ -121,14 +144,14 @@ describe('what an empty result suggests', () => {
 
   it('GIVEN a dataset no paper used THEN what it is about is suggested, in place in the query', () => {
     // BraTS is the brain tumour segmentation challenge: none of these papers names it, but its broader
-    // concepts (brain, tumor) find the brain tumour papers; with "segmentation" kept, the one that segments.
+    // concept (brain tumour) finds the brain tumour papers; with "segmentation" kept, the one that segments.
     expect(suggestions('brats')[0]).toBe('brain tumor');
     expect(suggestions('brats segmentation')[0]).toBe('brain tumor segmentation');
   });
 
   it('GIVEN the Chinese name of such a dataset THEN the suggestion is in Chinese', () => {
-    // A reader who typed Chinese gets the broader concepts' Chinese names (大脑 brain, 肿瘤 tumor).
-    expect(suggestions('BraTS 脑肿瘤分割挑战')[0]).toBe('大脑 肿瘤');
+    // A reader who typed Chinese gets the broader concept's Chinese name (脑肿瘤, brain tumour).
+    expect(suggestions('BraTS 脑肿瘤分割挑战')[0]).toBe('脑肿瘤');
   });
 
   it('GIVEN a word near both a topic word and an author name THEN the topic comes first and the name is an author filter', () => {
@@ -144,16 +167,16 @@ describe('what an empty result suggests', () => {
 });
 
 describe('short prefixes', () => {
-  const mapping = paper('mapping', 'Cortical Thickness Mapping', { tasks: [{ en: 'Regression', zh: '回归' }] });
+  const measuring = paper('measuring', 'Cortical Thickness Measurement', { tasks: [{ en: 'Regression', zh: '回归' }] });
   const seg = paper('seg', 'Cortical Parcellation', { tasks: [{ en: 'Segmentation', zh: '分割' }] });
-  const s = createSearch({ papers: [mapping, seg] });
+  const s = createSearch({ papers: [measuring, seg] });
   const found = (q: string) => s.search(q).hits.map((h) => h.paper.id);
 
   it('GIVEN three letters THEN they are read only as the start of a vocabulary word', () => {
-    // "seg" is how people shorten segmentation; "map" is a word of its own, not an unfinished "mapping".
+    // "seg" is how people shorten segmentation; "mea" is no word of the vocabulary, so it is not read as an unfinished "measurement".
     expect(found('seg')).toEqual(['seg']);
-    expect(found('map')).toEqual([]);
-    // Four letters are rarely a different word: "mapp" is "mapping" being typed.
-    expect(found('mapp')).toEqual(['mapping']);
+    expect(found('mea')).toEqual([]);
+    // Four letters are rarely a different word: "meas" is "measurement" being typed.
+    expect(found('meas')).toEqual(['measuring']);
   });
 });

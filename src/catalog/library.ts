@@ -1,0 +1,271 @@
+import { parse as parseBibtex, type Creator } from '@retorquere/bibtex-parser';
+import { extname } from 'node:path';
+import { citationJs, type CslItem } from './citations.js';
+import { normaliseDoi, parseIdentifier } from './sources/identifiers.js';
+import { cleanText, safeUrl, stripMarkup, type ResolvedWork } from './sources/work.js';
+
+/** What Zotero, Mendeley and EndNote export. */
+export type LibraryFormat = 'bibtex' | 'ris' | 'csl-json';
+export type LibraryEntry = { line: number; work: ResolvedWork };
+export type LibrarySkip = { line: number | null; reason: string };
+export type ParsedLibrary = { format: LibraryFormat; entries: LibraryEntry[]; skipped: LibrarySkip[] };
+
+export function libraryFormat(path: string, text: string): LibraryFormat | null {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.bib' || ext === '.bibtex') return 'bibtex';
+  if (ext === '.ris') return 'ris';
+  if (ext === '.json' || ext === '.csljson') return 'csl-json';
+  const start = text.trimStart();
+  if (start.startsWith('[') || start.startsWith('{')) return 'csl-json';
+  if (start.startsWith('@')) return 'bibtex';
+  if (/^TY {2}- /m.test(start)) return 'ris';
+  return null;
+}
+
+/**
+ * Reads a library export into works, each with the line it starts on; entries that cannot become a
+ * paper (unreadable, no title) are listed with their line and why. BibTeX goes through
+ * @retorquere/bibtex-parser (already the bundled list's parser: LaTeX to Unicode, Zotero/Better
+ * BibTeX quirks); RIS records through citation-js's RIS plugin, one record at a time so each keeps
+ * its line; CSL-JSON is JSON.
+ */
+export async function parseLibrary(format: LibraryFormat, rawText: string): Promise<ParsedLibrary> {
+  const text = rawText.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  if (format === 'bibtex') return parseBib(text);
+  if (format === 'ris') return parseRis(text);
+  return parseCslJson(text);
+}
+
+/** Line numbers by offset, in one pass over the text. */
+class Lines {
+  private readonly starts: number[] = [0];
+  constructor(text: string) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+  at(offset: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+}
+
+function parseBib(text: string): ParsedLibrary {
+  const lines = new Lines(text);
+  const skipped: LibrarySkip[] = [];
+  const entries: LibraryEntry[] = [];
+  let library;
+  try {
+    library = parseBibtex(text, { sentenceCase: false });
+  } catch (error) {
+    return { format: 'bibtex', entries, skipped: [{ line: lineIn(String(error)), reason: `BibTeX cannot be read: ${(error as Error).message}` }] };
+  }
+  let cursor = 0;
+  const locate = (input: string | undefined): number | null => {
+    if (!input) return null;
+    const at = text.indexOf(input.trimStart().slice(0, 120), cursor);
+    if (at < 0) return null;
+    cursor = at + 1;
+    return lines.at(at);
+  };
+  for (const e of library.errors) {
+    skipped.push({ line: lineIn(e.error) ?? locateAnywhere(text, lines, e.input), reason: `unreadable BibTeX: ${e.error.replace(/\s+/g, ' ').slice(0, 120)}` });
+  }
+  for (const entry of library.entries) {
+    const line = locate(entry.input) ?? locateKey(text, lines, entry.key) ?? 0;
+    const f = entry.fields as Record<string, string | undefined> & { author?: Creator[] };
+    const title = stripMarkup(f.title);
+    if (!title) {
+      skipped.push({ line, reason: `entry ${entry.key} has no title` });
+      continue;
+    }
+    const arxiv = arxivOf(f.eprint && /arxiv/i.test(f.archiveprefix ?? f.eprinttype ?? 'arxiv') ? f.eprint : undefined, f.url, f.journal);
+    entries.push({
+      line,
+      work: {
+        title,
+        authors: (f.author ?? []).map(creator).filter(Boolean),
+        year: yearOf(f.year ?? f.date),
+        venue: stripMarkup(f.journal ?? f.journaltitle ?? f.booktitle ?? ''),
+        abstract: stripMarkup(f.abstract),
+        doi: doiOf(f.doi),
+        arxivId: arxiv,
+        pmid: /^\d{1,9}$/.test((f.pmid ?? '').trim()) ? f.pmid!.trim() : undefined,
+        url: safeUrl(f.url),
+        subjects: (f.keywords ?? '').split(/[,;]/).map(cleanText).filter(Boolean).slice(0, 30),
+        sameAs: [],
+        source: 'import',
+      },
+    });
+  }
+  skipped.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  return { format: 'bibtex', entries, skipped };
+}
+
+async function parseRis(text: string): Promise<ParsedLibrary> {
+  const { plugins } = await citationJs();
+  const entries: LibraryEntry[] = [];
+  const skipped: LibrarySkip[] = [];
+  const rows = text.split('\n');
+  let start = -1;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    if (/^TY {2}-/.test(row)) {
+      if (start >= 0) skipped.push({ line: start + 1, reason: 'RIS record without its closing ER line' });
+      start = i;
+    } else if (/^ER {2}-/.test(row)) {
+      if (start < 0) {
+        skipped.push({ line: i + 1, reason: 'ER line without a TY line before it' });
+        continue;
+      }
+      const record = rows.slice(start, i + 1).join('\n') + '\n';
+      addCsl(entries, skipped, start + 1, () => plugins.input.chain(record, { forceType: '@ris/file', generateGraph: false }) as CslItem[]);
+      start = -1;
+    } else if (start < 0 && row.trim() && !/^[A-Z][A-Z0-9] {2}-/.test(row)) {
+      // Text between records: ignored, as reference managers do.
+    }
+  }
+  if (start >= 0) skipped.push({ line: start + 1, reason: 'RIS record without its closing ER line (file cut off?)' });
+  return { format: 'ris', entries, skipped };
+}
+
+function parseCslJson(text: string): ParsedLibrary {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    return { format: 'csl-json', entries: [], skipped: [{ line: jsonErrorLine(text, error), reason: `CSL-JSON does not parse: ${(error as Error).message}` }] };
+  }
+  const items = Array.isArray(data) ? data : [data];
+  const starts = topLevelObjectLines(text, Array.isArray(data));
+  const entries: LibraryEntry[] = [];
+  const skipped: LibrarySkip[] = [];
+  items.forEach((item, i) => {
+    const line = starts[i] ?? null;
+    if (!item || typeof item !== 'object') {
+      skipped.push({ line, reason: 'not a CSL-JSON item (an object)' });
+      return;
+    }
+    addCsl(entries, skipped, line ?? 0, () => [item as CslItem]);
+  });
+  return { format: 'csl-json', entries, skipped };
+}
+
+function addCsl(entries: LibraryEntry[], skipped: LibrarySkip[], line: number, read: () => CslItem[]): void {
+  let items: CslItem[];
+  try {
+    items = read();
+  } catch (error) {
+    skipped.push({ line, reason: `unreadable record: ${(error as Error).message.slice(0, 120)}` });
+    return;
+  }
+  for (const item of items) {
+    const work = workFromCsl(item);
+    if (work) entries.push({ line, work });
+    else skipped.push({ line, reason: 'record has no title' });
+  }
+}
+
+/** A CSL-JSON item (from a CSL-JSON file or citation-js's reading of RIS) as a work. */
+export function workFromCsl(item: CslItem & Record<string, unknown>): ResolvedWork | null {
+  const title = stripMarkup(typeof item.title === 'string' ? item.title : '');
+  if (!title) return null;
+  const authors = (Array.isArray(item.author) ? item.author : [])
+    .map((a) => (a.family ? [a.family, a.given].filter(Boolean).join(', ') : (a.literal ?? '')))
+    .map(cleanText)
+    .filter(Boolean);
+  const dateParts = item.issued?.['date-parts']?.[0];
+  const note = typeof item.note === 'string' ? item.note : '';
+  const url = typeof item.URL === 'string' ? item.URL : '';
+  return {
+    title,
+    authors,
+    year: yearOf(dateParts?.[0] !== undefined ? String(dateParts[0]) : undefined),
+    venue: stripMarkup(typeof item['container-title'] === 'string' ? item['container-title'] : ''),
+    abstract: stripMarkup(typeof item.abstract === 'string' ? item.abstract : ''),
+    doi: doiOf(typeof item.DOI === 'string' ? item.DOI : undefined) ?? doiOf(parseIdentifier(url)?.kind === 'doi' ? url : undefined),
+    arxivId: arxivOf(note.match(/arXiv:\s*(\S+)/i)?.[1], url, typeof item.number === 'string' ? item.number : undefined),
+    pmid: typeof item.PMID === 'string' && /^\d{1,9}$/.test(item.PMID) ? item.PMID : undefined,
+    pmcid: typeof item.PMCID === 'string' && /^PMC\d+$/i.test(item.PMCID) ? item.PMCID.toUpperCase() : undefined,
+    url: safeUrl(url.startsWith('//') ? `https:${url}` : url),
+    subjects: typeof item.keyword === 'string' ? item.keyword.split(/[,;]/).map(cleanText).filter(Boolean).slice(0, 30) : [],
+    sameAs: [],
+    source: 'import',
+  };
+}
+
+/** A full DOI (`10.1234/x`, also as a URL); short DOIs (`10/abc`) cannot be matched and are dropped. */
+function doiOf(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  const doi = normaliseDoi(raw);
+  return /^10\.\d{4,9}\/\S+$/.test(doi) ? doi : undefined;
+}
+
+function arxivOf(...candidates: (string | undefined)[]): string | undefined {
+  for (const c of candidates) {
+    if (!c) continue;
+    const id = parseIdentifier(c.trim());
+    if (id?.kind === 'arxiv') return id.id;
+  }
+  return undefined;
+}
+
+function creator(c: Creator): string {
+  if (c.name) return cleanText(c.name);
+  const family = [c.prefix, c.lastName].filter(Boolean).join(' ');
+  return cleanText(c.firstName ? `${family}, ${c.firstName}` : family);
+}
+
+function yearOf(text: string | undefined): number | null {
+  const m = (text ?? '').match(/\b(1[89]\d{2}|20\d{2})\b/);
+  return m ? Number(m[1]) : null;
+}
+
+function lineIn(message: string): number | null {
+  const m = /line (\d+)/.exec(message);
+  return m ? Number(m[1]) : null;
+}
+
+function locateAnywhere(text: string, lines: Lines, input: string | undefined): number | null {
+  if (!input) return null;
+  const at = text.indexOf(input.trimStart().slice(0, 120));
+  return at < 0 ? null : lines.at(at);
+}
+
+function locateKey(text: string, lines: Lines, key: string): number | null {
+  const m = new RegExp(`@\\w+\\s*[{(]\\s*${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*,`).exec(text);
+  return m ? lines.at(m.index) : null;
+}
+
+function jsonErrorLine(text: string, error: unknown): number | null {
+  const m = /position (\d+)/.exec(String((error as Error).message));
+  return m ? new Lines(text).at(Number(m[1])) : null;
+}
+
+/** The line each top-level object starts on (inside the array when `inArray`), skipping strings. */
+function topLevelObjectLines(text: string, inArray: boolean): number[] {
+  const out: number[] = [];
+  let depth = 0;
+  let line = 1;
+  let inString = false;
+  const target = inArray ? 1 : 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '\n') line++;
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+      continue;
+    }
+    if (ch === '"') inString = true;
+    else if (ch === '{' || ch === '[') {
+      if (ch === '{' && depth === target) out.push(line);
+      depth++;
+    } else if (ch === '}' || ch === ']') depth--;
+  }
+  return out;
+}

@@ -1,0 +1,334 @@
+import type { Paper } from '../catalog/paper.js';
+import { STOP, type Vocabulary } from '../catalog/vocabulary.js';
+import { isHan, surfaceTokens, titleKey, tokenize } from '../catalog/tokens.js';
+import { typoBudget } from './fuzzy.js';
+import { ALL_CONTENT, bit, documentTerms, Field, TermReader, type FieldMask, type TermWeight } from './documents.js';
+import { KnownValues } from './known-values.js';
+import { Postings, type PostingList } from './postings.js';
+import { WordDictionary } from './words.js';
+import type { Filter, FilterField } from './query.js';
+
+/** A filter restricts; it barely moves the ranking. */
+const FILTER_FACTOR = 0.03;
+const FILTER_FIELDS: Record<Exclude<FilterField, 'year' | 'since' | 'until'>, FieldMask> = {
+  task: bit(Field.Task), region: bit(Field.Region), technique: bit(Field.Technique), modality: bit(Field.Modality),
+  venue: bit(Field.Venue), dataset: bit(Field.Dataset), author: bit(Field.Author),
+};
+const PREFIX_LIMIT = 40;
+/** The shortest word read as the start of a longer one. */
+const MIN_PREFIX = 3;
+/**
+ * A concept also reaches what it is a kind of (melanoma → skin cancer → skin lesion, LSTM → RNN),
+ * at this fraction per step up, two steps at most: such papers are related, not what was asked,
+ * so they rank after the papers that name the word and only fill a page.
+ */
+const RELATED_FACTOR = 0.45;
+const RELATED_STEPS = 2;
+
+/** One way a unit can match: a term, where it must be found, how much it counts, and whether it is the word itself. */
+export type Lookup = { term: string; fields: FieldMask; factor: number; exact: boolean };
+
+/** One thing the query asks for: a word (with its synonyms, prefix or typo readings, related concepts) or a filter. */
+export type Unit = {
+  label: string;
+  lookups: Lookup[];
+  /** Set when the word was read as something else (prefix or typo), for the notice. */
+  readAs?: string[];
+};
+
+/**
+ * The index: a posting list per term (concept, word, year) holding each paper's BM25F weight and
+ * the fields the term was found in. Papers can be added, changed and removed one at a time; a
+ * removed paper's slot is reused by the next one added.
+ */
+export class PaperIndex {
+  private readonly slots: (Paper | null)[] = [];
+  private readonly slotOf = new Map<string, number>();
+  private readonly freeSlots: number[] = [];
+  private readonly postings = new Postings();
+  private readonly words = new WordDictionary();
+  private readonly titleKeys: string[] = [];
+  private readonly byTitle = new Map<string, number>();
+  private readonly yearCounts = new Map<number, number>();
+  private readonly knownValues: KnownValues;
+  private readonly reader: TermReader;
+  private readonly vocabularyWords = new Set<string>();
+  /** A stem → a spelling of it seen in a title (`segment` → `segmenting`), for showing readings back. */
+  private readonly surfaces = new Map<string, string>();
+  private live = 0;
+
+  constructor(papers: readonly Paper[], readonly vocabulary: Vocabulary) {
+    this.reader = new TermReader(vocabulary);
+    this.knownValues = new KnownValues(vocabulary);
+    for (const [phrase, id] of vocabulary.phrases) {
+      if (id === STOP || phrase.includes(' ') || isHan(phrase)) continue;
+      this.vocabularyWords.add(phrase);
+      this.words.add(phrase);
+    }
+    for (const paper of papers) if (!this.slotOf.has(paper.id)) this.upsert(paper);
+    this.postings.trim();
+  }
+
+  /** Adds a paper, or replaces the one with the same id: only the terms that changed are touched. */
+  upsert(paper: Paper): void {
+    const existing = this.slotOf.get(paper.id);
+    const slot = existing ?? this.freeSlots.pop() ?? this.slots.length;
+    const terms = documentTerms(paper, this.reader);
+    if (existing !== undefined) {
+      const old = this.slots[existing]!;
+      const gone = [...documentTerms(old, this.reader).keys()].filter((t) => !terms.has(t));
+      this.postings.remove(slot, gone, this.forgetTerm);
+      this.forgetFacts(old, slot);
+    } else this.live++;
+    this.slots[slot] = paper;
+    this.slotOf.set(paper.id, slot);
+    this.postings.add(slot, terms, this.learnTerm);
+    this.learnFacts(paper, slot);
+  }
+
+  /** Removes a paper by id; false if there was none. */
+  remove(id: string): boolean {
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) return false;
+    const paper = this.slots[slot]!;
+    this.postings.remove(slot, documentTerms(paper, this.reader).keys(), this.forgetTerm);
+    this.forgetFacts(paper, slot);
+    this.slots[slot] = null;
+    this.slotOf.delete(id);
+    this.freeSlots.push(slot);
+    this.live--;
+    return true;
+  }
+
+  private readonly learnTerm = (term: string) => {
+    if (term.startsWith('w:')) this.words.add(term.slice(2));
+  };
+
+  private readonly forgetTerm = (term: string) => {
+    if (term.startsWith('w:') && !this.vocabularyWords.has(term.slice(2))) this.words.delete(term.slice(2));
+  };
+
+  private learnFacts(paper: Paper, slot: number): void {
+    const stems = tokenize(paper.title);
+    const written = surfaceTokens(paper.title);
+    for (let i = 0; i < stems.length; i++) if (stems[i] !== written[i] && !this.surfaces.has(stems[i])) this.surfaces.set(stems[i], written[i]);
+    const key = stems.join(' ');
+    this.titleKeys[slot] = key;
+    if (!this.byTitle.has(key)) this.byTitle.set(key, slot);
+    if (paper.year !== null) this.yearCounts.set(paper.year, (this.yearCounts.get(paper.year) ?? 0) + 1);
+    this.knownValues.addPaper(paper);
+  }
+
+  private forgetFacts(paper: Paper, slot: number): void {
+    const key = this.titleKeys[slot];
+    if (this.byTitle.get(key) === slot) this.byTitle.delete(key);
+    this.titleKeys[slot] = '';
+    if (paper.year !== null) {
+      const left = (this.yearCounts.get(paper.year) ?? 1) - 1;
+      if (left > 0) this.yearCounts.set(paper.year, left);
+      else this.yearCounts.delete(paper.year);
+    }
+  }
+
+  /** How many papers the index holds. */
+  get size(): number {
+    return this.live;
+  }
+
+  /** One past the highest slot in use: the length of per-slot arrays. */
+  get slotCount(): number {
+    return this.slots.length;
+  }
+
+  paperAt(slot: number): Paper | null {
+    return this.slots[slot] ?? null;
+  }
+
+  slotById(id: string): number | undefined {
+    return this.slotOf.get(id);
+  }
+
+  /** Every paper, in slot order. */
+  *papers(): IterableIterator<Paper> {
+    for (const p of this.slots) if (p) yield p;
+  }
+
+  postingList(term: string): PostingList | undefined {
+    return this.postings.get(term);
+  }
+
+  /** BM25 inverse document frequency: rare terms say more. */
+  idf(term: string): number {
+    const df = this.postings.count(term);
+    return Math.log(1 + (this.live - df + 0.5) / (df + 0.5));
+  }
+
+  get years(): number[] {
+    return [...this.yearCounts.keys()].sort((a, b) => a - b);
+  }
+
+  // ---- reading a query into units ----
+
+  /** Free text into units: vocabulary concepts first (longest phrase), then words, prefixes, typos. Stop words are dropped. */
+  textUnits(text: string): Unit[] {
+    const v = this.vocabulary;
+    const units: Unit[] = [];
+    const keys = new Set<string>();
+    // Labels show the words as typed (`segmenting`), not their stems (`segment`).
+    const surface = v.tokens(text, true, false);
+    for (const m of v.readLongest(v.tokens(text))) {
+      if (m.stop) continue;
+      const key = m.concept ? `c:${m.concept}` : `w:${m.text}`;
+      if (keys.has(key)) continue;
+      keys.add(key);
+      const label = surface.slice(m.start, m.end).join(' ').replace(/(?<=\p{Script=Han}) (?=\p{Script=Han})/gu, '') || m.text;
+      units.push(m.concept ? this.conceptUnit(label, m.concept) : this.wordUnit(m.text, label));
+    }
+    return units;
+  }
+
+  /** Whether text holds only words that restrict nothing (stop words, "deep learning"), and which kind. */
+  emptyReading(text: string): 'none' | 'domain' | 'function' {
+    const v = this.vocabulary;
+    const matches = v.readLongest(v.tokens(text));
+    if (matches.length === 0) return 'function';
+    if (matches.some((m) => !m.stop)) return 'none';
+    return matches.some((m) => v.domainPhrases.has(m.text)) ? 'domain' : 'function';
+  }
+
+  private conceptUnit(label: string, concept: string): Unit {
+    const lookups: Lookup[] = [{ term: `c:${concept}`, fields: ALL_CONTENT, factor: 1, exact: true }];
+    const v = this.vocabulary;
+    if (v.concepts.get(concept)?.kind !== 'venue') {
+      for (const [id, steps] of v.distances(concept)) {
+        if (steps === 0 || steps > RELATED_STEPS) continue;
+        lookups.push({ term: `c:${id}`, fields: ALL_CONTENT, factor: RELATED_FACTOR ** steps, exact: false });
+      }
+    }
+    return { label, lookups };
+  }
+
+  private wordUnit(word: string, label: string): Unit {
+    const exact: Lookup = { term: `w:${word}`, fields: ALL_CONTENT, factor: 1, exact: true };
+    if (this.postings.count(exact.term) > 0) return { label, lookups: [exact] };
+    const unit: Unit = { label, lookups: [] };
+    if (isHan(word)) return unit;
+    // An unfinished word is read as typed (`meas`), not as its stem (`mea`).
+    const typed = /^[a-z0-9]+$/.test(label) ? label : word;
+    if (typed.length >= MIN_PREFIX) {
+      // Three letters are often a whole word of their own (`age`, `map`): read them only as the start
+      // of a vocabulary word (`seg`, `mam`), not of any title word (`age` → agent).
+      const isReading = (w: string) => typed.length > MIN_PREFIX || this.isVocabularyWord(w);
+      const found = this.words.withPrefix(typed, PREFIX_LIMIT).filter(isReading).filter((w) => this.occurs(w));
+      if (found.length > 0) {
+        unit.lookups = this.readings(found);
+        unit.readAs = found.length > 3 ? [`${label}…`] : this.shown(found);
+        return unit;
+      }
+    }
+    const budget = typoBudget(word);
+    if (budget > 0) {
+      let near = this.words.nearest(word, budget).filter((w) => this.occurs(w));
+      // A misspelled word most likely meant a word of the field (segment) rather than one that merely looks alike (semantic).
+      if (near.some((w) => this.isVocabularyWord(w))) near = near.filter((w) => this.isVocabularyWord(w));
+      if (near.length > 0) {
+        unit.lookups = this.readings(near);
+        unit.readAs = this.shown(near);
+      }
+    }
+    return unit;
+  }
+
+  /** Words as a reader would write them: a concept's name, else the word as some title spells it. */
+  shown(words: string[]): string[] {
+    const out = new Set<string>();
+    for (const w of words) {
+      const concept = this.vocabulary.phrases.get(w);
+      if (concept && concept !== STOP) out.add(this.vocabulary.concepts.get(concept)!.en.toLowerCase());
+      else out.add(this.surfaces.get(w) ?? w);
+    }
+    return [...out];
+  }
+
+  private isVocabularyWord(word: string): boolean {
+    const concept = this.vocabulary.phrases.get(word);
+    return concept !== undefined && concept !== STOP;
+  }
+
+  /**
+   * Lookups for words that stand in for the typed one: a vocabulary synonym becomes its concept. A
+   * reading counts as much as the exact word: readings are only tried when the exact word is
+   * nowhere in the index, so the reading is what the user meant.
+   */
+  private readings(words: string[]): Lookup[] {
+    const out: Lookup[] = [];
+    const terms = new Set<string>();
+    for (const w of words) {
+      const concept = this.vocabulary.phrases.get(w);
+      const term = concept && concept !== STOP ? `c:${concept}` : `w:${w}`;
+      if (!terms.has(term)) (terms.add(term), out.push({ term, fields: ALL_CONTENT, factor: 1, exact: true }));
+    }
+    return out;
+  }
+
+  filterUnits(filter: Filter): Unit[] {
+    const v = this.vocabulary;
+    if (filter.field === 'year' || filter.field === 'since' || filter.field === 'until') {
+      const years = this.years.filter((y) => y >= filter.from && y <= filter.to);
+      return [{ label: filter.raw, lookups: years.map((y) => ({ term: `y:${y}`, fields: bit(Field.Year), factor: 0, exact: true })) }];
+    }
+    const fields = FILTER_FIELDS[filter.field];
+    const units: Unit[] = [];
+    const value = (filter as Extract<Filter, { value: string }>).value;
+    for (const m of v.readLongest(v.tokens(value))) {
+      if (m.stop && filter.field !== 'venue') continue;
+      const term = m.concept ? `c:${m.concept}` : `w:${m.text}`;
+      units.push({ label: `${filter.field}:${m.text}`, lookups: [{ term, fields, factor: FILTER_FACTOR, exact: true }] });
+    }
+    if (units.length === 0) units.push({ label: filter.raw, lookups: [] });
+    return units;
+  }
+
+  // ---- facts for replies and suggestions ----
+
+  /** Whether a filter value of several words names something the catalog or vocabulary knows. */
+  readonly isKnownValue = (field: FilterField, value: string): boolean => this.knownValues.has(field, value);
+
+  slotByTitle(text: string): number | undefined {
+    return this.byTitle.get(titleKey(text));
+  }
+
+  titleKeyOf(slot: number): string {
+    return this.titleKeys[slot] ?? '';
+  }
+
+  /** Whether a word finds a paper on its own: an indexed word, or a synonym of a concept some paper has. */
+  occurs(word: string): boolean {
+    if (this.postings.count(`w:${word}`) > 0) return true;
+    const concept = this.vocabulary.phrases.get(word);
+    return concept !== undefined && concept !== STOP && this.postings.count(`c:${concept}`) > 0;
+  }
+
+  /** A word found only in author names. */
+  isNameOnly(word: string): boolean {
+    const list = this.postings.get(`w:${word}`);
+    return list !== undefined && list.fieldUnion() === bit(Field.Author);
+  }
+
+  /** Indexed words and synonyms within `budget` edits. */
+  wordsNear(word: string, budget: number): { word: string; distance: number }[] {
+    return this.words.near(word, budget);
+  }
+
+  /** The venues papers were published in, as the catalog names them. */
+  venues(): string[] {
+    const out = new Set<string>();
+    for (const p of this.papers()) if (p.venue) out.add(p.venue);
+    return [...out].sort();
+  }
+
+  /** The terms of a paper, for checks outside the index (the benchmark's). */
+  termsOf(paper: Paper): Map<string, TermWeight> {
+    return documentTerms(paper, this.reader);
+  }
+}

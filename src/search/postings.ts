@@ -1,0 +1,129 @@
+import type { FieldMask, TermWeight } from './documents.js';
+
+/**
+ * The papers holding one term, sorted by slot: parallel typed arrays (slot, BM25F weight, fields)
+ * that grow by doubling. Papers are added in slot order while the index is built, so that is an
+ * append; a paper added or changed later is put in place by binary search.
+ */
+export class PostingList {
+  slots: Int32Array;
+  weights: Float32Array;
+  fields: Uint16Array;
+  length = 0;
+
+  constructor(capacity = 4) {
+    this.slots = new Int32Array(capacity);
+    this.weights = new Float32Array(capacity);
+    this.fields = new Uint16Array(capacity);
+  }
+
+  insert(slot: number, weight: number, fields: FieldMask): void {
+    if (this.length === this.slots.length) this.resize(this.length * 2);
+    const n = this.length;
+    let at = n;
+    if (n > 0 && this.slots[n - 1] >= slot) {
+      at = this.find(slot);
+      if (at < n && this.slots[at] === slot) {
+        this.weights[at] = weight;
+        this.fields[at] = fields;
+        return;
+      }
+      this.slots.copyWithin(at + 1, at, n);
+      this.weights.copyWithin(at + 1, at, n);
+      this.fields.copyWithin(at + 1, at, n);
+    }
+    this.slots[at] = slot;
+    this.weights[at] = weight;
+    this.fields[at] = fields;
+    this.length = n + 1;
+  }
+
+  remove(slot: number): void {
+    const at = this.find(slot);
+    if (at >= this.length || this.slots[at] !== slot) return;
+    this.slots.copyWithin(at, at + 1, this.length);
+    this.weights.copyWithin(at, at + 1, this.length);
+    this.fields.copyWithin(at, at + 1, this.length);
+    this.length--;
+  }
+
+  /** Drops the spare capacity left by doubling, after a bulk build. */
+  trim(): void {
+    if (this.slots.length > this.length) this.resize(Math.max(1, this.length));
+  }
+
+  /** The fields this term was found in across all papers. */
+  fieldUnion(): FieldMask {
+    let mask = 0;
+    for (let i = 0; i < this.length; i++) mask |= this.fields[i];
+    return mask;
+  }
+
+  private find(slot: number): number {
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.slots[mid] < slot) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private resize(capacity: number): void {
+    const slots = new Int32Array(capacity);
+    const weights = new Float32Array(capacity);
+    const fields = new Uint16Array(capacity);
+    slots.set(this.slots.subarray(0, this.length));
+    weights.set(this.weights.subarray(0, this.length));
+    fields.set(this.fields.subarray(0, this.length));
+    this.slots = slots;
+    this.weights = weights;
+    this.fields = fields;
+  }
+}
+
+/** Term → posting list; a term whose last paper goes is forgotten. */
+export class Postings {
+  private readonly lists = new Map<string, PostingList>();
+
+  add(slot: number, terms: Map<string, TermWeight>, onNewTerm?: (term: string) => void): void {
+    for (const [term, { weight, fields }] of terms) {
+      let list = this.lists.get(term);
+      if (!list) {
+        this.lists.set(term, (list = new PostingList()));
+        onNewTerm?.(term);
+      }
+      list.insert(slot, weight, fields);
+    }
+  }
+
+  remove(slot: number, terms: Iterable<string>, onGoneTerm?: (term: string) => void): void {
+    for (const term of terms) {
+      const list = this.lists.get(term);
+      if (!list) continue;
+      list.remove(slot);
+      if (list.length === 0) {
+        this.lists.delete(term);
+        onGoneTerm?.(term);
+      }
+    }
+  }
+
+  get(term: string): PostingList | undefined {
+    return this.lists.get(term);
+  }
+
+  /** How many papers hold the term. */
+  count(term: string): number {
+    return this.lists.get(term)?.length ?? 0;
+  }
+
+  terms(): IterableIterator<string> {
+    return this.lists.keys();
+  }
+
+  trim(): void {
+    for (const list of this.lists.values()) list.trim();
+  }
+}
