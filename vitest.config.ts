@@ -3,8 +3,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Generous on purpose: a timeout only catches a hang; speed is measured in `npm run bench`, and
+    // the property tests and the adapter suites run slowly on a shared two-core machine.
+    testTimeout: 120_000,
+    hookTimeout: 60_000,
     // Two cores: the adapter suites start servers, so files run in a couple of forks.
     pool: 'forks',
     maxWorkers: 2,

@@ -1,7 +1,8 @@
 import type { Adapter } from '../src/adapter.js';
 import type { Paperbot } from '../src/app.js';
 import type { Logger } from '../src/log.js';
-import type { DiscordConfig } from '../src/config.js';
+import type { DiscordConfig } from './discord/settings.js';
+import type { Settings } from './settings.js';
 
 export type StartOptions = {
   /**
@@ -13,11 +14,16 @@ export type StartOptions = {
 };
 
 /**
- * Starts every chat adapter whose settings are present and registers it for unprompted posts.
- * Loaded lazily by the CLI, so a search from the command line never loads a chat client.
+ * Starts every chat adapter whose settings are present and registers it for unprompted posts. The
+ * chat clients are imported only here, so a search from the command line never loads one.
  */
-export async function startPlatformAdapters(paperbot: Paperbot, log: Logger, { receive = true }: StartOptions = {}): Promise<Adapter[]> {
-  const { config, outbox } = paperbot.services;
+export async function startPlatformAdapters(
+  paperbot: Paperbot,
+  config: Settings,
+  log: Logger,
+  { receive = true }: StartOptions = {},
+): Promise<Adapter[]> {
+  const { outbox } = paperbot.services;
   const started: Adapter[] = [];
   const begin = async (adapter: Adapter, description: string) => {
     started.push(adapter);
@@ -48,6 +54,3 @@ export async function registerDiscordCommands(config: DiscordConfig, log: Logger
   const result = await registerCommands(config, log);
   return result.summary;
 }
-
-export { ConsoleAdapter, CONSOLE_CHANNEL } from './console/index.js';
-export { renderConsole } from './console/render.js';

@@ -4,7 +4,7 @@
 import { pathToFileURL } from 'node:url';
 import { createDiscordAdapter } from '../adapters/discord/index.js';
 import { createPaperbot } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
+import { loadSettings } from '../adapters/settings.js';
 import { createLogger } from '../src/log.js';
 import { FakeDiscord } from '../test/fakes/discord.js';
 import { autocomplete, slashCommand, type SentInteraction } from '../test/fakes/discord-interactions.js';
@@ -21,7 +21,7 @@ export async function run(options: LoadOptions = {}): Promise<DiscordBenchResult
   const { rate, seconds, total, warmup } = loadShape(options);
   const fake = await new FakeDiscord().listen();
   const db = tempDbPath();
-  const config = loadConfig({ DISCORD_TOKEN: fake.token, DISCORD_APP_ID: fake.appId, DISCORD_API_URL: fake.apiUrl, PAPERBOT_DB: db.dbPath });
+  const config = loadSettings({ DISCORD_TOKEN: fake.token, DISCORD_APP_ID: fake.appId, DISCORD_API_URL: fake.apiUrl, PAPERBOT_DB: db.dbPath });
   let loggedErrors = 0;
   const log = createLogger('error', [fake.token], (line) => {
     loggedErrors++;

@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark in one run, one after another so they do not compete for the two cores.
 const suites: { name: string; load: () => Promise<{ run(): Promise<unknown> }> }[] = [
   { name: 'search', load: () => import('./search.js') },
+  { name: 'catalog', load: () => import('./catalog.js') },
   { name: 'slack', load: () => import('./slack.js') },
   { name: 'discord', load: () => import('./discord.js') },
   { name: 'digest', load: () => import('./digest.js') },

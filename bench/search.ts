@@ -102,7 +102,7 @@ async function ours(vocabulary: Vocabulary, counts: { checked: number }): Promis
   // No silent OR: re-read the query and check, outside the timing, that each hit said to hold every
   // word does hold each unit in some field (partial matches say what they miss, and are not counted).
   const check = (q: string, ids: number[], papers: Paper[]) => {
-    let read;
+    let read: ReturnType<typeof readQuery>;
     try {
       read = readQuery(index!, cleanInput(q).text);
     } catch {

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createSlackAdapter } from '../adapters/slack/index.js';
 import { createPaperbot } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
+import { loadSettings } from '../adapters/settings.js';
 import { createLogger } from '../src/log.js';
 import { FakeSlack, signedHeaders, slashCommandBody } from '../test/fakes/slack.js';
 import { atSteadyRate, Failures, GOAL_P99_MS, loadShape, metGoal, summarize, type LoadOptions, type LoadResult } from './load.js';
@@ -21,7 +21,7 @@ export async function run(options: LoadOptions = {}): Promise<SlackBenchResult> 
   const { rate, seconds, total, warmup } = loadShape(options);
   const fake = await FakeSlack.start();
   const db = tempDbPath();
-  const config = loadConfig({
+  const config = loadSettings({
     SLACK_BOT_TOKEN: 'xoxb-bench-token-0123456789',
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_API_URL: fake.apiUrl,

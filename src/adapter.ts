@@ -1,6 +1,10 @@
 import type { Reply } from './reply.js';
 
-export type Platform = 'console' | 'slack' | 'discord';
+/**
+ * A platform's name (`console`, `slack`, `discord`, …), as its adapter calls itself. The core keeps
+ * it as a key (state is per platform and channel) and never branches on it.
+ */
+export type Platform = string;
 
 /** Where a posted message lives, so it can be updated later (paging, poll counts after a restart). */
 export type MessageRef = { platform: Platform; channelId: string; messageId: string };

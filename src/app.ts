@@ -1,6 +1,6 @@
 import { createBot, type Bot } from './bot.js';
 import { loadCatalog, type Catalog } from './catalog/index.js';
-import type { Services } from './commands/types.js';
+import type { Services } from './services.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { silentLogger, type Logger } from './log.js';
@@ -12,6 +12,7 @@ import { LiveCatalog } from './catalog/live.js';
 import { CatalogService } from './catalog/service.js';
 import { bundledVocabulary } from './catalog/vocabulary.js';
 import type { HttpClient } from './net/index.js';
+import { migrations } from './capabilities/index.js';
 
 export type Paperbot = {
   bot: Bot;
@@ -40,7 +41,7 @@ export async function createPaperbot(options: PaperbotOptions): Promise<Paperbot
   const catalog = options.catalog ?? (await loadCatalog({ extraSources: config.extraSources }));
   const vocabulary = catalog.vocabulary ?? bundledVocabulary();
   const clock = options.clock ?? systemClock;
-  const db = openDb(config.dbPath);
+  const db = openDb(config.dbPath, migrations);
   // The list seeds the stored catalog; what people and imports added lives beside it in the database.
   const store = new CatalogStore(db, vocabulary, clock);
   store.seed(catalog.papers);

@@ -1,9 +1,10 @@
-import { commands as defaultCommands } from './commands/index.js';
-import { searchCommand } from './commands/search.js';
-import type { Command, Invocation, Services } from './commands/types.js';
+import { commands as defaultCommands } from './capabilities/index.js';
+import { searchCommand } from './capabilities/search/commands.js';
+import type { Command, Invocation, Services } from './services.js';
 import { APOLOGY, UserError } from './errors.js';
-import { detectLang, localize, type Lang } from './i18n.js';
-import { reply, type Reply } from './reply.js';
+import { coreText } from './i18n/catalog.js';
+import { detectLang, localize, type Lang } from './i18n/index.js';
+import { reply, type Reply, type ReplyKind } from './reply.js';
 import { cleanInput, MAX_INPUT_LENGTH } from './text.js';
 
 export type Bot = {
@@ -15,7 +16,7 @@ export type Bot = {
 
 const SHARE_WORDS = new Set(['share', '分享']);
 /** Replies that answer nothing stay with the asker even when shared: the channel gets results, not misses. */
-const NEVER_SHARED = new Set(['no-match']);
+const NEVER_SHARED = new Set<ReplyKind>(['no-match']);
 
 export function createBot(services: Services, commands: Command[] = defaultCommands): Bot {
   const byWord = new Map<string, Command>();
@@ -36,7 +37,7 @@ export function createBot(services: Services, commands: Command[] = defaultComma
       const result = await (command ?? searchCommand).run({ args, invocation, lang, services });
       if (truncated) {
         result.intro.unshift(
-          lang === 'zh' ? `输入过长，只读取了前 ${MAX_INPUT_LENGTH} 个字符。` : `Only the first ${MAX_INPUT_LENGTH} characters were read.`,
+          coreText.text(lang, 'inputTruncated', { max: MAX_INPUT_LENGTH }),
         );
       }
       if (share && !NEVER_SHARED.has(result.kind)) result.visibility = 'channel';
@@ -56,7 +57,7 @@ export function createBot(services: Services, commands: Command[] = defaultComma
 
 function userErrorReply(error: UserError, lang: Lang): Reply {
   const intro = [localize(error.text, lang)];
-  if (error.hints.length) intro.push(`${lang === 'zh' ? '可以试试' : 'Try'}: ${error.hints.join(', ')}`);
+  if (error.hints.length) intro.push(coreText.text(lang, 'tryHints', { hints: error.hints.join(', ') }));
   return reply('error', lang, { intro, data: { code: error.code, hints: error.hints } });
 }
 

@@ -1,4 +1,5 @@
-import type { LocalText } from './i18n.js';
+import { coreText } from './i18n/catalog.js';
+import type { LocalText } from './i18n/index.js';
 
 /**
  * A problem the user can fix (empty query, unknown id, malformed filter). The command layer turns it
@@ -16,10 +17,7 @@ export class UserError extends Error {
 }
 
 /** What the user is told when something failed that they cannot fix; the failure itself is logged. */
-export const APOLOGY = {
-  en: 'Sorry, something went wrong. It has been logged; please try again.',
-  zh: '抱歉，出了点问题。错误已记录，请稍后再试。',
-} as const;
+export const APOLOGY = coreText.both('apology');
 
 /** The apology in both languages, for an adapter that fails before it knows the user's language. */
 export const BILINGUAL_APOLOGY = `${APOLOGY.en} / ${APOLOGY.zh}`;

@@ -1,5 +1,5 @@
 import type { Paper } from './catalog/paper.js';
-import type { Lang } from './i18n.js';
+import type { Lang } from './i18n/index.js';
 
 /**
  * What a button does when clicked: run `command` (the same text a user would type after `/paper`)
@@ -25,14 +25,53 @@ export type Card = {
   action?: Action;
 };
 
+/** What produced a reply; adapters and the dispatcher branch only on `error` and `no-match`. */
+export type ReplyKind =
+  | 'search'
+  | 'paper-added'
+  | 'paper-removed'
+  | 'paper-tagged'
+  | 'citation'
+  | 'no-match'
+  | 'paper'
+  | 'help'
+  | 'info'
+  | 'error'
+  | 'spotlight'
+  | 'spotlight-on'
+  | 'spotlight-off'
+  | 'spotlight-status'
+  | 'spotlight-now'
+  | 'poll'
+  | 'poll-opened'
+  | 'poll-closed'
+  | 'vote'
+  | 'reading-next'
+  | 'reading-read'
+  | 'reading-unread'
+  | 'reading-history'
+  | 'follow'
+  | 'following'
+  | 'unfollow'
+  | 'feed-add'
+  | 'feed-list'
+  | 'feed-remove'
+  | 'digest'
+  | 'digest-on'
+  | 'digest-off'
+  | 'digest-status'
+  | 'digest-preview'
+  | 'digest-now'
+  | 'digest-more';
+
 /**
  * The platform-neutral reply every command returns. Adapters render it (Block Kit, embeds, console
  * text) and must not need to know which command produced it. All strings are plain text: adapters
  * escape them for their platform.
  */
 export type Reply = {
-  /** What produced it: `search`, `paper`, `help`, `error`, `info`, `poll`, `spotlight`, … */
-  kind: string;
+  /** What produced it. */
+  kind: ReplyKind;
   lang: Lang;
   /** `ephemeral`: only the person who asked sees it (where the platform can do that). */
   visibility: 'ephemeral' | 'channel';
@@ -49,7 +88,7 @@ export type Reply = {
   data?: Record<string, unknown>;
 };
 
-export function reply(kind: string, lang: Lang, fields: Partial<Omit<Reply, 'kind' | 'lang'>> = {}): Reply {
+export function reply(kind: ReplyKind, lang: Lang, fields: Partial<Omit<Reply, 'kind' | 'lang'>> = {}): Reply {
   return {
     kind,
     lang,

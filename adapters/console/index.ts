@@ -5,7 +5,7 @@ import type { Bot } from '../../src/bot.js';
 import type { Reply } from '../../src/reply.js';
 import { renderConsole } from './render.js';
 
-export const CONSOLE_CHANNEL = 'console';
+const CONSOLE_CHANNEL = 'console';
 
 export type ConsoleAdapterOptions = {
   bot: Bot;

@@ -6,7 +6,7 @@ import { COMMAND_NAME, QUERY_OPTION } from './interactions.js';
  * The one slash command, as registered with Discord. Usable in servers and in DMs with the bot;
  * installed to servers only (no user installs).
  */
-export const PAPER_COMMAND = {
+const PAPER_COMMAND = {
   type: ApplicationCommandType.ChatInput,
   name: COMMAND_NAME,
   description: 'Find papers on deep learning for medical image analysis; `help` lists everything',

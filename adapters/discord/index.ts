@@ -3,7 +3,7 @@ import { Client, DiscordAPIError, Events, GatewayIntentBits, HTTPError, RateLimi
 import { createActionCodec } from '../../src/actions.js';
 import type { Adapter, MessageRef } from '../../src/adapter.js';
 import type { Bot } from '../../src/bot.js';
-import type { DiscordConfig } from '../../src/config.js';
+import type { DiscordConfig } from './settings.js';
 import { DeliveryError } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
 import type { Reply } from '../../src/reply.js';
@@ -12,7 +12,6 @@ import { restBase, tokenRejected } from './api.js';
 import { LIMITS } from './limits.js';
 import { renderMessage } from './render.js';
 
-export { registerCommands } from './register.js';
 
 export type DiscordAdapterOptions = {
   config: DiscordConfig;
@@ -112,7 +111,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
 }
 
 /** Discord nonces are at most 25 characters; a hash keeps any key within that and stable across retries. */
-export function nonceFor(idempotencyKey: string): string {
+function nonceFor(idempotencyKey: string): string {
   return createHash('sha256').update(idempotencyKey).digest('base64url').slice(0, LIMITS.nonce);
 }
 

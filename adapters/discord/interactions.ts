@@ -9,7 +9,7 @@ import {
 } from 'discord.js';
 import { clickOutcome, type ActionCodec } from '../../src/actions.js';
 import { asksToShare, type Bot } from '../../src/bot.js';
-import type { Invocation } from '../../src/commands/types.js';
+import type { Invocation } from '../../src/services.js';
 import { BILINGUAL_APOLOGY } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
 import type { Reply } from '../../src/reply.js';

@@ -1,5 +1,5 @@
 import { PermissionFlagsBits, type Interaction } from 'discord.js';
-import type { Invocation } from '../../src/commands/types.js';
+import type { Invocation } from '../../src/services.js';
 
 /**
  * Who asked, where, and whether they may change the channel's settings (spotlight, reading group):

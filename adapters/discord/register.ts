@@ -1,5 +1,5 @@
 import { DiscordAPIError, REST, Routes } from 'discord.js';
-import type { DiscordConfig } from '../../src/config.js';
+import type { DiscordConfig } from './settings.js';
 import { ConfigError } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
 import { COMMANDS } from './command.js';
@@ -38,7 +38,7 @@ export async function registerCommands(config: DiscordConfig, log: Logger): Prom
 }
 
 /** One line per difference: `created /paper`, `updated /paper (description, options)`, `removed /old`. */
-export function describeChanges(existing: CommandJson[], wanted: CommandJson[]): string[] {
+function describeChanges(existing: CommandJson[], wanted: CommandJson[]): string[] {
   const lines: string[] = [];
   const byName = new Map(existing.map((c) => [c.name, c]));
   for (const command of wanted) {

@@ -38,7 +38,7 @@ export function asEphemeral(message: DiscordMessage): DiscordMessage {
 }
 
 /** Plain text made inert: markdown escaped, mention syntax broken with a zero-width space, then cut. */
-export function clean(text: string, max: number): string {
+function clean(text: string, max: number): string {
   // escapeMarkdown's look-behind patterns are slow; most catalog text holds none of its characters.
   const escaped = MARKDOWN_CHARACTERS.test(text) ? escapeMarkdown(text, { maskedLink: true, heading: true }) : text;
   return truncate(neutralizeMentions(escaped), max);
@@ -46,7 +46,7 @@ export function clean(text: string, max: number): string {
 
 const MARKDOWN_CHARACTERS = /[\\`*_~|#[]/;
 
-export function neutralizeMentions(text: string): string {
+function neutralizeMentions(text: string): string {
   return text.replace(/@(everyone|here)/gi, '@\u200b$1').replace(/<@/g, '<\u200b@');
 }
 

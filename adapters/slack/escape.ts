@@ -8,7 +8,7 @@
 const BROADCAST = /@(here|channel|everyone)\b/gi;
 const WORD_JOINER = '\u2060';
 
-export function defuseBroadcasts(text: string): string {
+function defuseBroadcasts(text: string): string {
   return text.replace(BROADCAST, `@${WORD_JOINER}$1`);
 }
 

@@ -4,17 +4,15 @@ import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type BlockActi
 import { clickOutcome, createActionCodec, type ActionCodec } from '../../src/actions.js';
 import type { Adapter, MessageRef } from '../../src/adapter.js';
 import type { Bot } from '../../src/bot.js';
-import type { Invocation } from '../../src/commands/types.js';
-import type { SlackConfig } from '../../src/config.js';
+import type { Invocation } from '../../src/services.js';
+import type { SlackConfig } from './settings.js';
 import { BILINGUAL_APOLOGY, ConfigError, DeliveryError } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
-import type { Reply } from '../../src/reply.js';
+import type { Reply, ReplyKind } from '../../src/reply.js';
 import { boltLogger } from './bolt-logger.js';
 import { isRefusal, toDeliveryError } from './errors.js';
 import { guardRequests, MAX_BODY_BYTES } from './request-guard.js';
 import { ACTION_ID_PREFIX, LIMITS, renderMessage, type SlackMessage } from './render.js';
-
-export { renderMessage, LIMITS } from './render.js';
 
 export type SlackAdapterOptions = {
   config: SlackConfig;
@@ -32,7 +30,7 @@ export type SlackAdapterOptions = {
 };
 
 /** The request path Slack posts slash commands and button clicks to in HTTP mode (Bolt's default). */
-export const EVENTS_PATH = '/slack/events';
+const EVENTS_PATH = '/slack/events';
 /** Slack waits 3 s for the ack; past this we ack empty and send the reply to response_url instead. */
 const ACK_DEADLINE_MS = 2000;
 const RATE_LIMIT_ATTEMPTS = 3;
@@ -140,7 +138,7 @@ export class SlackAdapter implements Adapter {
     // failed connection, where Slack did not take the message.
     const message = renderMessage(reply, this.codec);
     const result = await this.call('chat.postMessage', () =>
-      this.web.chat.postMessage({ channel: channelId, text: message.text, blocks: message.blocks as never, unfurl_links: false, unfurl_media: false }),
+      this.web.chat.postMessage({ channel: channelId, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false }),
     );
     if (!result.ts) throw new DeliveryError('slack chat.postMessage: no message ts in the response', false);
     return { platform: 'slack', channelId: result.channel ?? channelId, messageId: result.ts };
@@ -148,7 +146,7 @@ export class SlackAdapter implements Adapter {
 
   async update(ref: MessageRef, reply: Reply): Promise<void> {
     const message = renderMessage(reply, this.codec);
-    await this.call('chat.update', () => this.web.chat.update({ channel: ref.channelId, ts: ref.messageId, text: message.text, blocks: message.blocks as never }));
+    await this.call('chat.update', () => this.web.chat.update({ channel: ref.channelId, ts: ref.messageId, text: message.text, blocks: message.blocks }));
   }
 
   private async onCommand(command: SlashCommand, ack: (r?: ResponsePayload) => Promise<void>, respond: RespondFn): Promise<void> {
@@ -203,7 +201,7 @@ export class SlackAdapter implements Adapter {
   }
 
   /** Runs the invocation and renders it; never throws, so the ack always carries something. */
-  private async respondTo(invocation: Invocation): Promise<ResponsePayload & { kind: string }> {
+  private async respondTo(invocation: Invocation): Promise<ResponsePayload & { kind: ReplyKind }> {
     try {
       const reply = await this.options.bot.handle(invocation);
       const message = renderMessage(reply, this.codec);
@@ -214,10 +212,10 @@ export class SlackAdapter implements Adapter {
     }
   }
 
-  private async safeRespond(respond: RespondFn, payload: ResponsePayload & { kind?: string }): Promise<void> {
+  private async safeRespond(respond: RespondFn, payload: ResponsePayload & { kind?: ReplyKind }): Promise<void> {
     const { kind: _kind, ...message } = payload;
     try {
-      await respond(message as never);
+      await respond(message);
     } catch (error) {
       this.options.log.warn(`slack: response_url post failed: ${error instanceof Error ? error.message : String(error)}`);
     }

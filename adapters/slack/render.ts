@@ -1,3 +1,4 @@
+import type { types } from '@slack/bolt';
 import type { ActionCodec } from '../../src/actions.js';
 import { renderText, type Action, type Card, type Reply } from '../../src/reply.js';
 import { escapeMrkdwn, mrkdwnLink, safePlain, truncate } from './escape.js';
@@ -19,19 +20,16 @@ export const LIMITS = {
   linkUrl: 1500,
 } as const;
 
-export type SlackText = { type: 'plain_text'; text: string; emoji?: boolean } | { type: 'mrkdwn'; text: string; verbatim: true };
-export type SlackButton = {
-  type: 'button';
-  action_id: string;
-  text: { type: 'plain_text'; text: string; emoji: boolean };
-  value: string;
-  style?: 'primary' | 'danger';
-};
+// Our blocks, each a narrowing of Bolt's own Block Kit type: what we build is what Slack's Web API
+// accepts, and readers (tests) still see exactly the shapes we make.
+type SlackText = types.PlainTextElement | (types.MrkdwnElement & { verbatim: true });
+type SlackButton = types.Button & { text: types.PlainTextElement & { emoji: boolean }; value: string; action_id: string };
+type SectionBlock = Omit<types.SectionBlock, 'text' | 'accessory'> & { text: SlackText; accessory?: SlackButton };
 export type SlackBlock =
-  | { type: 'header'; text: { type: 'plain_text'; text: string; emoji: boolean } }
-  | { type: 'section'; text: SlackText; accessory?: SlackButton }
-  | { type: 'context'; elements: SlackText[] }
-  | { type: 'actions'; elements: SlackButton[] };
+  | (types.HeaderBlock & { text: { emoji: boolean } })
+  | SectionBlock
+  | (Omit<types.ContextBlock, 'elements'> & { elements: SlackText[] })
+  | (Omit<types.ActionsBlock, 'elements'> & { elements: SlackButton[] });
 
 export type SlackMessage = { text: string; blocks: SlackBlock[] };
 
@@ -101,14 +99,14 @@ export function renderMessage(reply: Reply, codec: ActionCodec): SlackMessage {
   return { text, blocks: body };
 }
 
-function renderCard(card: Card): { section: Extract<SlackBlock, { type: 'section' }>; blocks: SlackBlock[] } {
+function renderCard(card: Card): { section: SectionBlock; blocks: SlackBlock[] } {
   const title = truncate(escapeMrkdwn(card.title), LIMITS.titleText) || '…';
   const url = card.url && card.url.length <= LIMITS.linkUrl ? card.url : undefined;
   const headline = `*${mrkdwnLink(url, title)}*`;
   let text = headline;
   const lines = card.lines.filter((l) => l.trim()).map(escapeMrkdwn);
   if (lines.length) text += '\n' + truncate(lines.join('\n'), LIMITS.sectionText - headline.length - 1);
-  const section: Extract<SlackBlock, { type: 'section' }> = { type: 'section', text: mrkdwn(text) };
+  const section: SectionBlock = { type: 'section', text: mrkdwn(text) };
   const blocks: SlackBlock[] = [section];
   if (card.meta?.trim()) blocks.push({ type: 'context', elements: [mrkdwn(truncate(escapeMrkdwn(card.meta), LIMITS.contextText))] });
   return { section, blocks };
@@ -119,7 +117,7 @@ function buttonLabel(action: Action): string {
 }
 
 /** The plain text Slack shows in notifications and reads to screen readers. */
-export function fallbackText(reply: Reply): string {
+function fallbackText(reply: Reply): string {
   return truncate(escapeMrkdwn(renderText(reply)), LIMITS.fallbackText) || '…';
 }
 

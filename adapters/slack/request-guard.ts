@@ -3,7 +3,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 /** Slack's own payloads are a few KiB; anything far larger is not from Slack. */
 export const MAX_BODY_BYTES = 64 * 1024;
 /** The same window Bolt applies to old timestamps, applied to the future as well. */
-export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
+const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
 
 /**
  * Runs before Bolt sees a request to the events endpoint: a declared body over the limit gets 413 and

@@ -19,7 +19,7 @@ export type ParsedBib = { file: string; entries: BibEntry[]; problems: Problem[]
 export function parseBib(file: string, rawSource: string): ParsedBib {
   const source = rawSource.replace(/\r\n?/g, '\n');
   const problems: Problem[] = [];
-  let library;
+  let library: ReturnType<typeof parse>;
   try {
     library = parse(source, { sentenceCase: false });
   } catch (error) {

@@ -270,7 +270,7 @@ export class CatalogBuilder {
 }
 
 /** Dataset links without a scheme (`amida13.isi.uu.nl`) get `http://`; an empty link stays empty. */
-export function normaliseUrl(href: string): string {
+function normaliseUrl(href: string): string {
   const url = href.trim().replace(/\s+/g, '');
   if (!url) return '';
   if (/^[a-z][a-z0-9+.-]*:/i.test(url)) return url;

@@ -21,7 +21,7 @@ export type CitationFormat = 'bibtex' | 'ris' | 'apa' | 'csl-json';
 export const CITATION_FORMATS: CitationFormat[] = ['bibtex', 'ris', 'apa', 'csl-json'];
 
 /** A record as CSL-JSON. The arXiv id goes in `note` (`arXiv:…`), where Zotero and citation-js look for it. */
-export function toCsl(paper: Paper): CslItem {
+function toCsl(paper: Paper): CslItem {
   const item: CslItem = {
     id: paper.id,
     type: paper.venue === 'arXiv' || (!paper.venue && paper.arxivId) ? 'article' : 'article-journal',
@@ -77,7 +77,7 @@ export async function formatCitations(papers: Paper[], format: CitationFormat): 
 }
 
 /** `Ronneberger, O., Fischer, P., & Brox, T. (2015). Title. Venue. https://doi.org/…` (APA 7, articles). */
-export function apa(paper: Paper): string {
+function apa(paper: Paper): string {
   const names = paper.authors.map((a) => {
     const [family, given = ''] = a.split(',').map((s) => s.trim());
     const initials = given

@@ -13,7 +13,7 @@ export type CatalogIo = {
 };
 
 /** A one-line progress bar on stderr, redrawn in place; nothing at all when stderr is not a terminal. */
-export function progressBar(io: CatalogIo, label: string): { update(done: number, total: number): void; end(): void } {
+function progressBar(io: CatalogIo, label: string): { update(done: number, total: number): void; end(): void } {
   let last = -1;
   let drawn = false;
   return {

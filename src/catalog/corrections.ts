@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Paper, Term } from './paper.js';
+import type { CorrectableField, FieldCorrection, Paper, Term } from './paper.js';
 import type { ConceptKind, Vocabulary } from './vocabulary.js';
 import { titleKey } from './tokens.js';
 
@@ -19,10 +19,8 @@ export type Correction = {
   source: string;
 };
 
-export type CorrectableField = 'title' | 'venue' | 'year' | 'regions' | 'modalities' | 'techniques' | 'tasks' | 'authors';
 
 /** A field of a paper that a correction changed, kept on the paper so `show` can say so. */
-export type FieldCorrection = { field: CorrectableField; was: string; why: string; source: string };
 
 /** A correction applied to the catalog, or one that no longer matches the list. */
 export type CorrectionReport = { correction: Correction; applied: boolean; problem?: string };
@@ -52,7 +50,7 @@ export function loadCorrections(path: URL | string = CORRECTIONS_PATH): Correcti
  */
 export function applyCorrections(papers: Paper[], corrections: Correction[], vocabulary: Vocabulary): { papers: Paper[]; report: CorrectionReport[] } {
   const byTitle = new Map<string, number>();
-  papers.forEach((p, i) => byTitle.set(titleKey(p.title), i));
+  for (const [i, p] of papers.entries()) byTitle.set(titleKey(p.title), i);
   const out = [...papers];
   const report: CorrectionReport[] = [];
   for (const correction of corrections) {
@@ -62,7 +60,7 @@ export function applyCorrections(papers: Paper[], corrections: Correction[], voc
       continue;
     }
     const paper = out[at];
-    const current = valueOf(paper, correction.field);
+    const current = fieldValue(paper, correction.field);
     if (!same(current, correction.was)) {
       report.push({ correction, applied: false, problem: `the list now says ${show(current)}, not ${show(correction.was)}` });
       continue;
@@ -79,7 +77,7 @@ export function applyCorrections(papers: Paper[], corrections: Correction[], voc
   return { papers: out, report };
 }
 
-function valueOf(paper: Paper, field: CorrectableField): Value | null {
+function fieldValue(paper: Paper, field: CorrectableField): Value | null {
   if (field === 'regions' || field === 'tasks') return paper[field].map((t) => t.en);
   return paper[field];
 }

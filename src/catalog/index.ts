@@ -12,9 +12,6 @@ import { titleKey } from './tokens.js';
 import { CatalogError } from '../errors.js';
 
 export type { Problem } from './markdown.js';
-export type { AppliedCorrection } from './build.js';
-export type { CorrectionReport, FieldCorrection } from './corrections.js';
-export { Vocabulary, bundledVocabulary } from './vocabulary.js';
 
 export type Catalog = {
   papers: Paper[];
@@ -47,7 +44,7 @@ const IMPORTER_FILES = ['index.ts', 'build.ts', 'markdown.ts', 'bibtex.ts', 'tok
 const DATA = new URL('../../data/upstream/', import.meta.url);
 
 /** The bundled list: English reference, its Chinese translation (row for row), and the BibTeX for authors. */
-export const BUNDLED_SOURCES = {
+const BUNDLED_SOURCES = {
   reference: fileURLToPath(new URL('README.md', DATA)),
   translation: fileURLToPath(new URL('README_Simplified_Chinese.md', DATA)),
   bibtex: fileURLToPath(new URL('DLMA.bib', DATA)),

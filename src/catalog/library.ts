@@ -6,7 +6,7 @@ import { cleanText, safeUrl, stripMarkup, type ResolvedWork } from './sources/wo
 
 /** What Zotero, Mendeley and EndNote export. */
 export type LibraryFormat = 'bibtex' | 'ris' | 'csl-json';
-export type LibraryEntry = { line: number; work: ResolvedWork };
+type LibraryEntry = { line: number; work: ResolvedWork };
 export type LibrarySkip = { line: number | null; reason: string };
 export type ParsedLibrary = { format: LibraryFormat; entries: LibraryEntry[]; skipped: LibrarySkip[] };
 
@@ -58,7 +58,7 @@ function parseBib(text: string): ParsedLibrary {
   const lines = new Lines(text);
   const skipped: LibrarySkip[] = [];
   const entries: LibraryEntry[] = [];
-  let library;
+  let library: ReturnType<typeof parseBibtex>;
   try {
     library = parseBibtex(text, { sentenceCase: false });
   } catch (error) {
@@ -171,7 +171,7 @@ function addCsl(entries: LibraryEntry[], skipped: LibrarySkip[], line: number, r
 }
 
 /** A CSL-JSON item (from a CSL-JSON file or citation-js's reading of RIS) as a work. */
-export function workFromCsl(item: CslItem & Record<string, unknown>): ResolvedWork | null {
+function workFromCsl(item: CslItem & Record<string, unknown>): ResolvedWork | null {
   const title = stripMarkup(typeof item.title === 'string' ? item.title : '');
   if (!title) return null;
   const authors = (Array.isArray(item.author) ? item.author : [])

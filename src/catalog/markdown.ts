@@ -1,15 +1,15 @@
 import { marked, type Token, type Tokens } from 'marked';
 import type { Vocabulary } from './vocabulary.js';
-import { hasHan } from '../i18n.js';
+import { hasHan } from '../i18n/index.js';
 
 export type Problem = { line: number | null; message: string };
 
-export type Link = { text: string; href: string };
+type Link = { text: string; href: string };
 
 /** One table cell: its plain text, and the links it holds with the text around them. */
 export type Cell = { text: string; links: Link[]; before: string; after: string };
 
-export type Column = 'technique' | 'modality' | 'area' | 'title' | 'datasets' | 'venue' | 'year';
+type Column = 'technique' | 'modality' | 'area' | 'title' | 'datasets' | 'venue' | 'year';
 
 export type ListRow = {
   line: number;
@@ -19,7 +19,7 @@ export type ListRow = {
 };
 
 /** A paper named in a bullet list (the list's "Deep Learning Techniques" sections). */
-export type BulletPaper = { line: number; section: string; title: string; url: string };
+type BulletPaper = { line: number; section: string; title: string; url: string };
 
 export type ParsedList = {
   file: string;

@@ -1,4 +1,7 @@
-import type { FieldCorrection } from './corrections.js';
+
+/** Fields data/corrections.json may correct (kept here, beside Paper, so the two files do not import each other). */
+export type CorrectableField = 'title' | 'venue' | 'year' | 'regions' | 'modalities' | 'techniques' | 'tasks' | 'authors';
+export type FieldCorrection = { field: CorrectableField; was: string; why: string; source: string };
 
 /** A bilingual label from the list's vocabulary: a body region or a task. */
 export type Term = { en: string; zh: string };

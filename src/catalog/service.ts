@@ -11,7 +11,7 @@ import type { AddOutcome, CatalogStore } from './store.js';
 import { correctTags, type Tag } from './tags.js';
 import type { Vocabulary } from './vocabulary.js';
 
-export type EnrichChange = { id: string; identifier: string; changed: string[] };
+type EnrichChange = { id: string; identifier: string; changed: string[] };
 export type EnrichReport = { changes: EnrichChange[]; unchanged: number; noIdentifier: string[]; failures: AddFailure[] };
 
 export type AddFailure = { identifier: string; error: ResolveError };
@@ -161,7 +161,7 @@ export class CatalogService {
 }
 
 /** The identifier a record can be looked up by: its own ids first, then what its link names. */
-export function identifierOf(paper: Paper): PaperIdentifier | null {
+function identifierOf(paper: Paper): PaperIdentifier | null {
   if (paper.doi) return { kind: 'doi', doi: paper.doi };
   if (paper.arxivId) return { kind: 'arxiv', id: paper.arxivId };
   if (paper.pmid) return { kind: 'pmid', pmid: paper.pmid };

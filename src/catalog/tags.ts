@@ -2,19 +2,19 @@ import type { Paper, Term } from './paper.js';
 import type { ConceptKind, Vocabulary } from './vocabulary.js';
 
 /** The four facets a person can tag, and the words accepted for them. */
-export type TagKind = 'task' | 'region' | 'modality' | 'technique';
+type TagKind = 'task' | 'region' | 'modality' | 'technique';
 const KIND_WORDS: Record<string, TagKind> = {
   task: 'task', 任务: 'task',
   region: 'region', area: 'region', organ: 'region', 区域: 'region', 部位: 'region',
   modality: 'modality', mod: 'modality', 模态: 'modality',
   technique: 'technique', tech: 'technique', method: 'technique', 技术: 'technique',
 };
-export const TAG_KINDS: TagKind[] = ['task', 'region', 'modality', 'technique'];
+const TAG_KINDS: TagKind[] = ['task', 'region', 'modality', 'technique'];
 
 /** `region:Lung`: one tag, written with the vocabulary's English label where it has one. */
 export type Tag = { kind: TagKind; label: string; zh: string };
 
-export const tagKey = (t: Pick<Tag, 'kind' | 'label'>) => `${t.kind}:${t.label}`;
+const tagKey = (t: Pick<Tag, 'kind' | 'label'>) => `${t.kind}:${t.label}`;
 const sameKey = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** The tags a record carries now, in the `kind:Label` form. */
@@ -46,7 +46,7 @@ export function readTag(text: string, vocabulary: Vocabulary): Tag | null {
 }
 
 /** What inference finds in a title and abstract: every vocabulary concept of the four kinds, in either language. */
-export function inferTags(text: string, vocabulary: Vocabulary): Tag[] {
+function inferTags(text: string, vocabulary: Vocabulary): Tag[] {
   const kinds = new Set<ConceptKind>(TAG_KINDS);
   const exclude = new Set<ConceptKind>((['term', 'venue', 'dataset'] as ConceptKind[]).filter((k) => !kinds.has(k)));
   const tags: Tag[] = [];

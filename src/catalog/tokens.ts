@@ -12,6 +12,7 @@ const porter2 = createRequire(import.meta.url)('wink-porter2-stemmer') as (word:
 
 const WORD = /\p{Script=Han}+|(?:(?!\p{Script=Han})[\p{L}\p{N}])+/gu;
 const HAN = /\p{Script=Han}/u;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the whole ASCII range, control characters included, is meant.
 const ASCII = /^[\x00-\x7f]*$/;
 const NON_WORD = /[^a-z0-9]+/;
 
@@ -37,7 +38,7 @@ function spellingRules() {
 }
 
 /** `tumour` → `tumor`, `localisation` → `localization`, `haemorrhage` → `hemorrhage`. */
-export function americanSpelling(word: string): string {
+function americanSpelling(word: string): string {
   const rules = spellingRules();
   let out = word;
   for (const [from, to] of rules.parts) if (out.includes(from)) out = out.split(from).join(to);
@@ -58,7 +59,7 @@ const MAX_CACHED_STEMS = 200_000;
  * `tumour`/`tumors` meet. Both sides of every comparison go through it. Words of three letters or
  * fewer (`us`, `mr`, `ct`) and anything but plain letters are left alone.
  */
-export function stem(word: string): string {
+function stem(word: string): string {
   if (word.length <= 3 || !/^[a-z]+$/.test(word)) return word;
   let s = stems.get(word);
   if (s === undefined) {
@@ -111,7 +112,7 @@ let converter: ((text: string) => string) | null = null;
  * Traditional Chinese read as Simplified (乳腺攝影 → 乳腺摄影) through OpenCC's maintained tables
  * (opencc-js), so either script meets the Simplified list. Built on first use: it costs some 50 ms.
  */
-export function toSimplified(text: string): string {
+function toSimplified(text: string): string {
   const convert = (converter ??= OpenCC.Converter({ from: 't', to: 'cn' }));
   return convert(text);
 }

@@ -8,6 +8,8 @@
  *   (`ARXIV_POLICY`, `ncbiPolicy(hasKey)`, `CROSSREF_POLICY`), or let `followRateLimitHeaders` adapt it.
  * - `HttpError`: every failure, with a stable `kind` to turn into a reply.
  * - `parseXmlSafely`, `xmlText`, `asArray`: XML from outside, for bodies that did not come through getXml.
+ *
+ * An entry point in knip.json: its exports are the API feeds and other sources build on, used or not yet.
  */
 export { HttpClient, paperbotUserAgent, parseRetryAfter } from './http.js';
 export type { HttpClientOptions, HttpResponse, Parsed, RequestOptions } from './http.js';

@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog/index.js';
 import type { Paper } from '../catalog/paper.js';
 import { bundledVocabulary } from '../catalog/vocabulary.js';
-import { detectLang, type LocalText } from '../i18n.js';
+import { detectLang, type LocalText } from '../i18n/index.js';
 import { cleanInput } from '../text.js';
 import { match } from './match.js';
 import { PaperIndex } from './paper-index.js';

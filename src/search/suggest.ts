@@ -1,5 +1,5 @@
 import { STOP } from '../catalog/vocabulary.js';
-import { detectLang, type Lang } from '../i18n.js';
+import { detectLang, type Lang } from '../i18n/index.js';
 import { boundedDistance, typoBudget } from './fuzzy.js';
 import { match } from './match.js';
 import type { PaperIndex, Unit } from './paper-index.js';

@@ -1,5 +1,5 @@
 import type { Paper } from '../catalog/paper.js';
-import type { Lang, LocalText } from '../i18n.js';
+import type { Lang, LocalText } from '../i18n/index.js';
 
 export type SearchOptions = {
   /** How many hits to return (default 5). */

@@ -1,16 +1,17 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { migrations as allMigrations, type Migration } from './migrations.js';
+import type { Migration } from './migrations.js';
 
 export type Db = Database.Database;
 
 /**
  * Opens (creating if needed) the state database and brings its schema up to date. WAL and a busy
  * timeout let two bot processes share one file; every write that must happen once goes through a
- * unique key, so concurrency never depends on timing.
+ * unique key, so concurrency never depends on timing. `migrations` is the whole schema (see
+ * `src/capabilities/index.ts`).
  */
-export function openDb(path: string, migrations: Migration[] = allMigrations): Db {
+export function openDb(path: string, migrations: Migration[]): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');

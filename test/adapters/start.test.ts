@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startPlatformAdapters } from '../../adapters/index.js';
 import { createPaperbot, type Paperbot } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { loadSettings, type Settings } from '../../adapters/settings.js';
 import { ConfigError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
 import { reply } from '../../src/reply.js';
@@ -20,11 +20,11 @@ afterEach(async () => {
 });
 
 /** Slack in Socket Mode (so nothing listens beyond 127.0.0.1) and Discord, each against its fake. */
-async function bootWith(discordToken?: string): Promise<{ paperbot: Paperbot; slack: FakeSlack; discord: FakeDiscord }> {
+async function bootWith(discordToken?: string): Promise<{ paperbot: Paperbot; settings: Settings; slack: FakeSlack; discord: FakeDiscord }> {
   const slack = await FakeSlack.start();
   const discord = await new FakeDiscord().listen();
   const db = tempDbPath();
-  const config = loadConfig({
+  const settings = loadSettings({
     SLACK_BOT_TOKEN,
     SLACK_APP_TOKEN,
     SLACK_API_URL: slack.apiUrl,
@@ -33,20 +33,20 @@ async function bootWith(discordToken?: string): Promise<{ paperbot: Paperbot; sl
     DISCORD_API_URL: discord.apiUrl,
     PAPERBOT_DB: db.dbPath,
   });
-  const paperbot = await createPaperbot({ config, log: createLogger('error', [SLACK_BOT_TOKEN, SLACK_APP_TOKEN, discord.token], () => {}) });
+  const paperbot = await createPaperbot({ config: settings, log: createLogger('error', [SLACK_BOT_TOKEN, SLACK_APP_TOKEN, discord.token], () => {}) });
   cleanup.push(async () => {
     paperbot.close();
     await slack.close();
     await discord.close();
     db.cleanup();
   });
-  return { paperbot, slack, discord };
+  return { paperbot, settings, slack, discord };
 }
 
 describe('starting the chat adapters', () => {
   it('GIVEN Slack and Discord settings THEN both adapters start and take unprompted posts', async () => {
-    const { paperbot, slack, discord } = await bootWith();
-    const adapters = await startPlatformAdapters(paperbot, paperbot.services.log);
+    const { paperbot, settings, slack, discord } = await bootWith();
+    const adapters = await startPlatformAdapters(paperbot, settings, paperbot.services.log);
     cleanup.push(async () => void (await Promise.all(adapters.map((a) => a.stop()))));
     expect(adapters.map((a) => a.platform)).toEqual(['slack', 'discord']);
     expect(paperbot.services.outbox.has('slack')).toBe(true);
@@ -56,8 +56,8 @@ describe('starting the chat adapters', () => {
   });
 
   it('GIVEN receive: false (a one-shot spotlight tick) THEN nothing connects or listens, and both adapters still post', async () => {
-    const { paperbot, slack, discord } = await bootWith();
-    const adapters = await startPlatformAdapters(paperbot, paperbot.services.log, { receive: false });
+    const { paperbot, settings, slack, discord } = await bootWith();
+    const adapters = await startPlatformAdapters(paperbot, settings, paperbot.services.log, { receive: false });
     cleanup.push(async () => void (await Promise.all(adapters.map((a) => a.stop()))));
     expect(slack.callsTo('apps.connections.open')).toHaveLength(0);
     expect(discord.identifies).toBe(0);
@@ -69,8 +69,8 @@ describe('starting the chat adapters', () => {
   });
 
   it('GIVEN Discord rejects its token after Slack has connected THEN start fails naming DISCORD_TOKEN and Slack is closed again', async () => {
-    const { paperbot, slack } = await bootWith('not-the-right-token-42');
-    const error = await startPlatformAdapters(paperbot, paperbot.services.log).catch((e: unknown) => e);
+    const { paperbot, settings, slack } = await bootWith('not-the-right-token-42');
+    const error = await startPlatformAdapters(paperbot, settings, paperbot.services.log).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toContain('DISCORD_TOKEN');
     expect(slack.callsTo('apps.connections.open')).toHaveLength(1);

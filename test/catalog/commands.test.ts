@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPaperbot } from '../../src/app.js';
-import { main } from '../../src/cli.js';
+import { main } from '../../adapters/cli/index.js';
 import { loadConfig } from '../../src/config.js';
 import { HostPacer, HttpClient } from '../../src/net/index.js';
 import { consoleBot, type ConsoleBot } from '../helpers/console-bot.js';
@@ -23,8 +23,7 @@ function fastHttp(): HttpClient {
 
 beforeAll(async () => {
   await fake.start();
-  const s = fake.settings();
-  env = { ARXIV_API_URL: s.arxivApiUrl, CROSSREF_API_URL: s.crossrefApiUrl, NCBI_EUTILS_URL: s.ncbiEutilsUrl, OPENALEX_API_URL: s.openalexApiUrl, PAPERBOT_CONTACT_EMAIL: 'lab@example.org' };
+  env = fake.env();
   bot = await consoleBot({ env, http: fastHttp() });
 });
 afterAll(async () => {
@@ -108,13 +107,13 @@ describe('paperbot add | import | export', () => {
     const out: string[] = [];
     const err: string[] = [];
     const io = { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t), stdin: process.stdin, env: { ...env, PAPERBOT_DB: tmp.dbPath, LOG_LEVEL: 'silent' } };
-    expect(await main(['add', '10.7554/eLife.01567', '--json'], undefined, io)).toBe(0);
+    expect(await main(['add', '10.7554/eLife.01567', '--json'], io)).toBe(0);
     const printed = JSON.parse(out.join('')) as { id: string; title: string }[];
     expect(printed[0].title).toContain('Automated quantitative histology');
     out.length = 0;
-    expect(await main(['search', 'arabidopsis', '--json'], undefined, io)).toBe(0);
+    expect(await main(['search', 'arabidopsis', '--json'], io)).toBe(0);
     expect((JSON.parse(out.join('')) as { id: string }[])[0].id).toBe(printed[0].id);
-    expect(await main(['add', '10.9999/unknown'], undefined, io)).toBe(1);
+    expect(await main(['add', '10.9999/unknown'], io)).toBe(1);
     expect(err.join('')).toContain('doi:10.9999/unknown');
     tmp.cleanup();
   });
@@ -133,7 +132,7 @@ describe('paperbot add | import | export', () => {
     );
     const out: string[] = [];
     const io = { stdout: (t: string) => void out.push(t), stderr: () => undefined, stdin: process.stdin, env: { ...env, PAPERBOT_DB: tmp.dbPath, LOG_LEVEL: 'silent' } };
-    expect(await main(['import', bib], undefined, io)).toBe(0);
+    expect(await main(['import', bib], io)).toBe(0);
     const text = out.join('');
     expect(text).toContain('1 added, 1 merged, 1 skipped');
     expect(text).toContain(`${bib}:7: skipped: entry notitle has no title`);
@@ -141,7 +140,7 @@ describe('paperbot add | import | export', () => {
     const ris = join(dir, 'lab.ris');
     writeFileSync(ris, fixture('ris-sciencedirect-export.ris') + fixture('ris-commonmeta-10.7554_elife.01567.ris') + '\nTY  - JOUR\nAU  - Cut, Off\n');
     out.length = 0;
-    expect(await main(['import', ris, '--json'], undefined, io)).toBe(0);
+    expect(await main(['import', ris, '--json'], io)).toBe(0);
     const summary = JSON.parse(out.join('')) as { added: string[]; skipped: { line: number; reason: string }[] };
     expect(summary.added).toHaveLength(2);
     expect(summary.skipped[0].reason).toContain('ER line');
@@ -149,15 +148,15 @@ describe('paperbot add | import | export', () => {
     const csl = join(dir, 'zotero.json');
     writeFileSync(csl, fixture('zotero-better-csl-json-export.csl.json'));
     out.length = 0;
-    expect(await main(['import', csl, '--json'], undefined, io)).toBe(0);
+    expect(await main(['import', csl, '--json'], io)).toBe(0);
     expect((JSON.parse(out.join('')) as { added: string[] }).added.length).toBeGreaterThan(20);
 
     out.length = 0;
-    expect(await main(['export', '--format', 'csl-json'], undefined, io)).toBe(0);
+    expect(await main(['export', '--format', 'csl-json'], io)).toBe(0);
     const exported = JSON.parse(out.join('')) as { title: string; DOI?: string }[];
     expect(exported.some((i) => i.DOI === '10.1000/lung.1')).toBe(true);
     out.length = 0;
-    expect(await main(['export', '--format', 'bibtex'], undefined, io)).toBe(0);
+    expect(await main(['export', '--format', 'bibtex'], io)).toBe(0);
     expect(out.join('')).toContain('Lung nodule detection');
 
     // The bundled U-Net record took the arXiv id from the import, and a fresh process sees it.

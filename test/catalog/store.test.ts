@@ -8,7 +8,7 @@ import type { ResolvedWork } from '../../src/catalog/sources/work.js';
 import { ManualClock } from '../../src/clock.js';
 import { createSearch } from '../../src/search/index.js';
 import { migrate, openDb } from '../../src/store/db.js';
-import { migrations } from '../../src/store/migrations.js';
+import { migrations } from '../../src/capabilities/index.js';
 import { makePaper } from '../helpers/papers.js';
 import { tempDbPath } from '../helpers/temp-db.js';
 
@@ -18,7 +18,7 @@ const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
 
 function freshStore(path = ':memory:') {
-  const db = openDb(path);
+  const db = openDb(path, migrations);
   cleanups.push(() => db.close());
   return { db, store: new CatalogStore(db, vocabulary, clock) };
 }
@@ -45,7 +45,7 @@ describe('the catalog migration', () => {
     before.prepare("INSERT INTO meta (key, value) VALUES ('kept', 'yes')").run();
     const counts = Object.fromEntries(tables.map((t) => [t, before.prepare(`SELECT count(*) FROM ${t}`).pluck().get()]));
     before.close();
-    const after = openDb(tmp.dbPath);
+    const after = openDb(tmp.dbPath, migrations);
     cleanups.push(() => after.close());
     for (const t of tables) expect(after.prepare(`SELECT count(*) FROM ${t}`).pluck().get()).toBe(counts[t]);
     expect(after.prepare("SELECT value FROM meta WHERE key = 'kept'").pluck().get()).toBe('yes');

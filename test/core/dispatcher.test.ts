@@ -1,18 +1,25 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asksToShare, createBot } from '../../src/bot.js';
-import type { Command } from '../../src/commands/types.js';
+import type { Command } from '../../src/services.js';
 import { UserError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
 import { renderText } from '../../src/reply.js';
 import { MAX_INPUT_LENGTH } from '../../src/text.js';
 import { consoleBot, type ConsoleBot } from '../helpers/console-bot.js';
+import { FakeSources } from '../fakes/sources.js';
 
 let bot: ConsoleBot;
+// `add` examples resolve papers: against the fake sources, never the real ones.
+const sources = new FakeSources();
 beforeAll(async () => {
-  bot = await consoleBot();
+  await sources.start();
+  bot = await consoleBot({ env: sources.env() });
 });
-afterAll(() => bot.close());
+afterAll(async () => {
+  bot.close();
+  await sources.stop();
+});
 
 describe('the command layer', () => {
   it('GIVEN an empty or punctuation-only query THEN it explains how to search instead of failing', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digestCli } from '../../src/digest/index.js';
+import { digestCli } from '../../src/capabilities/digest/index.js';
 import { feedsBot } from '../feeds/harness.js';
 import { tempDbPath } from '../spotlight/harness.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { digestTick } from '../../src/digest/index.js';
+import { digestTick } from '../../src/capabilities/digest/index.js';
 import { DeliveryError } from '../../src/errors.js';
-import { pollFeeds } from '../../src/feeds/poll.js';
+import { pollFeeds } from '../../src/capabilities/feeds/poll.js';
 import type { FakePaper } from '../fakes/feeds.js';
 import { feedsBot } from '../feeds/harness.js';
 import { spotlightBot, tempDbPath, type SpotlightBot } from '../spotlight/harness.js';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digestTick } from '../../src/digest/tick.js';
+import { digestTick } from '../../src/capabilities/digest/tick.js';
 import { DeliveryError } from '../../src/errors.js';
-import { pollFeeds } from '../../src/feeds/poll.js';
-import { tick as spotlightTick } from '../../src/spotlight/index.js';
+import { pollFeeds } from '../../src/capabilities/feeds/poll.js';
+import { tick as spotlightTick } from '../../src/capabilities/spotlight/index.js';
 import type { FakePaper } from '../fakes/feeds.js';
 import { feedsBot } from '../feeds/harness.js';
 import { syntheticPapers, tempDbPath } from '../spotlight/harness.js';

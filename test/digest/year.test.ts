@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../src/adapter.js';
-import { digestTick } from '../../src/digest/index.js';
-import type { DigestPosted } from '../../src/digest/deliver.js';
-import { pollFeeds } from '../../src/feeds/poll.js';
+import { digestTick } from '../../src/capabilities/digest/index.js';
+import type { DigestPosted } from '../../src/capabilities/digest/deliver.js';
+import { pollFeeds } from '../../src/capabilities/feeds/poll.js';
 import type { FakePaper } from '../fakes/feeds.js';
 import { feedsBot } from '../feeds/harness.js';
 import { localWeekdayTime, tempDbPath } from '../spotlight/harness.js';

@@ -2,7 +2,7 @@ import { createDiscordAdapter, type DiscordAdapter } from '../../adapters/discor
 import { createPaperbot, type Paperbot } from '../../src/app.js';
 import type { Bot } from '../../src/bot.js';
 import type { Catalog } from '../../src/catalog/index.js';
-import { loadConfig, type Config } from '../../src/config.js';
+import { loadSettings, type Settings } from '../../adapters/settings.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { FakeDiscord, type ReceivedRequest } from '../fakes/discord.js';
 import type { SentInteraction } from '../fakes/discord-interactions.js';
@@ -12,7 +12,7 @@ export type DiscordHarness = {
   fake: FakeDiscord;
   adapter: DiscordAdapter;
   paperbot: Paperbot;
-  config: Config;
+  config: Settings;
   /** Every line the adapter and core logged, token masked as in production. */
   logs: string[];
   /** The interaction callback the bot sent for `sent` (waits for it). */
@@ -39,7 +39,7 @@ export type HarnessOptions = {
 export async function startDiscordHarness(options: HarnessOptions = {}): Promise<DiscordHarness> {
   const fake = await new FakeDiscord().listen();
   const db = tempDbPath();
-  const config = loadConfig({
+  const config = loadSettings({
     PAPERBOT_DB: db.dbPath,
     DISCORD_TOKEN: fake.token,
     DISCORD_APP_ID: fake.appId,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/bot.js';
-import type { Invocation } from '../../src/commands/types.js';
+import type { Invocation } from '../../src/services.js';
 import { autocomplete, buttonClick, CHANNEL_ID, PERMISSIONS, slashCommand, type SentInteraction } from '../fakes/discord-interactions.js';
 import { segmentationCatalog } from './catalog.js';
 import { bodyOf, buttonsOf, startDiscordHarness, type DiscordHarness, type MessageBody } from './harness.js';

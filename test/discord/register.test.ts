@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerCommands } from '../../adapters/discord/register.js';
-import type { DiscordConfig } from '../../src/config.js';
+import type { DiscordConfig } from '../../adapters/discord/settings.js';
 import { ConfigError } from '../../src/errors.js';
 import { silentLogger } from '../../src/log.js';
 import { FakeDiscord } from '../fakes/discord.js';

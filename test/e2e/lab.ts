@@ -6,13 +6,13 @@ import { createDiscordAdapter, type DiscordAdapter } from '../../adapters/discor
 import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.js';
 import { createPaperbot, type Paperbot } from '../../src/app.js';
 import type { Catalog } from '../../src/catalog/index.js';
-import type { Services } from '../../src/commands/types.js';
+import type { Services } from '../../src/services.js';
 import { ManualClock } from '../../src/clock.js';
-import { loadConfig } from '../../src/config.js';
+import { loadSettings } from '../../adapters/settings.js';
 import { createLogger } from '../../src/log.js';
-import { readingStore, type Poll } from '../../src/reading/store.js';
-import type { SpotlightPost } from '../../src/spotlight/deliver.js';
-import { tick } from '../../src/spotlight/tick.js';
+import { readingStore, type Poll } from '../../src/capabilities/reading/store.js';
+import type { SpotlightPost } from '../../src/capabilities/spotlight/deliver.js';
+import { tick } from '../../src/capabilities/spotlight/tick.js';
 import { FakeDiscord, type ReceivedRequest } from '../fakes/discord.js';
 import { buttonClick, slashCommand, type Who } from '../fakes/discord-interactions.js';
 import { blockActionBody, blockActionPayload, FakeSlack, signedHeaders, slashCommandBody } from '../fakes/slack.js';
@@ -22,7 +22,7 @@ import { LossyProxy } from './lossy-proxy.js';
 const SIGNING_SECRET = 'e2e-signing-secret-0123456789';
 const BOT_TOKEN = 'xoxb-e2e-bot-token-0123456789';
 
-export type SlackBlock = { type: string; text?: { text: string }; accessory?: SlackButton; elements?: SlackButton[] };
+type SlackBlock = { type: string; text?: { text: string }; accessory?: SlackButton; elements?: SlackButton[] };
 export type SlackButton = { action_id: string; value: string; text: { text: string } };
 /** A message as Slack would show it: the ack of a slash command, a response_url post, a chat.postMessage. */
 export type SlackMessage = { text?: string; blocks: SlackBlock[]; response_type?: string; replace_original?: boolean };
@@ -86,7 +86,7 @@ export class Lab {
   }
 
   private async boot(): Promise<void> {
-    const config = loadConfig({
+    const config = loadSettings({
       PAPERBOT_DB: this.dbPath,
       SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,

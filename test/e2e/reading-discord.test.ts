@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Paper } from '../../src/catalog/paper.js';
-import { readingStore } from '../../src/reading/store.js';
+import { readingStore } from '../../src/capabilities/reading/store.js';
 import { CHANNEL_ID, PERMISSIONS, type Who } from '../fakes/discord-interactions.js';
 import { discordButton, discordText, discordVoteCounts, Lab, type DiscordMessage } from './lab.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Paper } from '../../src/catalog/paper.js';
-import { readingStore } from '../../src/reading/store.js';
+import { readingStore } from '../../src/capabilities/reading/store.js';
 import { Lab, slackButton, slackButtons, slackText, slackVoteCounts, type SlackMessage } from './lab.js';
 
 /**

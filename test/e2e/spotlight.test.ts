@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listSubscriptions } from '../../src/spotlight/channel.js';
-import type { SpotlightPost } from '../../src/spotlight/deliver.js';
-import * as spotlightStore from '../../src/spotlight/store.js';
+import { listSubscriptions } from '../../src/capabilities/spotlight/channel.js';
+import type { SpotlightPost } from '../../src/capabilities/spotlight/deliver.js';
+import * as spotlightStore from '../../src/capabilities/spotlight/store.js';
 import { CHANNEL_ID, PERMISSIONS } from '../fakes/discord-interactions.js';
 import { discordText, Lab, slackText, type DiscordMessage } from './lab.js';
 

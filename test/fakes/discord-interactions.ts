@@ -7,7 +7,7 @@ import { botMessage, type FakeDiscord } from './discord.js';
 
 export const GUILD_ID = '222222222222222222';
 export const CHANNEL_ID = '333333333333333333';
-export const COMMAND_ID = '444444444444444444';
+const COMMAND_ID = '444444444444444444';
 
 /** Permission bits as Discord sends them (decimal strings). */
 export const PERMISSIONS = {

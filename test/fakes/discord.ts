@@ -117,8 +117,11 @@ export class FakeDiscord {
     this.current?.close(4000, 'fake: dropped');
   }
 
-  /** The first request (already received or still to come) that matches. */
-  waitFor(match: (r: ReceivedRequest) => boolean, timeoutMs = 5000): Promise<ReceivedRequest> {
+  /**
+   * The first request (already received or still to come) that matches. The wait is generous: it
+   * only turns a request that never comes into a readable failure, and must not fail a slow machine.
+   */
+  waitFor(match: (r: ReceivedRequest) => boolean, timeoutMs = 20_000): Promise<ReceivedRequest> {
     const found = this.requests.find(match);
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
@@ -384,7 +387,7 @@ type EmbedLike = {
 };
 
 /** The message bodies inside a request: a channel post or edit, or an interaction callback's `data`. */
-export function messagesIn(body: unknown): MessageLike[] {
+function messagesIn(body: unknown): MessageLike[] {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return [];
   const b = body as Record<string, unknown>;
   if (typeof b.type === 'number' && 'data' in b) {

@@ -199,7 +199,7 @@ export class FakeSlack {
 // ---- Requests as Slack signs them -------------------------------------------------------------
 
 /** `v0=` + HMAC-SHA256 over `v0:timestamp:body`, as Slack signs every request. */
-export function slackSignature(secret: string, timestamp: number, body: string): string {
+function slackSignature(secret: string, timestamp: number, body: string): string {
   return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
 }
 

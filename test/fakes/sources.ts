@@ -38,6 +38,19 @@ export class FakeSources {
   private base = '';
 
   constructor() {
+    // U-Net, the help's example, as an entry of the recorded 2025+ format (the recordings hold no medical-imaging paper).
+    const template = this.arxiv.get('2202.12139')!;
+    this.arxiv.set(
+      '1505.04597',
+      template
+        .replace(/2202\.12139v1/g, '1505.04597v1')
+        .replace(/<title>[\s\S]*?<\/title>/, '<title>U-Net: Convolutional Networks for Biomedical Image Segmentation</title>')
+        .replace(/<summary>[\s\S]*?<\/summary>/, '<summary>There is large consent that successful training of deep networks requires many thousand annotated training samples.</summary>')
+        .replace(/<published>[^<]*<\/published>/, '<published>2015-05-18T11:28:37Z</published>')
+        .replace(/<author>[\s\S]*<\/author>/, '<author><name>Olaf Ronneberger</name></author>\n    <author><name>Philipp Fischer</name></author>\n    <author><name>Thomas Brox</name></author>')
+        .replace(/<arxiv:doi>[^<]*<\/arxiv:doi>/, '')
+        .replace(/<arxiv:journal_ref>[^<]*<\/arxiv:journal_ref>/, ''),
+    );
     const recorded = JSON.parse(fixture('crossref-works-10.7554_elife.01567.json')) as { message: Record<string, unknown> };
     this.crossrefWorks.set('10.7554/elife.01567', recorded.message);
   }
@@ -62,6 +75,12 @@ export class FakeSources {
       contactEmail: 'lab@example.org',
       ...extra,
     };
+  }
+
+  /** The same settings as environment variables, for a bot built from loadConfig. */
+  env(): Record<string, string> {
+    const s = this.settings();
+    return { ARXIV_API_URL: s.arxivApiUrl, CROSSREF_API_URL: s.crossrefApiUrl, NCBI_EUTILS_URL: s.ncbiEutilsUrl, OPENALEX_API_URL: s.openalexApiUrl, PAPERBOT_CONTACT_EMAIL: s.contactEmail! };
   }
 
   /** The next `times` requests to `source` fail in `mode`. */

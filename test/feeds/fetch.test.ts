@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import { guardedFetch, type GuardOptions } from '../../src/feeds/fetch.js';
-import { isPublicAddress } from '../../src/feeds/guard.js';
-import { FeedProblem, readFeed, type ReadResult, type Validators } from '../../src/feeds/read.js';
-import { parseSource, type SourceUrls } from '../../src/feeds/sources.js';
+import { guardedFetch, type GuardOptions } from '../../src/capabilities/feeds/fetch.js';
+import { isPublicAddress } from '../../src/capabilities/feeds/guard.js';
+import { FeedProblem, readFeed, type ReadResult, type Validators } from '../../src/capabilities/feeds/read.js';
+import { parseSource, type SourceUrls } from '../../src/capabilities/feeds/sources.js';
 import { HostPacer, HttpClient } from '../../src/net/index.js';
 import { FakeFeeds } from '../fakes/feeds.js';
 import { listenOnLoopback } from '../fakes/http.js';

@@ -1,6 +1,6 @@
 import { ManualClock } from '../../src/clock.js';
-import type { Services } from '../../src/commands/types.js';
-import { feedHttpClient } from '../../src/feeds/poll.js';
+import type { Services } from '../../src/services.js';
+import { feedHttpClient } from '../../src/capabilities/feeds/poll.js';
 import { HostPacer, type HttpClient } from '../../src/net/index.js';
 import { FakeFeeds } from '../fakes/feeds.js';
 import { spotlightBot, type SpotlightBot } from '../spotlight/harness.js';

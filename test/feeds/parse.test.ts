@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FeedFormatError, parseFeedXml } from '../../src/feeds/parse.js';
-import { readEsearch, readEsummary } from '../../src/feeds/sources.js';
+import { FeedFormatError, parseFeedXml } from '../../src/capabilities/feeds/parse.js';
+import { readEsearch, readEsummary } from '../../src/capabilities/feeds/sources.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/feeds/${name}`, import.meta.url), 'utf8');
 

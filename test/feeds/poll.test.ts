@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PaperIntake } from '../../src/feeds/intake.js';
-import { pollFeeds, type FeedRound } from '../../src/feeds/poll.js';
-import * as store from '../../src/feeds/store.js';
+import { PaperIntake } from '../../src/capabilities/feeds/intake.js';
+import { pollFeeds, type FeedRound } from '../../src/capabilities/feeds/poll.js';
+import * as store from '../../src/capabilities/feeds/store.js';
 import type { FakePaper } from '../fakes/feeds.js';
 import { syntheticPapers, tempDbPath } from '../spotlight/harness.js';
 import { feedsBot } from './harness.js';

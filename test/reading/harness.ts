@@ -11,7 +11,6 @@ import type { Action, Reply } from '../../src/reply.js';
 import { RecordingAdapter } from '../helpers/recording-adapter.js';
 import { readingCatalog } from './catalog.js';
 
-export { RecordingAdapter } from '../helpers/recording-adapter.js';
 
 export type Harness = {
   paperbot: Paperbot;
@@ -27,7 +26,7 @@ export type Harness = {
   close(): void;
 };
 
-export const CHANNEL = 'lab';
+const CHANNEL = 'lab';
 
 export async function harness(
   options: { catalog?: Catalog; clock?: ManualClock; dbPath?: string; platform?: Platform; ownDir?: string; env?: Record<string, string>; log?: Logger } = {},

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { hasHan } from '../../src/i18n.js';
+import { hasHan } from '../../src/i18n/index.js';
 import { harness, pollData, readingState, text, type Harness } from './harness.js';
 
 let h: Harness;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Paper } from '../../src/catalog/paper.js';
-import { isNearCopy, pickDiverse, type Candidate } from '../../src/reading/pick.js';
+import { isNearCopy, pickDiverse, type Candidate } from '../../src/capabilities/reading/pick.js';
 import { readingCatalog } from './catalog.js';
 import { harness, pollData, type Harness } from './harness.js';
 

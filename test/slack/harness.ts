@@ -2,8 +2,8 @@ import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/inde
 import { createPaperbot, type Paperbot } from '../../src/app.js';
 import type { Bot } from '../../src/bot.js';
 import type { Catalog } from '../../src/catalog/index.js';
-import type { Invocation } from '../../src/commands/types.js';
-import { loadConfig } from '../../src/config.js';
+import type { Invocation } from '../../src/services.js';
+import { loadSettings } from '../../adapters/settings.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { FakeSlack, signedHeaders, type SignOptions } from '../fakes/slack.js';
 import { makePaper } from '../helpers/papers.js';
@@ -56,7 +56,7 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
     ...(options.mode === 'socket' ? { SLACK_APP_TOKEN: APP_TOKEN } : { SLACK_SIGNING_SECRET: SIGNING_SECRET }),
     ...options.env,
   };
-  const config = loadConfig(env);
+  const config = loadSettings(env);
   const log: Logger = createLogger('debug', [BOT_TOKEN, APP_TOKEN, SIGNING_SECRET], (line) => logs.push(line));
   const paperbot = await createPaperbot({ config, log, catalog: options.catalog });
   const inner = options.bot ? options.bot(paperbot) : paperbot.bot;

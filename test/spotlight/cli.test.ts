@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import { spotlightCli, startSpotlightScheduler, type SpotlightPost } from '../../src/spotlight/index.js';
+import { spotlightCli, startSpotlightScheduler, type SpotlightPost } from '../../src/capabilities/spotlight/index.js';
 import { spotlightBot, syntheticPapers, tempDbPath, type SpotlightBot } from './harness.js';
 
 const opened: SpotlightBot[] = [];

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { renderText } from '../../src/reply.js';
-import { tick } from '../../src/spotlight/index.js';
-import { getSubscription, postsOf } from '../../src/spotlight/store.js';
+import { tick } from '../../src/capabilities/spotlight/index.js';
+import { getSubscription, postsOf } from '../../src/capabilities/spotlight/store.js';
 import { localWeekdayTime, spotlightBot, syntheticPapers, tempDbPath, type SpotlightBot } from './harness.js';
 
 const HOUR = 3_600_000;

@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import type { SpotlightPost } from '../../src/spotlight/index.js';
-import { postsOf } from '../../src/spotlight/store.js';
+import type { SpotlightPost } from '../../src/capabilities/spotlight/index.js';
+import { postsOf } from '../../src/capabilities/spotlight/store.js';
 import { spotlightBot, tempDbPath } from './harness.js';
 
 /**

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Paper } from '../../src/catalog/paper.js';
 import { ManualClock } from '../../src/clock.js';
-import { tick } from '../../src/spotlight/index.js';
-import { postsOf } from '../../src/spotlight/store.js';
+import { tick } from '../../src/capabilities/spotlight/index.js';
+import { postsOf } from '../../src/capabilities/spotlight/store.js';
 import { spotlightBot, syntheticPapers, tempDbPath, type SpotlightBot } from './harness.js';
 
 const HOUR = 3_600_000;

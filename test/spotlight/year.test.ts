@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../src/adapter.js';
 import { ManualClock } from '../../src/clock.js';
-import { tick, type SpotlightPost } from '../../src/spotlight/index.js';
+import { tick, type SpotlightPost } from '../../src/capabilities/spotlight/index.js';
 import { localWeekdayTime, spotlightBot, syntheticPapers, tempDbPath, type SpotlightBot } from './harness.js';
 
 const HOUR = 3_600_000;

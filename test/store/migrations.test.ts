@@ -3,22 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { migrate, openDb } from '../../src/store/db.js';
-import { migrations } from '../../src/store/migrations.js';
+import { migrations } from '../../src/capabilities/index.js';
 
 const tmpDb = () => join(mkdtempSync(join(tmpdir(), 'paperbot-db-')), 'nested', 'state.db');
 
 describe('the state database', () => {
   it('GIVEN a new path THEN it is created with every migration applied once', () => {
     const path = tmpDb();
-    const db = openDb(path);
+    const db = openDb(path, migrations);
     const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
     expect(versions).toEqual(migrations.map((m) => m.version).sort((a, b) => a - b));
     db.close();
     // Opening again changes nothing and keeps the data.
-    const again = openDb(path);
+    const again = openDb(path, migrations);
     again.prepare("INSERT INTO meta (key, value) VALUES ('k', 'v')").run();
     again.close();
-    const third = openDb(path);
+    const third = openDb(path, migrations);
     expect(third.prepare("SELECT value FROM meta WHERE key = 'k'").pluck().get()).toBe('v');
     expect(third.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(migrations.length);
     third.close();

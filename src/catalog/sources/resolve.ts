@@ -270,7 +270,7 @@ const DESCRIBE: Record<HttpError['kind'], string> = {
 };
 
 /** `Jane Q. Doe` → `Doe, Jane Q.`; names already with a comma, or a single word, as they are. */
-export function familyFirst(name: string): string {
+function familyFirst(name: string): string {
   if (!name || name.includes(',')) return name;
   const parts = name.split(' ');
   if (parts.length < 2) return name;
@@ -284,7 +284,7 @@ function yearOf(text: string): number | null {
 }
 
 /** OpenAlex ships abstracts as word → positions; put the words back in order. */
-export function abstractFromInvertedIndex(index: Record<string, number[]> | null | undefined): string {
+function abstractFromInvertedIndex(index: Record<string, number[]> | null | undefined): string {
   if (!index || typeof index !== 'object') return '';
   const words: string[] = [];
   for (const [word, positions] of Object.entries(index)) {

@@ -38,7 +38,7 @@ export function safeUrl(url: string | undefined | null): string {
 /** Collapses white space and drops control characters from text a source sent. */
 export function cleanText(text: string | undefined | null): string {
   return (text ?? '')
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+    .replace(/(?![\t\n\r])\p{Cc}/gu, '')
     .replace(/\s+/g, ' ')
     .trim();
 }

@@ -17,7 +17,7 @@ import { createPaperbot } from '../../../src/app.js';
 import { ManualClock } from '../../../src/clock.js';
 import { loadConfig } from '../../../src/config.js';
 import type { Reply } from '../../../src/reply.js';
-import { tick } from '../../../src/spotlight/index.js';
+import { tick } from '../../../src/capabilities/spotlight/index.js';
 import { syntheticPapers } from '../harness.js';
 
 const [dbPath, recordFile, mode, paperCount, nowIso, weeksArg] = process.argv.slice(2);

@@ -1,0 +1,159 @@
+import type { Readable } from 'node:stream';
+import type { Adapter } from '../../src/adapter.js';
+import { createPaperbot, type Paperbot } from '../../src/app.js';
+import { ConfigError } from '../../src/errors.js';
+import type { Logger } from '../../src/log.js';
+import { ConsoleAdapter } from '../console/index.js';
+import { renderConsole } from '../console/render.js';
+import { registerDiscordCommands, startPlatformAdapters } from '../index.js';
+import { loadSettings, type Settings } from '../settings.js';
+import { loggerFor, options, type Io } from './io.js';
+
+/** The CLI's commands that run the whole bot: the core, the console adapter and the configured platforms. */
+
+type ConsoleBot = {
+  paperbot: Paperbot;
+  consoleAdapter: ConsoleAdapter;
+  settings: Settings;
+  log: Logger;
+};
+
+/** Builds the whole bot with the console adapter registered, for commands that run the command layer. */
+async function withConsoleBot<T>(
+  io: Io,
+  run: (bot: ConsoleBot) => Promise<T>,
+  { json = false } = {},
+): Promise<T> {
+  const config = loadSettings(io.env);
+  const log = loggerFor(config);
+  const paperbot = await createPaperbot({ config, log });
+  // With --json, stdout carries only the JSON: posts the command makes go to stderr.
+  const consoleAdapter = new ConsoleAdapter({
+    bot: paperbot.bot,
+    input: io.stdin as Readable,
+    output: { write: (t: string) => (json ? io.stderr(t) : io.stdout(t)) },
+    interactive: false,
+  });
+  paperbot.services.outbox.register(consoleAdapter);
+  try {
+    return await run({ paperbot, consoleAdapter, settings: config, log });
+  } finally {
+    paperbot.close();
+  }
+}
+
+export async function sayCli(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = options(args, {
+    json: { type: 'boolean' },
+    channel: { type: 'string' },
+    user: { type: 'string' },
+  });
+  const json = Boolean(values.json);
+  return withConsoleBot(
+    io,
+    async ({ consoleAdapter }) => {
+      const reply = await consoleAdapter.say(positionals.join(' '), values.channel, values.user);
+      io.stdout(json ? JSON.stringify(reply, null, 2) + '\n' : renderConsole(reply) + '\n');
+      return reply.kind === 'error' ? 1 : 0;
+    },
+    { json },
+  );
+}
+
+/**
+ * Runs one scheduled round from the command line (`spotlight tick`, `digest tick`, `feeds poll`). A
+ * round that posts starts the platforms' senders (without receiving), since it must reach channels.
+ */
+async function roundCommand(args: string[], io: Io, posts: boolean, run: (services: Paperbot['services']) => Promise<number>): Promise<number> {
+  return withConsoleBot(
+    io,
+    async ({ paperbot, settings, log }) => {
+      const adapters: Adapter[] = posts ? await startPlatformAdapters(paperbot, settings, log, { receive: false }) : [];
+      try {
+        return await run(paperbot.services);
+      } finally {
+        await Promise.all(adapters.map((a) => a.stop()));
+      }
+    },
+    { json: args.includes('--json') },
+  );
+}
+
+export async function spotlightCommand(args: string[], io: Io): Promise<number> {
+  return roundCommand(args, io, args[0] === 'tick', async (services) =>
+    (await import('../../src/capabilities/spotlight/index.js')).spotlightCli(args, services, io.stdout),
+  );
+}
+
+/** `feeds poll` reads feeds (no platform needed); `digest tick` posts. */
+export async function digestCommand(command: 'feeds' | 'digest', args: string[], io: Io): Promise<number> {
+  return roundCommand(args, io, command === 'digest' && args[0] === 'tick', async (services) =>
+    (await import('../../src/capabilities/digest/index.js')).digestCli(command, args, services, io.stdout),
+  );
+}
+
+export async function registerCli(io: Io): Promise<number> {
+  const config = loadSettings(io.env);
+  if (!config.discord) {
+    throw new ConfigError(
+      'register-discord needs DISCORD_TOKEN and DISCORD_APP_ID (and DISCORD_GUILD_ID to register to one server instantly). See .env.example.',
+    );
+  }
+  io.stdout((await registerDiscordCommands(config.discord, loggerFor(config))) + '\n');
+  return 0;
+}
+
+export async function start(io: Io): Promise<number> {
+  const config = loadSettings(io.env);
+  const log = loggerFor(config);
+  const started = Date.now();
+  const paperbot = await createPaperbot({ config, log });
+  log.info(`catalog ready: ${paperbot.catalog.papers.length} papers in ${Date.now() - started} ms`);
+
+  process.on('unhandledRejection', (reason) => log.error('unhandled rejection', reason));
+  process.on('uncaughtException', (error) => log.error('uncaught exception', error));
+  // When the reader of our output goes away (`npm start 2>&1 | head`), every write fails; left to the
+  // handler above, logging that failure into the same closed pipe fails again, round and round at
+  // full CPU. There is no one left to answer, so stop.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', () => {
+      paperbot.close();
+      process.exit(0);
+    });
+  }
+
+  const adapters = await startPlatformAdapters(paperbot, config, log);
+  let consoleAdapter: ConsoleAdapter | null = null;
+  if (adapters.length === 0) {
+    consoleAdapter = new ConsoleAdapter({
+      bot: paperbot.bot,
+      input: io.stdin as Readable,
+      output: { write: io.stdout },
+      interactive: Boolean(io.stdin.isTTY),
+    });
+    paperbot.services.outbox.register(consoleAdapter);
+    await consoleAdapter.start();
+  }
+  // Feeds, then digests, then spotlights, each minute: a digest carries the spotlight of its slot.
+  const { startScheduler } = await import('../../src/capabilities/digest/index.js');
+  const scheduler = startScheduler(paperbot.services);
+
+  const shutdown = async () => {
+    scheduler.stop();
+    await Promise.allSettled([...adapters, ...(consoleAdapter ? [consoleAdapter] : [])].map((a) => a.stop()));
+    paperbot.close();
+  };
+  if (consoleAdapter) {
+    // With no platform, the console is the whole bot: it ends at end of input (Ctrl-D, or the end of a pipe).
+    await consoleAdapter.finished();
+    await shutdown();
+    return 0;
+  }
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  log.info('shutting down');
+  await shutdown();
+  return 0;
+}

@@ -1,0 +1,125 @@
+/**
+ * Catalog benchmark (issue 12): on a 100,000-paper stored catalog, adding one paper without the
+ * network (store transaction + index upsert, p50/p99 over 300 adds), start-up from the database to a
+ * ready index, and importing a 10,000-entry BibTeX file. Each is printed beside a full rebuild of
+ * the search index over the same papers, the cost the incremental path avoids.
+ *
+ *   npm run bench -- catalog
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Paper } from '../src/catalog/paper.js';
+
+const SIZE = 100_000;
+const ADDS = 300;
+const IMPORT_ENTRIES = 10_000;
+const GOALS = { addP99Ms: 5, startupMs: 2000, importMs: 10_000 };
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+function bibtexFile(count: number, papers: Paper[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const p = papers[i % papers.length];
+    const authors = p.authors.length ? p.authors.join(' and ') : 'Doe, Jane';
+    out.push(
+      `@article{imp${i},\n  title = {${p.title.replace(/[{}]/g, '')} (imported ${i})},\n  author = {${authors}},\n  journal = {Medical Image Analysis},\n  year = {${p.year ?? 2020}},\n  doi = {10.5555/bench.${i}}\n}\n`,
+    );
+  }
+  return out.join('\n');
+}
+
+export async function run(): Promise<void> {
+  const { syntheticPapers } = await import('../scripts/synthetic-catalog.js');
+  const { openDb } = await import('../src/store/db.js');
+  const { migrations } = await import('../src/capabilities/index.js');
+  const { CatalogStore } = await import('../src/catalog/store.js');
+  const { LiveCatalog } = await import('../src/catalog/live.js');
+  const { CatalogService } = await import('../src/catalog/service.js');
+  const { bundledVocabulary } = await import('../src/catalog/vocabulary.js');
+  const { createSearch } = await import('../src/search/index.js');
+  const { importLibrary } = await import('../src/catalog/cli.js');
+  const { loadConfig } = await import('../src/config.js');
+  const { systemClock } = await import('../src/clock.js');
+  const { silentLogger } = await import('../src/log.js');
+
+  const vocabulary = bundledVocabulary();
+  const build = (papers: Paper[]) => createSearch({ papers, vocabulary });
+  const dir = mkdtempSync(join(tmpdir(), 'paperbot-bench-'));
+  const sources = loadConfig({}).sources;
+  try {
+    const papers = syntheticPapers(SIZE).map((p) => ({ ...p, origin: 'bundled' as const }));
+    const dbPath = join(dir, 'big.db');
+    {
+      const db = openDb(dbPath, migrations);
+      const t = performance.now();
+      new CatalogStore(db, vocabulary, systemClock).seed(papers);
+      console.log(`seed ${SIZE} papers into SQLite: ${(performance.now() - t).toFixed(0)} ms (once, at the first start after an upgrade)`);
+      db.close();
+    }
+
+    // Start-up: open the database, read every record, build the index.
+    const t0 = performance.now();
+    const db = openDb(dbPath, migrations);
+    const store = new CatalogStore(db, vocabulary, systemClock);
+    const tRead = performance.now();
+    const stored = store.all();
+    const readMs = performance.now() - tRead;
+    const live = new LiveCatalog(store, build);
+    const startupMs = performance.now() - t0;
+    const tRebuild = performance.now();
+    build(stored);
+    const rebuildMs = performance.now() - tRebuild;
+    console.log(
+      `start-up with ${SIZE} stored papers to a ready index: ${startupMs.toFixed(0)} ms (reading records ${readMs.toFixed(0)} ms; goal ≤ ${GOALS.startupMs} ms) — full index rebuild alone ${rebuildMs.toFixed(0)} ms (ratio ${(startupMs / rebuildMs).toFixed(2)})`,
+    );
+
+    // Adding one paper: the store's transaction (match, merge or insert) and the index upsert, no network.
+    const service = new CatalogService(store, live, vocabulary, sources, systemClock, silentLogger);
+    const times: number[] = [];
+    for (let i = 0; i < ADDS; i++) {
+      const t = performance.now();
+      service.addWork(
+        { title: `Benchmark lung nodule segmentation paper ${i}`, authors: [`Bench, ${i}`], year: 2026, venue: 'arXiv', abstract: 'We segment lung nodules in CT with a 3D U-Net.', arxivId: `2612.${String(10000 + i)}`, url: '', subjects: [], sameAs: [], source: 'arxiv' },
+        'added',
+        null,
+      );
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    const found = live.search('benchmark lung nodule segmentation paper 7').hits.some((h) => h.paper.title.endsWith(' 7'));
+    console.log(
+      `add one paper to ${SIZE}: p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms (goal ≤ ${GOALS.addP99Ms} ms; found by the next query: ${found}) — a full rebuild per add ${rebuildMs.toFixed(0)} ms (ratio p99/rebuild ${(percentile(times, 99) / rebuildMs).toFixed(5)})`,
+    );
+    db.close();
+
+    // Import: a 10,000-entry BibTeX file into a catalog holding the bundled list.
+    const { loadCatalog } = await import('../src/catalog/index.js');
+    const bundled = (await loadCatalog()).papers;
+    const importDb = openDb(join(dir, 'import.db'), migrations);
+    const importStore = new CatalogStore(importDb, vocabulary, systemClock);
+    importStore.seed(bundled);
+    const importLive = new LiveCatalog(importStore, build);
+    const importService = new CatalogService(importStore, importLive, vocabulary, sources, systemClock, silentLogger);
+    const bib = bibtexFile(IMPORT_ENTRIES, papers);
+    const tImport = performance.now();
+    const summary = await importLibrary(importService, 'bibtex', bib);
+    const importMs = performance.now() - tImport;
+    const tImportRebuild = performance.now();
+    build(importLive.papers());
+    const importRebuildMs = performance.now() - tImportRebuild;
+    console.log(
+      `import ${IMPORT_ENTRIES} BibTeX entries: ${importMs.toFixed(0)} ms (${summary.added.length} added, ${summary.merged.length} merged, ${summary.skipped.length} skipped; goal ≤ ${GOALS.importMs} ms) — full index rebuild over the result ${importRebuildMs.toFixed(0)} ms (ratio ${(importMs / importRebuildMs).toFixed(2)})`,
+    );
+    importDb.close();
+    console.log(
+      `goals: add p99 ≤ 5 ms ${percentile(times, 99) <= GOALS.addP99Ms ? 'met' : 'MISSED'}; start-up ≤ 2 s ${startupMs <= GOALS.startupMs ? 'met' : 'MISSED'}; import ≤ 10 s ${importMs <= GOALS.importMs ? 'met' : 'MISSED'}`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1]?.endsWith('catalog.ts')) await run();

@@ -1,0 +1,35 @@
+import type { Capability, Command } from '../services.js';
+import { coreMigration, type Migration } from '../store/migrations.js';
+import { catalogCapability } from './catalog/index.js';
+import { digestCapability } from './digest/index.js';
+import { feedsCapability } from './feeds/index.js';
+import { followCapability } from './follow/index.js';
+import { helpCapability } from './help/index.js';
+import { readingCapability } from './reading/index.js';
+import { searchCapability } from './search/index.js';
+import { showCapability } from './show/index.js';
+import { spotlightCapability } from './spotlight/index.js';
+
+/**
+ * Every capability, in the order `help` lists their commands. A new capability is a folder beside
+ * these (commands, domain logic, store and migration, messages) and one line here: the command
+ * list, help, Discord's autocomplete and the schema all come from this list.
+ */
+const capabilities: Capability[] = [
+  searchCapability,
+  showCapability,
+  spotlightCapability,
+  readingCapability,
+  catalogCapability,
+  followCapability,
+  feedsCapability,
+  digestCapability,
+  // Help lists the commands of every capability, itself included, so it reads the list lazily.
+  helpCapability(() => commands),
+];
+
+/** Every command, in the order `help` lists them. */
+export const commands: Command[] = capabilities.flatMap((c) => c.commands);
+
+/** The whole schema: the core's migration, then each capability's. */
+export const migrations: Migration[] = [coreMigration, ...capabilities.flatMap((c) => c.migrations)];

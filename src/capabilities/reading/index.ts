@@ -1,0 +1,10 @@
+import type { Capability } from '../../services.js';
+import { historyCommand, nextCommand, readCommand, suggestCommand, unreadCommand, voteCommand } from './commands.js';
+import { readingGroupMigration } from './migration.js';
+
+/** The reading group: polls, votes, the chosen next paper and what the group has read. */
+export const readingCapability: Capability = {
+  name: 'reading',
+  commands: [suggestCommand, voteCommand, nextCommand, readCommand, unreadCommand, historyCommand],
+  migrations: [readingGroupMigration],
+};

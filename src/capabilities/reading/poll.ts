@@ -1,0 +1,261 @@
+import type { Paper } from '../../catalog/paper.js';
+import type { CommandInput } from '../../services.js';
+import { UserError } from '../../errors.js';
+import { coreText } from '../../i18n/catalog.js';
+import { localize, type LocalText } from '../../i18n/index.js';
+import { reply, type Reply } from '../../reply.js';
+import { parseSuggestArgs, parseVoteArgs } from './args.js';
+import { announceWinner, currentPollReply, refreshPollMessage, settlePollMessage } from './poll-message.js';
+import { pollText } from './messages.js';
+import { pickDiverse } from './pick.js';
+import { groupOf, readingStore, type Poll } from './store.js';
+
+/** `suggest …`: open a poll, or close one. */
+export async function suggestOrClose(input: CommandInput): Promise<Reply> {
+  const parsed = parseSuggestArgs(input.args);
+  if (parsed.kind === 'close') return closePoll(input, parsed.pollId);
+  return openPoll(input, parsed.topic, parsed.count);
+}
+
+type Scored = { paper: Paper; relevance: number };
+type Candidates = { candidates: Scored[]; notices: string[] } | { noMatch: Reply };
+type Opened = { previous: Poll | null; pollId: number; picked: Paper[] };
+
+async function openPoll(input: CommandInput, topic: string, count: number): Promise<Reply> {
+  const { lang, services } = input;
+  const store = readingStore(services.db);
+  const found = candidatesFor(input, topic);
+  if ('noMatch' in found) return found.noMatch;
+  const intro = [...found.notices];
+  const now = services.clock.now();
+  const outcome = store.transaction(() => createPoll(input, topic, count, found.candidates, now.toISOString()));
+
+  if (outcome.previous) {
+    await Promise.all([refreshPollMessage(services, outcome.previous.id), announceWinner(services, outcome.previous.id)]);
+    intro.push(closedNote(input, outcome.previous.id));
+  }
+  const posted = await postPoll(input, outcome.pollId, now);
+  if (posted) {
+    // The poll stands (text votes work); show it as this command's reply so the channel still sees it.
+    posted.intro.unshift(...intro);
+    return posted;
+  }
+  if (outcome.picked.length < count) intro.push(pollText.text(lang, 'fewerOffered', { count: outcome.picked.length }));
+  intro.push(pollText.text(lang, 'pollPosted', { poll: outcome.pollId, count: outcome.picked.length }));
+  return reply('poll-opened', lang, {
+    intro,
+    data: {
+      pollId: outcome.pollId,
+      paperIds: outcome.picked.map((p) => p.id),
+      closedPollId: outcome.previous?.id ?? null,
+    },
+  });
+}
+
+/** The papers a poll on `topic` may offer, each with its relevance; the whole catalog when there is no topic. */
+function candidatesFor(input: CommandInput, topic: string): Candidates {
+  const { lang, services } = input;
+  if (!topic) return { candidates: services.papers.map((paper) => ({ paper, relevance: 1 })), notices: [] };
+  const result = services.search.search(topic, { limit: 1000 });
+  const notices = result.notices.map((n) => localize(n, lang));
+  if (result.total === 0) {
+    const lines = [pollText.text(lang, 'noMatchNoPoll', { query: result.query }), ...notices];
+    if (result.suggestions.length) lines.push(coreText.text(lang, 'tryHints', { hints: result.suggestions.join(', ') }));
+    lines.push(pollText.text(lang, 'suggestAny'));
+    return { noMatch: reply('no-match', lang, { intro: lines, data: { code: 'no-match', query: result.query, suggestions: result.suggestions } }) };
+  }
+  const top = Math.max(...result.hits.map((h) => h.score), 0);
+  return { candidates: result.hits.map((h) => ({ paper: h.paper, relevance: top > 0 ? h.score / top : 1 })), notices };
+}
+
+/**
+ * Closes the channel's open poll (when the asker may) and opens one with up to `count` unread
+ * papers. Runs inside the store's transaction: a UserError rolls back the closing too.
+ */
+function createPoll(input: CommandInput, topic: string, count: number, candidates: Scored[], at: string): Opened {
+  const { lang, services, invocation } = input;
+  const group = groupOf(input);
+  const store = readingStore(services.db);
+  const previous = store.openPoll(group);
+  // Replacing a poll closes it, so it takes the same right as closing it.
+  if (previous && !mayClose(input, previous)) throw notAllowed(input, previous, 'replace');
+  const closed = previous ? store.closePoll(previous.id, invocation.userId, at) : null;
+  const read = new Set(store.reads(group).map((r) => r.paperId));
+  const chosen = store.chosen(group)?.paperId;
+  const fresh = candidates.filter((c) => !read.has(c.paper.id) && c.paper.id !== chosen);
+  if (fresh.length === 0) {
+    throw new UserError(
+      'nothing-left',
+      topic ? pollText.both('allReadOnTopic', { topic }) : pollText.both('allRead'),
+      topic ? ['suggest any'] : ['history'],
+    );
+  }
+  const offered = store.offeredPollsAgo(group);
+  const seed = `${group.platform}:${group.channelId}:${store.pollCount(group)}`;
+  const picked = pickDiverse(
+    fresh.map((c) => ({ ...c, offeredPollsAgo: offered.get(c.paper.id) ?? null })),
+    count,
+    seed,
+  );
+  const pollId = store.createPoll({
+    group,
+    openedBy: invocation.userId,
+    openedByName: invocation.userName,
+    openedAt: at,
+    lang,
+    topic,
+    paperIds: picked.map((p) => p.id),
+  });
+  return { previous: closed && previous ? previous : null, pollId, picked };
+}
+
+/**
+ * Posts the poll message to the channel and records where it is. Returns null when posted; when the
+ * platform refused, the poll message itself, for the command to answer with.
+ */
+async function postPoll(input: CommandInput, pollId: number, now: Date): Promise<Reply | null> {
+  const { services } = input;
+  const group = groupOf(input);
+  const store = readingStore(services.db);
+  const message = currentPollReply(services, store, pollId);
+  try {
+    const ref = await services.outbox.post(group.platform, group.channelId, message, {
+      idempotencyKey: `pbp-${pollId}-${now.getTime().toString(36)}`,
+    });
+    store.setMessageRef(pollId, ref);
+    // A vote that arrived while the message was on its way could not update it.
+    if (store.tally(pollId).some((o) => o.votes > 0)) await refreshPollMessage(services, pollId);
+    return null;
+  } catch (error) {
+    services.log.warn(`reading group: could not post poll #${pollId} to ${group.platform} ${group.channelId}`, error);
+    return message;
+  }
+}
+
+/** A paper's title for a message, or its id when it has left the catalog. */
+const titleOf = (input: CommandInput, paperId: string): string => input.services.search.get(paperId)?.title ?? paperId;
+
+function closedNote(input: CommandInput, pollId: number): string {
+  const { lang, services } = input;
+  const store = readingStore(services.db);
+  const poll = store.poll(pollId)!;
+  const winner = store.tally(pollId).find((o) => o.n === poll.winnerN);
+  if (!winner) return pollText.text(lang, 'previousClosedNoVotes', { poll: pollId });
+  return pollText.text(lang, 'previousClosed', { poll: pollId, title: titleOf(input, winner.paperId), votes: winner.votes });
+}
+
+/**
+ * A button's text (`suggest close #3`) holds no Chinese, so an answer to a click follows the
+ * language the poll was opened in rather than the button's text.
+ */
+function inPollLanguage(input: CommandInput, poll: Poll, text: LocalText): LocalText {
+  return input.invocation.trigger === 'button' && poll.lang === 'zh' ? { en: text.zh ?? text.en, zh: text.zh } : text;
+}
+
+function mayClose(input: CommandInput, poll: Poll): boolean {
+  return poll.openedBy === input.invocation.userId || input.invocation.canManageChannel;
+}
+
+function notAllowed(input: CommandInput, poll: Poll, act: 'close' | 'replace'): UserError {
+  const opener = poll.openedByName || poll.openedBy;
+  const text = pollText.both(act === 'close' ? 'closeNotAllowed' : 'replaceNotAllowed', { poll: poll.id, opener });
+  return new UserError('not-allowed', inPollLanguage(input, poll, text), ['vote 1', 'next']);
+}
+
+/** The poll a vote or close names (`#id`), or the channel's open one; never another channel's. */
+function findPoll(input: CommandInput, pollId: number | null): Poll {
+  const group = groupOf(input);
+  const store = readingStore(input.services.db);
+  const poll = pollId === null ? store.openPoll(group) : store.poll(pollId);
+  if (poll && poll.platform === group.platform && poll.channelId === group.channelId) return poll;
+  if (pollId === null) {
+    throw new UserError(
+      'no-open-poll',
+      pollText.both('noOpenPoll'),
+      ['suggest', 'next'],
+    );
+  }
+  throw new UserError('unknown-poll', pollText.both('unknownPoll', { poll: pollId }));
+}
+
+/**
+ * A click on a closed poll shows the poll as it ended (the message is replaced by its final state,
+ * which is right for everyone); typed text gets an error reply.
+ */
+function closedPoll(input: CommandInput, poll: Poll): Reply {
+  const { services } = input;
+  const notice = pollText.text(poll.lang, 'pollClosedNotice', { poll: poll.id });
+  if (input.invocation.trigger === 'button') {
+    const store = readingStore(services.db);
+    const r = currentPollReply(services, store, poll.id, notice);
+    r.data = { ...r.data, code: 'poll-closed' };
+    return r;
+  }
+  throw new UserError(
+    'poll-closed',
+    pollText.both('pollClosedError', { poll: poll.id }),
+    ['next', 'suggest'],
+  );
+}
+
+async function closePoll(input: CommandInput, pollId: number | null): Promise<Reply> {
+  const { lang, services, invocation } = input;
+  const store = readingStore(services.db);
+  const poll = findPoll(input, pollId);
+  if (poll.closedAt) return closedPoll(input, poll);
+  if (!mayClose(input, poll)) throw notAllowed(input, poll, 'close');
+  const result = store.transaction(() => store.closePoll(poll.id, invocation.userId, services.clock.now().toISOString()));
+  if (!result) return closedPoll(input, poll);
+
+  const byButton = invocation.trigger === 'button';
+  // A click replaces the poll message with what we return; typed text updates it through the outbox.
+  await Promise.all([byButton ? Promise.resolve() : refreshPollMessage(services, poll.id), announceWinner(services, poll.id)]);
+  const closed = store.poll(poll.id)!;
+  if (byButton) return currentPollReply(services, store, closed.id);
+  const winner = result.winner;
+  const title = winner ? titleOf(input, winner.paperId) : '';
+  return reply('poll-closed', lang, {
+    intro: [
+      winner
+        ? pollText.text(lang, 'closedWithWinner', { poll: poll.id, title, votes: winner.votes })
+        : pollText.text(lang, 'closedNoVotes', { poll: poll.id }),
+    ],
+    data: { pollId: poll.id, winner: winner?.paperId ?? null, votes: winner?.votes ?? 0 },
+  });
+}
+
+/** `vote <n> [#poll]`: toggles the voter's vote for the nth paper. */
+export async function vote(input: CommandInput): Promise<Reply> {
+  const { lang, services, invocation } = input;
+  const store = readingStore(services.db);
+  const { n, pollId } = parseVoteArgs(input.args);
+  const poll = findPoll(input, pollId);
+  if (poll.closedAt) return closedPoll(input, poll);
+
+  const outcome = store.transaction(() => {
+    // Read again under the write lock: another process may have closed it a moment ago.
+    if (store.poll(poll.id)?.closedAt) return 'closed' as const;
+    const size = store.optionCount(poll.id);
+    if (n < 1 || n > size) {
+      throw new UserError('no-such-option', pollText.both('noSuchOption', { poll: poll.id, size }));
+    }
+    return store.toggleVote(poll.id, n, invocation.userId, services.clock.now().toISOString());
+  });
+  if (outcome === 'closed') return closedPoll(input, poll);
+
+  if (invocation.trigger === 'button') {
+    settlePollMessage(services, poll.id);
+    const r = currentPollReply(services, store, poll.id);
+    r.data = { ...r.data, vote: outcome, n };
+    return r;
+  }
+  await refreshPollMessage(services, poll.id);
+  const option = store.tally(poll.id).find((o) => o.n === n)!;
+  const title = titleOf(input, option.paperId);
+  return reply('vote', lang, {
+    intro: [
+      pollText.text(lang, outcome === 'added' ? 'voteAdded' : 'voteRemoved', { n, title, votes: option.votes }),
+    ],
+    data: { pollId: poll.id, n, vote: outcome, votes: option.votes },
+  });
+}

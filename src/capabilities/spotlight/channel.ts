@@ -1,0 +1,98 @@
+import type { Platform } from '../../adapter.js';
+import type { Services } from '../../services.js';
+import type { Lang } from '../../i18n/index.js';
+import { describeSchedule } from './cron.js';
+import { attempt, claimSlot, iso, type AttemptResult } from './deliver.js';
+import { remainingInRound } from './rotation.js';
+import { latestSlot, nextSlot } from './slots.js';
+import * as store from './store.js';
+import type { Subscription } from './store.js';
+import { addDays, formatLocal, localAt, weekdayOf } from './zoned.js';
+
+export type SubscriptionInfo = {
+  platform: Platform;
+  channel: string;
+  /** Five-field cron expression. */
+  schedule: string;
+  /** `every Monday at 09:00`. */
+  description: string;
+  timezone: string;
+  lang: Lang;
+  state: 'on' | 'paused' | 'off';
+  pausedReason: string | null;
+  /** The next slot not yet claimed, as an ISO instant; null when off or paused. */
+  nextSlot: string | null;
+  /** The same in the channel's zone, `2026-11-30 09:00`. */
+  nextSlotLocal: string | null;
+  round: number;
+  /** Papers the channel has still to see in this round. */
+  remaining: number;
+};
+
+/** The next slot that has no claim yet (a `spotlight now` may have taken this week's). */
+function nextFreeSlot(services: Services, sub: Subscription, now: number): number | null {
+  let t = nextSlot(sub.schedule, sub.timezone, now);
+  for (let i = 0; t !== null && i < 52; i++) {
+    if (!store.getPost(services.db, sub.platform, sub.channel, iso(t))) return t;
+    t = nextSlot(sub.schedule, sub.timezone, t);
+  }
+  return t;
+}
+
+export function subscriptionInfo(services: Services, sub: Subscription, now: number): SubscriptionInfo {
+  const state = !sub.enabled ? 'off' : sub.pausedReason ? 'paused' : 'on';
+  const next = state === 'on' ? nextFreeSlot(services, sub, now) : null;
+  return {
+    platform: sub.platform,
+    channel: sub.channel,
+    schedule: sub.schedule,
+    description: describeSchedule(sub.schedule, 'en'),
+    timezone: sub.timezone,
+    lang: sub.lang,
+    state,
+    pausedReason: sub.pausedReason,
+    nextSlot: next === null ? null : iso(next),
+    nextSlotLocal: next === null ? null : formatLocal(next, sub.timezone),
+    round: sub.round,
+    remaining: remainingInRound(services.db, sub, services.papers),
+  };
+}
+
+/** Every subscription, on, paused or off, with its next slot. */
+export function listSubscriptions(services: Services, now: Date = services.clock.now()): SubscriptionInfo[] {
+  return store.allSubscriptions(services.db).map((sub) => subscriptionInfo(services, sub, now.getTime()));
+}
+
+function mondayOf(instant: number, zone: string): string {
+  const l = localAt(instant, zone);
+  const m = addDays(l, -((weekdayOf(l.year, l.month, l.day) + 6) % 7));
+  return `${m.year}-${m.month}-${m.day}`;
+}
+
+/**
+ * Which slot `spotlight now` takes: this week's (Monday to Sunday in the channel's zone) scheduled
+ * slot if it is still free, whether it has passed or is still to come, so the schedule does not post
+ * again that week; otherwise an extra slot at this instant.
+ */
+function slotForNow(services: Services, sub: Subscription, now: number): string {
+  const week = mondayOf(now, sub.timezone);
+  const candidates = [latestSlot(sub.schedule, sub.timezone, now), nextSlot(sub.schedule, sub.timezone, now)];
+  for (const t of candidates) {
+    if (t === null || mondayOf(t, sub.timezone) !== week) continue;
+    if (!store.getPost(services.db, sub.platform, sub.channel, iso(t))) return iso(t);
+  }
+  return iso(now);
+}
+
+export type NowResult = AttemptResult | { kind: 'not-subscribed' } | { kind: 'busy' };
+
+/** Posts the channel's next spotlight at once, through the same claim as the schedule. */
+export async function postNow(services: Services, platform: Platform, channel: string, now: number): Promise<NowResult> {
+  const sub = store.getSubscription(services.db, platform, channel);
+  if (!sub || !sub.enabled || sub.pausedReason) return { kind: 'not-subscribed' };
+  if (services.papers.length === 0) return { kind: 'dropped', reason: 'the catalog is empty' };
+  const slot = slotForNow(services, sub, now);
+  const claim = claimSlot(services, platform, channel, slot, 'now', now);
+  if (!claim) return { kind: 'busy' };
+  return attempt(services, sub, { id: claim.id, slot, paperId: claim.paper.id, attempts: 1 }, now);
+}

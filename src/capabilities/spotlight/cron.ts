@@ -1,0 +1,90 @@
+import cron from 'node-cron';
+import { UserError } from '../../errors.js';
+import type { Lang } from '../../i18n/index.js';
+
+/**
+ * A channel's schedule is always stored as a five-field cron expression (minute hour day-of-month
+ * month day-of-week); `Monday 09:00` is `0 9 * * 1`. node-cron validates and expands the fields;
+ * the slot arithmetic in slots.ts reads the expanded fields.
+ */
+export type Schedule = {
+  expression: string;
+  minutes: number[];
+  hours: number[];
+  /** `'L'` is the last day of the month. */
+  daysOfMonth: (number | 'L')[];
+  months: number[];
+  /** 0 = Sunday … 6 = Saturday. */
+  weekdays: number[];
+};
+
+const cache = new Map<string, Schedule>();
+
+export function parseSchedule(expression: string): Schedule {
+  const normalized = expression.trim().split(/\s+/).join(' ');
+  const cached = cache.get(normalized);
+  if (cached) return cached;
+  const fields = normalized.split(' ');
+  if (fields.length !== 5) {
+    throw badCron(normalized, `it has ${fields.length} field${fields.length === 1 ? '' : 's'}; a cron schedule has 5 (minute hour day month weekday)`);
+  }
+  const checked = cron.validateDetailed(normalized);
+  if (!checked.valid || !checked.fields) {
+    throw badCron(normalized, checked.errors.map((e) => e.message).join('; ') || 'node-cron rejects it');
+  }
+  const f = checked.fields;
+  const daysOfMonth = f.dayOfMonth.map((d) => (d === 'L' ? 'L' : Number(d)));
+  const weekdays = f.dayOfWeek.map(Number);
+  if (daysOfMonth.some((d) => d !== 'L' && !Number.isInteger(d)) || weekdays.some((d) => !Number.isInteger(d))) {
+    throw badCron(normalized, 'only numbers, ranges, steps, lists, names and L are supported');
+  }
+  const schedule: Schedule = {
+    expression: normalized,
+    minutes: [...f.minute].sort((a, b) => a - b),
+    hours: [...f.hour].sort((a, b) => a - b),
+    daysOfMonth,
+    months: [...f.month],
+    weekdays: [...new Set(weekdays.map((d) => d % 7))],
+  };
+  cache.set(normalized, schedule);
+  return schedule;
+}
+
+function badCron(expression: string, why: string): UserError {
+  return new UserError(
+    'bad-cron',
+    {
+      en: `"${expression}" is not a usable cron schedule: ${why}.`,
+      zh: `“${expression}”不是可用的 cron 表达式：${why}。`,
+    },
+    ['spotlight on "30 9 * * 1"', 'spotlight on friday 16:00'],
+  );
+}
+
+export function weeklyExpression(weekday: number, hour: number, minute: number): string {
+  return `${minute} ${hour} * * ${weekday}`;
+}
+
+/** The day and time of a plain weekly schedule, or null for any other cron expression. */
+export function weeklyParts(expression: string): { weekday: number; hour: number; minute: number } | null {
+  const m = /^(\d{1,2}) (\d{1,2}) \* \* (\d)$/.exec(expression);
+  if (!m) return null;
+  return { minute: Number(m[1]), hour: Number(m[2]), weekday: Number(m[3]) % 7 };
+}
+
+const DAY_NAMES = {
+  en: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
+  zh: ['周日', '周一', '周二', '周三', '周四', '周五', '周六'],
+};
+
+function dayName(weekday: number, lang: Lang): string {
+  return DAY_NAMES[lang][weekday];
+}
+
+/** `every Monday at 09:00` / `每周一 09:00`, or the cron expression itself. */
+export function describeSchedule(expression: string, lang: Lang): string {
+  const weekly = weeklyParts(expression);
+  if (!weekly) return lang === 'zh' ? `按 cron 表达式 “${expression}”` : `on the cron schedule "${expression}"`;
+  const time = `${String(weekly.hour).padStart(2, '0')}:${String(weekly.minute).padStart(2, '0')}`;
+  return lang === 'zh' ? `每${dayName(weekly.weekday, 'zh')} ${time}` : `every ${dayName(weekly.weekday, 'en')} at ${time}`;
+}

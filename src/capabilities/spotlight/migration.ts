@@ -1,0 +1,58 @@
+import type { Migration } from '../../store/migrations.js';
+
+/**
+ * Spotlight state. A subscription row outlives `spotlight off` (enabled = 0) so the channel's
+ * rotation carries on where it stopped. A post row is the claim on one slot: the UNIQUE key makes
+ * two processes, a restart or a retry agree that a slot is posted at most once.
+ *
+ * Post status: `pending` (claimed; being posted or waiting for a retry), `posted`, `failed` (the
+ * platform refused for good), `expired` (retries ran out of grace after known failures), `unknown`
+ * (ran out of grace with an attempt whose outcome was never learnt, e.g. a crash mid-post: the
+ * paper may be on the channel, so it stays used), `skipped` (missed beyond the grace window).
+ * Times are ISO 8601 UTC strings, which sort as they compare.
+ */
+export const spotlightMigration: Migration = {
+  version: 2,
+  name: 'spotlight',
+  sql: `
+CREATE TABLE spotlight_subscriptions (
+  platform      TEXT NOT NULL,
+  channel       TEXT NOT NULL,
+  schedule      TEXT NOT NULL,
+  timezone      TEXT NOT NULL,
+  lang          TEXT NOT NULL CHECK (lang IN ('en', 'zh')),
+  enabled       INTEGER NOT NULL DEFAULT 1,
+  enabled_at    TEXT NOT NULL,
+  paused_reason TEXT,
+  paused_at     TEXT,
+  seed          INTEGER NOT NULL,
+  round         INTEGER NOT NULL DEFAULT 1,
+  created_by    TEXT,
+  created_at    TEXT NOT NULL,
+  updated_at    TEXT NOT NULL,
+  PRIMARY KEY (platform, channel)
+);
+
+CREATE TABLE spotlight_posts (
+  id              INTEGER PRIMARY KEY,
+  platform        TEXT NOT NULL,
+  channel         TEXT NOT NULL,
+  slot            TEXT NOT NULL,
+  trigger         TEXT NOT NULL CHECK (trigger IN ('schedule', 'now')),
+  status          TEXT NOT NULL CHECK (status IN ('pending', 'posted', 'failed', 'expired', 'unknown', 'skipped')),
+  paper_id        TEXT,
+  round           INTEGER,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  in_flight       INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT,
+  last_error      TEXT,
+  message_id      TEXT,
+  claimed_at      TEXT NOT NULL,
+  posted_at       TEXT,
+  UNIQUE (platform, channel, slot)
+);
+
+CREATE INDEX spotlight_posts_round ON spotlight_posts (platform, channel, round, status);
+CREATE INDEX spotlight_posts_pending ON spotlight_posts (status, next_attempt_at);
+`,
+};

@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import type { Paper } from '../../catalog/paper.js';
+import type { Db } from '../../store/db.js';
+import { lastPaperId, usedPaperIds, type Subscription } from './store.js';
+
+/**
+ * Each channel walks the catalog in its own shuffled order. The order of a round is the papers
+ * sorted by a hash of (channel seed, round, paper id): it needs no stored permutation, a paper
+ * added to the catalog simply takes its place in the current round, and a removed one is gone.
+ * Which papers a round has used is read from the post claims, so it survives any crash.
+ */
+
+function rank(seed: number, round: number, id: string): string {
+  return createHash('sha256').update(`${seed}:${round}:${id}`).digest('hex').slice(0, 16) + id;
+}
+
+function roundOrder(papers: readonly Paper[], seed: number, round: number): Paper[] {
+  const keyed = papers.map((p) => ({ p, k: rank(seed, round, p.id) }));
+  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  return keyed.map((x) => x.p);
+}
+
+export type Pick = {
+  paper: Paper;
+  round: number;
+  /** Papers left in the round after this one. */
+  remainingAfter: number;
+};
+
+/**
+ * The channel's next paper without changing anything. When the round is complete the next round's
+ * first paper is chosen, never the one just posted (so a round boundary cannot show it twice in a row).
+ */
+export function peekNext(db: Db, sub: Subscription, papers: readonly Paper[]): Pick | null {
+  if (papers.length === 0) return null;
+  const used = usedPaperIds(db, sub.platform, sub.channel, sub.round);
+  const left = roundOrder(papers, sub.seed, sub.round).filter((p) => !used.has(p.id));
+  if (left.length > 0) return { paper: left[0], round: sub.round, remainingAfter: left.length - 1 };
+  const round = sub.round + 1;
+  const order = roundOrder(papers, sub.seed, round);
+  const last = lastPaperId(db, sub.platform, sub.channel);
+  const first = order.length > 1 && order[0].id === last ? order[1] : order[0];
+  return { paper: first, round, remainingAfter: order.length - 1 };
+}
+
+/** How many papers the channel has still to see in this round (the whole catalog once it is complete). */
+export function remainingInRound(db: Db, sub: Subscription, papers: readonly Paper[]): number {
+  const used = usedPaperIds(db, sub.platform, sub.channel, sub.round);
+  const left = papers.filter((p) => !used.has(p.id)).length;
+  return left === 0 ? papers.length : left;
+}

@@ -1,0 +1,89 @@
+import type { Services } from '../../services.js';
+import { attempt, ATTEMPT_LEASE_MS, claimSlot, iso, label, type SpotlightPost } from './deliver.js';
+import { latestSlot, slotsBetween } from './slots.js';
+import * as store from './store.js';
+import type { Subscription } from './store.js';
+
+const HOUR = 3_600_000;
+/** How many skipped slots a log line names. */
+const MISSED_LISTED = 5;
+
+/**
+ * The due-check, run by the scheduler every minute and by `paperbot spotlight tick`: retries what is
+ * due, then posts each channel's latest slot if it is unclaimed and within the grace window. One
+ * channel's failure is logged and never stops the others.
+ */
+export async function tick(services: Services, now: Date = services.clock.now()): Promise<SpotlightPost[]> {
+  const at = now.getTime();
+  const posts: SpotlightPost[] = [];
+  let subs: Subscription[];
+  try {
+    subs = store.activeSubscriptions(services.db);
+  } catch (error) {
+    services.log.error('spotlight: could not read subscriptions', error);
+    return posts;
+  }
+  for (const sub of subs) {
+    // A process without this platform's adapter (a console-only `spotlight tick`) leaves its
+    // channels to one that has it, rather than claiming slots it cannot post.
+    if (!services.outbox.has(sub.platform)) continue;
+    try {
+      posts.push(...(await tickChannel(services, sub, at)));
+    } catch (error) {
+      services.log.error(`spotlight ${label(sub)}: tick failed`, error);
+    }
+  }
+  return posts;
+}
+
+async function tickChannel(services: Services, sub: Subscription, now: number): Promise<SpotlightPost[]> {
+  const { db, log } = services;
+  const graceMs = services.config.spotlight.graceHours * HOUR;
+  const posts: SpotlightPost[] = [];
+
+  // Whether a pending post is due is decided by the guarded UPDATEs below, never by this read:
+  // another process may take the same row between the two.
+  for (const row of store.pendingPosts(db, sub.platform, sub.channel)) {
+    // Grace runs from the slot, or from the claim for a `spotlight now` that took a past slot.
+    if (now - Math.max(Date.parse(row.slot), Date.parse(row.claimedAt)) > graceMs) {
+      // An attempt that never reported back may have reached the channel: keep its paper used.
+      const status = row.inFlight ? 'unknown' : 'expired';
+      if (!store.endIfDue(db, row.id, status, iso(now))) continue;
+      log.warn(`spotlight ${label(sub)}: gave up on ${row.slot} after ${row.attempts} attempt(s), beyond the ${services.config.spotlight.graceHours} h grace window (${status})`);
+      continue;
+    }
+    if (!store.takeAttempt(db, row.id, iso(now), iso(now + ATTEMPT_LEASE_MS))) continue;
+    const result = await attempt(services, sub, { ...row, attempts: row.attempts + 1 }, now);
+    if (result.kind === 'posted') posts.push(result.post);
+    if (result.kind === 'paused') return posts;
+  }
+
+  const latest = latestSlot(sub.schedule, sub.timezone, now);
+  if (latest === null || latest < Date.parse(sub.enabledAt)) return posts;
+  const slot = iso(latest);
+  if (store.getPost(db, sub.platform, sub.channel, slot)) return posts;
+
+  const since = store.latestRecordedSlot(db, sub.platform, sub.channel);
+  const from = Math.max(since ? Date.parse(since) : 0, Date.parse(sub.enabledAt) - 1);
+  const logMissed = () => {
+    const missed = slotsBetween(sub.schedule, sub.timezone, from, latest - 1, 1000);
+    if (missed.length === 0) return;
+    const listed = missed.slice(-MISSED_LISTED).map(iso).join(', ');
+    log.warn(`spotlight ${label(sub)}: skipped ${missed.length} missed slot(s) older than the latest (${listed})`);
+  };
+
+  if (now - latest > graceMs) {
+    if (store.insertSkipped(db, sub.platform, sub.channel, slot, iso(now), 'missed beyond the grace window')) {
+      log.warn(`spotlight ${label(sub)}: skipped the slot ${slot}: missed by more than the ${services.config.spotlight.graceHours} h grace window`);
+      logMissed();
+    }
+    return posts;
+  }
+
+  const claim = claimSlot(services, sub.platform, sub.channel, slot, 'schedule', now);
+  if (!claim) return posts;
+  logMissed();
+  const result = await attempt(services, sub, { id: claim.id, slot, paperId: claim.paper.id, attempts: 1 }, now);
+  if (result.kind === 'posted') posts.push(result.post);
+  return posts;
+}
