@@ -87,8 +87,11 @@ export async function spotlightCommand(args: string[], io: Io): Promise<number> 
 
 /** `feeds poll` reads feeds (no platform needed); `digest tick` posts. */
 export async function digestCommand(command: 'feeds' | 'digest', args: string[], io: Io): Promise<number> {
-  return roundCommand(args, io, command === 'digest' && args[0] === 'tick', async (services) =>
-    (await import('../../src/capabilities/digest/index.js')).digestCli(command, args, services, io.stdout),
+  if (command === 'feeds') {
+    return roundCommand(args, io, false, async (services) => (await import('../../src/capabilities/feeds/index.js')).feedsCli(args, services, io.stdout));
+  }
+  return roundCommand(args, io, args[0] === 'tick', async (services) =>
+    (await import('../../src/capabilities/spotlight/digest/index.js')).digestCli(args, services, io.stdout),
   );
 }
 
@@ -135,7 +138,7 @@ export async function start(io: Io): Promise<number> {
     await consoleAdapter.start();
   }
   // Feeds, then digests, then spotlights, each minute: a digest carries the spotlight of its slot.
-  const { startScheduler } = await import('../../src/capabilities/digest/index.js');
+  const { startScheduler } = await import('./scheduler.js');
   const scheduler = startScheduler(paperbot.services);
 
   const shutdown = async () => {

@@ -1,9 +1,9 @@
 import type { Capability, Command } from '../services.js';
 import { coreMigration, type Migration } from '../store/migrations.js';
 import { catalogCapability } from './catalog/index.js';
-import { digestCapability } from './digest/index.js';
+import { digestCapability } from './spotlight/digest/index.js';
 import { feedsCapability } from './feeds/index.js';
-import { followCapability } from './follow/index.js';
+import { followCapability } from './spotlight/follow/index.js';
 import { helpCapability } from './help/index.js';
 import { readingCapability } from './reading/index.js';
 import { searchCapability } from './search/index.js';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digestCli } from '../../src/capabilities/digest/index.js';
+import { feedsCli } from '../../src/capabilities/feeds/index.js';
+import { digestCli } from '../../src/capabilities/spotlight/digest/index.js';
 import { feedsBot } from '../feeds/harness.js';
 import { tempDbPath } from '../spotlight/harness.js';
 
@@ -11,7 +12,8 @@ describe('paperbot feeds poll and paperbot digest tick', () => {
   let h: Awaited<ReturnType<typeof feedsBot>>;
   const cli = async (command: 'feeds' | 'digest', ...argv: string[]) => {
     let written = '';
-    const code = await digestCli(command, argv, h.bot.paperbot.services, (s) => (written += s));
+    const write = (s: string) => (written += s);
+    const code = command === 'feeds' ? await feedsCli(argv, h.bot.paperbot.services, write) : await digestCli(argv, h.bot.paperbot.services, write);
     return { code, out: written.trimEnd() };
   };
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digestTick } from '../../src/capabilities/digest/tick.js';
+import { digestTick } from '../../src/capabilities/spotlight/digest/tick.js';
 import { DeliveryError } from '../../src/errors.js';
 import { pollFeeds } from '../../src/capabilities/feeds/poll.js';
 import { tick as spotlightTick } from '../../src/capabilities/spotlight/index.js';

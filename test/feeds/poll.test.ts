@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PaperIntake } from '../../src/capabilities/feeds/intake.js';
+import { enteredBetween } from '../../src/capabilities/spotlight/digest/store.js';
 import { pollFeeds, type FeedRound } from '../../src/capabilities/feeds/poll.js';
 import * as store from '../../src/capabilities/feeds/store.js';
 import type { FakePaper } from '../fakes/feeds.js';
@@ -18,7 +18,7 @@ describe('polling feeds', () => {
   const poll = (): Promise<FeedRound[]> => pollFeeds(h.bot.paperbot.services, { http: h.http(h.bot.paperbot.services) });
   const feeds = () => store.allFeeds(h.bot.paperbot.services.db);
   const feed = (source: string) => feeds().find((f) => f.source === source)!;
-  const added = () => new PaperIntake(h.bot.paperbot.services).enteredBetween('', '9999').map((e) => e.paper);
+  const added = () => enteredBetween(h.bot.paperbot.services.db, '', '9999').map((e) => e.paper);
 
   beforeAll(async () => {
     h = await feedsBot({ dbPath, start: T0, logLines, papers: syntheticPapers(5) });

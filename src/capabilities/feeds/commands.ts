@@ -3,13 +3,21 @@ import type { Command, CommandInput } from '../../services.js';
 import { UserError } from '../../errors.js';
 import { tr, type Lang } from '../../i18n/index.js';
 import { reply, type Card, type Reply } from '../../reply.js';
-import { requireManager } from '../follow/commands.js';
 import { bareHost, isPublicAddress } from './guard.js';
 import { parseSource, type FeedSource } from './sources.js';
 import * as store from './store.js';
 import type { FeedRow } from './store.js';
 
 /** `/paper feed add <source> | list | remove <n>`: the feeds that bring new papers into the catalog. */
+
+/** Adding and removing feeds is for channel managers: the feeds are the lab's. */
+function requireManager(input: CommandInput): void {
+  if (input.invocation.canManageChannel) return;
+  throw new UserError('not-allowed', {
+    en: 'Only people who may manage this channel can add or remove feeds (on Discord: the Manage Channels permission; on Slack: the users in SLACK_ADMIN_USERS).',
+    zh: '只有可以管理本频道的人才能添加或移除订阅源（Discord：“管理频道”权限；Slack：SLACK_ADMIN_USERS 中的用户）。',
+  });
+}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -6,12 +6,10 @@ import type { CandidatePaper } from './parse.js';
 /**
  * Where feed items become catalog papers: through the living catalog, which merges a work reached
  * through its preprint, its DOI, its PubMed id or its title into one record, infers its tags, puts it
- * in the search index at once and keeps when it entered the catalog. The digest asks for the papers
- * that entered in a window.
+ * in the search index at once and keeps when it entered the catalog (the digest reads that).
  */
 
 export type Taken = { id: string; added: boolean };
-export type Entered = { paper: Paper; enteredAt: string };
 
 /** A feed item as the catalog's resolved work. */
 function workFromCandidate(c: CandidatePaper, source: string): ResolvedWork {
@@ -33,7 +31,7 @@ function workFromCandidate(c: CandidatePaper, source: string): ResolvedWork {
 }
 
 export class PaperIntake {
-  constructor(private readonly services: Pick<Services, 'catalog' | 'db' | 'search'>) {}
+  constructor(private readonly services: Pick<Services, 'catalog'>) {}
 
   /** Adds the candidate as a new paper, or merges it into the record of the same work. */
   take(c: CandidatePaper, source: string, feed: string): Taken {
@@ -41,18 +39,4 @@ export class PaperIntake {
     return { id: outcome.paper.id, added: !outcome.merged };
   }
 
-  /** Papers that entered the catalog (from anywhere but the bundled list) in (from, to], oldest first. */
-  enteredBetween(from: string, to: string): Entered[] {
-    const rows = this.services.db
-      .prepare(
-        `SELECT record, added_at AS enteredAt FROM catalog_papers
-         WHERE added_at > ? AND added_at <= ? AND origin != 'bundled' AND hidden = 0 ORDER BY added_at, rowid`,
-      )
-      .all(from, to) as { record: string; enteredAt: string }[];
-    return rows.map((r) => ({ paper: JSON.parse(r.record) as Paper, enteredAt: r.enteredAt }));
-  }
-
-  get(id: string): Paper | null {
-    return this.services.search.get(id);
-  }
 }

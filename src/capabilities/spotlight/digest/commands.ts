@@ -1,14 +1,13 @@
-import type { Command, CommandInput } from '../../services.js';
-import { UserError } from '../../errors.js';
-import { PaperIntake } from '../feeds/intake.js';
+import type { Command, CommandInput } from '../../../services.js';
+import { UserError } from '../../../errors.js';
 import { follows, requireManager } from '../follow/index.js';
-import { hasHan, tr } from '../../i18n/index.js';
-import { reply, type Reply } from '../../reply.js';
-import { describeSchedule, weeklyParts } from '../spotlight/cron.js';
-import { iso } from '../spotlight/deliver.js';
-import { parseOnArgs, scheduleFor } from '../spotlight/parse.js';
-import { nextSlot } from '../spotlight/slots.js';
-import { formatLocal } from '../spotlight/zoned.js';
+import { hasHan, tr } from '../../../i18n/index.js';
+import { reply, type Reply } from '../../../reply.js';
+import { describeSchedule, weeklyParts } from '../cron.js';
+import { iso } from '../deliver.js';
+import { parseOnArgs, scheduleFor } from '../parse.js';
+import { nextSlot } from '../slots.js';
+import { formatLocal } from '../zoned.js';
 import { attemptDigest, claimDigest, entriesOf } from './deliver.js';
 import { lazyMatcher } from './tick.js';
 import { digestReply, moreReply, type DigestEntry } from './render.js';
@@ -38,17 +37,17 @@ function subscriptionOf(input: CommandInput): DigestSubscription {
 }
 
 /** The papers the next digest would carry right now. */
-function upcoming(input: CommandInput, sub: DigestSubscription, intake: PaperIntake): DigestEntry[] {
+function upcoming(input: CommandInput, sub: DigestSubscription): DigestEntry[] {
   const { services } = input;
   const now = services.clock.now().getTime();
-  const m = lazyMatcher(services, intake, [sub], now)();
+  const m = lazyMatcher(services, [sub], now)();
   const from = store.windowStart(services.db, sub);
   const topics = follows(services.db, sub.platform, sub.channel).map((f) => f.query);
   const sent = store.deliveredPaperIds(services.db, sub.platform, sub.channel);
   return m.matcher
     .digestFor(topics, (id) => (m.enteredAt.get(id) ?? '') > from && !sent.has(id))
     .flatMap((item) => {
-      const paper = intake.get(item.paperId);
+      const paper = services.search.get(item.paperId);
       return paper ? [{ ...item, paper }] : [];
     });
 }
@@ -94,7 +93,6 @@ function status(input: CommandInput): Reply {
   const { services, lang } = input;
   const sub = subscriptionOf(input);
   const now = services.clock.now().getTime();
-  const intake = new PaperIntake(services);
   const last = store.lastPosted(services.db, sub.platform, sub.channel);
   const intro: string[] = [];
   if (!sub.enabled) intro.push(tr(lang, 'The weekly digest is off in this channel.', '本频道的每周摘要已关闭。'));
@@ -102,7 +100,7 @@ function status(input: CommandInput): Reply {
   else intro.push(tr(lang, `Weekly digest: ${describeSchedule(sub.schedule, 'en')} (${sub.timezone}).`, `每周摘要：${describeSchedule(sub.schedule, 'zh')}（${sub.timezone}）。`));
   intro.push(last ? tr(lang, `Last digest: ${formatLocal(Date.parse(last.postedAt ?? last.slot), sub.timezone)} with ${last.paperCount} paper(s).`, `上一期：${formatLocal(Date.parse(last.postedAt ?? last.slot), sub.timezone)}，共 ${last.paperCount} 篇。`) : tr(lang, 'No digest has gone out yet.', '尚未发布过摘要。'));
   const next = sub.enabled && !sub.pausedReason ? nextSlot(sub.schedule, sub.timezone, now) : null;
-  const pending = upcoming(input, sub, intake);
+  const pending = upcoming(input, sub);
   if (next !== null) intro.push(tr(lang, `Next: ${formatLocal(next, sub.timezone)} (${sub.timezone}); it holds ${pending.length} paper(s) so far.`, `下一期：${formatLocal(next, sub.timezone)}（${sub.timezone}），目前有 ${pending.length} 篇。`));
   return reply('digest-status', lang, { intro, data: { state: !sub.enabled ? 'off' : sub.pausedReason ? 'paused' : 'on', lastPosted: last?.postedAt ?? null, nextSlot: next === null ? null : iso(next), upcoming: pending.length } });
 }
@@ -110,7 +108,7 @@ function status(input: CommandInput): Reply {
 function preview(input: CommandInput): Reply {
   const { services, lang } = input;
   const sub = subscriptionOf(input);
-  const entries = upcoming(input, sub, new PaperIntake(services));
+  const entries = upcoming(input, sub);
   if (entries.length === 0) return reply('digest-preview', lang, { intro: [tr(lang, 'Nothing new matches this channel\'s topics yet.', '目前还没有符合本频道主题的新论文。')], data: { papers: [] } });
   return digestReply({ lang, entries, since: store.windowStart(services.db, sub).slice(0, 10), preview: true });
 }
@@ -121,10 +119,9 @@ async function now(input: CommandInput): Promise<Reply> {
   const sub = subscriptionOf(input);
   if (!sub.enabled || sub.pausedReason) throw notOn();
   const at = services.clock.now().getTime();
-  const intake = new PaperIntake(services);
-  const claim = claimDigest(services, sub, iso(at), 'now', at, lazyMatcher(services, intake, [sub], at), true);
+  const claim = claimDigest(services, sub, iso(at), 'now', at, lazyMatcher(services, [sub], at), true);
   if (!claim) return reply('digest-now', lang, { intro: [tr(lang, 'Nothing new matches this channel\'s topics since the last digest.', '自上一期以来，没有符合本频道主题的新论文。')], data: { result: 'empty' } });
-  const result = await attemptDigest(services, sub, claim.post, 1, at, intake);
+  const result = await attemptDigest(services, sub, claim.post, 1, at);
   if (result.kind === 'posted') return reply('digest-now', lang, { intro: [tr(lang, `Posted a digest of ${result.post.papers.length} paper(s) to this channel.`, `已在本频道发布摘要，共 ${result.post.papers.length} 篇。`)], data: { result: 'posted', post: result.post } });
   if (result.kind === 'paused') return reply('digest-now', lang, { intro: [tr(lang, `paperbot cannot post in this channel (${result.reason}), so its digest is paused.`, `paperbot 无法在本频道发帖（${result.reason}），每周摘要已暂停。`)], data: { result: 'paused' } });
   return reply('digest-now', lang, { intro: [tr(lang, `The post did not go through (${result.error}); paperbot will retry on its own.`, `发布失败（${result.error}），paperbot 会自动重试。`)], data: { result: 'retry' } });
@@ -137,7 +134,7 @@ function more(input: CommandInput, rest: string): Reply {
   if (!post || post.platform !== invocation.platform || post.channel !== invocation.channelId) {
     throw new UserError('digest-more', { en: 'There is no such digest in this channel.', zh: '本频道没有这一期摘要。' });
   }
-  return moreReply(lang, entriesOf(services, new PaperIntake(services), post.id));
+  return moreReply(lang, entriesOf(services, post.id));
 }
 
 export const digestCommand: Command = {

@@ -1,8 +1,8 @@
 import cron from 'node-cron';
-import type { Services } from '../../services.js';
-import { pollFeeds } from '../feeds/poll.js';
-import { tick as spotlightTick } from '../spotlight/index.js';
-import { digestTick } from './tick.js';
+import { digestTick } from '../../src/capabilities/spotlight/digest/index.js';
+import { pollFeeds } from '../../src/capabilities/feeds/index.js';
+import { tick as spotlightTick } from '../../src/capabilities/spotlight/index.js';
+import type { Services } from '../../src/services.js';
 
 /**
  * Wakes the process once a minute: reads the feeds that are due (each feed keeps its own next read,

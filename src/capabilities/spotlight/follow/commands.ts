@@ -1,8 +1,8 @@
-import type { Command, CommandInput } from '../../services.js';
-import { UserError } from '../../errors.js';
-import { tr } from '../../i18n/index.js';
-import { reply, type Reply } from '../../reply.js';
-import { cleanInput } from '../../text.js';
+import type { Command, CommandInput } from '../../../services.js';
+import { UserError } from '../../../errors.js';
+import { tr } from '../../../i18n/index.js';
+import { reply, type Reply } from '../../../reply.js';
+import { cleanInput } from '../../../text.js';
 import * as store from './store.js';
 
 /** `/paper follow <query>`, `following`, `unfollow <n>`: the topics a channel's digest brings. */
@@ -13,8 +13,8 @@ const MAX_FOLLOWS = 25;
 export function requireManager(input: CommandInput): void {
   if (input.invocation.canManageChannel) return;
   throw new UserError('not-allowed', {
-    en: 'Only people who may manage this channel can change what it follows and reads (on Discord: the Manage Channels permission; on Slack: the users in SLACK_ADMIN_USERS).',
-    zh: '只有可以管理本频道的人才能更改关注的主题和订阅源（Discord：“管理频道”权限；Slack：SLACK_ADMIN_USERS 中的用户）。',
+    en: 'Only people who may manage this channel can change what it follows (on Discord: the Manage Channels permission; on Slack: the users in SLACK_ADMIN_USERS).',
+    zh: '只有可以管理本频道的人才能更改关注的主题（Discord：“管理频道”权限；Slack：SLACK_ADMIN_USERS 中的用户）。',
   });
 }
 

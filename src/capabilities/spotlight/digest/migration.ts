@@ -1,4 +1,4 @@
-import type { Migration } from '../../store/migrations.js';
+import type { Migration } from '../../../store/migrations.js';
 
 /**
  * Digest state, shaped like the spotlight's. A post row is the claim on one slot (UNIQUE per channel

@@ -1,13 +1,12 @@
-import type { Platform } from '../../adapter.js';
-import type { Paper } from '../../catalog/paper.js';
-import type { Services } from '../../services.js';
-import { DeliveryError } from '../../errors.js';
-import { PaperIntake } from '../feeds/intake.js';
+import type { Platform } from '../../../adapter.js';
+import type { Paper } from '../../../catalog/paper.js';
+import type { Services } from '../../../services.js';
+import { DeliveryError } from '../../../errors.js';
 import { follows } from '../follow/index.js';
-import { ATTEMPT_LEASE_MS, claimSlot, idempotencyKey, iso, label, retryDelayMs } from '../spotlight/deliver.js';
-import { spotlightReply } from '../spotlight/post.js';
-import { latestSlot } from '../spotlight/slots.js';
-import * as spotlightStore from '../spotlight/store.js';
+import { ATTEMPT_LEASE_MS, claimSlot, idempotencyKey, iso, label, retryDelayMs } from '../deliver.js';
+import { spotlightReply } from '../post.js';
+import { latestSlot } from '../slots.js';
+import * as spotlightStore from '../store.js';
 import type { TopicMatcher } from './match.js';
 import { digestReply, type DigestEntry } from './render.js';
 import * as store from './store.js';
@@ -106,10 +105,10 @@ function claimSharedSpotlight(services: Services, sub: DigestSubscription, slot:
   return claim.id;
 }
 
-export function entriesOf(services: Services, intake: PaperIntake, postId: number): DigestEntry[] {
+export function entriesOf(services: Services, postId: number): DigestEntry[] {
   const out: DigestEntry[] = [];
   for (const item of store.itemsOf(services.db, postId)) {
-    const paper = intake.get(item.paperId) ?? services.search.get(item.paperId);
+    const paper = services.search.get(item.paperId);
     if (paper) out.push({ ...item, paper });
   }
   return out;
@@ -123,9 +122,9 @@ function sharedSpotlight(services: Services, post: DigestPost): { rowId: number;
 }
 
 /** One attempt at a claimed digest whose lease this process holds. */
-export async function attemptDigest(services: Services, sub: DigestSubscription, post: DigestPost, attempts: number, now: number, intake: PaperIntake): Promise<DigestAttempt> {
+export async function attemptDigest(services: Services, sub: DigestSubscription, post: DigestPost, attempts: number, now: number): Promise<DigestAttempt> {
   const { db, log } = services;
-  const entries = entriesOf(services, intake, post.id);
+  const entries = entriesOf(services, post.id);
   const spot = sharedSpotlight(services, post);
   const spotlight = spot ? spotlightReply({ paper: spot.paper, related: services.search.related(spot.paper, 3), lang: sub.lang, data: { slot: post.slot } }) : undefined;
   const since = store.windowStartBefore(db, sub, post).slice(0, 10);

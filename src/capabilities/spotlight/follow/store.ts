@@ -1,5 +1,5 @@
-import type { Platform } from '../../adapter.js';
-import type { Db } from '../../store/db.js';
+import type { Platform } from '../../../adapter.js';
+import type { Db } from '../../../store/db.js';
 
 export type Follow = { id: number; platform: Platform; channel: string; query: string };
 

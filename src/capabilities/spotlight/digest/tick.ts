@@ -1,7 +1,6 @@
-import type { Services } from '../../services.js';
-import { PaperIntake } from '../feeds/intake.js';
-import { iso, label } from '../spotlight/deliver.js';
-import { latestSlot } from '../spotlight/slots.js';
+import type { Services } from '../../../services.js';
+import { iso, label } from '../deliver.js';
+import { latestSlot } from '../slots.js';
 import { attemptDigest, claimDigest, giveUp, type DigestPosted } from './deliver.js';
 import { TopicMatcher } from './match.js';
 import * as store from './store.js';
@@ -10,12 +9,12 @@ import type { DigestSubscription } from './store.js';
 const HOUR = 3_600_000;
 
 /** The new papers of every open window, indexed once per tick and only when some channel needs them. */
-export function lazyMatcher(services: Services, intake: PaperIntake, subs: DigestSubscription[], now: number) {
+export function lazyMatcher(services: Services, subs: DigestSubscription[], now: number) {
   let built: { matcher: TopicMatcher; enteredAt: Map<string, string> } | null = null;
   return () => {
     if (!built) {
       const from = subs.map((s) => store.windowStart(services.db, s)).reduce((a, b) => (a < b ? a : b), iso(now));
-      const entered = intake.enteredBetween(from, iso(now));
+      const entered = store.enteredBetween(services.db, from, iso(now));
       built = { matcher: new TopicMatcher(entered.map((e) => e.paper)), enteredAt: new Map(entered.map((e) => [e.paper.id, e.enteredAt])) };
     }
     return built;
@@ -27,7 +26,7 @@ export function lazyMatcher(services: Services, intake: PaperIntake, subs: Diges
  * retries what is due, then claims each channel's latest slot if it is unclaimed and within the
  * grace window. One channel's failure is logged and never stops the others.
  */
-export async function digestTick(services: Services, now: Date = services.clock.now(), intake = new PaperIntake(services)): Promise<DigestPosted[]> {
+export async function digestTick(services: Services, now: Date = services.clock.now()): Promise<DigestPosted[]> {
   const at = now.getTime();
   const posts: DigestPosted[] = [];
   let subs: DigestSubscription[];
@@ -37,10 +36,10 @@ export async function digestTick(services: Services, now: Date = services.clock.
     services.log.error('digest: could not read subscriptions', error);
     return posts;
   }
-  const matcher = lazyMatcher(services, intake, subs, at);
+  const matcher = lazyMatcher(services, subs, at);
   for (const sub of subs) {
     try {
-      posts.push(...(await tickChannel(services, sub, at, intake, matcher)));
+      posts.push(...(await tickChannel(services, sub, at, matcher)));
     } catch (error) {
       services.log.error(`digest ${label(sub)}: tick failed`, error);
     }
@@ -48,7 +47,7 @@ export async function digestTick(services: Services, now: Date = services.clock.
   return posts;
 }
 
-async function tickChannel(services: Services, sub: DigestSubscription, now: number, intake: PaperIntake, matcher: ReturnType<typeof lazyMatcher>): Promise<DigestPosted[]> {
+async function tickChannel(services: Services, sub: DigestSubscription, now: number, matcher: ReturnType<typeof lazyMatcher>): Promise<DigestPosted[]> {
   const { db, log } = services;
   const graceHours = services.config.spotlight.graceHours;
   const posts: DigestPosted[] = [];
@@ -58,7 +57,7 @@ async function tickChannel(services: Services, sub: DigestSubscription, now: num
       continue;
     }
     if (!store.takeAttempt(db, post.id, iso(now), iso(now + 2 * 60_000))) continue;
-    const result = await attemptDigest(services, sub, post, post.attempts + 1, now, intake);
+    const result = await attemptDigest(services, sub, post, post.attempts + 1, now);
     if (result.kind === 'posted') posts.push(result.post);
     if (result.kind === 'paused') return posts;
   }
@@ -75,7 +74,7 @@ async function tickChannel(services: Services, sub: DigestSubscription, now: num
   }
   const claim = claimDigest(services, sub, slot, 'schedule', now, matcher);
   if (!claim || claim.items.length === 0) return posts;
-  const result = await attemptDigest(services, sub, claim.post, 1, now, intake);
+  const result = await attemptDigest(services, sub, claim.post, 1, now);
   if (result.kind === 'posted') posts.push(result.post);
   return posts;
 }

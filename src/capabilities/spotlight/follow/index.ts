@@ -1,5 +1,5 @@
 /** Followed topics: the queries whose new papers a channel's digest brings. */
-import type { Capability } from '../../services.js';
+import type { Capability } from '../../../services.js';
 import { followCommand, followingCommand, unfollowCommand } from './commands.js';
 import { followMigration } from './migration.js';
 

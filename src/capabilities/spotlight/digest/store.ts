@@ -1,7 +1,8 @@
-import type { Platform } from '../../adapter.js';
-import type { Lang } from '../../i18n/index.js';
-import type { Db } from '../../store/db.js';
-import type { Subscription } from '../spotlight/store.js';
+import type { Platform } from '../../../adapter.js';
+import type { Lang } from '../../../i18n/index.js';
+import type { Paper } from '../../../catalog/paper.js';
+import type { Db } from '../../../store/db.js';
+import type { Subscription } from '../store.js';
 
 /** Reads and writes of the digest tables; every multi-step change runs in the caller's transaction. */
 
@@ -165,4 +166,17 @@ export function endPost(db: Db, id: number, status: 'failed' | 'expired' | 'unkn
 export function lastPosted(db: Db, platform: Platform, channel: string): DigestPost | null {
   const r = db.prepare(`SELECT ${POST_COLUMNS} FROM digest_posts WHERE platform = ? AND channel = ? AND status = 'posted' ORDER BY slot DESC, id DESC LIMIT 1`).get(platform, channel);
   return r ? toPost(r as Parameters<typeof toPost>[0]) : null;
+}
+
+export type Entered = { paper: Paper; enteredAt: string };
+
+/** Papers that entered the catalog (from anywhere but the bundled list) in (from, to], oldest first. */
+export function enteredBetween(db: Db, from: string, to: string): Entered[] {
+  const rows = db
+    .prepare(
+      `SELECT record, added_at AS enteredAt FROM catalog_papers
+       WHERE added_at > ? AND added_at <= ? AND origin != 'bundled' AND hidden = 0 ORDER BY added_at, rowid`,
+    )
+    .all(from, to) as { record: string; enteredAt: string }[];
+  return rows.map((r) => ({ paper: JSON.parse(r.record) as Paper, enteredAt: r.enteredAt }));
 }
