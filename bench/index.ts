@@ -4,6 +4,7 @@ const suites: { name: string; load: () => Promise<{ run(): Promise<unknown> }> }
   { name: 'catalog', load: () => import('./catalog.js') },
   { name: 'slack', load: () => import('./slack.js') },
   { name: 'discord', load: () => import('./discord.js') },
+  { name: 'spotlight', load: () => import('./spotlight.js') },
   { name: 'digest', load: () => import('./digest.js') },
 ];
 

@@ -6,6 +6,8 @@ import type { Reply } from './reply.js';
  */
 export type Platform = string;
 
+export type PostOptions = { idempotencyKey?: string; mayHaveArrived?: boolean };
+
 /** Where a posted message lives, so it can be updated later (paging, poll counts after a restart). */
 export type MessageRef = { platform: Platform; channelId: string; messageId: string };
 
@@ -20,8 +22,10 @@ export interface Adapter {
   stop(): Promise<void>;
   /**
    * Posts to a channel. `idempotencyKey` lets a platform that supports it (Discord's enforced
-   * nonce) refuse a duplicate when a retry follows a lost response. Throws `DeliveryError`.
+   * nonce) refuse a duplicate when a retry follows a lost response; `mayHaveArrived` says an
+   * earlier attempt with the same key may have reached the platform unrecorded (Slack then looks
+   * for the key in the channel's history instead of posting twice). Throws `DeliveryError`.
    */
-  post(channelId: string, reply: Reply, options?: { idempotencyKey?: string }): Promise<MessageRef>;
+  post(channelId: string, reply: Reply, options?: PostOptions): Promise<MessageRef>;
   update(ref: MessageRef, reply: Reply): Promise<void>;
 }

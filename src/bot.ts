@@ -1,10 +1,11 @@
 import { commands as defaultCommands } from './capabilities/index.js';
 import { searchCommand } from './capabilities/search/commands.js';
-import type { Command, Invocation, Services } from './services.js';
+import { mayManageNote, type Command, type Invocation, type Services } from './services.js';
 import { APOLOGY, UserError } from './errors.js';
 import { coreText } from './i18n/catalog.js';
 import { detectLang, localize, type Lang } from './i18n/index.js';
 import { reply, type Reply, type ReplyKind } from './reply.js';
+import { isBusy, LOCK_WAIT_BUDGET_MS, retryWhileBusy } from './store/busy.js';
 import { cleanInput, MAX_INPUT_LENGTH } from './text.js';
 
 export type Bot = {
@@ -34,22 +35,37 @@ export function createBot(services: Services, commands: Command[] = defaultComma
       }
       const command = byWord.get(word.toLowerCase());
       const args = command ? rest : [word, rest].filter(Boolean).join(' ');
-      const result = await (command ?? searchCommand).run({ args, invocation, lang, services });
+      const result = await retryWhileBusy(services.db, async () => (command ?? searchCommand).run({ args, invocation, lang, services }));
       if (truncated) {
         result.intro.unshift(
           coreText.text(lang, 'inputTruncated', { max: MAX_INPUT_LENGTH }),
         );
       }
       if (share && !NEVER_SHARED.has(result.kind)) result.visibility = 'channel';
+      noteOpenManagement(invocation, result);
       return result;
     } catch (error) {
       if (error instanceof UserError) return userErrorReply(error, lang);
+      if (isBusy(error)) {
+        services.log.warn(`command waited ${LOCK_WAIT_BUDGET_MS} ms for the database's write lock, held by another process: ${JSON.stringify(text.slice(0, 200))} (${invocation.platform} ${invocation.channelId})`);
+        return reply('error', lang, { intro: [coreText.text(lang, 'dbBusy')], data: { code: 'db-busy' } });
+      }
       services.log.error(`command failed: ${JSON.stringify(text.slice(0, 200))} (${invocation.platform} ${invocation.channelId})`, error);
       return reply('error', lang, {
         intro: [localize(APOLOGY, lang)],
         data: { code: 'internal' },
       });
     }
+  }
+
+  /** Channels already told that everyone manages them (once per channel and process). */
+  const toldEveryoneManages = new Set<string>();
+  function noteOpenManagement(invocation: Invocation, result: Reply): void {
+    if (!invocation.everyoneManages || !invocation.usedManageRight) return;
+    const key = `${invocation.platform}:${invocation.channelId}`;
+    if (toldEveryoneManages.has(key)) return;
+    toldEveryoneManages.add(key);
+    result.intro.push(mayManageNote(invocation, result.lang));
   }
 
   return { services, commands, handle };

@@ -1,5 +1,5 @@
 import { ConfigError } from './errors.js';
-import type { LogLevel } from './log.js';
+import { maskUrlCredentials, type LogLevel } from './log.js';
 import { DEFAULT_SOURCE_URLS, type SourceSettings } from './catalog/sources/resolve.js';
 
 export type Config = {
@@ -113,7 +113,8 @@ function flag(raw: string | undefined, name: string): boolean {
 
 export function wholeNumber(raw: string | undefined, fallback: number, name: string, min: number, max: number): number {
   if (raw === undefined) return fallback;
-  const n = Number(raw);
+  // Plain decimal digits only: Number() would also read 1e1, 0x10 and 5.0 as whole numbers.
+  const n = /^[0-9]{1,15}$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isInteger(n) || n < min || n > max) {
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; got "${raw}".`);
   }
@@ -127,7 +128,7 @@ export function httpUrl(raw: string | undefined, name: string): string | undefin
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
     return raw;
   } catch {
-    throw new ConfigError(`${name} must be an http(s) URL such as http://127.0.0.1:8080/api/; got "${raw}".`);
+    throw new ConfigError(`${name} must be an http(s) URL such as http://127.0.0.1:8080/api/; got "${maskUrlCredentials(raw)}".`);
   }
 }
 
@@ -138,4 +139,11 @@ export function isTimeZone(zone: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The user and password inside a URL setting, for the logger to mask wherever they appear. */
+export function urlSecrets(raw: string | undefined): string[] {
+  if (!raw) return [];
+  const u = new URL(raw);
+  return [u.password, decodeURIComponent(u.password), `${u.username}:${u.password}`].filter((part) => part && part !== ':');
 }

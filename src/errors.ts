@@ -35,7 +35,7 @@ export class CatalogError extends Error {
   constructor(
     readonly file: string,
     readonly line: number | null,
-    detail: string,
+    readonly detail: string,
   ) {
     super(`paperbot: ${file}${line === null ? '' : `:${line}`}: ${detail}`);
     this.name = 'CatalogError';

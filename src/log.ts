@@ -18,7 +18,8 @@ export function createLogger(
   write: (line: string) => void = (line) => process.stderr.write(line + '\n'),
 ): Logger {
   const masks = secrets.filter((s) => s && s.length >= 6);
-  const redact = (text: string) => masks.reduce((t, s) => t.split(s).join('[redacted]'), text);
+  // URL user info is masked whatever its length, since a short password is still a password.
+  const redact = (text: string) => masks.reduce((t, s) => t.split(s).join('[redacted]'), maskUrlCredentials(text));
   const emit = (at: LogLevel, message: string, extra?: unknown) => {
     if (ORDER[at] < ORDER[level]) return;
     let line = `${new Date().toISOString()} ${at.toUpperCase()} ${message}`;
@@ -43,3 +44,8 @@ function safeJson(value: unknown): string {
 }
 
 export const silentLogger: Logger = createLogger('silent');
+
+/** `scheme://user:password@host` becomes `scheme://[redacted]@host`, wherever it appears in a text. */
+export function maskUrlCredentials(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi, '$1[redacted]@');
+}

@@ -1,4 +1,4 @@
-import type { Adapter, MessageRef, Platform } from './adapter.js';
+import type { Adapter, MessageRef, Platform, PostOptions } from './adapter.js';
 import { DeliveryError } from './errors.js';
 import type { Reply } from './reply.js';
 
@@ -21,7 +21,7 @@ export class Outbox {
     return this.adapters.has(platform);
   }
 
-  async post(platform: Platform, channelId: string, reply: Reply, options?: { idempotencyKey?: string }): Promise<MessageRef> {
+  async post(platform: Platform, channelId: string, reply: Reply, options?: PostOptions): Promise<MessageRef> {
     return this.adapter(platform).post(channelId, reply, options);
   }
 

@@ -45,6 +45,7 @@ export type ReplyKind =
   | 'poll'
   | 'poll-opened'
   | 'poll-closed'
+  | 'confirm-replace'
   | 'vote'
   | 'reading-next'
   | 'reading-read'

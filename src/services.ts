@@ -3,6 +3,7 @@ import type { Paper } from './catalog/paper.js';
 import type { CatalogService } from './catalog/service.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import { coreText } from './i18n/catalog.js';
 import type { Lang, LocalText } from './i18n/index.js';
 import type { Logger } from './log.js';
 import type { Reply } from './reply.js';
@@ -20,6 +21,13 @@ export type Invocation = {
   userName?: string;
   /** The adapter decides: Discord's Manage Channels, Slack's SLACK_ADMIN_USERS, the local operator. */
   canManageChannel: boolean;
+  /**
+   * Set by an adapter that grants the right to everyone because no manager is configured: the name
+   * of the empty setting (Slack's SLACK_ADMIN_USERS). The bot says so in the first reply that used it.
+   */
+  everyoneManages?: string;
+  /** Set by mayManage() when the command relied on the right; read by the bot. */
+  usedManageRight?: boolean;
   /** `button` when the text came from a clicked button rather than typed. */
   trigger: 'command' | 'button';
   /** The message holding the clicked button, when there is one. */
@@ -75,3 +83,15 @@ export type Capability = {
   commands: Command[];
   migrations: Migration[];
 };
+
+/** Whether the invocation may manage its channel; a yes is noted, so the bot can say when everyone may. */
+export function mayManage(invocation: Invocation): boolean {
+  if (!invocation.canManageChannel) return false;
+  invocation.usedManageRight = true;
+  return true;
+}
+
+/** What the first managed reply in a channel says when the adapter granted the right to everyone. */
+export function mayManageNote(invocation: Invocation, lang: Lang): string {
+  return coreText.text(lang, 'everyoneManages', { setting: invocation.everyoneManages ?? '' });
+}

@@ -112,6 +112,7 @@ export async function start(io: Io): Promise<number> {
   const started = Date.now();
   const paperbot = await createPaperbot({ config, log });
   log.info(`catalog ready: ${paperbot.catalog.papers.length} papers in ${Date.now() - started} ms`);
+  for (const warning of (paperbot.catalog.warnings ?? []).filter((w) => w.includes('dropped a'))) log.warn(`catalog: ${warning}`);
 
   process.on('unhandledRejection', (reason) => log.error('unhandled rejection', reason));
   process.on('uncaughtException', (error) => log.error('uncaught exception', error));

@@ -94,6 +94,7 @@ export async function validateCli(args: string[], io: Io): Promise<number> {
   let failed = false;
   for (const file of positionals) {
     const report = await validateSource(file);
+    for (const w of report.warnings) io.stdout(`warning: ${w}\n`);
     if (report.problems.length === 0) {
       io.stdout(`${file}: ok, ${report.papers} papers\n`);
       continue;

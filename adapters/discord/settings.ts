@@ -1,4 +1,4 @@
-import { httpUrl, settingReader, type Env } from '../../src/config.js';
+import { httpUrl, settingReader, urlSecrets, type Env } from '../../src/config.js';
 import { ConfigError } from '../../src/errors.js';
 
 export type DiscordConfig = {
@@ -43,5 +43,5 @@ export function readDiscordSettings(env: Env): DiscordConfig | undefined {
 
 /** What the logger must mask. */
 export function discordSecrets(config: DiscordConfig): string[] {
-  return [config.token];
+  return [config.token, ...urlSecrets(config.apiUrl)];
 }

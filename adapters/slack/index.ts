@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type BlockAction, type ButtonAction, type Logger as BoltLogger, type RespondFn, type SlashCommand } from '@slack/bolt';
 import { clickOutcome, createActionCodec, type ActionCodec } from '../../src/actions.js';
-import type { Adapter, MessageRef } from '../../src/adapter.js';
+import type { Adapter, MessageRef, PostOptions } from '../../src/adapter.js';
 import type { Bot } from '../../src/bot.js';
 import type { Invocation } from '../../src/services.js';
 import type { SlackConfig } from './settings.js';
@@ -11,6 +11,7 @@ import type { Logger } from '../../src/log.js';
 import type { Reply, ReplyKind } from '../../src/reply.js';
 import { boltLogger } from './bolt-logger.js';
 import { isRefusal, toDeliveryError } from './errors.js';
+import { capConnections, DEFAULT_SERVER_LIMITS, serverOptions, type SlackServerLimits } from './connection-cap.js';
 import { guardRequests, MAX_BODY_BYTES } from './request-guard.js';
 import { ACTION_ID_PREFIX, LIMITS, renderMessage, type SlackMessage } from './render.js';
 
@@ -27,6 +28,8 @@ export type SlackAdapterOptions = {
   maxRateLimitWaitMs?: number;
   /** How long a command may run before the ack goes out empty and the reply follows via response_url. */
   ackDeadlineMs?: number;
+  /** HTTP mode's server timeouts and connection cap; the defaults suit Slack's traffic. */
+  server?: SlackServerLimits;
 };
 
 /** The request path Slack posts slash commands and button clicks to in HTTP mode (Bolt's default). */
@@ -37,6 +40,11 @@ const RATE_LIMIT_ATTEMPTS = 3;
 const API_TIMEOUT_MS = 10_000;
 /** Transient failures (network, 5xx) are retried a little, never for the default half hour. */
 const RETRY_CONFIG = { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000, randomize: true };
+
+/** The metadata event type that carries a post's idempotency key. */
+const METADATA_EVENT = 'paperbot_post';
+/** How many recent messages a retry looks through for its key; a retry comes within hours. */
+const HISTORY_LOOKBACK = 200;
 
 const EXPIRED = 'This button has expired: run the command again. / 此按钮已过期，请重新运行命令。';
 
@@ -54,6 +62,8 @@ export class SlackAdapter implements Adapter {
   private readonly boltLog: BoltLogger;
   private app: App | undefined;
   private server: Server | undefined;
+  /** Whether conversations.history is allowed; unknown until the first look. */
+  private historyScope: boolean | undefined;
 
   constructor(private readonly options: SlackAdapterOptions) {
     const { config, log } = options;
@@ -82,6 +92,11 @@ export class SlackAdapter implements Adapter {
     if (this.app) return;
     const { config } = this.options;
     const identity = await this.checkToken();
+    if (config.adminUsers.length === 0) {
+      this.options.log.warn(
+        'slack: SLACK_ADMIN_USERS is empty, so every member manages every channel (spotlight schedules, closing polls, the reading history). List the member ids who may in SLACK_ADMIN_USERS.',
+      );
+    }
     const receiver = this.mode === 'socket' ? this.socketReceiver() : this.httpReceiver();
     const app = new App({
       token: config.botToken,
@@ -104,9 +119,15 @@ export class SlackAdapter implements Adapter {
       this.options.log.error('slack: a listener failed', error);
     });
     if (receiver instanceof HTTPReceiver) {
-      receiver.requestListener = guardRequests(receiver.requestListener, EVENTS_PATH);
+      receiver.requestListener = guardRequests(receiver.requestListener, {
+        endpoint: EVENTS_PATH,
+        signingSecret: config.signingSecret as string,
+        log: this.options.log,
+      });
       const listen = this.options.host === undefined ? { port: config.port } : { port: config.port, host: this.options.host };
-      this.server = (await app.start(listen)) as Server;
+      const limits = { ...DEFAULT_SERVER_LIMITS, ...this.options.server };
+      this.server = (await app.start(listen, serverOptions(limits))) as Server;
+      capConnections(this.server, limits.maxConnections);
       this.options.log.info(`slack: listening for HTTP requests on port ${this.port}${EVENTS_PATH}`);
     } else {
       try {
@@ -133,15 +154,57 @@ export class SlackAdapter implements Adapter {
     if (app) await app.stop();
   }
 
-  async post(channelId: string, reply: Reply, _options?: { idempotencyKey?: string }): Promise<MessageRef> {
-    // Slack has no idempotency key for chat.postMessage; retries here happen only after a 429 or a
-    // failed connection, where Slack did not take the message.
+  async post(channelId: string, reply: Reply, options: PostOptions = {}): Promise<MessageRef> {
+    // Slack has no idempotency key for chat.postMessage. The key travels in the message's metadata
+    // instead, so a retry after a crash can find the message it already made (where the workspace
+    // granted a history scope) rather than posting it twice.
+    const key = options.idempotencyKey;
+    if (key && options.mayHaveArrived) {
+      const found = await this.findPosted(channelId, key);
+      if (found) return found;
+    }
     const message = renderMessage(reply, this.codec);
+    const metadata = key ? { metadata: { event_type: METADATA_EVENT, event_payload: { key } } } : {};
     const result = await this.call('chat.postMessage', () =>
-      this.web.chat.postMessage({ channel: channelId, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false }),
+      this.web.chat.postMessage({ channel: channelId, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false, ...metadata }),
     );
     if (!result.ts) throw new DeliveryError('slack chat.postMessage: no message ts in the response', false);
     return { platform: 'slack', channelId: result.channel ?? channelId, messageId: result.ts };
+  }
+
+  /**
+   * The message an earlier attempt posted with this key, from the channel's recent history; null
+   * when it is not there, or when the app has no history scope (then the re-post is logged as a
+   * possible duplicate: reading a channel's history is a privacy cost the lab chooses, see README).
+   */
+  private async findPosted(channelId: string, key: string): Promise<MessageRef | null> {
+    const where = `slack: ${channelId}: an earlier attempt at this post may have reached Slack`;
+    if (this.historyScope === false) {
+      this.options.log.warn(`${where}; without channels:history/groups:history it cannot be checked, so this may be a duplicate`);
+      return null;
+    }
+    let history: Awaited<ReturnType<typeof this.web.conversations.history>>;
+    try {
+      history = await this.call('conversations.history', () =>
+        this.web.conversations.history({ channel: channelId, limit: HISTORY_LOOKBACK, include_all_metadata: true }),
+      );
+    } catch (error) {
+      if (error instanceof DeliveryError && /missing_scope|not_allowed_token_type/.test(error.message)) {
+        this.historyScope = false;
+        this.options.log.warn(`${where}; without channels:history/groups:history it cannot be checked, so this may be a duplicate`);
+        return null;
+      }
+      // Unable to look: retrying later is better than risking a second message now.
+      throw error;
+    }
+    this.historyScope = true;
+    const hit = history.messages?.find((m) => {
+      const metadata = (m as { metadata?: { event_type?: string; event_payload?: { key?: unknown } } }).metadata;
+      return metadata?.event_type === METADATA_EVENT && metadata.event_payload?.key === key;
+    });
+    if (!hit?.ts) return null;
+    this.options.log.info(`${where}; found it in the channel's history (${hit.ts}), not posting again`);
+    return { platform: 'slack', channelId, messageId: hit.ts };
   }
 
   async update(ref: MessageRef, reply: Reply): Promise<void> {
@@ -157,6 +220,7 @@ export class SlackAdapter implements Adapter {
       userId: command.user_id,
       userName: command.user_name,
       canManageChannel: this.canManage(command.user_id),
+      everyoneManages: this.options.config.adminUsers.length === 0 ? 'SLACK_ADMIN_USERS' : undefined,
       trigger: 'command',
     };
     const handled = this.respondTo(invocation);
@@ -167,7 +231,7 @@ export class SlackAdapter implements Adapter {
     const first = await Promise.race([handled, late]);
     clearTimeout(timer);
     if (first !== 'late') {
-      await ack(first);
+      await ack(slackFields(first));
       return;
     }
     // A slow command: acknowledge now so Slack does not show a timeout, answer when it is done.
@@ -190,6 +254,7 @@ export class SlackAdapter implements Adapter {
       userId: body.user.id,
       userName: body.user.username ?? body.user.name,
       canManageChannel: this.canManage(body.user.id),
+      everyoneManages: this.options.config.adminUsers.length === 0 ? 'SLACK_ADMIN_USERS' : undefined,
       trigger: 'button',
       messageRef: messageTs ? { platform: 'slack', channelId, messageId: messageTs } : undefined,
     };
@@ -213,9 +278,8 @@ export class SlackAdapter implements Adapter {
   }
 
   private async safeRespond(respond: RespondFn, payload: ResponsePayload & { kind?: ReplyKind }): Promise<void> {
-    const { kind: _kind, ...message } = payload;
     try {
-      await respond(message);
+      await respond(slackFields(payload));
     } catch (error) {
       this.options.log.warn(`slack: response_url post failed: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -294,6 +358,12 @@ export class SlackAdapter implements Adapter {
     if (!url) return {};
     return { slackApiUrl: url.endsWith('/') ? url : `${url}/` };
   }
+}
+
+/** What Slack reads of a response; our own bookkeeping (the reply's kind) never leaves the process. */
+function slackFields(payload: ResponsePayload & { kind?: ReplyKind }): ResponsePayload {
+  const { kind: _kind, ...message } = payload;
+  return message;
 }
 
 export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {

@@ -1,4 +1,4 @@
-import { commaList, httpUrl, settingReader, wholeNumber, type Env } from '../../src/config.js';
+import { commaList, httpUrl, settingReader, urlSecrets, wholeNumber, type Env } from '../../src/config.js';
 import { ConfigError } from '../../src/errors.js';
 
 export type SlackConfig = {
@@ -8,7 +8,7 @@ export type SlackConfig = {
   signingSecret?: string;
   port: number;
   apiUrl?: string;
-  /** Who may change a channel's spotlight; empty means anyone. */
+  /** Who manages channels (spotlight, closing polls, the reading history); empty means everyone, and the bot says so. */
   adminUsers: string[];
 };
 
@@ -52,5 +52,5 @@ export function readSlackSettings(env: Env): SlackConfig | undefined {
 
 /** What the logger must mask. */
 export function slackSecrets(config: SlackConfig): (string | undefined)[] {
-  return [config.botToken, config.appToken, config.signingSecret];
+  return [config.botToken, config.appToken, config.signingSecret, ...urlSecrets(config.apiUrl)];
 }

@@ -3,7 +3,8 @@ import type { Problem } from './markdown.js';
 
 export type BibEntry = {
   key: string;
-  line: number;
+  /** Where the entry starts; null only when neither the parser nor a search can place it. */
+  line: number | null;
   title: string;
   /** `Family, Given` as BibTeX gives them. */
   authors: string[];
@@ -26,12 +27,12 @@ export function parseBib(file: string, rawSource: string): ParsedBib {
     return { file, entries: [], problems: [{ line: lineOfMessage(error), message: `BibTeX cannot be read: ${(error as Error).message}` }] };
   }
   for (const e of library.errors) {
-    const line = lineOfMessage(e.error) ?? lineOfInput(source, e.input);
+    const line = lineOfMessage(e.error) ?? lineOfInput(source, e.input) ?? lineOfInput(source, e.input?.split('\n')[0]);
     problems.push({ line, message: `BibTeX entry cannot be read: ${e.error.replace(/\s+/g, ' ').slice(0, 160)}` });
   }
   const entries: BibEntry[] = [];
   for (const entry of library.entries) {
-    const line = lineOfInput(source, entry.input) ?? 0;
+    const line = lineOfInput(source, entry.input) ?? lineOfKey(source, entry.key);
     const f = entry.fields;
     const title = stripMarkup(f.title ?? '');
     if (!title) {
@@ -64,9 +65,18 @@ function stripMarkup(text: string): string {
   return text.replace(/<\/?[a-z][^>]*>/gi, '').replace(/\s+/g, ' ').trim();
 }
 
+/** The line a parser message names; "line 0" is no line. */
 function lineOfMessage(message: unknown): number | null {
   const m = /line (\d+)/.exec(String(message));
-  return m ? Number(m[1]) : null;
+  return m && Number(m[1]) >= 1 ? Number(m[1]) : null;
+}
+
+/** The line of `@type{key,` when the parser's copy of the entry is not found verbatim (an unclosed entry). */
+function lineOfKey(source: string, key: string): number | null {
+  if (!key) return null;
+  const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const m = new RegExp(`@\\w+\\s*[{(]\\s*${escaped}\\s*,`).exec(source);
+  return m ? source.slice(0, m.index).split('\n').length : null;
 }
 
 function lineOfInput(source: string, input: string | undefined): number | null {

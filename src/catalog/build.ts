@@ -21,6 +21,13 @@ export class CatalogBuilder {
 
   constructor(private readonly vocabulary: Vocabulary) {}
 
+  /** A link as the records keep it: http(s) or a DOI, or '' with a warning naming the file and line. */
+  private link(href: string, file: string, line: number | null): string {
+    const { url, dropped } = safeLink(href);
+    if (dropped) this.warnings.push(`${file}${line === null ? '' : `:${line}`}: dropped a ${dropped} link (only http, https and DOIs are kept): ${JSON.stringify(href.slice(0, 80))}`);
+    return url;
+  }
+
   /** A list in one language. Rows for a paper already present merge into it (both tasks kept). */
   addList(list: ParsedList): void {
     for (const row of list.rows) this.merge(this.draftFromRow(list.file, row, list.lang));
@@ -54,7 +61,7 @@ export class CatalogBuilder {
     for (const bullet of list.bullets) {
       const draft = this.find(bullet.title);
       if (!draft) continue;
-      if (!draft.url && bullet.url) draft.url = normaliseUrl(bullet.url);
+      if (!draft.url && bullet.url) draft.url = this.link(bullet.url, list.file, bullet.line);
       if (!draft.sources.includes(list.file)) draft.sources.push(list.file);
     }
   }
@@ -67,7 +74,7 @@ export class CatalogBuilder {
         if (draft.authors.length === 0) draft.authors = entry.authors;
         if (!draft.venue && entry.venue) draft.venue = this.vocabulary.normaliseVenue(entry.venue);
         draft.year ??= entry.year;
-        if (!draft.url && entry.url) draft.url = normaliseUrl(entry.url);
+        if (!draft.url && entry.url) draft.url = this.link(entry.url, bib.file, entry.line);
         if (!draft.sources.includes(bib.file)) draft.sources.push(bib.file);
       } else if (mode === 'add') {
         this.merge(this.draftFromBib(bib.file, entry));
@@ -98,7 +105,7 @@ export class CatalogBuilder {
     return {
       key: titleKey(title),
       title,
-      url: normaliseUrl(titleCell.links[0]?.href ?? ''),
+      url: this.link(titleCell.links[0]?.href ?? '', file, row.line),
       year,
       venue: v.normaliseVenue(row.cells.venue?.text ?? ''),
       techniques: this.list(row.cells.technique),
@@ -107,7 +114,7 @@ export class CatalogBuilder {
       regionIds: regions.ids,
       tasks: task ? [task.term] : [],
       taskIds: new Set(task?.id ? [task.id] : []),
-      datasets: datasetsOf(row.cells.datasets, v),
+      datasets: datasetsOf(row.cells.datasets, v, (href) => this.link(href, file, row.line)),
       authors: [],
       sources: [file],
     };
@@ -115,7 +122,7 @@ export class CatalogBuilder {
 
   private draftFromBib(file: string, entry: BibEntry): Draft {
     return {
-      key: titleKey(entry.title), title: entry.title, url: normaliseUrl(entry.url), year: entry.year,
+      key: titleKey(entry.title), title: entry.title, url: this.link(entry.url, file, entry.line), year: entry.year,
       venue: this.vocabulary.normaliseVenue(entry.venue), techniques: [], modalities: [], regions: [], regionIds: new Set(),
       tasks: [], taskIds: new Set(), datasets: [], authors: entry.authors, sources: [file],
     };
@@ -269,18 +276,35 @@ export class CatalogBuilder {
   }
 }
 
-/** Dataset links without a scheme (`amida13.isi.uu.nl`) get `http://`; an empty link stays empty. */
-function normaliseUrl(href: string): string {
+const DOI = /^(?:doi:)?(10\.\d{4,9}\/\S+)$/i;
+
+/**
+ * Links are untrusted text: only http and https are kept (a DOI, bare or `doi:`, becomes its
+ * doi.org link). `javascript:`, `data:` and every other scheme are dropped, and the scheme is
+ * returned so the importer can warn. Dataset links without a scheme (`amida13.isi.uu.nl`) get
+ * `http://`; an empty link stays empty.
+ */
+function safeLink(href: string): { url: string; dropped?: string } {
   const url = href.trim().replace(/\s+/g, '');
-  if (!url) return '';
-  if (/^[a-z][a-z0-9+.-]*:/i.test(url)) return url;
-  return `http://${url.replace(/^\/+/, '')}`;
+  if (!url) return { url: '' };
+  const doi = DOI.exec(url);
+  if (doi) return { url: `https://doi.org/${doi[1]}` };
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url);
+  if (!scheme) return { url: `http://${url.replace(/^\/+/, '')}` };
+  const name = scheme[1].toLowerCase();
+  if (name !== 'http' && name !== 'https') return { url: '', dropped: `${name}:` };
+  try {
+    new URL(url);
+  } catch {
+    return { url: '', dropped: 'malformed' };
+  }
+  return { url };
 }
 
-function datasetsOf(cell: Cell | undefined, vocabulary: Vocabulary): Dataset[] {
+function datasetsOf(cell: Cell | undefined, vocabulary: Vocabulary, link: (href: string) => string): Dataset[] {
   if (!cell) return [];
   const out: Dataset[] = [];
-  for (const link of cell.links) if (link.text) out.push({ name: link.text, url: normaliseUrl(link.href) });
+  for (const l of cell.links) if (l.text) out.push({ name: l.text, url: link(l.href) });
   const plain = cell.links.length > 0 ? `${cell.before},${cell.after}` : cell.text;
   for (const part of plain.split(/\s*[,，、;；]\s*/)) {
     const name = part.trim().replace(/^(and|&|和)\s+/i, '');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Paper } from './paper.js';
@@ -42,6 +42,13 @@ const CACHE_DIR = fileURLToPath(new URL('../../node_modules/.cache/paperbot/', i
 const IMPORTER_FILES = ['index.ts', 'build.ts', 'markdown.ts', 'bibtex.ts', 'tokens.ts', 'vocabulary.ts', 'paper.ts', 'corrections.ts'].map((f) => new URL(f, import.meta.url));
 
 const DATA = new URL('../../data/upstream/', import.meta.url);
+
+/**
+ * The largest source read, by kind. The BibTeX parser converts LaTeX and takes about 15 s a MB, and
+ * a 50 MB file never finishes; a paper list in the bundled format is about 20 KB. A lab's exports
+ * fit well inside these; a larger file is refused before it is read.
+ */
+export const MAX_SOURCE_BYTES = { bib: 1024 * 1024, list: 4 * 1024 * 1024 } as const;
 
 /** The bundled list: English reference, its Chinese translation (row for row), and the BibTeX for authors. */
 const BUNDLED_SOURCES = {
@@ -139,25 +146,31 @@ async function writeCache(key: string, catalog: Catalog): Promise<void> {
  * Checks one list or BibTeX file without loading the bot (`paperbot validate <file>`): every
  * problem with its line, and how many distinct papers the file holds.
  */
-export async function validateSource(path: string): Promise<{ problems: Problem[]; papers: number }> {
+export async function validateSource(path: string): Promise<{ problems: Problem[]; papers: number; warnings: string[] }> {
+  const failed = (message: string) => ({ problems: [{ line: null, message }], papers: 0, warnings: [] });
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readSource(path);
   } catch (error) {
-    return { problems: [{ line: null, message: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }], papers: 0 };
+    return failed(error instanceof CatalogError ? error.detail : String(error));
   }
+  const { CatalogBuilder } = await import('./build.js');
+  const builder = new CatalogBuilder(bundledVocabulary());
   if (isBib(path)) {
     const { parseBib } = await import('./bibtex.js');
     const bib = parseBib(path, text);
-    return { problems: bib.problems, papers: new Set(bib.entries.map((e) => titleKey(e.title))).size };
+    builder.addBib(bib, 'add');
+    return { problems: bib.problems, papers: new Set(bib.entries.map((e) => titleKey(e.title))).size, warnings: builder.warnings };
   }
   if (!['.md', '.markdown', '.txt', ''].includes(extname(path).toLowerCase())) {
-    return { problems: [{ line: null, message: `unsupported file type "${extname(path)}": give a markdown list (.md) or a BibTeX file (.bib)` }], papers: 0 };
+    return failed(`unsupported file type "${extname(path)}": give a markdown list (.md) or a BibTeX file (.bib)`);
   }
   const { parseList } = await import('./markdown.js');
   const list = parseList(path, text, bundledVocabulary());
+  builder.addList(list);
+  builder.addBullets(list);
   const titles = new Set(list.rows.map((r) => titleKey(r.cells.title!.before || r.cells.title!.text)));
-  return { problems: list.problems, papers: titles.size };
+  return { problems: list.problems, papers: titles.size, warnings: builder.warnings };
 }
 
 function isBib(path: string): boolean {
@@ -165,12 +178,20 @@ function isBib(path: string): boolean {
 }
 
 async function readSource(path: string): Promise<string> {
+  const cap = isBib(path) ? MAX_SOURCE_BYTES.bib : MAX_SOURCE_BYTES.list;
   try {
+    const { size } = await stat(path);
+    if (size > cap) {
+      throw new CatalogError(display(path), null, `is ${megabytes(size)} MB; a ${isBib(path) ? 'BibTeX file' : 'paper list'} may be at most ${megabytes(cap)} MB (split it, or leave out fields paperbot does not read, such as abstracts)`);
+    }
     return await readFile(path, 'utf8');
   } catch (error) {
-    throw new CatalogError(display(path), null, `cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    if (error instanceof CatalogError) throw error;
+    throw new CatalogError(display(path), null, `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
 }
+
+const megabytes = (bytes: number) => (bytes / (1024 * 1024)).toFixed(1);
 
 // The parsers load on demand: a start-up served from the cache never loads marked or the BibTeX parser.
 async function readList(path: string, vocabulary: Vocabulary): Promise<ParsedList> {

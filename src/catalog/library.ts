@@ -54,29 +54,60 @@ class Lines {
   }
 }
 
+/**
+ * BibTeX is parsed entry by entry (each chunk starts at a line beginning with `@`): the parser's cost
+ * grows faster than the file (a 10,000-entry export took minutes whole), one broken entry cannot take
+ * its neighbours with it, and every entry knows its line. A file with @string macros is parsed whole,
+ * since its entries depend on them.
+ */
 function parseBib(text: string): ParsedLibrary {
+  if (/^\s*@string\s*[{(]/im.test(text)) return parseBibChunk(text, 1);
+  const lines = text.split('\n');
+  const out: ParsedLibrary = { format: 'bibtex', entries: [], skipped: [] };
+  let start = 0;
+  const flush = (end: number) => {
+    const chunk = lines.slice(start, end).join('\n');
+    if (chunk.trim()) {
+      const parsed = parseBibChunk(chunk, start + 1);
+      out.entries.push(...parsed.entries);
+      out.skipped.push(...parsed.skipped);
+    }
+  };
+  for (let i = 1; i < lines.length; i++) {
+    if (lines[i].startsWith('@')) {
+      flush(i);
+      start = i;
+    }
+  }
+  flush(lines.length);
+  return out;
+}
+
+/** One chunk of a BibTeX file; `firstLine` is the file's line number of its first line. */
+function parseBibChunk(text: string, firstLine: number): ParsedLibrary {
   const lines = new Lines(text);
+  const at = (line: number | null) => (line === null ? null : line + firstLine - 1);
   const skipped: LibrarySkip[] = [];
   const entries: LibraryEntry[] = [];
   let library: ReturnType<typeof parseBibtex>;
   try {
     library = parseBibtex(text, { sentenceCase: false });
   } catch (error) {
-    return { format: 'bibtex', entries, skipped: [{ line: lineIn(String(error)), reason: `BibTeX cannot be read: ${(error as Error).message}` }] };
+    return { format: 'bibtex', entries, skipped: [{ line: at(lineIn(String(error)) ?? 1), reason: `BibTeX cannot be read: ${(error as Error).message}` }] };
   }
   let cursor = 0;
   const locate = (input: string | undefined): number | null => {
     if (!input) return null;
-    const at = text.indexOf(input.trimStart().slice(0, 120), cursor);
-    if (at < 0) return null;
-    cursor = at + 1;
-    return lines.at(at);
+    const found = text.indexOf(input.trimStart().slice(0, 120), cursor);
+    if (found < 0) return null;
+    cursor = found + 1;
+    return lines.at(found);
   };
   for (const e of library.errors) {
-    skipped.push({ line: lineIn(e.error) ?? locateAnywhere(text, lines, e.input), reason: `unreadable BibTeX: ${e.error.replace(/\s+/g, ' ').slice(0, 120)}` });
+    skipped.push({ line: at(lineIn(e.error) ?? locateAnywhere(text, lines, e.input) ?? 1), reason: `unreadable BibTeX: ${e.error.replace(/\s+/g, ' ').slice(0, 120)}` });
   }
   for (const entry of library.entries) {
-    const line = locate(entry.input) ?? locateKey(text, lines, entry.key) ?? 0;
+    const line = at(locate(entry.input) ?? locateKey(text, lines, entry.key) ?? 1) ?? firstLine;
     const f = entry.fields as Record<string, string | undefined> & { author?: Creator[] };
     const title = stripMarkup(f.title);
     if (!title) {

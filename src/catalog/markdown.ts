@@ -38,7 +38,15 @@ const REQUIRED: Column[] = ['title'];
  */
 export function parseList(file: string, rawSource: string, vocabulary: Vocabulary): ParsedList {
   const source = rawSource.replace(/\r\n?/g, '\n');
-  const tokens = marked.lexer(source, { gfm: true });
+  const tooDeep = tooDeeplyNested(source);
+  if (tooDeep) return { file, lang: 'en', rows: [], bullets: [], problems: [tooDeep] };
+  let tokens: Token[];
+  try {
+    tokens = marked.lexer(source, { gfm: true });
+  } catch (error) {
+    // Whatever else breaks the lexer is still a problem of this file, reported like the others.
+    return { file, lang: 'en', rows: [], bullets: [], problems: [{ line: null, message: `markdown cannot be parsed: ${error instanceof Error ? error.message : String(error)}` }] };
+  }
   const problems: Problem[] = [];
   const rows: ListRow[] = [];
   const bullets: BulletPaper[] = [];
@@ -97,6 +105,23 @@ export function parseList(file: string, rawSource: string, vocabulary: Vocabular
   }
   if (rows.length === 0 && problems.length === 0) problems.push({ line: null, message: 'no paper table found (expected markdown tables with a title column under task headings)' });
   return { file, lang: headerHan > headerLatin ? 'zh' : 'en', rows, bullets, problems };
+}
+
+/** Block quotes and list indentation deeper than any paper list needs; marked recurses once per level. */
+const MAX_QUOTE_DEPTH = 32;
+const MAX_INDENT = 128;
+
+/** marked overflows the stack on thousands of nested `>`: such a line is refused before lexing, with its number. */
+function tooDeeplyNested(source: string): Problem | null {
+  const lines = source.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const quotes = /^(?:[ \t]*>)+/.exec(lines[i]);
+    const depth = quotes ? (quotes[0].match(/>/g) ?? []).length : 0;
+    if (depth > MAX_QUOTE_DEPTH) return { line: i + 1, message: `block quotes nested ${depth} deep; at most ${MAX_QUOTE_DEPTH} are read` };
+    const indent = /^[ \t]*/.exec(lines[i])![0].length;
+    if (indent > MAX_INDENT) return { line: i + 1, message: `line indented ${indent} characters (nested too deep); at most ${MAX_INDENT} are read` };
+  }
+  return null;
 }
 
 /** The paper title: the cell's text before its first link (`Title [[pdf]](url)`), trimmed. */

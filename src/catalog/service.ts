@@ -86,15 +86,21 @@ export class CatalogService {
    */
   addWorks(works: ResolvedWork[], origin: 'added' | 'imported', onProgress: (done: number, total: number) => void = () => {}): (AddOutcome | { error: string })[] {
     const out: (AddOutcome | { error: string })[] = [];
-    works.forEach((work, i) => {
-      try {
-        out.push(this.addWork(work, origin, null));
-      } catch (error) {
-        if (!(error instanceof ResolveError)) throw error;
-        out.push({ error: error.detail });
-      }
-      onProgress(i + 1, works.length);
-    });
+    // Committed in batches: one commit per paper costs more than the add itself, and a long import
+    // still lets a running bot write between batches.
+    for (let start = 0; start < works.length; start += 500) {
+      this.store.batch(() => {
+        for (const work of works.slice(start, start + 500)) {
+          try {
+            out.push(this.addWork(work, origin, null));
+          } catch (error) {
+            if (!(error instanceof ResolveError)) throw error;
+            out.push({ error: error.detail });
+          }
+        }
+      });
+      onProgress(Math.min(start + 500, works.length), works.length);
+    }
     return out;
   }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type Database from 'better-sqlite3';
 import type { Clock } from '../clock.js';
 import type { Db } from '../store/db.js';
 import { matchKeys, mergeRecords, type MatchKeys } from './merge.js';
@@ -19,6 +20,8 @@ export type CatalogChanges = { seq: number; upserts: Paper[]; removed: string[] 
  * one record) before inserting, so two processes adding the same paper at once end with one record.
  */
 export class CatalogStore {
+  private readonly statements = new Map<string, Database.Statement>();
+
   constructor(
     private readonly db: Db,
     private readonly vocabulary: Vocabulary,
@@ -32,16 +35,16 @@ export class CatalogStore {
    */
   seed(bundled: Paper[]): { inserted: number; updated: number } {
     const fingerprint = createHash('sha256').update(JSON.stringify(bundled)).digest('hex').slice(0, 32);
-    const known = this.db.prepare("SELECT value FROM meta WHERE key = 'catalog.bundled'").pluck().get() as string | undefined;
+    const known = this.stmt("SELECT value FROM meta WHERE key = 'catalog.bundled'").pluck().get() as string | undefined;
     if (known === fingerprint) return { inserted: 0, updated: 0 };
     let inserted = 0;
     let updated = 0;
     this.db
       .transaction(() => {
         const seq = this.nextSeq();
-        const existing = this.db.prepare('SELECT id, record, hidden, listed, origin, seq FROM catalog_papers WHERE id = ?');
-        this.db.prepare("UPDATE catalog_papers SET listed = 0 WHERE origin = 'bundled'").run();
-        const relist = this.db.prepare('UPDATE catalog_papers SET listed = 1 WHERE id = ?');
+        const existing = this.stmt('SELECT id, record, hidden, listed, origin, seq FROM catalog_papers WHERE id = ?');
+        this.stmt("UPDATE catalog_papers SET listed = 0 WHERE origin = 'bundled'").run();
+        const relist = this.stmt('UPDATE catalog_papers SET listed = 1 WHERE id = ?');
         for (const paper of bundled) {
           const row = existing.get(paper.id) as Row | undefined;
           const base: Paper = { ...paper, origin: 'bundled' };
@@ -71,10 +74,25 @@ export class CatalogStore {
             updated++;
           }
         }
-        this.db.prepare("INSERT INTO meta (key, value) VALUES ('catalog.bundled', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(fingerprint);
+        this.stmt("INSERT INTO meta (key, value) VALUES ('catalog.bundled', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(fingerprint);
       })
       .immediate();
     return { inserted, updated };
+  }
+
+  /** A prepared statement, compiled once: adds run by the thousand during an import. */
+  private stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** Runs many writes (an import) in one transaction: one commit instead of one per paper. */
+  batch<T>(run: () => T): T {
+    return this.db.transaction(run).immediate();
   }
 
   /** False once the database is closed (a one-shot CLI command keeps its records in memory). */
@@ -92,12 +110,12 @@ export class CatalogStore {
   }
 
   lastSeq(): number {
-    return (this.db.prepare('SELECT coalesce(max(seq), 0) FROM catalog_papers').pluck().get() as number) ?? 0;
+    return (this.stmt('SELECT coalesce(max(seq), 0) FROM catalog_papers').pluck().get() as number) ?? 0;
   }
 
   /** Records written after `seq`: shown ones to upsert, hidden or unlisted ones to remove. */
   changesSince(seq: number): CatalogChanges {
-    const rows = this.db.prepare('SELECT id, record, hidden, listed, origin, seq FROM catalog_papers WHERE seq > ? ORDER BY seq').all(seq) as Row[];
+    const rows = this.stmt('SELECT id, record, hidden, listed, origin, seq FROM catalog_papers WHERE seq > ? ORDER BY seq').all(seq) as Row[];
     const upserts: Paper[] = [];
     const removed: string[] = [];
     let last = seq;
@@ -111,7 +129,7 @@ export class CatalogStore {
 
   /** A shown record by id. */
   get(id: string): Paper | null {
-    const row = this.db.prepare("SELECT record FROM catalog_papers WHERE id = ? AND hidden = 0 AND (origin != 'bundled' OR listed = 1)").pluck().get(id) as string | undefined;
+    const row = this.stmt("SELECT record FROM catalog_papers WHERE id = ? AND hidden = 0 AND (origin != 'bundled' OR listed = 1)").pluck().get(id) as string | undefined;
     return row ? (JSON.parse(row) as Paper) : null;
   }
 
@@ -131,7 +149,7 @@ export class CatalogStore {
           const tagged = withInferredTags(merged, this.vocabulary, held.origin !== 'bundled');
           if (changed.length || match.hidden) {
             this.write(tagged, seq);
-            if (match.hidden) this.db.prepare('UPDATE catalog_papers SET hidden = 0 WHERE id = ?').run(match.id);
+            if (match.hidden) this.stmt('UPDATE catalog_papers SET hidden = 0 WHERE id = ?').run(match.id);
           }
           return { paper: tagged, merged: true, changed };
         }
@@ -150,13 +168,13 @@ export class CatalogStore {
   /** Hides a record from every listing and search; the row (and a bundled paper's source) stays. */
   hide(id: string): boolean {
     return this.db
-      .transaction(() => this.db.prepare('UPDATE catalog_papers SET hidden = 1, seq = ?, updated_at = ? WHERE id = ? AND hidden = 0').run(this.nextSeq(), this.now(), id).changes > 0)
+      .transaction(() => this.stmt('UPDATE catalog_papers SET hidden = 1, seq = ?, updated_at = ? WHERE id = ? AND hidden = 0').run(this.nextSeq(), this.now(), id).changes > 0)
       .immediate();
   }
 
   private findMatch(keys: MatchKeys): Row | undefined {
     const by = (column: string, value: string | undefined) =>
-      value ? (this.db.prepare(`SELECT id, record, hidden, listed, origin, seq FROM catalog_papers WHERE ${column} = ? ORDER BY hidden LIMIT 1`).get(value) as Row | undefined) : undefined;
+      value ? (this.stmt(`SELECT id, record, hidden, listed, origin, seq FROM catalog_papers WHERE ${column} = ? ORDER BY hidden LIMIT 1`).get(value) as Row | undefined) : undefined;
     let row = by('arxiv_id', keys.arxivId) ?? keys.dois.map((d) => by('doi', d)).find(Boolean) ?? by('pmid', keys.pmid) ?? by('pmcid', keys.pmcid);
     if (row || !keys.titleKey) return row;
     // The same title: the same work when the first author and year agree, or when one side lacks them
@@ -173,7 +191,7 @@ export class CatalogStore {
   }
 
   private freeId(wanted: string): string {
-    const taken = this.db.prepare('SELECT 1 FROM catalog_papers WHERE id = ?').pluck();
+    const taken = this.stmt('SELECT 1 FROM catalog_papers WHERE id = ?').pluck();
     if (!taken.get(wanted)) return wanted;
     for (let i = 2; ; i++) if (!taken.get(`${wanted}-${i}`)) return `${wanted}-${i}`;
   }

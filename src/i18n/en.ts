@@ -5,6 +5,9 @@
  */
 export const en = {
   apology: 'Sorry, something went wrong. It has been logged; please try again.',
+  dbBusy: 'The database is busy (another paperbot process is writing to it), so nothing was changed. Try again in a moment.',
+  everyoneManages: (v: { setting: string }) =>
+    `Note: no channel managers are configured (${v.setting} is empty), so every member may change the spotlight, close polls and edit the reading history here. An admin can list who may in ${v.setting}.`,
   inputTruncated: (v: { max: number }) => `Only the first ${v.max} characters were read.`,
   tryHints: (v: { hints: string }) => `Try: ${v.hints}`,
   unknownId: (v: { id: string; consequence: string }) => `No paper has the id "${v.id}".${v.consequence ? ` ${v.consequence}` : ''}`,

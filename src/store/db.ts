@@ -1,25 +1,79 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ConfigError } from '../errors.js';
 import type { Migration } from './migrations.js';
 
 export type Db = Database.Database;
 
 /**
- * Opens (creating if needed) the state database and brings its schema up to date. WAL and a busy
- * timeout let two bot processes share one file; every write that must happen once goes through a
- * unique key, so concurrency never depends on timing. `migrations` is the whole schema (see
- * `src/capabilities/index.ts`).
+ * better-sqlite3 is synchronous: while SQLite waits for another process's write lock, the whole
+ * event loop waits with it. After start-up a statement waits at most this long; retryWhileBusy
+ * (busy.ts) does the rest of the waiting between attempts, with timers.
+ */
+const BUSY_TIMEOUT_MS = 50;
+
+/**
+ * Opens (creating if needed) the state database and brings its schema up to date. WAL and a short
+ * busy timeout with asynchronous retries (busy.ts) let two bot processes share one file; every
+ * write that must happen once goes through a unique key, so concurrency never depends on timing.
+ * `migrations` is the whole schema (see `src/capabilities/index.ts`).
  */
 export function openDb(path: string, migrations: Migration[]): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
+  if (path !== ':memory:') ensureFolder(path);
+  let db: Db;
+  try {
+    db = new Database(path);
+    db.pragma('journal_mode = WAL');
+  } catch (error) {
+    throw unusable(path, error instanceof Error ? error.message : String(error));
+  }
+  // Start-up may wait for another process's migration; nothing else is being served yet.
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
   migrate(db, migrations);
+  // From here on a statement blocks the event loop for at most this long; retryWhileBusy waits the rest.
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   return db;
+}
+
+/**
+ * Creates the database's folder one level at a time from the nearest folder that exists. Node's
+ * recursive mkdir spins forever under /proc (`/proc/nope/x.db`), and a parent that is a file gives an
+ * error that does not say which setting to fix; both become a ConfigError at once.
+ */
+function ensureFolder(path: string): void {
+  const missing: string[] = [];
+  let folder = resolve(dirname(path));
+  for (;;) {
+    let found: ReturnType<typeof statSync> | undefined;
+    try {
+      found = statSync(folder, { throwIfNoEntry: false });
+    } catch (error) {
+      throw unusable(path, `cannot look at ${folder} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+    if (found) {
+      if (!found.isDirectory()) throw unusable(path, `${folder} is not a folder`);
+      break;
+    }
+    missing.unshift(folder);
+    const parent = dirname(folder);
+    if (parent === folder) break;
+    folder = parent;
+  }
+  for (const dir of missing) {
+    try {
+      mkdirSync(dir);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') throw unusable(path, `cannot create the folder ${dir} (${code ?? String(error)})`);
+    }
+  }
+}
+
+function unusable(path: string, why: string): ConfigError {
+  return new ConfigError(`PAPERBOT_DB "${path}" cannot hold the state database: ${why}. Set PAPERBOT_DB to a file in a folder paperbot may write to, such as ./paperbot.db.`);
 }
 
 /**

@@ -15,7 +15,7 @@ let bot: ConsoleBot;
 
 function fastHttp(): HttpClient {
   const pacer = new HostPacer();
-  const http = new HttpClient({ userAgent: 'paperbot/test', pacer, sleep: async () => undefined, timeoutMs: 1000 });
+  const http = new HttpClient({ userAgent: 'paperbot/test', pacer, sleep: async () => undefined, timeoutMs: 20_000 });
   // arXiv's 3-second spacing is the net tests' business; here it would only slow the suite down.
   pacer.configure(fake.settings().arxivApiUrl, { concurrency: 1, intervalCap: 100, intervalMs: 1000 });
   return http;
@@ -169,4 +169,33 @@ describe('paperbot add | import | export', () => {
 
 it('keeps the recorded fixtures byte-identical to their source note', () => {
   expect(readFileSync(new URL('../fixtures/sources/SOURCE.md', import.meta.url), 'utf8')).toContain('crossref-works-10.7554_elife.01567.json');
+});
+
+describe('enrich', () => {
+  it('fills what bundled records lack through the identifier in their link, never a person\'s correction', async () => {
+    const { makePaper } = await import('../helpers/papers.js');
+    const unet = makePaper('u-net-2015', {
+      title: 'U-Net: Convolutional Networks for Biomedical Image Segmentation',
+      url: 'https://arxiv.org/abs/1505.04597',
+      year: 2015,
+      authors: [],
+      regions: [],
+    });
+    const orphan = makePaper('no-link-2016', { url: '', authors: [] });
+    const lab = await consoleBot({ env, http: fastHttp(), catalog: { papers: [unet, orphan] } });
+    try {
+      await lab.say('tag u-net-2015 +region:lung');
+      const report = await lab.paperbot.services.catalog.enrich(lab.paperbot.services.catalog.lacking());
+      expect(report.changes.map((c) => c.id)).toEqual(['u-net-2015']);
+      expect(report.changes[0].changed).toEqual(expect.arrayContaining(['authors', 'abstract', 'arxivId']));
+      expect(report.noIdentifier).toEqual(['no-link-2016']);
+      const enriched = lab.paperbot.services.search.get('u-net-2015')!;
+      expect(enriched.authors[0]).toBe('Ronneberger, Olaf');
+      expect(enriched.title).toBe(unet.title);
+      expect(enriched.regions.map((r) => r.en)).toEqual(['Lung']);
+      expect(enriched.personTags?.added).toEqual(['region:Lung']);
+    } finally {
+      lab.close();
+    }
+  });
 });

@@ -11,12 +11,18 @@ beforeAll(async () => {
   await fake.start();
 });
 afterAll(() => fake.stop());
-beforeEach(() => {
+/** A resolver over the fakes; the timeout only catches hangs (a loaded machine is slow, not broken). */
+function makeResolver(timeoutMs = 20_000): PaperResolver {
   const pacer = new HostPacer();
-  const http = new HttpClient({ userAgent: 'paperbot/test (mailto:lab@example.org)', pacer, sleep: async (ms) => void waits.push(ms), timeoutMs: 800, maxBytes: 1024 * 1024 });
-  resolver = new PaperResolver(fake.settings(), http);
+  const http = new HttpClient({ userAgent: 'paperbot/test (mailto:lab@example.org)', pacer, sleep: async (ms) => void waits.push(ms), timeoutMs, maxBytes: 1024 * 1024 });
+  const made = new PaperResolver(fake.settings(), http);
   // The real arXiv spacing (3 s) is tested in the net tests; here it would only slow the suite.
   pacer.configure(fake.settings().arxivApiUrl, { concurrency: 1, intervalCap: 100, intervalMs: 1000 });
+  return made;
+}
+
+beforeEach(() => {
+  resolver = makeResolver();
   waits.length = 0;
 });
 
@@ -121,6 +127,7 @@ describe('Crossref', () => {
   it('a source that never answers times out', async () => {
     fake.fail('crossref', 'hang');
     fake.fail('openalex', 'hang');
+    resolver = makeResolver(300);
     const error = await refused('10.7554/eLife.01567');
     expect(error.message).toContain('did not answer in time');
   });

@@ -9,7 +9,13 @@ export type ApiCall = { method: string; body: Record<string, unknown>; authoriza
 /** One post to a `response_url`. */
 export type ResponsePost = { id: string; body: Record<string, any> };
 
-type Scripted = { kind: 'error'; error: string } | { kind: 'rate-limit'; retryAfterSeconds: number };
+type Scripted = { kind: 'error'; error: string } | { kind: 'rate-limit'; retryAfterSeconds: number } | { kind: 'accept-and-hang' };
+
+/** A message the fake holds in a channel, with the metadata it was posted with. */
+export type StoredMessage = { ts: string; text: string; metadata?: { event_type: string; event_payload: Record<string, unknown> } };
+
+/** The scopes `conversations.history` needs, by channel kind. */
+const HISTORY_SCOPES = ['channels:history', 'groups:history'];
 
 /**
  * A small Slack on 127.0.0.1: the Web API methods paperbot uses (`auth.test`, `chat.postMessage`,
@@ -27,10 +33,13 @@ export class FakeSlack {
   private readonly sockets = new Set<WebSocket>();
   private readonly server: Server;
   private readonly wss = new WebSocketServer({ noServer: true });
+  /** Messages posted to each channel, oldest first. */
+  readonly channels = new Map<string, StoredMessage[]>();
   private tsCounter = 0;
   private port = 0;
 
-  constructor() {
+  /** The bot token's scopes, sent in `x-oauth-scopes` as Slack does; history only with a history scope. */
+  constructor(readonly scopes: string[] = ['commands', 'chat:write']) {
     this.events.setMaxListeners(100);
     this.server = createServer((req, res) => {
       void this.route(req, res).catch((error) => {
@@ -44,8 +53,8 @@ export class FakeSlack {
     });
   }
 
-  static async start(): Promise<FakeSlack> {
-    const fake = new FakeSlack();
+  static async start(options: { scopes?: string[] } = {}): Promise<FakeSlack> {
+    const fake = new FakeSlack(options.scopes);
     fake.port = await listenOnLoopback(fake.server);
     return fake;
   }
@@ -71,6 +80,15 @@ export class FakeSlack {
   /** The next `times` calls to `method` answer `{ ok: false, error }`. */
   failNext(method: string, error: string, times = 1): void {
     this.script(method, { kind: 'error', error }, times);
+  }
+
+  /** The next call to `method` is carried out (a post is stored) but never answered, as if the bot died first. */
+  acceptAndHangNext(method: string): void {
+    this.script(method, { kind: 'accept-and-hang' }, 1);
+  }
+
+  messagesIn(channel: string): StoredMessage[] {
+    return this.channels.get(channel) ?? [];
   }
 
   /** The next `times` calls to `method` answer HTTP 429 with `Retry-After: seconds`. */
@@ -148,11 +166,15 @@ export class FakeSlack {
       this.calls.push({ method, body, authorization: req.headers.authorization, contentType });
       this.events.emit('record');
       const next = this.scripted.get(method)?.shift();
+      const scopeHeader = { 'x-oauth-scopes': this.scopes.join(',') };
       if (next?.kind === 'rate-limit') {
-        return sendJson(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(next.retryAfterSeconds) });
+        return sendJson(res, 429, { ok: false, error: 'ratelimited' }, { ...scopeHeader, 'retry-after': String(next.retryAfterSeconds) });
       }
-      if (next?.kind === 'error') return sendJson(res, 200, { ok: false, error: next.error });
-      return sendJson(res, 200, this.answer(method, body));
+      if (next?.kind === 'error') return sendJson(res, 200, { ok: false, error: next.error }, scopeHeader);
+      const answer = this.answer(method, body);
+      // Carried out, never answered: the request stays open until the client goes away.
+      if (next?.kind === 'accept-and-hang') return;
+      return sendJson(res, 200, answer, scopeHeader);
     }
     sendJson(res, 404, { ok: false, error: 'not_found' });
   }
@@ -163,7 +185,19 @@ export class FakeSlack {
         return { ok: true, url: 'https://lab.example/', team: 'Lab', user: 'paperbot', team_id: 'T0LAB', user_id: 'U0BOT', bot_id: 'B0BOT' };
       case 'chat.postMessage': {
         const ts = `${1_800_000_000 + this.tsCounter}.${String(++this.tsCounter).padStart(6, '0')}`;
+        const channel = String(body.channel);
+        const metadata = typeof body.metadata === 'string' ? JSON.parse(body.metadata) : (body.metadata as StoredMessage['metadata']);
+        const stored: StoredMessage = { ts, text: String(body.text ?? ''), ...(metadata ? { metadata } : {}) };
+        this.channels.set(channel, [...this.messagesIn(channel), stored]);
         return { ok: true, channel: body.channel, ts, message: { text: body.text, ts } };
+      }
+      case 'conversations.history': {
+        if (!this.scopes.some((s) => HISTORY_SCOPES.includes(s))) return { ok: false, error: 'missing_scope', needed: 'channels:history,groups:history', provided: this.scopes.join(',') };
+        const all = [...this.messagesIn(String(body.channel))].reverse();
+        const limit = Number(body.limit ?? 100);
+        const withMetadata = String(body.include_all_metadata) === 'true';
+        const messages = all.slice(0, limit).map((m) => ({ type: 'message', ts: m.ts, text: m.text, ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}) }));
+        return { ok: true, messages, has_more: all.length > limit };
       }
       case 'chat.update':
         return { ok: true, channel: body.channel, ts: body.ts, text: body.text };
@@ -199,7 +233,7 @@ export class FakeSlack {
 // ---- Requests as Slack signs them -------------------------------------------------------------
 
 /** `v0=` + HMAC-SHA256 over `v0:timestamp:body`, as Slack signs every request. */
-function slackSignature(secret: string, timestamp: number, body: string): string {
+export function slackSignature(secret: string, timestamp: number, body: string): string {
   return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
 }
 
@@ -224,7 +258,7 @@ export function signedHeaders(secret: string, body: string, options: SignOptions
 }
 
 /** The form body Slack posts for `/paper <text>`. */
-export function slashCommandBody(fields: { text: string; responseUrl: string; userId?: string; channelId?: string; command?: string }): string {
+export function slashCommandBody(fields: { text: string; responseUrl: string; userId?: string; channelId?: string; command?: string; triggerId?: string }): string {
   return new URLSearchParams({
     token: 'legacy-verification-token',
     team_id: 'T0LAB',
@@ -238,7 +272,8 @@ export function slashCommandBody(fields: { text: string; responseUrl: string; us
     api_app_id: 'A0PAPER',
     is_enterprise_install: 'false',
     response_url: fields.responseUrl,
-    trigger_id: '1.2.3',
+    // Slack gives every invocation its own trigger_id; paperbot answers each one once.
+    trigger_id: fields.triggerId ?? `${Date.now()}.${randomUUID()}`,
   }).toString();
 }
 
@@ -250,6 +285,7 @@ export function blockActionPayload(fields: {
   userId?: string;
   channelId?: string;
   messageTs?: string;
+  triggerId?: string;
 }): Record<string, unknown> {
   const channelId = fields.channelId ?? 'C0PAPERS';
   return {
@@ -258,7 +294,7 @@ export function blockActionPayload(fields: {
     api_app_id: 'A0PAPER',
     token: 'legacy-verification-token',
     container: { type: 'message', message_ts: fields.messageTs ?? '1800000000.000100', channel_id: channelId, is_ephemeral: true },
-    trigger_id: '4.5.6',
+    trigger_id: fields.triggerId ?? `${Date.now()}.${randomUUID()}`,
     team: { id: 'T0LAB', domain: 'lab' },
     enterprise: null,
     is_enterprise_install: false,

@@ -26,7 +26,7 @@ function client(extra: Partial<ConstructorParameters<typeof HttpClient>[0]> = {}
     userAgent: 'paperbot/test (mailto:lab@example.org)',
     pacer: new HostPacer(),
     sleep: async (ms) => void waits.push(ms),
-    timeoutMs: 2000,
+    timeoutMs: 20_000,
     ...extra,
   });
   return { http, waits };

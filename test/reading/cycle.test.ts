@@ -62,7 +62,7 @@ describe('a reading-group cycle', () => {
     expect((await h.say('next')).data).toMatchObject({ paperId: null });
 
     h.clock.advance(7 * DAY);
-    await h.say('read u-net-2015', 'bob');
+    await h.say('read u-net-2015', 'bob', { canManageChannel: true });
     const history = await h.say('history');
     expect(history.data).toMatchObject({
       total: 2,
@@ -72,7 +72,7 @@ describe('a reading-group cycle', () => {
       ],
     });
 
-    await h.say('unread u-net-2015');
+    await h.say('unread u-net-2015', 'u1', { canManageChannel: true });
     expect((await h.say('history')).data).toMatchObject({ total: 1, entries: [{ paperId: winnerId }] });
   });
 
@@ -98,6 +98,16 @@ describe('a reading-group cycle', () => {
     // Option 3's first vote (bob, minute 1) came before option 1's (carol, minute 2).
     expect(closed.data).toMatchObject({ winner: option3, votes: 2 });
     expect((await h.say('next')).data).toMatchObject({ paperId: option3 });
+  });
+
+  it('GIVEN a tie WHEN the poll closes THEN the reply, the poll and the announcement say it was a tie and which rule broke it', async () => {
+    await tiedPoll();
+    const closed = await h.say('suggest close', 'alice');
+    expect(text(closed)).toMatch(/It was a tie: 2 papers had 2 votes each/);
+    expect(text(closed)).toMatch(/earliest vote/);
+    expect(closed.data).toMatchObject({ tie: true });
+    expect(text(h.adapter.messages.get(h.adapter.polls()[0].ref.messageId)!)).toMatch(/tie/);
+    expect(text(h.adapter.posts.find((p) => p.reply.kind === 'reading-next')!.reply)).toMatch(/tie/);
   });
 
   it('GIVEN a tie where the earliest vote was taken back and cast again THEN that vote no longer puts its paper first', async () => {
@@ -129,7 +139,7 @@ describe('a reading-group cycle', () => {
     await h.say('suggest', 'alice');
     await h.say('vote 2', 'bob');
     const first = h.adapter.polls()[0];
-    const again = await h.say('suggest 4', 'alice');
+    const again = await h.say('suggest 4 --replace', 'alice');
     expect(again.kind).toBe('poll-opened');
     expect(again.data).toMatchObject({ closedPollId: pollData(first.reply).pollId });
     expect(text(again)).toMatch(/Poll #1 was still open and is now closed\. Next paper: .+ \(1 vote\)/);
@@ -200,7 +210,7 @@ describe('polls and clicks', () => {
     h = await harness();
     await h.say('suggest', 'alice');
     const old = h.adapter.polls()[0];
-    await h.say('suggest', 'alice');
+    await h.say('suggest --replace', 'alice');
     const before = readingState(h);
     const late = await h.click(old.ref, voteButton(old.reply, 1), 'bob');
     expect(late.data).toMatchObject({ code: 'poll-closed', pollId: pollData(old.reply).pollId, open: false });
@@ -219,7 +229,7 @@ describe('polls and clicks', () => {
   it('GIVEN the lab is in Shanghai WHEN a paper is marked read late in the UTC evening THEN it is dated the next day, as the lab sees it', async () => {
     h = await harness({ env: { SPOTLIGHT_TIMEZONE: 'Asia/Shanghai' } });
     h.clock.set('2026-11-02T20:30:00Z');
-    expect((await h.say('read v-net-2016')).data).toEqual({ paperId: 'v-net-2016', readOn: '2026-11-03' });
+    expect((await h.say('read v-net-2016', 'u1', { canManageChannel: true })).data).toEqual({ paperId: 'v-net-2016', readOn: '2026-11-03' });
   });
 });
 

@@ -61,7 +61,7 @@ describe('bad input gets a clear reply and changes nothing', () => {
     expect(reply.kind).toBe('no-match');
     expect(text(reply)).toContain('No paper matches "abc", so no poll was opened.');
     expect(text(reply)).toContain('/paper suggest any');
-    const any = await h.say('suggest any 2', 'alice');
+    const any = await h.say('suggest any 2 --replace', 'alice');
     expect(any.kind).toBe('poll-opened');
     expect(pollData(h.adapter.polls()[1].reply).options).toHaveLength(2);
   });
@@ -92,7 +92,7 @@ describe('bad input gets a clear reply and changes nothing', () => {
 
   it('GIVEN a topic whose every paper was read THEN it says so and the open poll stays open', async () => {
     h = await harness();
-    await h.say('read v-net-2016');
+    await h.say('read v-net-2016', 'u1', { canManageChannel: true });
     await h.say('suggest', 'alice');
     const reply = await refused('suggest prostate', 'alice');
     expect(reply.data).toMatchObject({ code: 'nothing-left' });
@@ -101,7 +101,7 @@ describe('bad input gets a clear reply and changes nothing', () => {
 
   it('GIVEN a paper already read WHEN it is marked read again THEN the first date is kept and the reply says so', async () => {
     h = await harness();
-    await h.say('read v-net-2016');
+    await h.say('read v-net-2016', 'u1', { canManageChannel: true });
     h.clock.advance(3 * 24 * 3600_000);
     const reply = await refused('read v-net-2016');
     expect(reply.data).toMatchObject({ code: 'already-read', readOn: '2026-11-02' });
@@ -134,7 +134,7 @@ describe('Chinese', () => {
     expect(text(closed)).toMatch(/投票 #1 已结束。下一篇：.+（2 票）/);
     expect(hasHan(text(h.adapter.posts.find((p) => p.reply.kind === 'reading-next')!.reply))).toBe(true);
     expect((await h.say('下一篇')).title).toBe('读书会下一篇');
-    expect(text(await h.say('已读'))).toContain('已标记为 2026-11-02 读过');
+    expect(text(await h.say('已读', 'alice'))).toContain('已标记为 2026-11-02 读过');
     expect((await h.say('历史')).title).toBe('已读记录：共 1 篇');
   });
 });

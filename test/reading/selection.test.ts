@@ -18,7 +18,8 @@ function nearCopies(ids: string[]): string[] {
 }
 
 async function suggestIds(command: string, user = 'alice', channel?: string): Promise<string[]> {
-  const reply = await h.say(command, user, { channel });
+  // Each suggestion replaces the last poll on purpose.
+  const reply = await h.say(`${command} --replace`, user, { channel });
   expect(reply.kind, JSON.stringify(reply.intro)).toBe('poll-opened');
   return pollData(h.adapter.polls().at(-1)!.reply).options.map((o) => o.paperId);
 }
@@ -50,13 +51,13 @@ describe('which papers a suggestion offers', () => {
   it('GIVEN papers the group has read THEN they are never offered again, and unread makes them eligible again', async () => {
     h = await harness();
     const read = ['deeplung-2018', 'deepmedic-2017', 'v-net-2016', 'u-net-2015', 'dermatologist-level-skin-cancer-2017', 'h-denseunet-2018'];
-    for (const id of read) expect((await h.say(`read ${id}`)).kind).toBe('reading-read');
+    for (const id of read) expect((await h.say(`read ${id}`, 'u1', { canManageChannel: true })).kind).toBe('reading-read');
     const offered = new Set<string>();
     for (let round = 0; round < 12; round++) for (const id of await suggestIds('suggest 5')) offered.add(id);
     for (const id of read) expect(offered.has(id)).toBe(false);
     expect(offered.size).toBe(readingCatalog.papers.length - read.length);
 
-    await h.say('unread v-net-2016');
+    await h.say('unread v-net-2016', 'u1', { canManageChannel: true });
     expect(await suggestIds('suggest prostate 1')).toEqual(['v-net-2016']);
   });
 

@@ -37,8 +37,7 @@ describe('hostile queries', () => {
   });
 
   it('GIVEN zero-width and right-to-left control characters THEN they are removed before searching', () => {
-    const split = search.search('lu\u200bng', { limit: 100 });
-    expect(split.total - split.related).toBe(0); // a zero-width space splits the word, like a space: no paper has both halves
+    expect(search.search('lu\u200bng').total).toBe(search.search('lung').total); // a zero-width space hides inside the word
     expect(search.search('\u202elung\u202c').total).toBe(search.search('lung').total);
     expect(search.search('\u200b\u200b').total).toBe(0);
   });

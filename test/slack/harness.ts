@@ -1,3 +1,4 @@
+import type { SlackServerLimits } from '../../adapters/slack/connection-cap.js';
 import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.js';
 import { createPaperbot, type Paperbot } from '../../src/app.js';
 import type { Bot } from '../../src/bot.js';
@@ -35,6 +36,8 @@ export type HarnessOptions = {
   bot?: (paperbot: Paperbot) => Bot;
   maxRateLimitWaitMs?: number;
   ackDeadlineMs?: number;
+  /** HTTP server limits (timeouts, connection cap), small in tests that exercise them. */
+  server?: SlackServerLimits;
   /** Leave the adapter stopped (tests of start-up itself). */
   start?: boolean;
 };
@@ -63,7 +66,7 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
   const handled: Invocation[] = [];
   // Records what reached the command layer; the real dispatcher still does all the work.
   const bot: Bot = { ...inner, handle: (invocation) => (handled.push(invocation), inner.handle(invocation)) };
-  const adapter = createSlackAdapter({ config: config.slack!, bot, log, host: '127.0.0.1', maxRateLimitWaitMs: options.maxRateLimitWaitMs, ackDeadlineMs: options.ackDeadlineMs });
+  const adapter = createSlackAdapter({ config: config.slack!, bot, log, host: '127.0.0.1', maxRateLimitWaitMs: options.maxRateLimitWaitMs, ackDeadlineMs: options.ackDeadlineMs, server: options.server });
   if (options.start !== false) await adapter.start();
   const eventsUrl = `http://127.0.0.1:${adapter.port}/slack/events`;
   return {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActionCodec } from '../../src/actions.js';
 import { createBot } from '../../src/bot.js';
 import type { PaperSearch } from '../../src/search/types.js';
-import { blockActionBody, blockActionPayload, slashCommandBody } from '../fakes/slack.js';
+import { blockActionBody, blockActionPayload, signedHeaders, slashCommandBody } from '../fakes/slack.js';
 import { BOT_TOKEN, pagedCatalog, SIGNING_SECRET, startSlackHarness, type SlackHarness } from './harness.js';
 
 type Block = { type: string; text?: { text: string }; accessory?: Button; elements?: any[] };
@@ -207,7 +207,9 @@ describe('Slack HTTP mode, real Bolt against a local Slack', () => {
       const before = h.handled.length;
       const big = slashCommandBody({ text: 'x'.repeat(70 * 1024), responseUrl: 'http://127.0.0.1:9/never' });
       const status = await new Promise<number>((resolve, reject) => {
-        const req = request(h.eventsUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'transfer-encoding': 'chunked' } }, (res) => {
+        // Signed, so only the size can be what refuses it.
+        const headers = { ...signedHeaders(SIGNING_SECRET, big), 'transfer-encoding': 'chunked' };
+        const req = request(h.eventsUrl, { method: 'POST', headers }, (res) => {
           res.resume();
           resolve(res.statusCode ?? 0);
         });

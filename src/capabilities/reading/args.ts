@@ -4,6 +4,7 @@ const MAX_SUGGESTIONS = 5;
 const DEFAULT_SUGGESTIONS = 3;
 
 const CLOSE_WORDS = new Set(['close', 'end', '结束', '关闭']);
+const REPLACE_FLAGS = new Set(['--replace', '—replace', '–replace', '--替换']);
 const ANY_WORDS = new Set(['any', 'all', 'anything', '任意', '全部', '随便']);
 const NUMBER = /^[-+]?\d+(?:[.,]\d+)?$/;
 const POLL_ID = /^#(\d{1,12})$/;
@@ -11,7 +12,7 @@ const POLL_ID = /^#(\d{1,12})$/;
 export type SuggestArgs =
   | { kind: 'close'; pollId: number | null }
   /** An empty topic means the whole catalog (`suggest`, or `suggest any` after a topic matched nothing). */
-  | { kind: 'open'; topic: string; count: number };
+  | { kind: 'open'; topic: string; count: number; /** `--replace`: close an open poll without asking. */ replace: boolean; /** The arguments without the flag, for a confirmation button. */ rest: string };
 
 /**
  * `suggest [topic words or filters] [count]`, `suggest any [count]`, `suggest close [#id]`. A trailing
@@ -19,7 +20,10 @@ export type SuggestArgs =
  * to write `year:2016`.
  */
 export function parseSuggestArgs(args: string): SuggestArgs {
-  const words = args.split(' ').filter(Boolean);
+  const all = args.split(' ').filter(Boolean);
+  const words = all.filter((w) => !REPLACE_FLAGS.has(w.toLowerCase()));
+  const replace = words.length < all.length;
+  const rest = words.join(' ');
   if (words.length > 0 && CLOSE_WORDS.has(words[0].toLowerCase())) {
     const rest = words.slice(1);
     if (rest.length === 0) return { kind: 'close', pollId: null };
@@ -49,8 +53,8 @@ export function parseSuggestArgs(args: string): SuggestArgs {
       );
     }
   }
-  if (words.length === 1 && ANY_WORDS.has(words[0].toLowerCase())) return { kind: 'open', topic: '', count };
-  return { kind: 'open', topic: words.join(' '), count };
+  if (words.length === 1 && ANY_WORDS.has(words[0].toLowerCase())) return { kind: 'open', topic: '', count, replace, rest };
+  return { kind: 'open', topic: words.join(' '), count, replace, rest };
 }
 
 export type VoteArgs = { n: number; pollId: number | null };

@@ -1,10 +1,11 @@
 import type { Paper } from '../../catalog/paper.js';
 import { paperById } from '../../paper-id.js';
-import type { CommandInput } from '../../services.js';
+import { mayManage, type CommandInput } from '../../services.js';
 import { UserError } from '../../errors.js';
 import { tr } from '../../i18n/index.js';
 import { reply, type Reply } from '../../reply.js';
 import { lookupIn } from './poll-message.js';
+import { pollText } from './messages.js';
 import { noteCard } from './render.js';
 import { groupOf, readingStore } from './store.js';
 
@@ -20,6 +21,25 @@ function localDate(date: Date, timeZone: string): string {
 
 function resolvePaper(input: CommandInput, id: string): Paper {
   return paperById(input.services.search, id, { en: 'Nothing was changed.', zh: '未做任何更改。' });
+}
+
+/**
+ * The reading history is the group's record and decides what is suggested: changing it is for
+ * whoever may manage the channel. The one exception is the person who opened the poll that chose
+ * the current paper, who may mark that paper read (`read` with no id, or its id).
+ */
+function requireHistoryRight(input: CommandInput, paperId: string | null): void {
+  if (mayManage(input.invocation)) return;
+  const store = readingStore(input.services.db);
+  const chosen = store.chosen(groupOf(input));
+  if (paperId !== null && chosen && chosen.paperId === paperId && chosen.pollId !== null) {
+    if (store.poll(chosen.pollId)?.openedBy === input.invocation.userId) return;
+  }
+  throw new UserError(
+    'not-allowed',
+    pollText.both('historyNotAllowed'),
+    ['history', 'next'],
+  );
 }
 
 /** `next`: the paper the group chose. */
@@ -78,6 +98,8 @@ export function markRead(input: CommandInput): Reply {
     }
     paperId = chosen.paperId;
   }
+  // Marking again what is already read changes nothing, so anyone may be told so.
+  if (!store.readEntry(group, paperId)) requireHistoryRight(input, paperId);
   const now = services.clock.now();
   const readOn = localDate(now, services.config.spotlight.timezone);
   const added = store.transaction(() => {
@@ -85,6 +107,7 @@ export function markRead(input: CommandInput): Reply {
     if (ok) store.clearChosen(group, paperId);
     return ok;
   });
+  if (added) services.log.info(`reading ${group.platform}:${group.channelId}: ${paperId} marked read by ${invocation.userId}`);
   const lookup = lookupIn(services);
   if (!added) {
     const entry = store.readEntry(group, paperId)!;
@@ -107,7 +130,7 @@ export function markRead(input: CommandInput): Reply {
 
 /** `unread <id>`: takes a paper out of the group's history. */
 export function markUnread(input: CommandInput): Reply {
-  const { lang, services } = input;
+  const { lang, services, invocation } = input;
   const store = readingStore(services.db);
   const group = groupOf(input);
   const id = input.args.split(' ').filter(Boolean)[0];
@@ -119,12 +142,15 @@ export function markUnread(input: CommandInput): Reply {
   }
   // A paper read before the catalog dropped it can still be taken out of the history by its id.
   const paperId = store.readEntry(group, id) ? id : resolvePaper(input, id).id;
+  // Nothing to take out is said to anyone; taking out is for managers.
+  if (store.readEntry(group, paperId)) requireHistoryRight(input, null);
   if (!store.transaction(() => store.unmarkRead(group, paperId))) {
     throw new UserError('not-read', {
       en: `"${paperId}" is not in the group's reading history; nothing was changed.`,
       zh: `“${paperId}”不在小组的已读记录中，未做更改。`,
     }, ['history']);
   }
+  services.log.info(`reading ${group.platform}:${group.channelId}: ${paperId} taken out of the reading history by ${invocation.userId}`);
   const { card, paper } = noteCard(paperId, lookupIn(services), lang, tr(lang, 'Not read', '未读'));
   return reply('reading-unread', lang, {
     intro: [tr(lang, 'Taken out of the reading history: it may be suggested again.', '已从已读记录中移除，之后可能再次推荐。')],

@@ -28,6 +28,13 @@ const en = {
   voteAdded: (v: { n: number; title: string; votes: number }) => `Your vote for ${v.n}. ${v.title} counts: ${countOf(v.votes, 'vote')} now.`,
   voteRemoved: (v: { n: number; title: string; votes: number }) =>
     `Your vote for ${v.n}. ${v.title} is taken back: ${countOf(v.votes, 'vote')} now. Vote again with /paper vote ${v.n}.`,
+  tie: (v: { tied: number; votes: number }) =>
+    `It was a tie: ${v.tied} papers had ${countOf(v.votes, 'vote')} each. The tie went to the paper whose earliest vote still standing came in first.`,
+  confirmReplace: (v: { poll: number; voters: number; command: string }) =>
+    `Poll #${v.poll} is still open (${countOf(v.voters, 'voter')} so far). A new poll would close it now and choose its winner from the votes so far. To go ahead: /paper ${v.command}, or the button below. To keep it open, do nothing.`,
+  confirmReplaceButton: (v: PollRef) => `Close #${v.poll} and open a new poll`,
+  historyNotAllowed:
+    "Only someone who can manage this channel can change the group's reading history (the person who opened the poll may mark its winner read); nothing was changed.",
 };
 
 const zh = {
@@ -52,7 +59,12 @@ const zh = {
   noSuchOption: (v: { poll: number; size: number }) => `投票 #${v.poll} 共有 ${v.size} 篇论文，请输入 1 到 ${v.size} 之间的序号。`,
   voteAdded: (v: { n: number; title: string; votes: number }) => `已为 ${v.n}. ${v.title} 投票，现有 ${v.votes} 票。`,
   voteRemoved: (v: { n: number; title: string; votes: number }) => `已撤回对 ${v.n}. ${v.title} 的投票，现有 ${v.votes} 票。再次投票：/paper vote ${v.n}。`,
+  tie: (v: { tied: number; votes: number }) => `本次投票出现平票：${v.tied} 篇论文各得 ${v.votes} 票。按规则，当前仍有效的最早一票先到的论文当选。`,
+  confirmReplace: (v: { poll: number; voters: number; command: string }) =>
+    `投票 #${v.poll} 仍在进行（已有 ${v.voters} 人投票）。发起新投票会立即结束它，并按现有票数选出论文。确认请输入 /paper ${v.command}，或点击下方按钮；若要保留当前投票，无需操作。`,
+  confirmReplaceButton: (v: PollRef) => `结束 #${v.poll} 并发起新投票`,
+  historyNotAllowed: '只有频道管理员可以更改小组的已读记录（发起投票的人可以将选出的论文标记为已读）；未做任何更改。',
 } satisfies typeof en;
 
-/** The reading group's poll messages (poll.ts). */
+/** The reading group's poll messages (poll.ts), and who may change its history (history.ts). */
 export const pollText = defineMessages({ en, zh });

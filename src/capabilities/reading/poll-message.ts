@@ -90,10 +90,11 @@ export async function announceWinner(services: Services, pollId: number): Promis
   const store = readingStore(services.db);
   const poll = store.poll(pollId);
   if (!poll || poll.winnerN === null) return;
-  const chosen = store.tally(pollId).find((o) => o.n === poll.winnerN);
+  const tally = store.tally(pollId);
+  const chosen = tally.find((o) => o.n === poll.winnerN);
   if (!chosen) return;
   try {
-    await services.outbox.post(poll.platform, poll.channelId, announcementReply(poll, chosen, lookupIn(services)), {
+    await services.outbox.post(poll.platform, poll.channelId, announcementReply(poll, chosen, lookupIn(services), tally), {
       idempotencyKey: `pbw-${poll.id}-${Date.parse(poll.openedAt).toString(36)}`,
     });
   } catch (error) {

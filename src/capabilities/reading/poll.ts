@@ -1,5 +1,5 @@
 import type { Paper } from '../../catalog/paper.js';
-import type { CommandInput } from '../../services.js';
+import { mayManage, type CommandInput } from '../../services.js';
 import { UserError } from '../../errors.js';
 import { coreText } from '../../i18n/catalog.js';
 import { localize, type LocalText } from '../../i18n/index.js';
@@ -8,27 +8,32 @@ import { parseSuggestArgs, parseVoteArgs } from './args.js';
 import { announceWinner, currentPollReply, refreshPollMessage, settlePollMessage } from './poll-message.js';
 import { pollText } from './messages.js';
 import { pickDiverse } from './pick.js';
+import { tieNote } from './render.js';
+import { wasTie } from './tally.js';
 import { groupOf, readingStore, type Poll } from './store.js';
 
 /** `suggest …`: open a poll, or close one. */
 export async function suggestOrClose(input: CommandInput): Promise<Reply> {
   const parsed = parseSuggestArgs(input.args);
   if (parsed.kind === 'close') return closePoll(input, parsed.pollId);
-  return openPoll(input, parsed.topic, parsed.count);
+  return openPoll(input, parsed);
 }
+
+type OpenRequest = { topic: string; count: number; replace: boolean; rest: string };
 
 type Scored = { paper: Paper; relevance: number };
 type Candidates = { candidates: Scored[]; notices: string[] } | { noMatch: Reply };
-type Opened = { previous: Poll | null; pollId: number; picked: Paper[] };
+type Opened = { previous: Poll | null; pollId: number; picked: Paper[] } | { confirm: Poll };
 
-async function openPoll(input: CommandInput, topic: string, count: number): Promise<Reply> {
+async function openPoll(input: CommandInput, { topic, count, replace, rest }: OpenRequest): Promise<Reply> {
   const { lang, services } = input;
   const store = readingStore(services.db);
   const found = candidatesFor(input, topic);
   if ('noMatch' in found) return found.noMatch;
   const intro = [...found.notices];
   const now = services.clock.now();
-  const outcome = store.transaction(() => createPoll(input, topic, count, found.candidates, now.toISOString()));
+  const outcome = store.transaction(() => createPoll(input, { topic, count, replace }, found.candidates, now.toISOString()));
+  if ('confirm' in outcome) return confirmReplace(input, outcome.confirm, rest);
 
   if (outcome.previous) {
     await Promise.all([refreshPollMessage(services, outcome.previous.id), announceWinner(services, outcome.previous.id)]);
@@ -72,17 +77,22 @@ function candidatesFor(input: CommandInput, topic: string): Candidates {
  * Closes the channel's open poll (when the asker may) and opens one with up to `count` unread
  * papers. Runs inside the store's transaction: a UserError rolls back the closing too.
  */
-function createPoll(input: CommandInput, topic: string, count: number, candidates: Scored[], at: string): Opened {
+function createPoll(input: CommandInput, { topic, count, replace }: Omit<OpenRequest, 'rest'>, candidates: Scored[], at: string): Opened {
   const { lang, services, invocation } = input;
   const group = groupOf(input);
   const store = readingStore(services.db);
   const previous = store.openPoll(group);
   // Replacing a poll closes it, so it takes the same right as closing it.
   if (previous && !mayClose(input, previous)) throw notAllowed(input, previous, 'replace');
+  const unread = () => {
+    const read = new Set(store.reads(group).map((r) => r.paperId));
+    const chosen = store.chosen(group)?.paperId;
+    return candidates.filter((c) => !read.has(c.paper.id) && c.paper.id !== chosen);
+  };
+  // A new poll closes the open one and picks its winner on the spot: never without a yes.
+  if (previous && !replace && unread().length > 0) return { confirm: previous };
   const closed = previous ? store.closePoll(previous.id, invocation.userId, at) : null;
-  const read = new Set(store.reads(group).map((r) => r.paperId));
-  const chosen = store.chosen(group)?.paperId;
-  const fresh = candidates.filter((c) => !read.has(c.paper.id) && c.paper.id !== chosen);
+  const fresh = unread();
   if (fresh.length === 0) {
     throw new UserError(
       'nothing-left',
@@ -107,6 +117,18 @@ function createPoll(input: CommandInput, topic: string, count: number, candidate
     paperIds: picked.map((p) => p.id),
   });
   return { previous: closed && previous ? previous : null, pollId, picked };
+}
+
+/** Asks before a new poll closes the open one: `suggest --replace …` or the button does it. */
+function confirmReplace(input: CommandInput, poll: Poll, rest: string): Reply {
+  const { lang, services } = input;
+  const voters = readingStore(services.db).voterCount(poll.id);
+  const command = `suggest --replace${rest ? ` ${rest}` : ''}`;
+  return reply('confirm-replace', lang, {
+    intro: [pollText.text(lang, 'confirmReplace', { poll: poll.id, voters, command })],
+    actions: [{ label: pollText.text(lang, 'confirmReplaceButton', { poll: poll.id }), command, effect: 'reply', style: 'danger' }],
+    data: { code: 'confirm-replace', openPollId: poll.id, command },
+  });
 }
 
 /**
@@ -139,9 +161,11 @@ function closedNote(input: CommandInput, pollId: number): string {
   const { lang, services } = input;
   const store = readingStore(services.db);
   const poll = store.poll(pollId)!;
-  const winner = store.tally(pollId).find((o) => o.n === poll.winnerN);
+  const tally = store.tally(pollId);
+  const winner = tally.find((o) => o.n === poll.winnerN);
   if (!winner) return pollText.text(lang, 'previousClosedNoVotes', { poll: pollId });
-  return pollText.text(lang, 'previousClosed', { poll: pollId, title: titleOf(input, winner.paperId), votes: winner.votes });
+  const closed = pollText.text(lang, 'previousClosed', { poll: pollId, title: titleOf(input, winner.paperId), votes: winner.votes });
+  return wasTie(tally, winner) ? `${closed} ${tieNote(lang, tally, winner)}` : closed;
 }
 
 /**
@@ -153,7 +177,7 @@ function inPollLanguage(input: CommandInput, poll: Poll, text: LocalText): Local
 }
 
 function mayClose(input: CommandInput, poll: Poll): boolean {
-  return poll.openedBy === input.invocation.userId || input.invocation.canManageChannel;
+  return poll.openedBy === input.invocation.userId || mayManage(input.invocation);
 }
 
 function notAllowed(input: CommandInput, poll: Poll, act: 'close' | 'replace'): UserError {
@@ -214,13 +238,16 @@ async function closePoll(input: CommandInput, pollId: number | null): Promise<Re
   if (byButton) return currentPollReply(services, store, closed.id);
   const winner = result.winner;
   const title = winner ? titleOf(input, winner.paperId) : '';
+  const tally = store.tally(poll.id);
+  const tie = wasTie(tally, winner);
   return reply('poll-closed', lang, {
     intro: [
       winner
         ? pollText.text(lang, 'closedWithWinner', { poll: poll.id, title, votes: winner.votes })
         : pollText.text(lang, 'closedNoVotes', { poll: poll.id }),
+      ...(tie && winner ? [tieNote(lang, tally, winner)] : []),
     ],
-    data: { pollId: poll.id, winner: winner?.paperId ?? null, votes: winner?.votes ?? 0 },
+    data: { pollId: poll.id, winner: winner?.paperId ?? null, votes: winner?.votes ?? 0, tie },
   });
 }
 

@@ -3,7 +3,8 @@ import { labels, paperCard } from '../../cards.js';
 import { tr, type Lang } from '../../i18n/index.js';
 import { reply, type Action, type Card, type Reply } from '../../reply.js';
 import type { Poll } from './store.js';
-import type { OptionTally } from './tally.js';
+import { pollText } from './messages.js';
+import { wasTie, type OptionTally } from './tally.js';
 
 export type PaperLookup = (id: string) => Paper | null;
 
@@ -52,8 +53,8 @@ export function pollReply(poll: Poll, tally: OptionTally[], voters: number, look
     intro.push(
       tr(
         lang,
-        'Vote for the papers you would like to read next: click again to take a vote back. Each person counts once per paper. Text works too: /paper vote <n>.',
-        '为想读的论文投票，再点一次可撤回。每人每篇论文计一票。也可以输入 /paper vote <序号>。',
+        'This is approval voting: vote for as many papers as you like, once each; click again to take a vote back. The paper with the most votes wins. Text works too: /paper vote <n>.',
+        '本投票为认可投票：你可以为任意多篇论文投票，每篇一票；再点一次可撤回。得票最多的论文当选。也可以输入 /paper vote <序号>。',
       ),
     );
   } else if (winner) {
@@ -64,6 +65,7 @@ export function pollReply(poll: Poll, tally: OptionTally[], voters: number, look
         `投票已结束。下一篇：${winnerTitle}（${winner.votes} 票）。`,
       ),
     );
+    if (wasTie(tally, winner)) intro.push(tieNote(lang, tally, winner));
   } else {
     intro.push(tr(lang, 'Closed with no votes: no paper was chosen.', '投票已结束，无人投票，没有选出论文。'));
   }
@@ -97,8 +99,13 @@ export function pollReply(poll: Poll, tally: OptionTally[], voters: number, look
   });
 }
 
+/** How a tie was broken, said whenever a tied poll's result is shown. */
+export function tieNote(lang: Lang, tally: OptionTally[], winner: OptionTally): string {
+  return pollText.text(lang, 'tie', { tied: tally.filter((o) => o.votes === winner.votes).length, votes: winner.votes });
+}
+
 /** What the channel is told when a poll closes with a winner. */
-export function announcementReply(poll: Poll, winner: OptionTally, lookup: PaperLookup): Reply {
+export function announcementReply(poll: Poll, winner: OptionTally, lookup: PaperLookup, tally: OptionTally[] = [winner]): Reply {
   const lang = poll.lang;
   const { card, paper } = cardFor(winner.paperId, lookup, lang);
   const link = paper?.url ? paper.url : labels(lang).noLink;
@@ -111,6 +118,7 @@ export function announcementReply(poll: Poll, winner: OptionTally, lookup: Paper
         `Poll #${poll.id} is closed: ${winner.votes} vote${winner.votes === 1 ? '' : 's'}. Link: ${link}`,
         `投票 #${poll.id} 已结束：${winner.votes} 票。链接：${link}`,
       ),
+      ...(wasTie(tally, winner) ? [tieNote(lang, tally, winner)] : []),
     ],
     cards: [card],
     papers: paper ? [paper] : [],

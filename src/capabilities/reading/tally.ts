@@ -22,6 +22,12 @@ export function pickWinner(tally: OptionTally[]): OptionTally | null {
   return best;
 }
 
+/** Whether another option had as many votes as the winner, so the tie rule decided. */
+export function wasTie(tally: OptionTally[], winner: OptionTally | null | undefined): boolean {
+  if (!winner) return false;
+  return tally.filter((o) => o.votes === winner.votes).length > 1;
+}
+
 function earlier(a: { at: string; seq: number }, b: { at: string; seq: number }): boolean {
   return a.at < b.at || (a.at === b.at && a.seq < b.seq);
 }

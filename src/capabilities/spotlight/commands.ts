@@ -9,7 +9,7 @@ import { spotlightReply } from './post.js';
 import { peekNext } from './rotation.js';
 import { nextSlot } from './slots.js';
 import * as store from './store.js';
-import type { Command, CommandInput } from '../../services.js';
+import { mayManage, type Command, type CommandInput } from '../../services.js';
 
 type Sub = 'on' | 'off' | 'status' | 'preview' | 'now';
 
@@ -42,7 +42,7 @@ function splitSub(args: string): { sub: Sub | null; word: string; rest: string }
 }
 
 function requireManager(input: CommandInput): void {
-  if (input.invocation.canManageChannel) return;
+  if (mayManage(input.invocation)) return;
   throw new UserError('not-allowed', {
     en: 'Only people who may manage this channel can change its spotlight (on Discord: the Manage Channels permission; on Slack: the users in SLACK_ADMIN_USERS).',
     zh: '只有可以管理本频道的人才能更改每周论文设置（Discord：“管理频道”权限；Slack：SLACK_ADMIN_USERS 中的用户）。',

@@ -61,6 +61,27 @@ function badCron(expression: string, why: string): UserError {
   );
 }
 
+/**
+ * A spotlight (and the digest) posts at most once a day: one hour and one minute, on whichever days.
+ * A denser schedule would flood the channel and makes every slot computation walk the whole day.
+ */
+export function isAtMostDaily(schedule: Schedule | string): boolean {
+  const s = typeof schedule === 'string' ? parseSchedule(schedule) : schedule;
+  return s.hours.length === 1 && s.minutes.length === 1;
+}
+
+export function requireAtMostDaily(expression: string): string {
+  if (isAtMostDaily(expression)) return expression;
+  throw new UserError(
+    'schedule-too-dense',
+    {
+      en: `"${expression}" would post more than once a day; a spotlight posts at most once a day. Give one time of day, on the days you want (e.g. "0 9 * * 1-5" for weekdays at 09:00).`,
+      zh: `“${expression}”每天会发布不止一次；每周论文每天最多发布一次。请只给一个时间点，并选择日期（例如 "0 9 * * 1-5" 表示工作日 09:00）。`,
+    },
+    ['spotlight on monday 09:00', 'spotlight on "0 9 * * 1-5"'],
+  );
+}
+
 export function weeklyExpression(weekday: number, hour: number, minute: number): string {
   return `${minute} ${hour} * * ${weekday}`;
 }

@@ -127,6 +127,8 @@ export async function attempt(
   try {
     const ref = await services.outbox.post(sub.platform, sub.channel, reply, {
       idempotencyKey: idempotencyKey(sub.platform, sub.channel, row.slot),
+      // A claim attempted before and never recorded as posted may have reached the channel.
+      mayHaveArrived: row.attempts > 1,
     });
     store.markPosted(db, row.id, ref.messageId, iso(now));
     log.info(`spotlight ${label(sub)}: posted ${paper.id} for ${row.slot} (message ${ref.messageId})`);

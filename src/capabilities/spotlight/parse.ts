@@ -1,7 +1,7 @@
 import { isTimeZone } from '../../config.js';
 import { UserError } from '../../errors.js';
 import type { Lang } from '../../i18n/index.js';
-import { parseSchedule, weeklyExpression } from './cron.js';
+import { parseSchedule, requireAtMostDaily, weeklyExpression } from './cron.js';
 
 /** Reads what follows `spotlight on`: a day, a time, a zone and a language, or a cron expression. */
 export type OnRequest = {
@@ -84,7 +84,7 @@ export function parseOnArgs(args: string): OnRequest {
   let text = args;
   const quoted = /["“”'‘’`]([^"“”'‘’`]+)["“”'‘’`]/.exec(text);
   if (quoted) {
-    request.cron = parseSchedule(quoted[1]).expression;
+    request.cron = requireAtMostDaily(parseSchedule(quoted[1]).expression);
     text = text.slice(0, quoted.index) + ' ' + text.slice(quoted.index + quoted[0].length);
   }
   const tokens = tokenize(text);
@@ -100,7 +100,7 @@ export function parseOnArgs(args: string): OnRequest {
   }
   if (!request.cron && tokens.length > 0 && CRON_START.test(tokens[0])) {
     const fields = tokens.splice(0, Math.min(5, tokens.length));
-    request.cron = parseSchedule(fields.join(' ')).expression;
+    request.cron = requireAtMostDaily(parseSchedule(fields.join(' ')).expression);
   }
   for (const token of tokens) {
     const day = parseDay(token);

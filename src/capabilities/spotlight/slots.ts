@@ -96,3 +96,47 @@ export function slotsBetween(schedule: Schedule | string, zone: string, from: nu
   }
   return out;
 }
+
+const dateKey = (d: LocalDate) => d.year * 10_000 + d.month * 100 + d.day;
+
+export type MissedSlots = {
+  /** Slots strictly between `from` and `to` within the days scanned. */
+  count: number;
+  /** The most recent of them, newest first, at most `listed`. */
+  recent: number[];
+  /** False when `from` lies further back than the scan reached: there were at least `count`. */
+  complete: boolean;
+};
+
+/**
+ * Counts the slots of an at-most-daily schedule strictly between `from` and `to`, walking calendar
+ * days back from `to`: inside the range a matching day is one slot, so only the two boundary days
+ * and the few listed slots need zone arithmetic. At most `maxDays` days are walked, so the work is
+ * bounded whatever the gap (the dense walk it replaces took 27 s after a long gap).
+ */
+export function missedSlots(schedule: Schedule | string, zone: string, from: number, to: number, maxDays: number, listed: number): MissedSlots {
+  const s = typeof schedule === 'string' ? parseSchedule(schedule) : schedule;
+  const first = localAt(from, zone);
+  const last = localAt(to, zone);
+  const firstKey = dateKey(first);
+  const lastKey = dateKey(last);
+  const [hour] = s.hours;
+  const [minute] = s.minutes;
+  const out: MissedSlots = { count: 0, recent: [], complete: false };
+  for (let i = 0; i <= maxDays; i++) {
+    const d = addDays(last, -i);
+    const key = dateKey(d);
+    if (key < firstKey) {
+      out.complete = true;
+      return out;
+    }
+    if (!dayMatches(s, d)) continue;
+    const boundary = key === firstKey || key === lastKey;
+    const wantInstant = boundary || out.recent.length < listed;
+    const t = wantInstant ? zonedToUtc({ ...d, hour, minute }, zone) : NaN;
+    if (boundary && !(t > from && t < to)) continue;
+    out.count++;
+    if (out.recent.length < listed) out.recent.push(t);
+  }
+  return out;
+}

@@ -1,12 +1,16 @@
 import type { Services } from '../../services.js';
+import { retryWhileBusy } from '../../store/busy.js';
 import { attempt, ATTEMPT_LEASE_MS, claimSlot, iso, label, type SpotlightPost } from './deliver.js';
-import { latestSlot, slotsBetween } from './slots.js';
+import { isAtMostDaily } from './cron.js';
+import { latestSlot, missedSlots } from './slots.js';
 import * as store from './store.js';
 import type { Subscription } from './store.js';
 
 const HOUR = 3_600_000;
 /** How many skipped slots a log line names. */
 const MISSED_LISTED = 5;
+/** How far back missed slots are counted; older ones are reported as "at least". */
+const MISSED_SCAN_DAYS = 400;
 
 /**
  * The due-check, run by the scheduler every minute and by `paperbot spotlight tick`: retries what is
@@ -28,7 +32,8 @@ export async function tick(services: Services, now: Date = services.clock.now())
     // channels to one that has it, rather than claiming slots it cannot post.
     if (!services.outbox.has(sub.platform)) continue;
     try {
-      posts.push(...(await tickChannel(services, sub, at)));
+      // Another process holding the write lock is waited out between attempts, never in one statement.
+      posts.push(...(await retryWhileBusy(services.db, () => tickChannel(services, sub, at))));
     } catch (error) {
       services.log.error(`spotlight ${label(sub)}: tick failed`, error);
     }
@@ -40,6 +45,15 @@ async function tickChannel(services: Services, sub: Subscription, now: number): 
   const { db, log } = services;
   const graceMs = services.config.spotlight.graceHours * HOUR;
   const posts: SpotlightPost[] = [];
+
+  // A schedule denser than daily can only come from a database written before the rule: refuse to
+  // run it (its slot arithmetic walks every minute of the day) and say so where the channel looks.
+  if (!isAtMostDaily(sub.schedule)) {
+    const reason = `the schedule "${sub.schedule}" fires more often than once a day; set a new one with \`/paper spotlight on\``;
+    store.pause(db, sub.platform, sub.channel, reason, iso(now));
+    log.warn(`spotlight ${label(sub)}: paused: ${reason}`);
+    return posts;
+  }
 
   // Whether a pending post is due is decided by the guarded UPDATEs below, never by this read:
   // another process may take the same row between the two.
@@ -66,10 +80,11 @@ async function tickChannel(services: Services, sub: Subscription, now: number): 
   const since = store.latestRecordedSlot(db, sub.platform, sub.channel);
   const from = Math.max(since ? Date.parse(since) : 0, Date.parse(sub.enabledAt) - 1);
   const logMissed = () => {
-    const missed = slotsBetween(sub.schedule, sub.timezone, from, latest - 1, 1000);
-    if (missed.length === 0) return;
-    const listed = missed.slice(-MISSED_LISTED).map(iso).join(', ');
-    log.warn(`spotlight ${label(sub)}: skipped ${missed.length} missed slot(s) older than the latest (${listed})`);
+    const missed = missedSlots(sub.schedule, sub.timezone, from, latest, MISSED_SCAN_DAYS, MISSED_LISTED);
+    if (missed.count === 0) return;
+    const listed = [...missed.recent].reverse().map(iso).join(', ');
+    const count = missed.complete ? `${missed.count}` : `at least ${missed.count}`;
+    log.warn(`spotlight ${label(sub)}: skipped ${count} missed slot(s) older than the latest (most recent: ${listed})`);
   };
 
   if (now - latest > graceMs) {
