@@ -24,7 +24,8 @@ export async function feedsBot(options: { dbPath: string; start: string | number
       PAPERBOT_ALLOW_PRIVATE_FEEDS: 'true',
       ARXIV_API_URL: fakes.arxivApiUrl(),
       NCBI_EUTILS_URL: fakes.eutilsUrl(),
-      FEEDS_TIMEOUT_SECONDS: '1',
+      // Long enough for a loaded machine; the hanging fake still has to run it out.
+      FEEDS_TIMEOUT_SECONDS: '4',
       ...options.env,
     },
   });
