@@ -6,6 +6,7 @@ const suites: { name: string; load: () => Promise<{ run(): Promise<unknown> }> }
   { name: 'discord', load: () => import('./discord.js') },
   { name: 'spotlight', load: () => import('./spotlight.js') },
   { name: 'ops', load: () => import('./ops.js') },
+  { name: 'digest', load: () => import('./digest.js') },
 ];
 
 const only = process.argv.slice(2);

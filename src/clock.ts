@@ -21,3 +21,23 @@ export class ManualClock implements Clock {
     this.current += ms;
   }
 }
+
+/**
+ * `--now <ISO>` and `--json` of a command-line round (`digest tick`, `feeds poll`); anything else is
+ * a usage error. Without `--now`, the clock's time.
+ */
+export function roundArgs(args: string[], clock: Clock): { now: Date; json: boolean } | { error: string } {
+  const rest = [...args];
+  const json = rest.includes('--json');
+  const i = rest.indexOf('--now');
+  let now = clock.now();
+  if (i >= 0) {
+    const raw = rest[i + 1];
+    const parsed = raw === undefined ? Number.NaN : Date.parse(raw);
+    if (Number.isNaN(parsed)) return { error: `--now needs an ISO 8601 time such as 2026-11-30T09:00:00Z; got "${raw ?? ''}".` };
+    now = new Date(parsed);
+    rest.splice(i, 2);
+  }
+  const unknown = rest.filter((a) => a !== '--json');
+  return unknown.length ? { error: `unknown option ${unknown.join(' ')}` } : { now, json };
+}

@@ -15,6 +15,15 @@ export type Config = {
   spotlight: { timezone: string; graceHours: number };
   /** Where papers are resolved (arXiv, Crossref, NCBI, OpenAlex) and who we say we are. */
   sources: SourceSettings;
+  feeds: FeedsConfig;
+};
+
+/** How feeds are read (their sources' URLs are in SourceSettings). */
+type FeedsConfig = {
+  /** PAPERBOT_ALLOW_PRIVATE_FEEDS: feed URLs may reach private addresses (an intranet feed, tests). */
+  allowPrivate: boolean;
+  pollMinutes: number;
+  timeoutMs: number;
 };
 
 export type Env = Record<string, string | undefined>;
@@ -65,6 +74,11 @@ export function loadConfig(env: Env = process.env): Config {
     httpPort,
     spotlight: { timezone, graceHours },
     sources: sourceSettings(get),
+    feeds: {
+      allowPrivate: flag(get('PAPERBOT_ALLOW_PRIVATE_FEEDS'), 'PAPERBOT_ALLOW_PRIVATE_FEEDS'),
+      pollMinutes: wholeNumber(get('FEEDS_POLL_MINUTES'), 60, 'FEEDS_POLL_MINUTES', 5, 24 * 60),
+      timeoutMs: wholeNumber(get('FEEDS_TIMEOUT_SECONDS'), 20, 'FEEDS_TIMEOUT_SECONDS', 1, 300) * 1000,
+    },
   };
 }
 
@@ -101,6 +115,13 @@ export function commaList(raw: string | undefined): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+function flag(raw: string | undefined, name: string): boolean {
+  if (raw === undefined) return false;
+  if (/^(true|1|yes)$/i.test(raw)) return true;
+  if (/^(false|0|no)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be true or false; got "${raw}".`);
 }
 
 export function wholeNumber(raw: string | undefined, fallback: number, name: string, min: number, max: number): number {

@@ -50,7 +50,20 @@ export type ReplyKind =
   | 'reading-next'
   | 'reading-read'
   | 'reading-unread'
-  | 'reading-history';
+  | 'reading-history'
+  | 'follow'
+  | 'following'
+  | 'unfollow'
+  | 'feed-add'
+  | 'feed-list'
+  | 'feed-remove'
+  | 'digest'
+  | 'digest-on'
+  | 'digest-off'
+  | 'digest-status'
+  | 'digest-preview'
+  | 'digest-now'
+  | 'digest-more';
 
 /**
  * The platform-neutral reply every command returns. Adapters render it (Block Kit, embeds, console

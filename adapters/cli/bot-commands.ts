@@ -60,21 +60,38 @@ export async function sayCli(args: string[], io: Io): Promise<number> {
   );
 }
 
-export async function spotlightCommand(args: string[], io: Io): Promise<number> {
-  const json = args.includes('--json');
+/**
+ * Runs one scheduled round from the command line (`spotlight tick`, `digest tick`, `feeds poll`). A
+ * round that posts starts the platforms' senders (without receiving), since it must reach channels.
+ */
+async function roundCommand(args: string[], io: Io, posts: boolean, run: (services: Paperbot['services']) => Promise<number>): Promise<number> {
   return withConsoleBot(
     io,
     async ({ paperbot, settings, log }) => {
-      const wantsPosting = args[0] === 'tick';
-      const adapters: Adapter[] = wantsPosting ? await startPlatformAdapters(paperbot, settings, log, { receive: false }) : [];
+      const adapters: Adapter[] = posts ? await startPlatformAdapters(paperbot, settings, log, { receive: false }) : [];
       try {
-        const { spotlightCli } = await import('../../src/capabilities/spotlight/index.js');
-        return await spotlightCli(args, paperbot.services, io.stdout);
+        return await run(paperbot.services);
       } finally {
         await Promise.all(adapters.map((a) => a.stop()));
       }
     },
-    { json },
+    { json: args.includes('--json') },
+  );
+}
+
+export async function spotlightCommand(args: string[], io: Io): Promise<number> {
+  return roundCommand(args, io, args[0] === 'tick', async (services) =>
+    (await import('../../src/capabilities/spotlight/index.js')).spotlightCli(args, services, io.stdout),
+  );
+}
+
+/** `feeds poll` reads feeds (no platform needed); `digest tick` posts. */
+export async function digestCommand(command: 'feeds' | 'digest', args: string[], io: Io): Promise<number> {
+  if (command === 'feeds') {
+    return roundCommand(args, io, false, async (services) => (await import('../../src/capabilities/feeds/index.js')).feedsCli(args, services, io.stdout));
+  }
+  return roundCommand(args, io, args[0] === 'tick', async (services) =>
+    (await import('../../src/capabilities/spotlight/digest/index.js')).digestCli(args, services, io.stdout),
   );
 }
 

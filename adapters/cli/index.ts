@@ -1,6 +1,6 @@
 import dotenv from 'dotenv';
 import { CatalogError, ConfigError, DeliveryError, UserError } from '../../src/errors.js';
-import { sayCli, registerCli, spotlightCommand } from './bot-commands.js';
+import { digestCommand, sayCli, registerCli, spotlightCommand } from './bot-commands.js';
 import { backupCli, doctorCli, restoreCli } from './ops-commands.js';
 import { start } from './service.js';
 import { listCli, searchCli, showCli, validateCli } from './catalog-commands.js';
@@ -27,6 +27,8 @@ const USAGE = `paperbot — deep-learning papers on medical image analysis, for 
   paperbot say "<command text>" [--json] [--channel C] [--user U]
   paperbot spotlight tick [--now <ISO time>] [--json]
   paperbot spotlight list [--json]
+  paperbot feeds poll [--now <ISO time>] [--json]
+  paperbot digest tick [--now <ISO time>] [--json]
   paperbot register-discord              register the /paper command with Discord
   paperbot backup <file>                 a consistent copy of the database, also while the bot runs
   paperbot restore <file>                put a backup in place (refused while a bot runs on the database)
@@ -61,6 +63,9 @@ export async function main(
         return await libraryCli(command, rest, io);
       case 'spotlight':
         return await spotlightCommand(rest, io);
+      case 'feeds':
+      case 'digest':
+        return await digestCommand(command, rest, io);
       case 'register-discord':
         return await registerCli(io);
       case 'backup':

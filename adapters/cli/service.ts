@@ -81,8 +81,9 @@ export async function start(io: Io): Promise<number> {
     paperbot.services.outbox.register(consoleAdapter);
     await consoleAdapter.start();
   }
-  const { startSpotlightScheduler } = await import('../../src/capabilities/spotlight/index.js');
-  const scheduler = startSpotlightScheduler(paperbot.services, {
+  // Feeds, then digests, then spotlights, each minute: a digest carries the spotlight of its slot.
+  const { startScheduler } = await import('./scheduler.js');
+  const scheduler = startScheduler(paperbot.services, {
     track: (work) => inflight.track(work),
     onTicked: (posts) => metrics.slotHandled('posted', posts.length),
   });

@@ -1,6 +1,9 @@
 import type { Capability, Command } from '../services.js';
 import { coreMigration, type Migration } from '../store/migrations.js';
 import { catalogCapability } from './catalog/index.js';
+import { digestCapability } from './spotlight/digest/index.js';
+import { feedsCapability } from './feeds/index.js';
+import { followCapability } from './spotlight/follow/index.js';
 import { helpCapability } from './help/index.js';
 import { readingCapability } from './reading/index.js';
 import { searchCapability } from './search/index.js';
@@ -18,6 +21,9 @@ const capabilities: Capability[] = [
   spotlightCapability,
   readingCapability,
   catalogCapability,
+  followCapability,
+  feedsCapability,
+  digestCapability,
   // Help lists the commands of every capability, itself included, so it reads the list lazily.
   helpCapability(() => commands),
 ];

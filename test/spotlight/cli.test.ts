@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import { spotlightCli, startSpotlightScheduler, type SpotlightPost } from '../../src/capabilities/spotlight/index.js';
+import { startScheduler } from '../../adapters/cli/scheduler.js';
+import { spotlightCli, type SpotlightPost } from '../../src/capabilities/spotlight/index.js';
 import { spotlightBot, syntheticPapers, tempDbPath, type SpotlightBot } from './harness.js';
 
 const opened: SpotlightBot[] = [];
@@ -110,7 +111,7 @@ describe('the scheduler', () => {
     const b = await bot('2026-11-27T12:00:00Z');
     await b.say('slack', 'C1', 'spotlight on monday 09:00 UTC');
     b.clock.set('2026-11-30T10:00:00Z');
-    const scheduler = startSpotlightScheduler(b.paperbot.services);
+    const scheduler = startScheduler(b.paperbot.services);
     await vi.advanceTimersByTimeAsync(0);
     await vi.waitFor(() => expect(b.adapters.slack.posts).toHaveLength(1));
 
@@ -130,9 +131,9 @@ describe('the scheduler', () => {
     const b = await bot('2026-11-27T12:00:00Z', lines);
     await b.say('slack', 'C1', 'spotlight on monday 09:00 UTC');
     // A clock that throws stands for any unexpected failure inside a tick.
-    const scheduler = startSpotlightScheduler({ ...b.paperbot.services, clock: { now: () => { throw new Error('clock exploded'); } } });
+    const scheduler = startScheduler({ ...b.paperbot.services, clock: { now: () => { throw new Error('clock exploded'); } } });
     await vi.advanceTimersByTimeAsync(61_000);
     scheduler.stop();
-    expect(lines.some((l) => l.includes('ERROR spotlight: scheduled tick failed') && l.includes('clock exploded'))).toBe(true);
+    expect(lines.some((l) => l.includes('ERROR spotlight: scheduled round failed') && l.includes('clock exploded'))).toBe(true);
   });
 });

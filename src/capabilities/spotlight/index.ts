@@ -4,7 +4,6 @@ import { spotlightCommand } from './commands.js';
 import { spotlightMigration } from './migration.js';
 
 export { spotlightCli } from './cli.js';
-export { startSpotlightScheduler } from './scheduler.js';
 export { tick } from './tick.js';
 export type { SpotlightPost } from './deliver.js';
 

@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import type { Services } from '../../services.js';
+import { ARXIV_POLICY, HostPacer, HttpClient, ncbiPolicy, paperbotUserAgent, sharedPacer } from '../../net/index.js';
+import { guardedFetch } from './fetch.js';
+import { PaperIntake } from './intake.js';
+import type { CandidatePaper } from './parse.js';
+import { readFeed, type FeedProblem } from './read.js';
+import { parseSource, type SourceUrls } from './sources.js';
+import * as store from './store.js';
+import type { FeedRow } from './store.js';
+
+const MINUTE = 60_000;
+/** The longest wait between reads of a failing feed. */
+const MAX_BACKOFF_MS = 24 * 60 * MINUTE;
+/** Failures in a row after which a feed is reported as failing. */
+const FAILING_AFTER = 5;
+/** How long one read may hold a feed before another process may read it. */
+const READ_LEASE_MS = 10 * MINUTE;
+/** Items read from one feed in one round, at most. */
+const MAX_ITEMS = 500;
+
+export type FeedRound = {
+  feed: number;
+  source: string;
+  outcome: 'read' | 'unchanged' | 'failed';
+  added: number;
+  merged: number;
+  skipped: number;
+  error?: string;
+};
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function sourceUrlsOf(services: Services): SourceUrls {
+  const s = services.config.sources;
+  return { arxivApiUrl: s.arxivApiUrl, eutilsUrl: s.ncbiEutilsUrl, contactEmail: s.contactEmail ?? null, ncbiApiKey: s.ncbiApiKey ?? null };
+}
+
+/** The Net layer's client for feeds: paced per host (arXiv and NCBI by their rules), guarded, no retries inside a round. */
+export function feedHttpClient(services: Services, pacer: HostPacer = sharedPacer): HttpClient {
+  const f = services.config.feeds;
+  const urls = sourceUrlsOf(services);
+  pacer.configure(urls.arxivApiUrl, ARXIV_POLICY);
+  pacer.configure(urls.eutilsUrl, ncbiPolicy(Boolean(urls.ncbiApiKey)));
+  return new HttpClient({
+    userAgent: paperbotUserAgent(urls.contactEmail ?? undefined),
+    pacer,
+    timeoutMs: f.timeoutMs,
+    maxBytes: 10 * 1024 * 1024,
+    // A throttled or failing feed waits for the next round (backoff), never inside this one.
+    maxRetries: 0,
+    fetch: guardedFetch({ allowPrivate: f.allowPrivate }),
+    logger: services.log,
+  });
+}
+
+/** Wait after the n-th failure in a row: the polling interval doubled each time, at most a day. */
+function backoffMs(failures: number, intervalMs: number): number {
+  return Math.min(intervalMs * 2 ** Math.max(0, failures - 1), MAX_BACKOFF_MS);
+}
+
+function guidHash(item: CandidatePaper): string {
+  return createHash('sha256').update(item.guid || `${item.url}\n${item.title}`).digest('hex').slice(0, 32);
+}
+
+/**
+ * One polling round: every due feed is taken (so two processes never read one feed twice), read
+ * with its validators, and its new items go into the catalog. Feeds are read side by side; the Net
+ * layer paces each host, so a slow or hanging feed holds up only its own host, within its timeout.
+ */
+export async function pollFeeds(services: Services, options: { now?: Date; http?: HttpClient; intake?: PaperIntake } = {}): Promise<FeedRound[]> {
+  const now = (options.now ?? services.clock.now()).getTime();
+  const http = options.http ?? feedHttpClient(services);
+  const intake = options.intake ?? new PaperIntake(services);
+  const due = store.dueFeeds(services.db, iso(now)).filter((f) => store.takeFeed(services.db, f.id, iso(now), iso(now + READ_LEASE_MS)));
+  return Promise.all(due.map((feed) => pollOne(services, http, intake, feed, now)));
+}
+
+async function pollOne(services: Services, http: HttpClient, intake: PaperIntake, feed: FeedRow, now: number): Promise<FeedRound> {
+  const { db, log } = services;
+  const intervalMs = services.config.feeds.pollMinutes * MINUTE;
+  const round: FeedRound = { feed: feed.id, source: feed.source, outcome: 'read', added: 0, merged: 0, skipped: 0 };
+  try {
+    const result = await readFeed(http, parseSource(feed.source), sourceUrlsOf(services), { etag: feed.etag, lastModified: feed.lastModified });
+    if (result.kind === 'unchanged') {
+      store.recordSuccess(db, feed.id, { ...result.validators, added: 0, seen: 0, skipped: 0, nextPollAt: iso(now + intervalMs) }, iso(now));
+      round.outcome = 'unchanged';
+      return round;
+    }
+    const items = result.feed.items.slice(0, MAX_ITEMS);
+    round.skipped = result.feed.skipped + (result.feed.items.length - items.length);
+    db.transaction(() => {
+      for (const item of items) {
+        const hash = guidHash(item);
+        if (!store.markSeen(db, feed.id, hash, iso(now))) continue;
+        const taken = intake.take(item, feed.kind === 'url' ? 'feed' : feed.kind, feed.source);
+        store.setItemPaper(db, feed.id, hash, taken.id);
+        if (taken.added) round.added++;
+        else round.merged++;
+      }
+      store.recordSuccess(
+        db,
+        feed.id,
+        { ...result.validators, title: result.feed.title, added: round.added, seen: round.added + round.merged, skipped: round.skipped, nextPollAt: iso(now + intervalMs) },
+        iso(now),
+      );
+    }).immediate();
+    if (round.added || round.skipped) log.info(`feeds: ${feed.source}: ${round.added} new paper(s), ${round.merged} merged, ${round.skipped} item(s) without a title or link skipped`);
+    return round;
+  } catch (error) {
+    const problem = error as FeedProblem;
+    const failures = feed.failures + 1;
+    const message = problem.message ?? String(error);
+    let state: store.FeedState = failures >= FAILING_AFTER ? 'failing' : 'active';
+    let wait = backoffMs(failures, intervalMs);
+    if (problem.kind === 'gone') state = 'gone';
+    if (problem.kind === 'throttled' && problem.retryAfterMs) wait = Math.max(wait, Math.min(problem.retryAfterMs, MAX_BACKOFF_MS));
+    store.recordFailure(db, feed.id, state, message, iso(now + wait), iso(now));
+    if (problem.kind === undefined) log.error(`feeds: ${feed.source}: read failed unexpectedly`, error);
+    else if (state === 'gone') log.warn(`feeds: ${feed.source}: gone (${message}); no longer read. Remove it or add it again once it is back.`);
+    else if (failures === FAILING_AFTER) log.warn(`feeds: ${feed.source}: failed ${failures} times in a row (${message}); reported as failing, next read ${iso(now + wait)}`);
+    else log.warn(`feeds: ${feed.source}: ${message}; next read ${iso(now + wait)}`);
+    return { ...round, outcome: 'failed', error: message };
+  }
+}

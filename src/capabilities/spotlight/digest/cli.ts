@@ -1,0 +1,30 @@
+import type { Services } from '../../../services.js';
+import { roundArgs } from '../../../clock.js';
+import { digestTick } from './tick.js';
+
+const USAGE = `usage:
+  paperbot digest tick [--now <ISO time>] [--json]   post the digests that are due (run it before spotlight tick)`;
+
+/**
+ * `paperbot digest tick`: one round from the command line, for system cron beside a running bot (the
+ * claims in the database keep the two from posting anything twice). `write` receives whole lines.
+ * Returns the exit code: 0 done, 2 bad usage.
+ */
+export async function digestCli(argv: string[], services: Services, write: (s: string) => void): Promise<number> {
+  const out = (line: string) => write(line + '\n');
+  const [sub, ...rest] = argv;
+  if (sub !== 'tick') {
+    out(sub === undefined || sub === 'help' || sub === '--help' ? USAGE : `paperbot digest: unknown command "${sub}"\n${USAGE}`);
+    return 2;
+  }
+  const parsed = roundArgs(rest, services.clock);
+  if ('error' in parsed) {
+    out(`paperbot digest: ${parsed.error}\n${USAGE}`);
+    return 2;
+  }
+  const posts = await digestTick(services, parsed.now);
+  if (parsed.json) out(JSON.stringify(posts.map((p) => ({ channel: p.channel, platform: p.platform, slot: p.slot, papers: p.papers, messageId: p.messageId })), null, 2));
+  else if (posts.length === 0) out(`No digest due at ${parsed.now.toISOString()}.`);
+  else for (const p of posts) out(`Posted a digest of ${p.papers.length} paper(s) to ${p.platform}:${p.channel} for the slot ${p.slot} (message ${p.messageId}).`);
+  return 0;
+}

@@ -1,0 +1,65 @@
+import type { Migration } from '../../../store/migrations.js';
+
+/**
+ * Digest state, shaped like the spotlight's. A post row is the claim on one slot (UNIQUE per channel
+ * and slot), written with the papers it will carry in `digest_items` in the same transaction; the
+ * primary key of `digest_items` (channel, paper) is what keeps a paper in a channel's digest at most
+ * once, ever. A post that never reached the channel (failed, expired) gives its papers back.
+ *
+ * Post status as the spotlight's, plus `empty` (nothing new matched: nothing posted, but the window
+ * moves on). `window_to` is the end of the catalog window the post covered; the next digest starts
+ * there. `spotlight_post_id` is set when the post also carries the channel's spotlight of the same slot.
+ */
+export const digestMigration: Migration = {
+  version: 22,
+  name: 'digest',
+  sql: `
+CREATE TABLE digest_subscriptions (
+  platform      TEXT NOT NULL,
+  channel       TEXT NOT NULL,
+  schedule      TEXT NOT NULL,
+  timezone      TEXT NOT NULL,
+  lang          TEXT NOT NULL CHECK (lang IN ('en', 'zh')),
+  enabled       INTEGER NOT NULL DEFAULT 1,
+  enabled_at    TEXT NOT NULL,
+  paused_reason TEXT,
+  paused_at     TEXT,
+  created_by    TEXT,
+  created_at    TEXT NOT NULL,
+  updated_at    TEXT NOT NULL,
+  PRIMARY KEY (platform, channel)
+);
+
+CREATE TABLE digest_posts (
+  id                INTEGER PRIMARY KEY,
+  platform          TEXT NOT NULL,
+  channel           TEXT NOT NULL,
+  slot              TEXT NOT NULL,
+  trigger           TEXT NOT NULL CHECK (trigger IN ('schedule', 'now')),
+  status            TEXT NOT NULL CHECK (status IN ('pending', 'posted', 'failed', 'expired', 'unknown', 'skipped', 'empty')),
+  window_to         TEXT NOT NULL,
+  paper_count       INTEGER NOT NULL DEFAULT 0,
+  spotlight_post_id INTEGER,
+  attempts          INTEGER NOT NULL DEFAULT 0,
+  in_flight         INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at   TEXT,
+  last_error        TEXT,
+  message_id        TEXT,
+  claimed_at        TEXT NOT NULL,
+  posted_at         TEXT,
+  UNIQUE (platform, channel, slot)
+);
+CREATE INDEX digest_posts_pending ON digest_posts (status, next_attempt_at);
+
+CREATE TABLE digest_items (
+  platform  TEXT NOT NULL,
+  channel   TEXT NOT NULL,
+  paper_id  TEXT NOT NULL,
+  post_id   INTEGER NOT NULL REFERENCES digest_posts (id) ON DELETE CASCADE,
+  topic     TEXT NOT NULL,
+  rank      INTEGER NOT NULL,
+  PRIMARY KEY (platform, channel, paper_id)
+);
+CREATE INDEX digest_items_post ON digest_items (post_id, rank);
+`,
+};

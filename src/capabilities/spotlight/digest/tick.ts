@@ -1,0 +1,80 @@
+import type { Services } from '../../../services.js';
+import { iso, label } from '../deliver.js';
+import { latestSlot } from '../slots.js';
+import { attemptDigest, claimDigest, giveUp, type DigestPosted } from './deliver.js';
+import { TopicMatcher } from './match.js';
+import * as store from './store.js';
+import type { DigestSubscription } from './store.js';
+
+const HOUR = 3_600_000;
+
+/** The new papers of every open window, indexed once per tick and only when some channel needs them. */
+export function lazyMatcher(services: Services, subs: DigestSubscription[], now: number) {
+  let built: { matcher: TopicMatcher; enteredAt: Map<string, string> } | null = null;
+  return () => {
+    if (!built) {
+      const from = subs.map((s) => store.windowStart(services.db, s)).reduce((a, b) => (a < b ? a : b), iso(now));
+      const entered = store.enteredBetween(services.db, from, iso(now));
+      built = { matcher: new TopicMatcher(entered.map((e) => e.paper)), enteredAt: new Map(entered.map((e) => [e.paper.id, e.enteredAt])) };
+    }
+    return built;
+  };
+}
+
+/**
+ * The due-check for digests, run before the spotlight's each minute and by `paperbot digest tick`:
+ * retries what is due, then claims each channel's latest slot if it is unclaimed and within the
+ * grace window. One channel's failure is logged and never stops the others.
+ */
+export async function digestTick(services: Services, now: Date = services.clock.now()): Promise<DigestPosted[]> {
+  const at = now.getTime();
+  const posts: DigestPosted[] = [];
+  let subs: DigestSubscription[];
+  try {
+    subs = store.activeSubscriptions(services.db).filter((s) => services.outbox.has(s.platform));
+  } catch (error) {
+    services.log.error('digest: could not read subscriptions', error);
+    return posts;
+  }
+  const matcher = lazyMatcher(services, subs, at);
+  for (const sub of subs) {
+    try {
+      posts.push(...(await tickChannel(services, sub, at, matcher)));
+    } catch (error) {
+      services.log.error(`digest ${label(sub)}: tick failed`, error);
+    }
+  }
+  return posts;
+}
+
+async function tickChannel(services: Services, sub: DigestSubscription, now: number, matcher: ReturnType<typeof lazyMatcher>): Promise<DigestPosted[]> {
+  const { db, log } = services;
+  const graceHours = services.config.spotlight.graceHours;
+  const posts: DigestPosted[] = [];
+  for (const post of store.pendingPosts(db, sub.platform, sub.channel)) {
+    if (now - Math.max(Date.parse(post.slot), Date.parse(post.claimedAt)) > graceHours * HOUR) {
+      if (giveUp(services, post, now)) log.warn(`digest ${label(sub)}: gave up on ${post.slot} after ${post.attempts} attempt(s), beyond the ${graceHours} h grace window`);
+      continue;
+    }
+    if (!store.takeAttempt(db, post.id, iso(now), iso(now + 2 * 60_000))) continue;
+    const result = await attemptDigest(services, sub, post, post.attempts + 1, now);
+    if (result.kind === 'posted') posts.push(result.post);
+    if (result.kind === 'paused') return posts;
+  }
+
+  const latest = latestSlot(sub.schedule, sub.timezone, now);
+  if (latest === null || latest < Date.parse(sub.enabledAt)) return posts;
+  const slot = iso(latest);
+  if (store.getPost(db, sub.platform, sub.channel, slot)) return posts;
+  if (now - latest > graceHours * HOUR) {
+    if (store.insertSkipped(db, sub.platform, sub.channel, slot, slot, iso(now), 'missed beyond the grace window')) {
+      log.warn(`digest ${label(sub)}: skipped the slot ${slot}: missed by more than the ${graceHours} h grace window; its papers go into the next digest`);
+    }
+    return posts;
+  }
+  const claim = claimDigest(services, sub, slot, 'schedule', now, matcher);
+  if (!claim || claim.items.length === 0) return posts;
+  const result = await attemptDigest(services, sub, claim.post, 1, now);
+  if (result.kind === 'posted') posts.push(result.post);
+  return posts;
+}
