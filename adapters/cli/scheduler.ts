@@ -35,7 +35,11 @@ export function startScheduler(services: Services, hooks: SchedulerHooks = {}): 
     const round = (async () => {
       await step('feeds', () => pollFeeds(services));
       await step('digest', () => digestTick(services));
-      await step('spotlight', async () => hooks.onTicked?.(await spotlightTick(services)));
+      await step('spotlight', async () => {
+        // Not `hooks.onTicked?.(await …)`: an absent hook would short-circuit the tick itself.
+        const posts = await spotlightTick(services);
+        hooks.onTicked?.(posts);
+      });
     })();
     running = (hooks.track ? hooks.track(round) : round).finally(() => {
       running = null;
