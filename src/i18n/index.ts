@@ -15,11 +15,6 @@ export function hasHan(text: string): boolean {
   return HAN.test(text);
 }
 
-/** Inline bilingual text, still used by the feeds and digest capabilities until their catalogs are written. */
-export function tr(lang: Lang, en: string, zh: string): string {
-  return lang === 'zh' ? zh : en;
-}
-
 export function localize(text: LocalText, lang: Lang): string {
   return lang === 'zh' && text.zh ? text.zh : text.en;
 }

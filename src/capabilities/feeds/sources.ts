@@ -1,5 +1,6 @@
 import { UserError } from '../../errors.js';
 import { FeedFormatError, findDoi, type CandidatePaper, type ParsedFeed } from './parse.js';
+import { feedText } from './messages.js';
 
 /**
  * What `/paper feed add <source>` accepts: `arxiv:eess.IV` (an arXiv category, newest first from
@@ -25,10 +26,7 @@ const ARXIV_CATEGORY = /^[a-z-]+(\.[A-Za-z-]+)?$/;
 const badSource = (spec: string) =>
   new UserError(
     'feed-source',
-    {
-      en: `"${spec}" is not a feed paperbot can read. Give an arXiv category (arxiv:eess.IV), a PubMed search (pubmed:"deep learning segmentation") or the http(s) address of an RSS or Atom feed.`,
-      zh: `“${spec}”不是 paperbot 能读取的订阅源。请给出 arXiv 分类（arxiv:eess.IV）、PubMed 检索（pubmed:"deep learning segmentation"）或 RSS/Atom 的 http(s) 地址。`,
-    },
+    feedText.both('badSource', { spec }),
     ['feed add arxiv:eess.IV', 'feed add pubmed:"deep learning"'],
   );
 
@@ -52,10 +50,7 @@ export function parseSource(raw: string): FeedSource {
     throw badSource(spec);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UserError('feed-scheme', {
-      en: `Only http(s) feeds can be added; "${url.protocol}" addresses are not read.`,
-      zh: `只能添加 http(s) 订阅源，不读取“${url.protocol}”地址。`,
-    });
+    throw new UserError('feed-scheme', feedText.both('badScheme', { protocol: url.protocol }));
   }
   return { kind: 'url', url: url.href, spec: url.href };
 }

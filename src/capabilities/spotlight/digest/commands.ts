@@ -1,7 +1,7 @@
 import type { Command, CommandInput } from '../../../services.js';
 import { UserError } from '../../../errors.js';
 import { follows, requireManager } from '../follow/index.js';
-import { hasHan, tr } from '../../../i18n/index.js';
+import { hasHan } from '../../../i18n/index.js';
 import { reply, type Reply } from '../../../reply.js';
 import { describeSchedule, weeklyParts } from '../cron.js';
 import { iso } from '../deliver.js';
@@ -9,6 +9,7 @@ import { parseOnArgs, scheduleFor } from '../parse.js';
 import { nextSlot } from '../slots.js';
 import { formatLocal } from '../zoned.js';
 import { attemptDigest, claimDigest, entriesOf } from './deliver.js';
+import { digestText } from './messages.js';
 import { lazyMatcher } from './tick.js';
 import { digestReply, moreReply, type DigestEntry } from './render.js';
 import * as store from './store.js';
@@ -27,7 +28,7 @@ const WORDS: Record<string, Sub> = {
 };
 
 function notOn(): UserError {
-  return new UserError('digest-off', { en: 'This channel has no digest. `/paper digest on` starts one (Monday 09:00 by default).', zh: '本频道尚未开启每周摘要。发送 `/paper digest on`（默认每周一 09:00）即可开启。' }, ['digest on', 'digest on friday 16:00 Europe/Berlin']);
+  return new UserError('digest-off', digestText.both('notOn'), ['digest on', 'digest on friday 16:00 Europe/Berlin']);
 }
 
 function subscriptionOf(input: CommandInput): DigestSubscription {
@@ -62,17 +63,17 @@ function turnOn(input: CommandInput, rest: string): Reply {
   const postLang = request.lang ?? (rest.trim() === '' && existing && !hasHan(input.args) ? existing.lang : lang);
   const now = services.clock.now().getTime();
   const next = nextSlot(schedule, timezone, now);
-  if (next === null) throw new UserError('cron-never', { en: `The schedule "${schedule}" never comes round.`, zh: `cron 表达式“${schedule}”永远不会触发。` });
+  if (next === null) throw new UserError('cron-never', digestText.both('cronNever', { schedule }));
   store.subscribe(services.db, { platform: invocation.platform, channel: invocation.channelId, schedule, timezone, lang: postLang, by: invocation.userId, now: iso(now) });
   const topics = follows(services.db, invocation.platform, invocation.channelId).length;
   services.log.info(`digest ${invocation.platform}:${invocation.channelId}: on, ${schedule} ${timezone} ${postLang}, by ${invocation.userId}`);
   return reply('digest-on', lang, {
     visibility: 'channel',
-    title: tr(lang, 'Weekly digest is on', '每周摘要已开启'),
+    title: digestText.text(lang, 'onTitle'),
     intro: [
-      tr(lang, `${describeSchedule(schedule, 'en')} (${timezone}), paperbot posts here the new papers matching this channel's topics. A week with nothing new posts nothing.`, `${describeSchedule(schedule, 'zh')}（${timezone}），paperbot 会在本频道发布符合关注主题的新论文；没有新论文的一周不发布。`),
-      tr(lang, `Next digest: ${formatLocal(next, timezone)} (${timezone}).`, `下一期：${formatLocal(next, timezone)}（${timezone}）。`),
-      topics === 0 ? tr(lang, 'This channel follows no topics yet: `/paper follow <query>` adds one.', '本频道尚未关注主题：发送 `/paper follow <主题>` 添加。') : tr(lang, `Topics followed: ${topics}.`, `已关注主题：${topics} 个。`),
+      digestText.text(lang, 'onIntro', { schedule: describeSchedule(schedule, lang), timezone }),
+      digestText.text(lang, 'nextDigest', { local: formatLocal(next, timezone), timezone }),
+      topics === 0 ? digestText.text(lang, 'noTopics') : digestText.text(lang, 'topicsFollowed', { count: topics }),
     ],
     data: { schedule, timezone, lang: postLang, nextSlot: iso(next) },
   });
@@ -84,7 +85,7 @@ function turnOff(input: CommandInput): Reply {
   const changed = store.unsubscribe(services.db, invocation.platform, invocation.channelId, iso(services.clock.now().getTime()));
   return reply('digest-off', lang, {
     visibility: changed ? 'channel' : 'ephemeral',
-    intro: [changed ? tr(lang, 'Weekly digest is off for this channel. `/paper digest on` turns it back on.', '本频道的每周摘要已关闭。发送 `/paper digest on` 可重新开启。') : tr(lang, 'The weekly digest was not on in this channel.', '本频道没有开启每周摘要。')],
+    intro: [changed ? digestText.text(lang, 'offDone') : digestText.text(lang, 'offNotOn')],
     data: { changed },
   });
 }
@@ -95,13 +96,13 @@ function status(input: CommandInput): Reply {
   const now = services.clock.now().getTime();
   const last = store.lastPosted(services.db, sub.platform, sub.channel);
   const intro: string[] = [];
-  if (!sub.enabled) intro.push(tr(lang, 'The weekly digest is off in this channel.', '本频道的每周摘要已关闭。'));
-  else if (sub.pausedReason) intro.push(tr(lang, `The weekly digest is paused: paperbot could not post here (${sub.pausedReason}). \`/paper digest on\` resumes it.`, `每周摘要已暂停：无法在本频道发帖（${sub.pausedReason}）。发送 \`/paper digest on\` 恢复。`));
-  else intro.push(tr(lang, `Weekly digest: ${describeSchedule(sub.schedule, 'en')} (${sub.timezone}).`, `每周摘要：${describeSchedule(sub.schedule, 'zh')}（${sub.timezone}）。`));
-  intro.push(last ? tr(lang, `Last digest: ${formatLocal(Date.parse(last.postedAt ?? last.slot), sub.timezone)} with ${last.paperCount} paper(s).`, `上一期：${formatLocal(Date.parse(last.postedAt ?? last.slot), sub.timezone)}，共 ${last.paperCount} 篇。`) : tr(lang, 'No digest has gone out yet.', '尚未发布过摘要。'));
+  if (!sub.enabled) intro.push(digestText.text(lang, 'statusOff'));
+  else if (sub.pausedReason) intro.push(digestText.text(lang, 'statusPaused', { reason: sub.pausedReason }));
+  else intro.push(digestText.text(lang, 'statusOn', { schedule: describeSchedule(sub.schedule, lang), timezone: sub.timezone }));
+  intro.push(last ? digestText.text(lang, 'lastDigest', { local: formatLocal(Date.parse(last.postedAt ?? last.slot), sub.timezone), count: last.paperCount }) : digestText.text(lang, 'noneYet'));
   const next = sub.enabled && !sub.pausedReason ? nextSlot(sub.schedule, sub.timezone, now) : null;
   const pending = upcoming(input, sub);
-  if (next !== null) intro.push(tr(lang, `Next: ${formatLocal(next, sub.timezone)} (${sub.timezone}); it holds ${pending.length} paper(s) so far.`, `下一期：${formatLocal(next, sub.timezone)}（${sub.timezone}），目前有 ${pending.length} 篇。`));
+  if (next !== null) intro.push(digestText.text(lang, 'nextHolds', { local: formatLocal(next, sub.timezone), timezone: sub.timezone, count: pending.length }));
   return reply('digest-status', lang, { intro, data: { state: !sub.enabled ? 'off' : sub.pausedReason ? 'paused' : 'on', lastPosted: last?.postedAt ?? null, nextSlot: next === null ? null : iso(next), upcoming: pending.length } });
 }
 
@@ -109,7 +110,7 @@ function preview(input: CommandInput): Reply {
   const { services, lang } = input;
   const sub = subscriptionOf(input);
   const entries = upcoming(input, sub);
-  if (entries.length === 0) return reply('digest-preview', lang, { intro: [tr(lang, 'Nothing new matches this channel\'s topics yet.', '目前还没有符合本频道主题的新论文。')], data: { papers: [] } });
+  if (entries.length === 0) return reply('digest-preview', lang, { intro: [digestText.text(lang, 'nothingNew')], data: { papers: [] } });
   return digestReply({ lang, entries, since: store.windowStart(services.db, sub).slice(0, 10), preview: true });
 }
 
@@ -120,11 +121,11 @@ async function now(input: CommandInput): Promise<Reply> {
   if (!sub.enabled || sub.pausedReason) throw notOn();
   const at = services.clock.now().getTime();
   const claim = claimDigest(services, sub, iso(at), 'now', at, lazyMatcher(services, [sub], at), true);
-  if (!claim) return reply('digest-now', lang, { intro: [tr(lang, 'Nothing new matches this channel\'s topics since the last digest.', '自上一期以来，没有符合本频道主题的新论文。')], data: { result: 'empty' } });
+  if (!claim) return reply('digest-now', lang, { intro: [digestText.text(lang, 'nothingSinceLast')], data: { result: 'empty' } });
   const result = await attemptDigest(services, sub, claim.post, 1, at);
-  if (result.kind === 'posted') return reply('digest-now', lang, { intro: [tr(lang, `Posted a digest of ${result.post.papers.length} paper(s) to this channel.`, `已在本频道发布摘要，共 ${result.post.papers.length} 篇。`)], data: { result: 'posted', post: result.post } });
-  if (result.kind === 'paused') return reply('digest-now', lang, { intro: [tr(lang, `paperbot cannot post in this channel (${result.reason}), so its digest is paused.`, `paperbot 无法在本频道发帖（${result.reason}），每周摘要已暂停。`)], data: { result: 'paused' } });
-  return reply('digest-now', lang, { intro: [tr(lang, `The post did not go through (${result.error}); paperbot will retry on its own.`, `发布失败（${result.error}），paperbot 会自动重试。`)], data: { result: 'retry' } });
+  if (result.kind === 'posted') return reply('digest-now', lang, { intro: [digestText.text(lang, 'posted', { count: result.post.papers.length })], data: { result: 'posted', post: result.post } });
+  if (result.kind === 'paused') return reply('digest-now', lang, { intro: [digestText.text(lang, 'cannotPost', { reason: result.reason })], data: { result: 'paused' } });
+  return reply('digest-now', lang, { intro: [digestText.text(lang, 'willRetry', { error: result.error })], data: { result: 'retry' } });
 }
 
 function more(input: CommandInput, rest: string): Reply {
@@ -132,7 +133,7 @@ function more(input: CommandInput, rest: string): Reply {
   const id = Number(rest);
   const post = Number.isInteger(id) ? store.postById(services.db, id) : store.lastPosted(services.db, invocation.platform, invocation.channelId);
   if (!post || post.platform !== invocation.platform || post.channel !== invocation.channelId) {
-    throw new UserError('digest-more', { en: 'There is no such digest in this channel.', zh: '本频道没有这一期摘要。' });
+    throw new UserError('digest-more', digestText.both('noSuchDigest'));
   }
   return moreReply(lang, entriesOf(services, post.id));
 }
@@ -140,7 +141,7 @@ function more(input: CommandInput, rest: string): Reply {
 export const digestCommand: Command = {
   name: 'digest',
   aliases: ['摘要', '每周摘要'],
-  summary: { en: "New papers on this channel's topics, weekly: on [day] [HH:MM] [zone] | off | status | preview | now", zh: '每周推送本频道关注主题的新论文：on [星期] [时间] [时区] | off | status | preview | now' },
+  summary: digestText.both('summary'),
   examples: ['digest on monday 09:00 Europe/Berlin', 'digest status', 'digest preview'],
   async run(input) {
     const [word = 'status', ...restWords] = input.args.trim().split(/\s+/).filter(Boolean);
@@ -159,7 +160,7 @@ export const digestCommand: Command = {
       case 'more':
         return more(input, rest);
       default:
-        throw new UserError('digest-sub', { en: `"${word}" is not a digest command.`, zh: `“${word}”不是 digest 的子命令。` }, ['digest on', 'digest off', 'digest status', 'digest preview', 'digest now']);
+        throw new UserError('digest-sub', digestText.both('unknownSubcommand', { word }), ['digest on', 'digest off', 'digest status', 'digest preview', 'digest now']);
     }
   },
 };

@@ -1,7 +1,8 @@
 import type { Paper } from '../../../catalog/paper.js';
 import { paperCard } from '../../../cards.js';
-import { tr, type Lang } from '../../../i18n/index.js';
+import type { Lang } from '../../../i18n/index.js';
 import { reply, type Card, type Reply } from '../../../reply.js';
+import { digestText } from './messages.js';
 import type { DigestItem } from './store.js';
 
 /** How many papers a digest message shows; the rest are one click (or `digest more`) away. */
@@ -12,7 +13,7 @@ export type DigestEntry = DigestItem & { paper: Paper };
 /** A paper under the topic that matched it; titles stay as published. */
 function entryCard(e: DigestEntry, lang: Lang): Card {
   const card = paperCard(e.paper, lang);
-  card.lines = [tr(lang, `Topic: ${e.topic}`, `主题：${e.topic}`), ...(e.paper.authors.length ? [e.paper.authors.slice(0, 4).join('; ') + (e.paper.authors.length > 4 ? ' …' : '')] : []), ...card.lines];
+  card.lines = [digestText.text(lang, 'topic', { topic: e.topic }), ...(e.paper.authors.length ? [e.paper.authors.slice(0, 4).join('; ') + (e.paper.authors.length > 4 ? ' …' : '')] : []), ...card.lines];
   return card;
 }
 
@@ -31,17 +32,11 @@ export type DigestReplyOptions = {
 export function digestReply({ lang, entries, postId, since, preview = false, spotlight }: DigestReplyOptions): Reply {
   const shown = entries.slice(0, SHOWN);
   const topics = [...new Set(entries.map((e) => e.topic))];
-  const header = tr(
-    lang,
-    `${entries.length} new paper(s) on this channel's topics since ${since}${entries.length > SHOWN ? `; the first ${SHOWN} below` : ''}.`,
-    `自 ${since} 以来，本频道关注的主题有 ${entries.length} 篇新论文${entries.length > SHOWN ? `，下面列出前 ${SHOWN} 篇` : ''}。`,
-  );
-  const title = preview
-    ? tr(lang, 'Next digest (preview, only you see this)', '下一期摘要（预览，仅你可见）')
-    : tr(lang, '📰 New papers on your topics', '📰 关注主题的新论文');
+  const header = digestText.text(lang, 'header', { count: entries.length, since, shown: entries.length > SHOWN ? SHOWN : null });
+  const title = digestText.text(lang, preview ? 'previewTitle' : 'postTitle');
   const more =
     entries.length > SHOWN && postId !== undefined
-      ? [{ label: tr(lang, `More (${entries.length - SHOWN})`, `更多（${entries.length - SHOWN}）`), command: `digest more ${postId}`, effect: 'reply' as const }]
+      ? [{ label: digestText.text(lang, 'moreButton', { count: entries.length - SHOWN }), command: `digest more ${postId}`, effect: 'reply' as const }]
       : [];
   const data = { digest: { topics, papers: entries.map((e) => ({ id: e.paper.id, title: e.paper.title, topic: e.topic })) } };
   if (!spotlight) {
@@ -71,7 +66,7 @@ export function digestReply({ lang, entries, postId, since, preview = false, spo
 export function moreReply(lang: Lang, entries: DigestEntry[]): Reply {
   const rest = entries.filter((e) => e.rank > SHOWN);
   return reply('digest-more', lang, {
-    intro: [rest.length ? tr(lang, `${rest.length} more paper(s) from the digest.`, `摘要中另外 ${rest.length} 篇论文。`) : tr(lang, 'That digest had no more papers.', '该期摘要没有更多论文。')],
+    intro: [rest.length ? digestText.text(lang, 'morePapers', { count: rest.length }) : digestText.text(lang, 'noMore')],
     cards: rest.map((e) => entryCard(e, lang)),
     papers: rest.map((e) => e.paper),
     data: { papers: rest.map((e) => ({ id: e.paper.id, title: e.paper.title, topic: e.topic })) },

@@ -1,8 +1,8 @@
 import type { Command, CommandInput } from '../../../services.js';
 import { UserError } from '../../../errors.js';
-import { tr } from '../../../i18n/index.js';
 import { reply, type Reply } from '../../../reply.js';
 import { cleanInput } from '../../../text.js';
+import { followText } from './messages.js';
 import * as store from './store.js';
 
 /** `/paper follow <query>`, `following`, `unfollow <n>`: the topics a channel's digest brings. */
@@ -12,34 +12,31 @@ const MAX_FOLLOWS = 25;
 
 export function requireManager(input: CommandInput): void {
   if (input.invocation.canManageChannel) return;
-  throw new UserError('not-allowed', {
-    en: 'Only people who may manage this channel can change what it follows (on Discord: the Manage Channels permission; on Slack: the users in SLACK_ADMIN_USERS).',
-    zh: '只有可以管理本频道的人才能更改关注的主题（Discord：“管理频道”权限；Slack：SLACK_ADMIN_USERS 中的用户）。',
-  });
+  throw new UserError('not-allowed', followText.both('notAllowed'));
 }
 
 function follow(input: CommandInput): Reply {
   requireManager(input);
   const { services, invocation, lang } = input;
   const query = cleanInput(input.args).text.trim();
-  if (!query) throw new UserError('follow-empty', { en: 'Say what to follow, in the words of a search: `/paper follow segmentation mri`.', zh: '请给出要关注的主题（与搜索相同的写法）：`/paper follow 肺结节`。' }, ['follow segmentation mri', 'follow author:"Kamnitsas"']);
+  if (!query) throw new UserError('follow-empty', followText.both('emptyQuery'), ['follow segmentation mri', 'follow author:"Kamnitsas"']);
   // The search reads it now: a malformed filter gets the search's own message.
   const check = services.search.search(query, { limit: 1 });
   const matchesNow = check.total - check.related;
   if (check.notices.some((n) => /no words or filters/.test(n.en))) {
-    throw new UserError('follow-nothing', { en: `"${query}" has no words or filters to follow.`, zh: `“${query}”中没有可关注的词语或筛选条件。` });
+    throw new UserError('follow-nothing', followText.both('nothingToFollow', { query }));
   }
   const existing = store.followsOf(services.db, invocation.platform, invocation.channelId);
-  if (existing.length >= MAX_FOLLOWS) throw new UserError('follow-many', { en: `A channel follows at most ${MAX_FOLLOWS} topics; \`/paper unfollow <n>\` makes room.`, zh: `每个频道最多关注 ${MAX_FOLLOWS} 个主题；可用 \`/paper unfollow <编号>\` 腾出位置。` });
+  if (existing.length >= MAX_FOLLOWS) throw new UserError('follow-many', followText.both('tooMany', { max: MAX_FOLLOWS }));
   const added = store.addFollow(services.db, invocation.platform, invocation.channelId, query, invocation.userId, services.clock.now().toISOString());
   const count = existing.length + (added ? 1 : 0);
   return reply('follow', lang, {
     visibility: added ? 'channel' : 'ephemeral',
     intro: [
       added
-        ? tr(lang, `This channel now follows “${query}” (${count} topic(s)). New matching papers go into its weekly digest; \`/paper digest on\` starts one.`, `本频道已关注“${query}”（共 ${count} 个主题）。符合的新论文会进入每周摘要；发送 \`/paper digest on\` 开启摘要。`)
-        : tr(lang, `This channel already follows “${query}”.`, `本频道已关注“${query}”。`),
-      tr(lang, `Today ${matchesNow} paper(s) in the catalog match it.`, `目前清单中有 ${matchesNow} 篇论文符合。`),
+        ? followText.text(lang, 'followed', { query, count })
+        : followText.text(lang, 'alreadyFollowed', { query }),
+      followText.text(lang, 'matchesNow', { count: matchesNow }),
     ],
     data: { added, query, matchesNow },
   });
@@ -49,10 +46,10 @@ function following(input: CommandInput): Reply {
   const { services, invocation, lang } = input;
   const follows = store.followsOf(services.db, invocation.platform, invocation.channelId);
   if (follows.length === 0) {
-    return reply('following', lang, { intro: [tr(lang, 'This channel follows no topics. `/paper follow <query>` adds one.', '本频道尚未关注任何主题。发送 `/paper follow <主题>` 添加。')], data: { follows: [] } });
+    return reply('following', lang, { intro: [followText.text(lang, 'noTopics')], data: { follows: [] } });
   }
   return reply('following', lang, {
-    title: tr(lang, 'Topics this channel follows', '本频道关注的主题'),
+    title: followText.text(lang, 'listTitle'),
     intro: follows.map((f, i) => `${i + 1}. ${f.query}`),
     data: { follows: follows.map((f) => f.query) },
   });
@@ -64,17 +61,17 @@ function unfollow(input: CommandInput): Reply {
   const follows = store.followsOf(services.db, invocation.platform, invocation.channelId);
   const n = Number(input.args.trim());
   if (!Number.isInteger(n) || n < 1 || n > follows.length) {
-    throw new UserError('unfollow-number', { en: `Give the number of a topic from \`/paper following\` (1 to ${follows.length}).`, zh: `请给出 \`/paper following\` 中的编号（1 到 ${follows.length}）。` }, ['following']);
+    throw new UserError('unfollow-number', followText.both('badNumber', { count: follows.length }), ['following']);
   }
   const gone = follows[n - 1];
   store.removeFollow(services.db, gone.id);
-  return reply('unfollow', lang, { visibility: 'channel', intro: [tr(lang, `This channel no longer follows “${gone.query}”.`, `本频道已取消关注“${gone.query}”。`)], data: { removed: gone.query } });
+  return reply('unfollow', lang, { visibility: 'channel', intro: [followText.text(lang, 'unfollowed', { query: gone.query })], data: { removed: gone.query } });
 }
 
 export const followCommand: Command = {
   name: 'follow',
   aliases: ['关注'],
-  summary: { en: "Follow a topic (a search) for this channel's weekly digest", zh: '为本频道的每周摘要关注一个主题（一条搜索）' },
+  summary: followText.both('summary.follow'),
   examples: ['follow segmentation mri', 'follow author:"Kamnitsas"', 'follow 肺结节 -classification'],
   run: follow,
 };
@@ -82,7 +79,7 @@ export const followCommand: Command = {
 export const followingCommand: Command = {
   name: 'following',
   aliases: ['关注列表'],
-  summary: { en: 'The topics this channel follows, numbered', zh: '本频道关注的主题（带编号）' },
+  summary: followText.both('summary.following'),
   examples: ['following'],
   run: following,
 };
@@ -90,7 +87,7 @@ export const followingCommand: Command = {
 export const unfollowCommand: Command = {
   name: 'unfollow',
   aliases: ['取消关注'],
-  summary: { en: 'Stop following topic <n>', zh: '取消关注第 <n> 个主题' },
+  summary: followText.both('summary.unfollow'),
   examples: ['unfollow 1'],
   run: unfollow,
 };
