@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import type { Command, CommandInput } from '../../services.js';
-import { UserError } from '../../errors.js';
+import { mustExist, UserError } from '../../errors.js';
 import { tr, type Lang } from '../../i18n/index.js';
 import { reply, type Card, type Reply } from '../../reply.js';
 import { bareHost, isPublicAddress } from './guard.js';
@@ -102,7 +102,7 @@ function remove(input: CommandInput, rest: string): Reply {
   if (!Number.isInteger(n) || n < 1 || n > feeds.length) {
     throw new UserError('feed-number', { en: `Give the number of a feed from \`/paper feed list\` (1 to ${feeds.length}).`, zh: `请给出 \`/paper feed list\` 中的编号（1 到 ${feeds.length}）。` }, ['feed list']);
   }
-  const feed = feeds[n - 1];
+  const feed = mustExist(feeds[n - 1], `feed ${n}`);
   store.removeFeed(services.db, feed.id);
   services.log.info(`feeds: ${feed.source} removed by ${input.invocation.userId}`);
   return reply('feed-remove', lang, {

@@ -1,5 +1,5 @@
 import type { Command, CommandInput } from '../../../services.js';
-import { UserError } from '../../../errors.js';
+import { mustExist, UserError } from '../../../errors.js';
 import { tr } from '../../../i18n/index.js';
 import { reply, type Reply } from '../../../reply.js';
 import { cleanInput } from '../../../text.js';
@@ -66,7 +66,7 @@ function unfollow(input: CommandInput): Reply {
   if (!Number.isInteger(n) || n < 1 || n > follows.length) {
     throw new UserError('unfollow-number', { en: `Give the number of a topic from \`/paper following\` (1 to ${follows.length}).`, zh: `请给出 \`/paper following\` 中的编号（1 到 ${follows.length}）。` }, ['following']);
   }
-  const gone = follows[n - 1];
+  const gone = mustExist(follows[n - 1], `followed topic ${n}`);
   store.removeFollow(services.db, gone.id);
   return reply('unfollow', lang, { visibility: 'channel', intro: [tr(lang, `This channel no longer follows “${gone.query}”.`, `本频道已取消关注“${gone.query}”。`)], data: { removed: gone.query } });
 }
