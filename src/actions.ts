@@ -44,8 +44,10 @@ export function createActionCodec(maxLength = 100): ActionCodec {
     decode(id) {
       const m = BUTTON_ID.exec(id);
       if (!m) return null;
-      const effect = CODE_EFFECT[m[1]];
-      let command = m[3];
+      const [, code = '', , typed = ''] = m;
+      const effect = CODE_EFFECT[code];
+      if (effect === undefined) return null;
+      let command = typed;
       if (command.startsWith('#')) {
         const found = long.get(command);
         if (found === undefined) return 'expired';

@@ -66,7 +66,8 @@ function cardEmbeds(reply: Reply): APIEmbed[] {
       description: truncate(rest.map((c, i) => `${shown + i + 1}. ${clean(c.title, 200)}`).join('\n'), LIMITS.embedDescription),
     });
   }
-  if (reply.footer && embeds.length) embeds[embeds.length - 1].footer = { text: truncate(neutralizeMentions(reply.footer), LIMITS.embedFooter) };
+  const lastEmbed = embeds.at(-1);
+  if (reply.footer && lastEmbed) lastEmbed.footer = { text: truncate(neutralizeMentions(reply.footer), LIMITS.embedFooter) };
   return embeds;
 }
 

@@ -3,7 +3,7 @@ import type { ConceptKind, Correction, Vocabulary } from './vocabulary.js';
 import { titleOf, type Cell, type ListRow, type ParsedList } from './markdown.js';
 import type { BibEntry, ParsedBib } from './bibtex.js';
 import { slugify, titleKey, tokenize } from './tokens.js';
-import { CatalogError } from '../errors.js';
+import { CatalogError, mustExist } from '../errors.js';
 
 const REGION_KINDS = new Set<ConceptKind>(['region', 'term']);
 const TASK_KINDS = new Set<ConceptKind>(['task']);
@@ -43,7 +43,7 @@ export class CatalogBuilder {
       throw new CatalogError(translation.file, null, `has ${translation.rows.length} table rows but ${reference.file} has ${reference.rows.length}; a translation must list the same rows in the same order`);
     }
     reference.rows.forEach((row, i) => {
-      const other = translation.rows[i];
+      const other = mustExist(translation.rows[i], `row ${i + 1} of ${translation.file}`);
       const a = titleOf(row.cells.title!);
       const b = titleOf(other.cells.title!);
       if (titleKey(a) !== titleKey(b)) {
@@ -289,9 +289,8 @@ function safeLink(href: string): { url: string; dropped?: string } {
   if (!url) return { url: '' };
   const doi = DOI.exec(url);
   if (doi) return { url: `https://doi.org/${doi[1]}` };
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url);
-  if (!scheme) return { url: `http://${url.replace(/^\/+/, '')}` };
-  const name = scheme[1].toLowerCase();
+  const name = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+  if (name === undefined) return { url: `http://${url.replace(/^\/+/, '')}` };
   if (name !== 'http' && name !== 'https') return { url: '', dropped: `${name}:` };
   try {
     new URL(url);

@@ -88,7 +88,7 @@ function apa(paper: Paper): string {
     return initials ? `${family}, ${initials}` : family;
   });
   let authors = '';
-  if (names.length === 1) authors = names[0];
+  if (names.length === 1) authors = names[0] ?? '';
   else if (names.length > 1 && names.length <= 20) authors = `${names.slice(0, -1).join(', ')}, & ${names.at(-1)}`;
   else if (names.length > 20) authors = `${names.slice(0, 19).join(', ')}, … ${names.at(-1)}`;
   const year = `(${paper.year ?? 'n.d.'}).`;

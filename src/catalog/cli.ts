@@ -101,7 +101,7 @@ export async function importLibrary(catalog: CatalogService, format: Parameters<
   );
   bar?.end();
   outcomes.forEach((outcome, i) => {
-    if ('error' in outcome) summary.skipped.push({ line: parsed.entries[i].line, reason: outcome.error });
+    if ('error' in outcome) summary.skipped.push({ line: parsed.entries[i]?.line ?? null, reason: outcome.error });
     else (outcome.merged ? summary.merged : summary.added).push(outcome.paper.id);
   });
   summary.skipped.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));

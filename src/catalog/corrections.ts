@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { mustExist } from '../errors.js';
 import { projectPath } from '../root.js';
 import type { CorrectableField, FieldCorrection, Paper, Term } from './paper.js';
 import type { ConceptKind, Vocabulary } from './vocabulary.js';
@@ -59,7 +60,7 @@ export function applyCorrections(papers: Paper[], corrections: Correction[], voc
       report.push({ correction, applied: false, problem: 'no paper in the list has this title' });
       continue;
     }
-    const paper = out[at];
+    const paper = mustExist(out[at], `paper ${at} of the list`);
     const current = currentValue(paper, correction.field);
     if (!same(current, correction.was)) {
       report.push({ correction, applied: false, problem: `the list now says ${show(current)}, not ${show(correction.was)}` });

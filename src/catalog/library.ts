@@ -47,7 +47,7 @@ class Lines {
     let hi = this.starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
+      if ((this.starts[mid] ?? Infinity) <= offset) lo = mid;
       else hi = mid - 1;
     }
     return lo + 1;
@@ -74,7 +74,7 @@ function parseBib(text: string): ParsedLibrary {
     }
   };
   for (let i = 1; i < lines.length; i++) {
-    if (lines[i].startsWith('@')) {
+    if (lines[i]?.startsWith('@')) {
       flush(i);
       start = i;
     }
@@ -143,8 +143,7 @@ async function parseRis(text: string): Promise<ParsedLibrary> {
   const skipped: LibrarySkip[] = [];
   const rows = text.split('\n');
   let start = -1;
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i];
+  for (const [i, row] of rows.entries()) {
     if (/^TY {2}-/.test(row)) {
       if (start >= 0) skipped.push({ line: start + 1, reason: 'RIS record without its closing ER line' });
       start = i;

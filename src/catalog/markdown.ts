@@ -114,11 +114,11 @@ const MAX_INDENT = 128;
 /** marked overflows the stack on thousands of nested `>`: such a line is refused before lexing, with its number. */
 function tooDeeplyNested(source: string): Problem | null {
   const lines = source.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const quotes = /^(?:[ \t]*>)+/.exec(lines[i]);
+  for (const [i, line] of lines.entries()) {
+    const quotes = /^(?:[ \t]*>)+/.exec(line);
     const depth = quotes ? (quotes[0].match(/>/g) ?? []).length : 0;
     if (depth > MAX_QUOTE_DEPTH) return { line: i + 1, message: `block quotes nested ${depth} deep; at most ${MAX_QUOTE_DEPTH} are read` };
-    const indent = /^[ \t]*/.exec(lines[i])![0].length;
+    const indent = /^[ \t]*/.exec(line)![0].length;
     if (indent > MAX_INDENT) return { line: i + 1, message: `line indented ${indent} characters (nested too deep); at most ${MAX_INDENT} are read` };
   }
   return null;

@@ -30,7 +30,7 @@ export function matchKeys(paper: Paper, extraDois: string[] = []): MatchKeys {
 /** The first author's family name, folded: `Ronneberger, Olaf` → `ronneberger`. */
 function firstAuthorKey(authors: string[]): string {
   const first = authors[0] ?? '';
-  const family = first.includes(',') ? first.split(',')[0] : (first.split(' ').pop() ?? '');
+  const family = first.includes(',') ? (first.split(',')[0] ?? '') : (first.split(' ').pop() ?? '');
   return titleKey(family);
 }
 

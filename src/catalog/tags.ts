@@ -32,10 +32,10 @@ export function tagsOf(paper: Paper): string[] {
  * typed (a lab may tag what the list never named). Null when the kind is not one of the four.
  */
 export function readTag(text: string, vocabulary: Vocabulary): Tag | null {
-  const m = text.trim().match(/^([^:：]+)[:：](.+)$/);
-  if (!m) return null;
-  const kind = KIND_WORDS[m[1].trim().toLowerCase()];
-  const value = m[2].trim();
+  const [, kindWord, typed] = text.trim().match(/^([^:：]+)[:：](.+)$/) ?? [];
+  if (kindWord === undefined || typed === undefined) return null;
+  const kind = KIND_WORDS[kindWord.trim().toLowerCase()];
+  const value = typed.trim();
   if (!kind || !value || value.length > 60) return null;
   const concept = vocabulary.conceptOf(value, new Set<ConceptKind>([kind]));
   if (concept) {

@@ -141,7 +141,7 @@ export class Vocabulary {
       this.scan(tokens, i, (end, key, value) => {
         found = { start: i, end, concept: value === STOP ? null : value, stop: value === STOP, text: key };
       });
-      const match: Match = found ?? { start: i, end: i + 1, concept: null, stop: false, text: tokens[i] };
+      const match: Match = found ?? { start: i, end: i + 1, concept: null, stop: false, text: tokens[i] ?? '' };
       out.push(match);
       i = match.end;
     }
@@ -163,7 +163,7 @@ export class Vocabulary {
   private scan(tokens: string[], start: number, hit: (end: number, key: string, value: string) => void): void {
     let key = '';
     for (let end = start + 1; end <= tokens.length && end - start <= this.maxPhrase; end++) {
-      key = end === start + 1 ? tokens[start] : `${key} ${tokens[end - 1]}`;
+      key = end === start + 1 ? (tokens[start] ?? '') : `${key} ${tokens[end - 1]}`;
       const value = this.phrases.get(key);
       if (value !== undefined) hit(end, key, value);
       if (!this.prefixes.has(key)) break;
@@ -214,7 +214,7 @@ export class Vocabulary {
     // A longer cell that holds exactly one concept of the wanted kind ("Detection / Localization").
     const inside = this.readLongest(tokens).flatMap((m) => (m.concept && kinds.has(this.concept(m.concept).kind) ? [m.concept] : []));
     const distinct = new Set(inside);
-    return distinct.size === 1 ? [...distinct][0] : null;
+    return distinct.size === 1 ? ([...distinct][0] ?? null) : null;
   }
 
   /** A concept by an id this vocabulary gave out (phrases and readings only hold ids of its concepts). */

@@ -54,7 +54,7 @@ export function opsRoutes(probe: OpsProbe): OpsRoute[] {
 export async function startOpsServer(routes: OpsRoute[], port: number, host?: string): Promise<Server & { port: number }> {
   const byPath = new Map(routes.map((r) => [r.path, r]));
   const server = createServer((req, res) => {
-    const route = byPath.get((req.url ?? '/').split('?')[0]);
+    const route = byPath.get((req.url ?? '/').split('?')[0] ?? '');
     if (!route) {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('not found\n');

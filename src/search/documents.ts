@@ -139,7 +139,7 @@ class TermCollector {
       this.best.fill(0, at * FIELD_COUNT, (at + 1) * FIELD_COUNT);
     }
     const i = at * FIELD_COUNT + field;
-    if (weight > this.best[i]) this.best[i] = weight;
+    if (weight > (this.best[i] ?? 0)) this.best[i] = weight;
   }
 
   /** BM25F: the field-weighted sum of (length-normalised) frequencies, and the fields it was found in, per term. Empties the collector. */
@@ -148,9 +148,9 @@ class TermCollector {
       let weight = 0;
       let fields = 0;
       for (let f = 0; f < FIELD_COUNT; f++) {
-        const w = this.best[at * FIELD_COUNT + f];
+        const w = this.best[at * FIELD_COUNT + f] ?? 0;
         if (w === 0) continue;
-        weight += (FIELD_WEIGHTS[f as Field] * w) / norms[f];
+        weight += (FIELD_WEIGHTS[f as Field] * w) / (norms[f] ?? 1);
         fields |= 1 << f;
       }
       visit(term, weight, fields);

@@ -1,4 +1,5 @@
 import { tokenize } from '../catalog/tokens.js';
+import { mustExist } from '../errors.js';
 import type { PaperIndex, Unit } from './paper-index.js';
 import type { PostingList } from './postings.js';
 
@@ -59,18 +60,19 @@ export function match(index: PaperIndex, query: MatchQuery, want: number): Match
   let exactSeen = false;
   for (let k = 0; k < full.slots.length; k++) {
     const slot = full.slots[k];
+    if (slot === undefined) continue;
     if (slot === query.exact) {
       exactSeen = true;
       continue;
     }
     const tier = inTitle && ` ${index.titleKeyOf(slot)} `.includes(inTitle) ? Tier.TitlePhrase : Tier.Full;
-    top.offer(slot, tier, full.scores[k]);
+    top.offer(slot, tier, full.scores[k] ?? 0);
   }
   let count = full.slots.length + (exactAlive && !exactSeen ? 1 : 0);
   let partial = 0;
   if (count < want && query.words.length > 0) partial = holdingSome(index, query, top);
   const scores = new Map<number, number>();
-  for (let k = 0; k < full.slots.length; k++) scores.set(full.slots[k], full.scores[k]);
+  full.slots.forEach((slot, k) => scores.set(slot, full.scores[k] ?? 0));
   return {
     ranked: top.result().map(({ slot, score, missing }) => ({ slot, score: slot === query.exact && score === Infinity ? (scores.get(slot) ?? 0) : score, missing })),
     full: count,
@@ -90,19 +92,20 @@ function holdingEverything(index: PaperIndex, query: MatchQuery): { slots: Int32
     scores = new Float64Array(slots.length);
   } else {
     units.sort((a, b) => a.size - b.size);
-    ({ slots, scores } = unionOf(units[0]));
-    for (let u = 1; u < units.length && slots.length > 0; u++) ({ slots, scores } = narrow(slots, scores, units[u]));
+    ({ slots, scores } = unionOf(mustExist(units[0], 'the rarest word of the query')));
+    for (let u = 1; u < units.length && slots.length > 0; u++) ({ slots, scores } = narrow(slots, scores, mustExist(units[u], `word ${u + 1} of the query`)));
   }
   const phraseOk = phraseChecker(index, query.phrases);
   const excluded = new Exclusion(index, query);
   const keep: number[] = [];
   for (let k = 0; k < slots.length; k++) {
-    if (excluded.has(slots[k])) continue;
-    if (query.phrases.length > 0 && !phraseOk(slots[k])) continue;
+    const slot = slots[k];
+    if (slot === undefined || excluded.has(slot)) continue;
+    if (query.phrases.length > 0 && !phraseOk(slot)) continue;
     keep.push(k);
   }
   if (keep.length === slots.length) return { slots, scores };
-  return { slots: Int32Array.from(keep, (k) => slots[k]), scores: Float64Array.from(keep, (k) => scores[k]) };
+  return { slots: Int32Array.from(keep, (k) => slots[k] ?? 0), scores: Float64Array.from(keep, (k) => scores[k] ?? 0) };
 }
 
 /** A unit's exact lookups: the posting lists that hold the word itself, with their weight and where they count. */
@@ -126,23 +129,27 @@ const saturate = (scale: number, tf: number) => (scale * tf) / (tf + K1);
 
 /** Every paper one unit reaches, sorted, each with its best lookup's score. */
 function unionOf(unit: UnitLists): { slots: Int32Array; scores: Float64Array } {
-  if (unit.lookups.length === 1) {
-    const { list, fields, scale } = unit.lookups[0];
+  const [only] = unit.lookups;
+  if (only !== undefined && unit.lookups.length === 1) {
+    const { list, fields, scale } = only;
     const slots: number[] = [];
     const scores: number[] = [];
     for (let k = 0; k < list.length; k++) {
-      if ((list.fields[k] & fields) === 0) continue;
-      slots.push(list.slots[k]);
-      scores.push(saturate(scale, list.weights[k]));
+      const slot = list.slots[k];
+      const weight = list.weights[k];
+      if (slot === undefined || weight === undefined || ((list.fields[k] ?? 0) & fields) === 0) continue;
+      slots.push(slot);
+      scores.push(saturate(scale, weight));
     }
     return { slots: Int32Array.from(slots), scores: Float64Array.from(scores) };
   }
   const best = new Map<number, number>();
   for (const { list, fields, scale } of unit.lookups) {
     for (let k = 0; k < list.length; k++) {
-      if ((list.fields[k] & fields) === 0) continue;
-      const s = saturate(scale, list.weights[k]);
       const slot = list.slots[k];
+      const weight = list.weights[k];
+      if (slot === undefined || weight === undefined || ((list.fields[k] ?? 0) & fields) === 0) continue;
+      const s = saturate(scale, weight);
       const had = best.get(slot);
       if (had === undefined || s > had) best.set(slot, s);
     }
@@ -158,26 +165,31 @@ function narrow(slots: Int32Array, scores: Float64Array, unit: UnitLists): { slo
   const cursors = unit.lookups.map(() => 0);
   for (let k = 0; k < slots.length; k++) {
     const slot = slots[k];
+    const score = scores[k];
+    if (slot === undefined || score === undefined) continue;
     let best = -1;
     for (let l = 0; l < unit.lookups.length; l++) {
-      const { list, fields, scale } = unit.lookups[l];
-      const at = (cursors[l] = seek(list.slots, cursors[l], list.length, slot));
-      if (at < list.length && list.slots[at] === slot && (list.fields[at] & fields) !== 0) best = Math.max(best, saturate(scale, list.weights[at]));
+      const lookup = unit.lookups[l];
+      if (lookup === undefined) continue;
+      const { list, fields, scale } = lookup;
+      const at: number = (cursors[l] = seek(list.slots, cursors[l] ?? 0, list.length, slot));
+      const weight = list.weights[at];
+      if (at < list.length && list.slots[at] === slot && ((list.fields[at] ?? 0) & fields) !== 0 && weight !== undefined) best = Math.max(best, saturate(scale, weight));
     }
     if (best < 0) continue;
     outSlots.push(slot);
-    outScores.push(scores[k] + best);
+    outScores.push(score + best);
   }
   return { slots: Int32Array.from(outSlots), scores: Float64Array.from(outScores) };
 }
 
 /** The first index at or after `from` whose slot is ≥ `slot` (galloping, then binary search). */
 function seek(sorted: Int32Array, from: number, length: number, slot: number): number {
-  if (from >= length || sorted[from] >= slot) return from;
+  if (from >= length || (sorted[from] ?? slot) >= slot) return from;
   let step = 1;
   let lo = from;
   let hi = from + 1;
-  while (hi < length && sorted[hi] < slot) {
+  while (hi < length && (sorted[hi] ?? slot) < slot) {
     lo = hi;
     step *= 2;
     hi = lo + step;
@@ -185,7 +197,7 @@ function seek(sorted: Int32Array, from: number, length: number, slot: number): n
   if (hi > length) hi = length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < slot) lo = mid + 1;
+    if ((sorted[mid] ?? slot) < slot) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -210,9 +222,9 @@ class Exclusion {
   has(slot: number): boolean {
     for (const l of this.lists) {
       // Out of order (the exact paper, partial matches): start over from the front.
-      if (l.cursor > 0 && l.cursor <= l.list.length && l.list.slots[l.cursor - 1] >= slot) l.cursor = 0;
+      if (l.cursor > 0 && l.cursor <= l.list.length && (l.list.slots[l.cursor - 1] ?? -1) >= slot) l.cursor = 0;
       const at = (l.cursor = seek(l.list.slots, l.cursor, l.list.length, slot));
-      if (at < l.list.length && l.list.slots[at] === slot && (l.list.fields[at] & l.fields) !== 0) return true;
+      if (at < l.list.length && l.list.slots[at] === slot && ((l.list.fields[at] ?? 0) & l.fields) !== 0) return true;
     }
     return false;
   }
@@ -241,10 +253,10 @@ function holdingSome(index: PaperIndex, query: MatchQuery, top: TopK): number {
     const found = scratch.unit(index, unit, relatedLimit);
     for (let k = 0; k < found.length; k++) {
       const slot = found[k];
-      if (!meetsRequired(slot)) continue;
+      if (slot === undefined || !meetsRequired(slot)) continue;
       if (!seen[slot]) (seen[slot] = 1, touched.push(slot));
-      scratch.score[slot] += scratch.unitScore[slot];
-      if (scratch.unitExact[slot]) scratch.held[slot] |= 1 << i;
+      scratch.score[slot] = (scratch.score[slot] ?? 0) + (scratch.unitScore[slot] ?? 0);
+      if (scratch.unitExact[slot]) scratch.held[slot] = (scratch.held[slot] ?? 0) | (1 << i);
     }
   });
   const phraseOk = phraseChecker(index, query.phrases);
@@ -252,11 +264,11 @@ function holdingSome(index: PaperIndex, query: MatchQuery, top: TopK): number {
   touched.sort((a, b) => a - b);
   let partial = 0;
   for (const slot of touched) {
-    const missing = missingAll & ~scratch.held[slot];
+    const missing = missingAll & ~(scratch.held[slot] ?? 0);
     if (missing === 0 || slot === query.exact || !index.paperAt(slot)) continue;
     if (excluded.has(slot) || (query.phrases.length > 0 && !phraseOk(slot))) continue;
     partial++;
-    top.offer(slot, Tier.Partial, scratch.score[slot], missing);
+    top.offer(slot, Tier.Partial, scratch.score[slot] ?? 0, missing);
   }
   return partial;
 }
@@ -269,7 +281,7 @@ function requirementFilter(index: PaperIndex, query: MatchQuery, scratch: Scratc
     const found = scratch.unit(index, unit, 0);
     for (let k = 0; k < found.length; k++) {
       const slot = found[k];
-      if (met[slot] === i && scratch.unitExact[slot]) met[slot] = i + 1;
+      if (slot !== undefined && met[slot] === i && scratch.unitExact[slot]) met[slot] = i + 1;
     }
   });
   return (slot) => met[slot] === query.required.length;
@@ -311,9 +323,9 @@ class Scratch {
       const exact = lookup.exact;
       const { slots, weights, fields } = list;
       for (let k = 0; k < list.length; k++) {
-        if ((fields[k] & lookup.fields) === 0) continue;
         const slot = slots[k];
         const tf = weights[k];
+        if (slot === undefined || tf === undefined || ((fields[k] ?? 0) & lookup.fields) === 0) continue;
         const s = (scale * tf) / (tf + K1);
         if (stamp[slot] !== mark) {
           stamp[slot] = mark;
@@ -323,12 +335,12 @@ class Scratch {
           out.push(slot);
         }
         if (exact) {
-          if (s > unitScore[slot]) unitScore[slot] = s;
+          if (s > (unitScore[slot] ?? 0)) unitScore[slot] = s;
           unitExact[slot] = 1;
-        } else related[slot] += s;
+        } else related[slot] = (related[slot] ?? 0) + s;
       }
     }
-    for (const slot of out) if (!unitExact[slot]) unitScore[slot] = related[slot];
+    for (const slot of out) if (!unitExact[slot]) unitScore[slot] = related[slot] ?? 0;
     return Int32Array.from(out);
   }
 }
@@ -368,12 +380,14 @@ class TopK {
     if (this.k <= 0) return;
     const entry = { slot, tier, score, missing };
     const list = this.entries;
-    if (list.length === this.k && !this.before(entry, list[list.length - 1])) return;
+    const last = list.at(-1);
+    if (list.length === this.k && last !== undefined && !this.before(entry, last)) return;
     let lo = 0;
     let hi = list.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.before(entry, list[mid])) hi = mid;
+      const pivot = list[mid];
+      if (pivot !== undefined && this.before(entry, pivot)) hi = mid;
       else lo = mid + 1;
     }
     list.splice(lo, 0, entry);

@@ -122,7 +122,7 @@ export class PaperIndex {
     if (titleTokens.some((t) => !this.surfaces.has(t))) {
       const stems = tokenize(paper.title);
       const written = surfaceTokens(paper.title);
-      for (let i = 0; i < stems.length; i++) if (!this.surfaces.has(stems[i])) this.surfaces.set(stems[i], written[i]);
+      for (const [i, stem] of stems.entries()) if (!this.surfaces.has(stem)) this.surfaces.set(stem, written[i] ?? stem);
     }
     const key = titleKey(paper.title);
     this.titleKeys[slot] = key;
@@ -133,7 +133,7 @@ export class PaperIndex {
 
   private forgetFacts(paper: Paper, slot: number): void {
     const key = this.titleKeys[slot];
-    if (this.byTitle.get(key) === slot) this.byTitle.delete(key);
+    if (key !== undefined && this.byTitle.get(key) === slot) this.byTitle.delete(key);
     this.titleKeys[slot] = '';
     if (paper.year !== null) {
       const left = (this.yearCounts.get(paper.year) ?? 1) - 1;

@@ -21,7 +21,7 @@ export class PostingList {
     if (this.length === this.slots.length) this.resize(this.length * 2);
     const n = this.length;
     let at = n;
-    if (n > 0 && this.slots[n - 1] >= slot) {
+    if (n > 0 && (this.slots[n - 1] ?? -1) >= slot) {
       at = this.find(slot);
       if (at < n && this.slots[at] === slot) {
         this.weights[at] = weight;
@@ -55,7 +55,7 @@ export class PostingList {
   /** The fields this term was found in across all papers. */
   fieldUnion(): FieldMask {
     let mask = 0;
-    for (let i = 0; i < this.length; i++) mask |= this.fields[i];
+    for (let i = 0; i < this.length; i++) mask |= this.fields[i] ?? 0;
     return mask;
   }
 
@@ -64,7 +64,7 @@ export class PostingList {
     let hi = this.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.slots[mid] < slot) lo = mid + 1;
+      if ((this.slots[mid] ?? slot) < slot) lo = mid + 1;
       else hi = mid;
     }
     return lo;

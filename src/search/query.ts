@@ -48,7 +48,8 @@ export function parseQuery(cleaned: string, isKnownValue: KnownValue = () => fal
   let text = '';
   let textFrom = 0;
   for (let m = filter.exec(cleaned); m; m = filter.exec(cleaned)) {
-    const [whole, lead, name, rawValue] = m;
+    // Every group of FILTER takes part in a match; the defaults only satisfy the type checker.
+    const [whole, lead = '', name = '', rawValue = ''] = m;
     const field = FIELD_NAMES[name.toLowerCase()];
     // "DeepLung: Deep 3D…": a word ending in a colon, then a space, is title text, not a filter.
     if (!field && !rawValue) continue;
@@ -79,10 +80,10 @@ function widenValue(cleaned: string, end: number, field: FilterField, value: str
   const next: { word: string; end: number }[] = [];
   const word = new RegExp(NEXT_WORD);
   word.lastIndex = end;
-  for (let m = word.exec(cleaned); m && next.length < MAX_VALUE_WORDS; m = word.exec(cleaned)) next.push({ word: m[1], end: word.lastIndex });
+  for (let m = word.exec(cleaned); m && next.length < MAX_VALUE_WORDS; m = word.exec(cleaned)) next.push({ word: m[1] ?? '', end: word.lastIndex });
   for (let k = next.length; k > 0; k--) {
     const wider = [value, ...next.slice(0, k).map((n) => n.word)].join(' ');
-    if (isKnownValue(field, wider)) return { value: wider, end: next[k - 1].end };
+    if (isKnownValue(field, wider)) return { value: wider, end: next[k - 1]?.end ?? end };
   }
   return { value, end };
 }
@@ -156,8 +157,9 @@ export function readOperators(text: string): QueryText {
   let open: string[] | null = null;
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i];
+    if (part === undefined) continue;
     if (part === 'NOT' && i + 1 < parts.length) {
-      out.excluded.push(unquote(parts[++i]));
+      out.excluded.push(unquote(parts[++i] ?? ''));
       open = null;
     } else if (/^-["\p{L}\p{N}]/u.test(part)) {
       out.excluded.push(unquote(part.slice(1)));

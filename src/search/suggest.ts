@@ -34,8 +34,8 @@ export function suggest(index: PaperIndex, units: Unit[], hasFilters: boolean): 
     }
   };
   units.forEach((u, i) => {
-    if (sizes[i] > 0) return;
-    const inPlace = (alternative: string) => spell(units.flatMap((other, j) => (j === i ? [alternative] : sizes[j] > 0 ? [other.label] : [])));
+    if ((sizes[i] ?? 0) > 0) return;
+    const inPlace = (alternative: string) => spell(units.flatMap((other, j) => (j === i ? [alternative] : (sizes[j] ?? 0) > 0 ? [other.label] : [])));
     // Each try is a search of its own: a few, not every word two edits away.
     let found = 0;
     for (const alternative of alternatives(index, u).slice(0, MAX_TRIES)) {
@@ -45,7 +45,7 @@ export function suggest(index: PaperIndex, units: Unit[], hasFilters: boolean): 
     }
   });
   const failing = units.filter((_, i) => sizes[i] === 0);
-  const candidates = failing.length > 0 ? [units.filter((_, i) => sizes[i] > 0)] : units.length >= 2 ? units.map((_, i) => units.filter((__, j) => j !== i)) : [];
+  const candidates = failing.length > 0 ? [units.filter((_, i) => (sizes[i] ?? 0) > 0)] : units.length >= 2 ? units.map((_, i) => units.filter((__, j) => j !== i)) : [];
   for (const rest of candidates) {
     if (rest.length > 0 && countMatching(index, rest) > 0) out.push(spell(rest.map((u) => u.label)));
   }
@@ -134,7 +134,8 @@ function alternatives(index: PaperIndex, unit: Unit): string[] {
       .map((v) => `${field}:${(field === 'author' ? v.split(' ').pop()! : v).toLowerCase()}`);
   }
   const exact = unit.lookups.filter((l) => l.exact);
-  const concept = !unit.readAs && exact.length === 1 && exact[0].term.startsWith('c:') ? exact[0].term.slice(2) : null;
+  const [only] = exact;
+  const concept = !unit.readAs && exact.length === 1 && only !== undefined && only.term.startsWith('c:') ? only.term.slice(2) : null;
   // A word the vocabulary knows is no typo: offer what it is part of, not words spelled like it.
   if (concept) return broaderNames(index, concept, detectLang(unit.label));
   const word = unit.label.toLowerCase();
@@ -163,5 +164,5 @@ function nearWords(index: PaperIndex, word: string): string[] {
     .map(({ word: w, distance: d }) => ({ w, d, group: group(w) }))
     .filter((x) => x.d <= (x.group === 2 ? nameBudget : 2))
     .sort((a, b) => a.group - b.group || a.d - b.d || a.w.localeCompare(b.w))
-    .map((x) => (x.group === 2 ? `author:${x.w}` : index.shown([x.w])[0]));
+    .map((x) => (x.group === 2 ? `author:${x.w}` : (index.shown([x.w])[0] ?? x.w)));
 }

@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import type { Command, CommandInput } from '../../services.js';
-import { UserError } from '../../errors.js';
+import { mustExist, UserError } from '../../errors.js';
 import type { Lang } from '../../i18n/index.js';
 import { reply, type Card, type Reply } from '../../reply.js';
 import { feedText } from './messages.js';
@@ -93,7 +93,7 @@ function remove(input: CommandInput, rest: string): Reply {
   if (!Number.isInteger(n) || n < 1 || n > feeds.length) {
     throw new UserError('feed-number', feedText.both('badNumber', { count: feeds.length }), ['feed list']);
   }
-  const feed = feeds[n - 1];
+  const feed = mustExist(feeds[n - 1], `feed ${n}`);
   store.removeFeed(services.db, feed.id);
   services.log.info(`feeds: ${feed.source} removed by ${input.invocation.userId}`);
   return reply('feed-remove', lang, {

@@ -1,6 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
+import { mustExist } from '../../errors.js';
 
 /**
  * Feed URLs come from chat, so a feed fetch must never reach the bot's own machine, its network or
@@ -45,7 +46,8 @@ export function guardedLookup(allowed: AddressPolicy = isPublicAddress, resolve:
       const blocked = list.find((a) => !allowed(a.address));
       if (blocked) return callback(new BlockedAddressError(hostname, blocked.address) as NodeJS.ErrnoException, '', 0);
       if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
-      callback(null, list[0].address, list[0].family);
+      const first = mustExist(list[0], `an address of ${hostname}`);
+      callback(null, first.address, first.family);
     });
   };
 }

@@ -139,7 +139,7 @@ const ARXIV_OLD = /(?:arxiv\.org\/(?:abs|pdf)\/|oai:arxiv\.org:|arxiv:)\s*([a-z-
 export function findDoi(...sources: string[]): string | null {
   for (const s of sources) {
     const m = DOI.exec(s);
-    if (m) return m[1].replace(/[.,;)]+$/, '').toLowerCase();
+    if (m?.[1]) return m[1].replace(/[.,;)]+$/, '').toLowerCase();
   }
   return null;
 }
@@ -148,7 +148,7 @@ export function findDoi(...sources: string[]): string | null {
 function findArxiv(...sources: string[]): { id: string; version: number | null } | null {
   for (const s of sources) {
     const m = ARXIV_NEW.exec(s) ?? ARXIV_OLD.exec(s);
-    if (m) return { id: m[1].toLowerCase(), version: m[2] ? Number(m[2].slice(1)) : null };
+    if (m?.[1]) return { id: m[1].toLowerCase(), version: m[2] ? Number(m[2].slice(1)) : null };
   }
   return null;
 }
@@ -169,8 +169,9 @@ function httpUrl(s: string): string {
 
 /** arXiv's RSS puts every author in one comma-separated dc:creator. */
 function splitCreators(creators: string[]): string[] {
-  if (creators.length !== 1) return creators;
-  return creators[0]
+  const [only] = creators;
+  if (creators.length !== 1 || only === undefined) return creators;
+  return only
     .split(/,\s*|\s+and\s+/)
     .map((s) => s.trim())
     .filter(Boolean);
@@ -263,8 +264,9 @@ function atomLink(entry: Node): string {
 function readAtom(feed: Node): ParsedFeed {
   const entries = list(feed, 'entry').filter(isObject);
   // The arXiv API reports an error as a feed whose one entry is titled "Error".
-  if (entries.length === 1 && field(entries[0], 'title') === 'Error' && /arxiv/i.test(field(entries[0], 'id'))) {
-    throw new FeedFormatError('source-error', `arXiv answered with an error: ${plain(field(entries[0], 'summary'))}`);
+  const [only] = entries;
+  if (entries.length === 1 && only && field(only, 'title') === 'Error' && /arxiv/i.test(field(only, 'id'))) {
+    throw new FeedFormatError('source-error', `arXiv answered with an error: ${plain(field(only, 'summary'))}`);
   }
   const isArxiv = /arxiv/i.test(field(feed, 'id'));
   const items = entries.map((entry): Draft => {

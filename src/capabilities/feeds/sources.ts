@@ -32,14 +32,14 @@ const badSource = (spec: string) =>
 
 export function parseSource(raw: string): FeedSource {
   const spec = raw.trim();
-  const arxiv = /^arxiv:\s*(\S+)$/i.exec(spec);
-  if (arxiv) {
-    if (!ARXIV_CATEGORY.test(arxiv[1])) throw badSource(spec);
-    return { kind: 'arxiv', category: arxiv[1], spec: `arxiv:${arxiv[1]}` };
+  const [, category] = /^arxiv:\s*(\S+)$/i.exec(spec) ?? [];
+  if (category !== undefined) {
+    if (!ARXIV_CATEGORY.test(category)) throw badSource(spec);
+    return { kind: 'arxiv', category, spec: `arxiv:${category}` };
   }
-  const pubmed = /^pubmed:\s*(.+)$/i.exec(spec);
-  if (pubmed) {
-    const term = pubmed[1].trim().replace(/^["“](.*)["”]$/s, '$1').trim();
+  const [, pubmed] = /^pubmed:\s*(.+)$/i.exec(spec) ?? [];
+  if (pubmed !== undefined) {
+    const term = pubmed.trim().replace(/^["“](.*)["”]$/s, '$1').trim();
     if (!term || term.length > 300) throw badSource(spec);
     return { kind: 'pubmed', term, spec: `pubmed:"${term}"` };
   }

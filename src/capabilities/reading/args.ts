@@ -25,10 +25,12 @@ export function parseSuggestArgs(args: string): SuggestArgs {
   const words = all.filter((w) => !REPLACE_FLAGS.has(w.toLowerCase()));
   const replace = words.length < all.length;
   const rest = words.join(' ');
-  if (words.length > 0 && CLOSE_WORDS.has(words[0].toLowerCase())) {
+  const [first] = words;
+  if (first !== undefined && CLOSE_WORDS.has(first.toLowerCase())) {
     const rest = words.slice(1);
     if (rest.length === 0) return { kind: 'close', pollId: null };
-    const m = rest.length === 1 ? POLL_ID.exec(rest[0]) : null;
+    const [only] = rest;
+    const m = rest.length === 1 && only !== undefined ? POLL_ID.exec(only) : null;
     if (!m) {
       throw new UserError('bad-poll-id', readingText.both('badPollId', { text: rest.join(' ') }));
     }
@@ -47,7 +49,8 @@ export function parseSuggestArgs(args: string): SuggestArgs {
       );
     }
   }
-  if (words.length === 1 && ANY_WORDS.has(words[0].toLowerCase())) return { kind: 'open', topic: '', count, replace, rest };
+  const [only] = words;
+  if (words.length === 1 && only !== undefined && ANY_WORDS.has(only.toLowerCase())) return { kind: 'open', topic: '', count, replace, rest };
   return { kind: 'open', topic: words.join(' '), count, replace, rest };
 }
 
@@ -66,8 +69,9 @@ export function parseVoteArgs(args: string): VoteArgs {
   if (rest.length === 0) {
     throw new UserError('missing-option', readingText.both('missingOption'));
   }
-  const n = Number(rest[0]);
-  if (rest.length > 1 || !/^\d{1,3}$/.test(rest[0]) || !Number.isInteger(n)) {
+  const [first = ''] = rest;
+  const n = Number(first);
+  if (rest.length > 1 || !/^\d{1,3}$/.test(first) || !Number.isInteger(n)) {
     throw new UserError('bad-option', readingText.both('badOption', { text: rest.join(' ') }));
   }
   return { n, pollId };

@@ -58,12 +58,12 @@ export function pickDiverse(candidates: Candidate[], count: number, seed: string
     pool.forEach((c, i) => {
       const score = c.relevance - diversityPenalty(c.aspects, picked.map((p) => p.aspects)) - recencyPenalty(c.offeredPollsAgo);
       const best = pool[bestIndex];
-      if (score > bestScore || (score === bestScore && (c.order < best.order || (c.order === best.order && c.paper.id < best.paper.id)))) {
+      if (score > bestScore || (best !== undefined && score === bestScore && (c.order < best.order || (c.order === best.order && c.paper.id < best.paper.id)))) {
         bestIndex = i;
         bestScore = score;
       }
     });
-    picked.push(pool.splice(bestIndex, 1)[0]);
+    picked.push(...pool.splice(bestIndex, 1));
   }
   return picked.map((p) => p.paper);
 }

@@ -21,7 +21,7 @@ export const showCommand: Command = {
     }
     // A result number of the asker's last search here, then an id, its unambiguous start, or a whole title.
     const numbered = /^\d{1,3}$/.test(typed) ? recentResult(services, invocation, Number(typed)) : undefined;
-    const paper = services.search.resolve(numbered ?? typed) ?? paperById(services.search, typed.split(' ')[0]);
+    const paper = services.search.resolve(numbered ?? typed) ?? paperById(services.search, typed.split(' ')[0] ?? typed);
     const related = services.search.related(paper, 3);
     const L = labels(lang);
     const lines = paperDetailLines(paper, lang);

@@ -27,8 +27,8 @@ const CRON_START = /^[\d*][\d*,/-]*$/;
 function parseDay(token: string): number | undefined {
   const lower = token.toLowerCase().replace(/s$/, '');
   if (lower in EN_DAYS) return EN_DAYS[lower];
-  const zh = ZH_DAY.exec(token);
-  return zh ? ZH_DAY_DIGITS[zh[1]] : undefined;
+  const digit = ZH_DAY.exec(token)?.[1];
+  return digit === undefined ? undefined : ZH_DAY_DIGITS[digit];
 }
 
 /** `09:00`, `9:30`, `9am`, `4:30pm`, `9点`, `9点半`, `下午3点30分`; undefined when the token is no time at all. */
@@ -43,7 +43,7 @@ function parseTime(token: string): { hour: number; minute: number } | undefined 
     hour = Number(m[1]);
     minute = m[2] ? Number(m[2]) : 0;
     if (hour < 1 || hour > 12) throw badTime(token);
-    hour = (hour % 12) + (m[3].toLowerCase() === 'pm' ? 12 : 0);
+    hour = (hour % 12) + (m[3]?.toLowerCase() === 'pm' ? 12 : 0);
   } else if ((m = /^(上午|早上|中午|下午|晚上)?(\d{1,2})[点點时](?:(半)|(\d{1,2})分?)?$/.exec(token))) {
     hour = Number(m[2]);
     minute = m[3] ? 30 : m[4] ? Number(m[4]) : 0;
@@ -84,14 +84,15 @@ export function parseOnArgs(args: string): OnRequest {
   const request: OnRequest = {};
   let text = args;
   const quoted = /["“”'‘’`]([^"“”'‘’`]+)["“”'‘’`]/.exec(text);
-  if (quoted) {
-    request.cron = requireAtMostDaily(parseSchedule(quoted[1]).expression);
+  const schedule = quoted?.[1];
+  if (quoted && schedule !== undefined) {
+    request.cron = requireAtMostDaily(parseSchedule(schedule).expression);
     text = text.slice(0, quoted.index) + ' ' + text.slice(quoted.index + quoted[0].length);
   }
   const tokens = tokenize(text);
   const langToken = tokens.findIndex((t) => /^(?:lang|language|语言)[:=：]/i.test(t));
   if (langToken >= 0) {
-    const value = tokens[langToken].split(/[:=：]/)[1].toLowerCase();
+    const value = tokens[langToken]?.split(/[:=：]/)[1]?.toLowerCase() ?? '';
     const lang = LANGS[value];
     if (!lang) {
       throw new UserError('bad-lang', spotlightText.both('badLang', { value }));
@@ -99,7 +100,8 @@ export function parseOnArgs(args: string): OnRequest {
     request.lang = lang;
     tokens.splice(langToken, 1);
   }
-  if (!request.cron && tokens.length > 0 && CRON_START.test(tokens[0])) {
+  const [firstToken] = tokens;
+  if (!request.cron && firstToken !== undefined && CRON_START.test(firstToken)) {
     const fields = tokens.splice(0, Math.min(5, tokens.length));
     request.cron = requireAtMostDaily(parseSchedule(fields.join(' ')).expression);
   }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Paper } from '../../catalog/paper.js';
+import { mustExist } from '../../errors.js';
 import type { Db } from '../../store/db.js';
 import { lastPaperId, usedPaperIds, type Subscription } from './store.js';
 
@@ -35,11 +36,14 @@ export function peekNext(db: Db, sub: Subscription, papers: readonly Paper[]): P
   if (papers.length === 0) return null;
   const used = usedPaperIds(db, sub.platform, sub.channel, sub.round);
   const left = roundOrder(papers, sub.seed, sub.round).filter((p) => !used.has(p.id));
-  if (left.length > 0) return { paper: left[0], round: sub.round, remainingAfter: left.length - 1 };
+  const [next] = left;
+  if (next) return { paper: next, round: sub.round, remainingAfter: left.length - 1 };
   const round = sub.round + 1;
   const order = roundOrder(papers, sub.seed, round);
   const last = lastPaperId(db, sub.platform, sub.channel);
-  const first = order.length > 1 && order[0].id === last ? order[1] : order[0];
+  const head = mustExist(order[0], 'the first paper of the next round');
+  const second = order[1];
+  const first = second && head.id === last ? second : head;
   return { paper: first, round, remainingAfter: order.length - 1 };
 }
 

@@ -1,3 +1,4 @@
+import { mustExist } from '../../errors.js';
 import { parseSchedule, type Schedule } from './cron.js';
 import { addDays, daysInMonth, localAt, weekdayOf, zonedToUtc } from './zoned.js';
 
@@ -120,8 +121,8 @@ export function missedSlots(schedule: Schedule | string, zone: string, from: num
   const last = localAt(to, zone);
   const firstKey = dateKey(first);
   const lastKey = dateKey(last);
-  const [hour] = s.hours;
-  const [minute] = s.minutes;
+  const hour = mustExist(s.hours[0], 'the hour of an at-most-daily schedule');
+  const minute = mustExist(s.minutes[0], 'the minute of an at-most-daily schedule');
   const out: MissedSlots = { count: 0, recent: [], complete: false };
   for (let i = 0; i <= maxDays; i++) {
     const d = addDays(last, -i);

@@ -3,6 +3,9 @@
  * is, and which instant a local date and time is, including the days daylight saving skips or
  * repeats an hour.
  */
+
+import { mustExist } from '../../errors.js';
+
 export type LocalDateTime = { year: number; month: number; day: number; hour: number; minute: number };
 
 const MINUTE = 60_000;
@@ -31,7 +34,8 @@ export function localAt(instant: number, zone: string): LocalDateTime {
   for (const part of formatter(zone).formatToParts(instant)) {
     if (part.type !== 'literal') out[part.type] = Number(part.value);
   }
-  return { year: out.year, month: out.month, day: out.day, hour: out.hour % 24, minute: out.minute };
+  const part = (type: string): number => mustExist(out[type], `the ${type} of an instant in ${zone}`);
+  return { year: part('year'), month: part('month'), day: part('day'), hour: part('hour') % 24, minute: part('minute') };
 }
 
 /** The zone's offset from UTC at an instant, in minutes (Berlin in winter: 60). */

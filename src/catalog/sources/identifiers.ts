@@ -24,9 +24,8 @@ export function parseIdentifier(raw: string): PaperIdentifier | null {
   if (/^https?:\/\//i.test(text)) return fromUrl(text);
 
   text = text.replace(/[.,;]+$/, '');
-  const prefixed = text.match(/^(arxiv|doi|pmid|pmcid|pmc)\s*:\s*(.+)$/i);
-  if (prefixed) {
-    const [, scheme, value] = prefixed;
+  const [, scheme, value] = text.match(/^(arxiv|doi|pmid|pmcid|pmc)\s*:\s*(.+)$/i) ?? [];
+  if (scheme !== undefined && value !== undefined) {
     switch (scheme.toLowerCase()) {
       case 'arxiv':
         return arxiv(value);
@@ -43,17 +42,17 @@ export function parseIdentifier(raw: string): PaperIdentifier | null {
 
 function arxiv(text: string): PaperIdentifier | null {
   const clean = text.trim().replace(/\.pdf$/i, '');
-  const m = clean.match(NEW_ARXIV) ?? clean.match(OLD_ARXIV);
-  if (!m) return null;
-  return m[2] ? { kind: 'arxiv', id: m[1], version: Number(m[2]) } : { kind: 'arxiv', id: m[1] };
+  const [, id, version] = clean.match(NEW_ARXIV) ?? clean.match(OLD_ARXIV) ?? [];
+  if (id === undefined) return null;
+  return version ? { kind: 'arxiv', id, version: Number(version) } : { kind: 'arxiv', id };
 }
 
 function doi(text: string): PaperIdentifier | null {
   const clean = decodeURIComponentSafe(text.trim());
   if (!DOI.test(clean)) return null;
-  const preprint = clean.match(ARXIV_DOI);
-  if (preprint) {
-    const id = arxiv(preprint[1]);
+  const preprint = clean.match(ARXIV_DOI)?.[1];
+  if (preprint !== undefined) {
+    const id = arxiv(preprint);
     if (id) return id;
   }
   return { kind: 'doi', doi: normaliseDoi(clean) };
@@ -74,8 +73,8 @@ function fromUrl(text: string): PaperIdentifier | null {
   const host = url.hostname.toLowerCase().replace(/^www\./, '');
   const path = decodeURIComponentSafe(url.pathname).replace(/\/+$/, '');
   if (host === 'arxiv.org' || host.endsWith('.arxiv.org')) {
-    const m = path.match(/^\/(?:abs|pdf|html)\/(.+)$/);
-    return m ? arxiv(m[1]) : null;
+    const id = path.match(/^\/(?:abs|pdf|html)\/(.+)$/)?.[1];
+    return id === undefined ? null : arxiv(id);
   }
   if (host === 'doi.org' || host === 'dx.doi.org') return doi(path.slice(1));
   if (host === 'pubmed.ncbi.nlm.nih.gov') {
@@ -85,8 +84,8 @@ function fromUrl(text: string): PaperIdentifier | null {
   if (host === 'ncbi.nlm.nih.gov' || host === 'pmc.ncbi.nlm.nih.gov') {
     const pubmed = path.match(/^\/pubmed\/(\d{1,9})$/);
     if (pubmed) return { kind: 'pmid', pmid: String(Number(pubmed[1])) };
-    const article = path.match(/\/articles\/(PMC\d{1,9})$/i);
-    return article ? pmc(article[1]) : null;
+    const article = path.match(/\/articles\/(PMC\d{1,9})$/i)?.[1];
+    return article === undefined ? null : pmc(article);
   }
   return null;
 }

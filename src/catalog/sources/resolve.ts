@@ -125,7 +125,7 @@ export class PaperResolver {
       arxivId: resolvedId.id,
       arxivVersion: resolvedId.version,
       url: safeUrl(abs) || `https://arxiv.org/abs/${resolvedId.id}`,
-      subjects: asArray(entry.category as Record<string, string>[] | undefined).map((c) => c['@_term']).filter(Boolean),
+      subjects: asArray(entry.category as Record<string, string>[] | undefined).flatMap((c) => c['@_term'] || []),
       journalRef: journalRef || undefined,
       sameAs: doi ? [normaliseDoi(doi)] : [],
       source: 'arxiv',

@@ -1,5 +1,5 @@
 import type { Command, CommandInput } from '../../../services.js';
-import { UserError } from '../../../errors.js';
+import { mustExist, UserError } from '../../../errors.js';
 import { reply, type Reply } from '../../../reply.js';
 import { cleanInput } from '../../../text.js';
 import { followText } from './messages.js';
@@ -63,7 +63,7 @@ function unfollow(input: CommandInput): Reply {
   if (!Number.isInteger(n) || n < 1 || n > follows.length) {
     throw new UserError('unfollow-number', followText.both('badNumber', { count: follows.length }), ['following']);
   }
-  const gone = follows[n - 1];
+  const gone = mustExist(follows[n - 1], `followed topic ${n}`);
   store.removeFollow(services.db, gone.id);
   return reply('unfollow', lang, { visibility: 'channel', intro: [followText.text(lang, 'unfollowed', { query: gone.query })], data: { removed: gone.query } });
 }
