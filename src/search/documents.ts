@@ -62,7 +62,7 @@ const TITLE_EXCLUDE = new Set<ConceptKind>(['venue']);
 export type TermWeight = { weight: number; fields: FieldMask };
 export type TermVisitor = (term: string, weight: number, fields: FieldMask) => void;
 
-/** What a label, venue, dataset or author string contributes: concepts with their distance from the label, and other words. */
+/** What a label, venue, dataset or author string contributes: concept terms with their distance from the label, and word terms. */
 type Reading = { concepts: [string, number][]; words: string[] };
 
 /**
@@ -73,8 +73,23 @@ export class TermReader {
   private readonly cache = new Map<string, Reading>();
   private readonly tokenCache = new Map<string, string[]>();
   private readonly closureCache = new Map<string, [string, number][]>();
+  private readonly wordTerms = new Map<string, string>();
 
   constructor(readonly vocabulary: Vocabulary) {}
+
+  /**
+   * `w:<word>`, one string per word: a build reads the same words millions of times, and a string
+   * made once is hashed once (a fresh concatenation is flattened and hashed at every map lookup).
+   */
+  wordTerm(word: string): string {
+    let term = this.wordTerms.get(word);
+    if (term === undefined) {
+      term = `w:${word}`;
+      if (this.wordTerms.size > 200_000) this.wordTerms.clear();
+      this.wordTerms.set(word, term);
+    }
+    return term;
+  }
 
   /** Plain tokens, no vocabulary: names must not turn into concepts (an author called Pet is no PET scan). */
   tokens(text: string): string[] {
@@ -100,17 +115,17 @@ export class TermReader {
     }
     // Single Han characters, so a one-character query (癌) finds labels that hold it (肝癌).
     if (isHan(text)) for (const ch of text) if (isHan(ch)) words.add(ch);
-    r = { concepts: [...concepts], words: [...words] };
+    r = { concepts: [...concepts], words: [...words].map((w) => this.wordTerm(w)) };
     if (this.cache.size > 100_000) this.cache.clear();
     this.cache.set(text, r);
     return r;
   }
 
-  /** A concept and every broader one, with how many steps up each is. */
+  /** A concept and every broader one, as `c:<concept>` terms, with how many steps up each is. */
   closure(id: string): [string, number][] {
     let out = this.closureCache.get(id);
     if (!out) {
-      out = this.vocabulary.distances(id);
+      out = this.vocabulary.distances(id).map(([c, d]): [string, number] => [`c:${c}`, d]);
       this.closureCache.set(id, out);
     }
     return out;
@@ -179,8 +194,8 @@ export function visitDocumentTerms(paper: Paper, reader: TermReader, visit: Term
   const terms = collector;
   const label = (text: string, field: Field) => {
     const r = reader.read(text);
-    for (const [id, d] of r.concepts) terms.add(`c:${id}`, field, BROADER_DECAY ** d);
-    for (const w of r.words) terms.add(`w:${w}`, field, 1);
+    for (const [term, d] of r.concepts) terms.add(term, field, BROADER_DECAY ** d);
+    for (const term of r.words) terms.add(term, field, 1);
   };
   for (const t of paper.tasks) (label(t.en, Field.Task), label(t.zh, Field.Task));
   for (const t of paper.regions) (label(t.en, Field.Region), label(t.zh, Field.Region));
@@ -196,11 +211,11 @@ export function visitDocumentTerms(paper: Paper, reader: TermReader, visit: Term
   for (const d of paper.datasets) {
     const r = reader.read(d.name);
     // What a dataset is about (ADNI → Alzheimer's) is implied, not stated: the weakest field.
-    for (const [id, dist] of r.concepts) terms.add(`c:${id}`, dist === 0 ? Field.Dataset : Field.Aux, BROADER_DECAY ** Math.max(0, dist - 1));
-    for (const w of r.words) terms.add(`w:${w}`, Field.Dataset, 1);
+    for (const [term, dist] of r.concepts) terms.add(term, dist === 0 ? Field.Dataset : Field.Aux, BROADER_DECAY ** Math.max(0, dist - 1));
+    for (const term of r.words) terms.add(term, Field.Dataset, 1);
   }
   // Author names are plain tokens; initials would make every one-letter word hit, so they are left out.
-  for (const author of paper.authors) for (const t of reader.tokens(author)) if (t.length > 1) terms.add(`w:${t}`, Field.Author, 1);
+  for (const author of paper.authors) for (const t of reader.tokens(author)) if (t.length > 1) terms.add(reader.wordTerm(t), Field.Author, 1);
   if (paper.year !== null) {
     terms.add(`y:${paper.year}`, Field.Year, 1);
     terms.add(`w:${paper.year}`, Field.Venue, 1);
@@ -217,12 +232,12 @@ export function visitDocumentTerms(paper: Paper, reader: TermReader, visit: Term
 /** Title or abstract: every concept named (nested phrases too, with broader ones) and every word; returns its length in words. */
 function freeText(text: string, tokens: string[], field: Field, terms: TermCollector, reader: TermReader): number {
   const v = reader.vocabulary;
-  for (const id of v.conceptsIn(tokens, TITLE_EXCLUDE)) for (const [c, d] of reader.closure(id)) terms.add(`c:${c}`, field, BROADER_DECAY ** d);
+  for (const id of v.conceptsIn(tokens, TITLE_EXCLUDE)) for (const [term, d] of reader.closure(id)) terms.add(term, field, BROADER_DECAY ** d);
   let length = 0;
   for (const t of tokens) {
-    terms.add(`w:${t}`, field, 1);
+    terms.add(reader.wordTerm(t), field, 1);
     if (v.phrases.get(t) === undefined || v.concepts.has(v.phrases.get(t)!)) length++;
   }
-  if (isHan(text)) for (const ch of text) if (isHan(ch)) terms.add(`w:${ch}`, field, 1);
+  if (isHan(text)) for (const ch of text) if (isHan(ch)) terms.add(reader.wordTerm(ch), field, 1);
   return length;
 }

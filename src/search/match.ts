@@ -71,10 +71,13 @@ export function match(index: PaperIndex, query: MatchQuery, want: number): Match
   let count = full.slots.length + (exactAlive && !exactSeen ? 1 : 0);
   let partial = 0;
   if (count < want && query.words.length > 0) partial = holdingSome(index, query, top);
-  const scores = new Map<number, number>();
-  full.slots.forEach((slot, k) => scores.set(slot, full.scores[k] ?? 0));
+  // The exact paper's own score, looked up in the sorted full matches (not a map of every one of them).
+  const scoreOf = (slot: number) => {
+    const at = seek(full.slots, 0, full.slots.length, slot);
+    return at < full.slots.length && full.slots[at] === slot ? full.scores[at] : 0;
+  };
   return {
-    ranked: top.result().map(({ slot, score, missing }) => ({ slot, score: slot === query.exact && score === Infinity ? (scores.get(slot) ?? 0) : score, missing })),
+    ranked: top.result().map(({ slot, score, missing }) => ({ slot, score: slot === query.exact && score === Infinity ? scoreOf(slot) : score, missing })),
     full: count,
     partial,
   };
@@ -97,15 +100,16 @@ function holdingEverything(index: PaperIndex, query: MatchQuery): { slots: Int32
   }
   const phraseOk = phraseChecker(index, query.phrases);
   const excluded = new Exclusion(index, query);
-  const keep: number[] = [];
+  if (!excluded.any && query.phrases.length === 0) return { slots, scores };
+  // Compacted in place: the arrays are this query's own.
+  let kept = 0;
   for (let k = 0; k < slots.length; k++) {
-    const slot = slots[k];
-    if (slot === undefined || excluded.has(slot)) continue;
-    if (query.phrases.length > 0 && !phraseOk(slot)) continue;
-    keep.push(k);
+    if (excluded.has(slots[k])) continue;
+    if (query.phrases.length > 0 && !phraseOk(slots[k])) continue;
+    slots[kept] = slots[k];
+    scores[kept++] = scores[k];
   }
-  if (keep.length === slots.length) return { slots, scores };
-  return { slots: Int32Array.from(keep, (k) => slots[k] ?? 0), scores: Float64Array.from(keep, (k) => scores[k] ?? 0) };
+  return { slots: slots.subarray(0, kept), scores: scores.subarray(0, kept) };
 }
 
 /** A unit's exact lookups: the posting lists that hold the word itself, with their weight and where they count. */
@@ -129,19 +133,17 @@ const saturate = (scale: number, tf: number) => (scale * tf) / (tf + K1);
 
 /** Every paper one unit reaches, sorted, each with its best lookup's score. */
 function unionOf(unit: UnitLists): { slots: Int32Array; scores: Float64Array } {
-  const [only] = unit.lookups;
-  if (only !== undefined && unit.lookups.length === 1) {
-    const { list, fields, scale } = only;
-    const slots: number[] = [];
-    const scores: number[] = [];
+  if (unit.lookups.length === 1) {
+    const { list, fields, scale } = unit.lookups[0];
+    const slots = new Int32Array(list.length);
+    const scores = new Float64Array(list.length);
+    let n = 0;
     for (let k = 0; k < list.length; k++) {
-      const slot = list.slots[k];
-      const weight = list.weights[k];
-      if (slot === undefined || weight === undefined || ((list.fields[k] ?? 0) & fields) === 0) continue;
-      slots.push(slot);
-      scores.push(saturate(scale, weight));
+      if ((list.fields[k] & fields) === 0) continue;
+      slots[n] = list.slots[k];
+      scores[n++] = saturate(scale, list.weights[k]);
     }
-    return { slots: Int32Array.from(slots), scores: Float64Array.from(scores) };
+    return { slots: slots.subarray(0, n), scores: scores.subarray(0, n) };
   }
   const best = new Map<number, number>();
   for (const { list, fields, scale } of unit.lookups) {
@@ -217,6 +219,11 @@ class Exclusion {
         if (list) this.lists.push({ list, fields: lookup.fields, cursor: 0 });
       }
     }
+  }
+
+  /** Whether the query excludes anything the index holds. */
+  get any(): boolean {
+    return this.lists.length > 0;
   }
 
   has(slot: number): boolean {
@@ -378,10 +385,14 @@ class TopK {
 
   offer(slot: number, tier: Tier, score: number, missing = 0): void {
     if (this.k <= 0) return;
-    const entry = { slot, tier, score, missing };
     const list = this.entries;
-    const last = list.at(-1);
-    if (list.length === this.k && last !== undefined && !this.before(entry, last)) return;
+    // Most offers of a broad query lose to the last kept entry: checked before anything is allocated.
+    if (list.length === this.k) {
+      const last = list[list.length - 1];
+      if (tier < last.tier || (tier === last.tier && score < last.score - 1e-9)) return;
+    }
+    const entry = { slot, tier, score, missing };
+    if (list.length === this.k && !this.before(entry, list[list.length - 1])) return;
     let lo = 0;
     let hi = list.length;
     while (lo < hi) {

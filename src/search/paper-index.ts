@@ -39,12 +39,12 @@ export type Unit = {
 /**
  * The index: a posting list per term (concept, word, year) holding each paper's BM25F weight and
  * the fields the term was found in. Papers can be added, changed and removed one at a time; a
- * removed paper's slot is reused by the next one added.
+ * paper added later takes a new slot at the end, so its postings are appended (filling a removed
+ * paper's slot would insert into the middle of every list it touches, copying each).
  */
 export class PaperIndex {
   private readonly slots: (Paper | null)[] = [];
   private readonly slotOf = new Map<string, number>();
-  private readonly freeSlots: number[] = [];
   private readonly postings = new Postings();
   private readonly words = new WordDictionary();
   private readonly titleKeys: string[] = [];
@@ -72,7 +72,7 @@ export class PaperIndex {
   /** Adds a paper, or replaces the one with the same id: only the terms that changed are touched. */
   upsert(paper: Paper): void {
     const existing = this.slotOf.get(paper.id);
-    const slot = existing ?? this.freeSlots.pop() ?? this.slots.length;
+    const slot = existing ?? this.slots.length;
     const title = { tokens: [] as string[] };
     const added = existing === undefined ? null : new Set<string>();
     visitDocumentTerms(
@@ -104,7 +104,6 @@ export class PaperIndex {
     this.forgetFacts(paper, slot);
     this.slots[slot] = null;
     this.slotOf.delete(id);
-    this.freeSlots.push(slot);
     this.live--;
     return true;
   }

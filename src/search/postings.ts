@@ -47,9 +47,14 @@ export class PostingList {
     this.length--;
   }
 
-  /** Drops the spare capacity left by doubling, after a bulk build. */
+  /**
+   * Drops most of the spare capacity left by doubling, after a bulk build, but keeps an eighth: trimmed
+   * to the byte, the first paper added afterwards would copy every list it touches (a common
+   * concept's holds most of the catalog) to grow it.
+   */
   trim(): void {
-    if (this.slots.length > this.length) this.resize(Math.max(1, this.length));
+    const capacity = this.length + Math.max(2, this.length >>> 3);
+    if (this.slots.length > capacity) this.resize(capacity);
   }
 
   /** The fields this term was found in across all papers. */
