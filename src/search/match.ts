@@ -74,7 +74,7 @@ export function match(index: PaperIndex, query: MatchQuery, want: number): Match
   // The exact paper's own score, looked up in the sorted full matches (not a map of every one of them).
   const scoreOf = (slot: number) => {
     const at = seek(full.slots, 0, full.slots.length, slot);
-    return at < full.slots.length && full.slots[at] === slot ? full.scores[at] : 0;
+    return at < full.slots.length && full.slots[at] === slot ? (full.scores[at] ?? 0) : 0;
   };
   return {
     ranked: top.result().map(({ slot, score, missing }) => ({ slot, score: slot === query.exact && score === Infinity ? scoreOf(slot) : score, missing })),
@@ -104,10 +104,11 @@ function holdingEverything(index: PaperIndex, query: MatchQuery): { slots: Int32
   // Compacted in place: the arrays are this query's own.
   let kept = 0;
   for (let k = 0; k < slots.length; k++) {
-    if (excluded.has(slots[k])) continue;
-    if (query.phrases.length > 0 && !phraseOk(slots[k])) continue;
-    slots[kept] = slots[k];
-    scores[kept++] = scores[k];
+    const slot = slots[k];
+    if (slot === undefined || excluded.has(slot)) continue;
+    if (query.phrases.length > 0 && !phraseOk(slot)) continue;
+    slots[kept] = slot;
+    scores[kept++] = scores[k] ?? 0;
   }
   return { slots: slots.subarray(0, kept), scores: scores.subarray(0, kept) };
 }
@@ -133,15 +134,18 @@ const saturate = (scale: number, tf: number) => (scale * tf) / (tf + K1);
 
 /** Every paper one unit reaches, sorted, each with its best lookup's score. */
 function unionOf(unit: UnitLists): { slots: Int32Array; scores: Float64Array } {
-  if (unit.lookups.length === 1) {
-    const { list, fields, scale } = unit.lookups[0];
+  const [only] = unit.lookups;
+  if (only !== undefined && unit.lookups.length === 1) {
+    const { list, fields, scale } = only;
     const slots = new Int32Array(list.length);
     const scores = new Float64Array(list.length);
     let n = 0;
     for (let k = 0; k < list.length; k++) {
-      if ((list.fields[k] & fields) === 0) continue;
-      slots[n] = list.slots[k];
-      scores[n++] = saturate(scale, list.weights[k]);
+      const slot = list.slots[k];
+      const weight = list.weights[k];
+      if (slot === undefined || weight === undefined || ((list.fields[k] ?? 0) & fields) === 0) continue;
+      slots[n] = slot;
+      scores[n++] = saturate(scale, weight);
     }
     return { slots: slots.subarray(0, n), scores: scores.subarray(0, n) };
   }
@@ -387,12 +391,12 @@ class TopK {
     if (this.k <= 0) return;
     const list = this.entries;
     // Most offers of a broad query lose to the last kept entry: checked before anything is allocated.
-    if (list.length === this.k) {
-      const last = list[list.length - 1];
+    const last = list.at(-1);
+    if (list.length === this.k && last !== undefined) {
       if (tier < last.tier || (tier === last.tier && score < last.score - 1e-9)) return;
     }
     const entry = { slot, tier, score, missing };
-    if (list.length === this.k && !this.before(entry, list[list.length - 1])) return;
+    if (list.length === this.k && last !== undefined && !this.before(entry, last)) return;
     let lo = 0;
     let hi = list.length;
     while (lo < hi) {
