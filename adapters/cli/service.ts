@@ -11,6 +11,7 @@ import { ConsoleAdapter } from '../console/index.js';
 import { startPlatformAdapters } from '../index.js';
 import { loadSettings, type Settings } from '../settings.js';
 import { loggerFor, type Io } from './io.js';
+import { startScheduler } from './scheduler.js';
 
 /** How long a stop lets answers, posts and a spotlight tick in flight finish. */
 const DRAIN_MS = 10_000;
@@ -81,14 +82,14 @@ export async function start(io: Io): Promise<number> {
     paperbot.services.outbox.register(consoleAdapter);
     await consoleAdapter.start();
   }
+  // Nothing is awaited between the adapters taking events and these handlers: a SIGTERM in that gap
+  // would end the process the default way, without the drain.
+  const signals = stopSignals(log);
   // Feeds, then digests, then spotlights, each minute: a digest carries the spotlight of its slot.
-  const { startScheduler } = await import('./scheduler.js');
   const scheduler = startScheduler(paperbot.services, {
     track: (work) => inflight.track(work),
     onTicked: (posts) => metrics.slotHandled('posted', posts.length),
   });
-
-  const signals = stopSignals(log);
   const stop = async (why: string) => {
     const deadline = Date.now() + DRAIN_MS;
     log.info(`${why}: stopping (finishing work in flight for up to ${DRAIN_MS / 1000} s)`);

@@ -50,7 +50,9 @@ function run(env: Record<string, string>): Running {
 async function until(what: string, check: () => Promise<boolean> | boolean, bot?: Running): Promise<void> {
   for (let i = 0; i < 6000; i++) {
     if (await check()) return;
-    if (bot && bot.child.exitCode !== null) throw new Error(`paperbot exited (${bot.child.exitCode}) while waiting for ${what}:\n${bot.stderr()}`);
+    if (bot && (bot.child.exitCode !== null || bot.child.signalCode !== null)) {
+      throw new Error(`paperbot exited (${bot.child.exitCode ?? bot.child.signalCode}) while waiting for ${what}:\n${bot.stderr()}`);
+    }
     await new Promise((r) => setTimeout(r, 10));
   }
   throw new Error(`gave up waiting for ${what}`);
