@@ -141,3 +141,9 @@ export function missedSlots(schedule: Schedule | string, zone: string, from: num
   }
   return out;
 }
+
+/** The slot a channel's tick is about now: its schedule's latest, unless that came before the channel was switched on. */
+export function currentSlot(sub: { schedule: string; timezone: string; enabledAt: string }, at: number): number | null {
+  const latest = latestSlot(sub.schedule, sub.timezone, at);
+  return latest === null || latest < Date.parse(sub.enabledAt) ? null : latest;
+}

@@ -2,7 +2,7 @@ import type { Services } from '../../services.js';
 import { retryWhileBusy } from '../../store/busy.js';
 import { attempt, ATTEMPT_LEASE_MS, claimSlot, iso, label, type SpotlightPost } from './deliver.js';
 import { isAtMostDaily } from './cron.js';
-import { latestSlot, missedSlots } from './slots.js';
+import { currentSlot, missedSlots } from './slots.js';
 import * as store from './store.js';
 import type { Subscription } from './store.js';
 
@@ -72,8 +72,8 @@ async function tickChannel(services: Services, sub: Subscription, now: number): 
     if (result.kind === 'paused') return posts;
   }
 
-  const latest = latestSlot(sub.schedule, sub.timezone, now);
-  if (latest === null || latest < Date.parse(sub.enabledAt)) return posts;
+  const latest = currentSlot(sub, now);
+  if (latest === null) return posts;
   const slot = iso(latest);
   if (store.getPost(db, sub.platform, sub.channel, slot)) return posts;
 

@@ -1,6 +1,6 @@
 import type { Services } from '../../../services.js';
-import { iso, label } from '../deliver.js';
-import { latestSlot } from '../slots.js';
+import { ATTEMPT_LEASE_MS, iso, label } from '../deliver.js';
+import { currentSlot } from '../slots.js';
 import { attemptDigest, claimDigest, giveUp, type DigestPosted } from './deliver.js';
 import { TopicMatcher } from './match.js';
 import * as store from './store.js';
@@ -56,14 +56,14 @@ async function tickChannel(services: Services, sub: DigestSubscription, now: num
       if (giveUp(services, post, now)) log.warn(`digest ${label(sub)}: gave up on ${post.slot} after ${post.attempts} attempt(s), beyond the ${graceHours} h grace window`);
       continue;
     }
-    if (!store.takeAttempt(db, post.id, iso(now), iso(now + 2 * 60_000))) continue;
+    if (!store.takeAttempt(db, post.id, iso(now), iso(now + ATTEMPT_LEASE_MS))) continue;
     const result = await attemptDigest(services, sub, post, post.attempts + 1, now);
     if (result.kind === 'posted') posts.push(result.post);
     if (result.kind === 'paused') return posts;
   }
 
-  const latest = latestSlot(sub.schedule, sub.timezone, now);
-  if (latest === null || latest < Date.parse(sub.enabledAt)) return posts;
+  const latest = currentSlot(sub, now);
+  if (latest === null) return posts;
   const slot = iso(latest);
   if (store.getPost(db, sub.platform, sub.channel, slot)) return posts;
   if (now - latest > graceHours * HOUR) {
