@@ -33,7 +33,8 @@ function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
 }
 
-export async function run(): Promise<OpsBenchResult> {
+/** `nodeArgs`: flags for the bot's node, e.g. `--cpu-prof` to see where start-up goes. */
+export async function run({ nodeArgs = [] as string[], logLevel = 'warn' } = {}): Promise<OpsBenchResult> {
   if (!existsSync(join(ROOT, 'bin/paperbot.js'))) throw new Error('no bin/paperbot.js');
   const slack = await FakeSlack.start();
   const discord = await new FakeDiscord().listen();
@@ -45,7 +46,7 @@ export async function run(): Promise<OpsBenchResult> {
     NODE_ENV: 'production',
     PAPERBOT_DB: db.dbPath,
     PAPERBOT_HTTP_PORT: String(port),
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: logLevel,
     SLACK_BOT_TOKEN: 'xoxb-bench-token-0001',
     SLACK_APP_TOKEN: 'xapp-bench-token-0001',
     SLACK_API_URL: slack.apiUrl,
@@ -54,7 +55,7 @@ export async function run(): Promise<OpsBenchResult> {
     DISCORD_API_URL: discord.apiUrl,
   };
   const started = performance.now();
-  const child = spawn(process.execPath, [join(ROOT, 'bin/paperbot.js'), 'start'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'bin/paperbot.js'), 'start'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const base = `http://127.0.0.1:${port}`;
   let readyMs = NaN;

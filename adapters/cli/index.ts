@@ -1,15 +1,11 @@
 import dotenv from 'dotenv';
 import { CatalogError, ConfigError, DeliveryError, UserError } from '../../src/errors.js';
-import { digestCommand, sayCli, registerCli, spotlightCommand } from './bot-commands.js';
-import { backupCli, doctorCli, restoreCli } from './ops-commands.js';
-import { start } from './service.js';
-import { listCli, searchCli, showCli, validateCli } from './catalog-commands.js';
-import { libraryCli } from './library-commands.js';
 import type { Io } from './io.js';
 
 /**
- * The paperbot binary (bin/paperbot.js runs it through tsx): where the core meets the adapters, so it
- * lives beside them and not in src/.
+ * The paperbot binary (bin/paperbot.js runs it from dist/): where the core meets the adapters, so it
+ * lives beside them and not in src/. Each command's module is imported when that command runs: a
+ * `start` need not load the BibTeX parser of `import`, nor a `search` the service around the bot.
  */
 
 const USAGE = `paperbot — deep-learning papers on medical image analysis, for Slack, Discord and the console
@@ -45,35 +41,35 @@ export async function main(
   try {
     switch (command) {
       case 'start':
-        return await start(io);
+        return await (await import('./service.js')).start(io);
       case 'search':
-        return await searchCli(rest, io);
+        return await (await import('./catalog-commands.js')).searchCli(rest, io);
       case 'show':
-        return await showCli(rest, io);
+        return await (await import('./catalog-commands.js')).showCli(rest, io);
       case 'list':
-        return await listCli(rest, io);
+        return await (await import('./catalog-commands.js')).listCli(rest, io);
       case 'validate':
-        return await validateCli(rest, io);
+        return await (await import('./catalog-commands.js')).validateCli(rest, io);
       case 'say':
-        return await sayCli(rest, io);
+        return await (await import('./bot-commands.js')).sayCli(rest, io);
       case 'add':
       case 'import':
       case 'export':
       case 'enrich':
-        return await libraryCli(command, rest, io);
+        return await (await import('./library-commands.js')).libraryCli(command, rest, io);
       case 'spotlight':
-        return await spotlightCommand(rest, io);
+        return await (await import('./bot-commands.js')).spotlightCommand(rest, io);
       case 'feeds':
       case 'digest':
-        return await digestCommand(command, rest, io);
+        return await (await import('./bot-commands.js')).digestCommand(command, rest, io);
       case 'register-discord':
-        return await registerCli(io);
+        return await (await import('./bot-commands.js')).registerCli(io);
       case 'backup':
-        return await backupCli(rest, io);
+        return await (await import('./ops-commands.js')).backupCli(rest, io);
       case 'restore':
-        return await restoreCli(rest, io);
+        return await (await import('./ops-commands.js')).restoreCli(rest, io);
       case 'doctor':
-        return await doctorCli(rest, io);
+        return await (await import('./ops-commands.js')).doctorCli(rest, io);
       case 'help':
       case '--help':
       case '-h':

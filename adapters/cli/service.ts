@@ -8,7 +8,7 @@ import { InFlight, stopSignals } from '../../src/ops/lifecycle.js';
 import { Metrics } from '../../src/ops/metrics.js';
 import { holdRunningLease } from '../../src/store/lease.js';
 import { ConsoleAdapter } from '../console/index.js';
-import { startPlatformAdapters } from '../index.js';
+import { loadPlatformAdapters, startPlatformAdapters } from '../index.js';
 import { loadSettings, type Settings } from '../settings.js';
 import { loggerFor, type Io } from './io.js';
 import { startScheduler } from './scheduler.js';
@@ -26,6 +26,8 @@ export async function start(io: Io): Promise<number> {
   const settings = loadSettings(io.env);
   const log = loggerFor(settings);
   log.info(`database: ${settings.dbPath === ':memory:' ? ':memory:' : resolve(settings.dbPath)}`);
+  // The chat clients load while the database opens and the catalog is read.
+  const platformModules = loadPlatformAdapters(settings);
   const metrics = new Metrics();
   const inflight = new InFlight();
   const began = Date.now();
@@ -68,7 +70,7 @@ export async function start(io: Io): Promise<number> {
       opsServer = await startOpsServer(routes, settings.httpPort);
       log.info(`health and metrics on port ${opsServer.port} (/healthz, /readyz, /metrics)`);
     }
-    adapters = await startPlatformAdapters(paperbot, settings, log, { routes });
+    adapters = await startPlatformAdapters(paperbot, settings, log, { routes, modules: platformModules });
   } catch (error) {
     opsServer?.close();
     lease.release();
