@@ -6,6 +6,8 @@ import type { Db } from '../../src/store/db.js';
 import { opsRoutes, startOpsServer, type Readiness } from '../../src/ops/http.js';
 import { InFlight, stopSignals } from '../../src/ops/lifecycle.js';
 import { Metrics } from '../../src/ops/metrics.js';
+import { sourceRequests } from '../../src/net/index.js';
+import { feedPolls } from '../../src/capabilities/feeds/observe.js';
 import { holdRunningLease } from '../../src/store/lease.js';
 import { ConsoleAdapter } from '../console/index.js';
 import { loadPlatformAdapters, startPlatformAdapters } from '../index.js';
@@ -45,7 +47,7 @@ export async function start(io: Io): Promise<number> {
   });
   const { db } = paperbot.services;
   metrics.catalogSize(paperbot.catalog.papers.length);
-  log.info(`catalog ready: ${paperbot.catalog.papers.length} papers in ${Date.now() - began} ms`);
+  log.info(`catalog ready: ${paperbot.catalog.papers.length} papers, ${Date.now() - began} ms into start-up`);
   for (const warning of (paperbot.catalog.warnings ?? []).filter((w) => w.includes('dropped a'))) log.warn(`catalog: ${warning}`);
 
   process.on('unhandledRejection', (reason) => log.error('unhandled rejection', reason));
@@ -87,6 +89,11 @@ export async function start(io: Io): Promise<number> {
   // Nothing is awaited between the adapters taking events and these handlers: a SIGTERM in that gap
   // would end the process the default way, without the drain.
   const signals = stopSignals(log);
+  // What the feeds read and what outside sources answered, reported by the core as it happens.
+  const unobserve = [
+    sourceRequests.observe((request) => metrics.sourceRequest(request)),
+    feedPolls.observe(({ kind, outcome, ...items }) => metrics.feedPolled(kind, outcome, items)),
+  ];
   // Feeds, then digests, then spotlights, each minute: a digest carries the spotlight of its slot.
   const scheduler = startScheduler(paperbot.services, {
     track: (work) => inflight.track(work),
@@ -104,6 +111,7 @@ export async function start(io: Io): Promise<number> {
     opsServer?.closeAllConnections();
     opsServer?.close();
     signals.dispose();
+    for (const stopObserving of unobserve) stopObserving();
     if (drained) log.info('stopped cleanly');
     else log.warn(`stopped with ${inflight.size} piece(s) of work still running after ${DRAIN_MS / 1000} s`);
   };

@@ -1,6 +1,7 @@
 import type { Logger } from '../log.js';
 import { HttpError, redactUrl } from './errors.js';
-import { HostPacer, policyFromRateLimitHeaders, sharedPacer } from './pacing.js';
+import { sourceRequests, type SourceRequestEvent } from './observe.js';
+import { HostPacer, hostKey, policyFromRateLimitHeaders, sharedPacer } from './pacing.js';
 import { XmlRefused, parseXmlSafely, type XmlOptions } from './xml.js';
 
 export type HttpClientOptions = {
@@ -96,7 +97,7 @@ export class HttpClient {
   /** GET with pacing, timeout, size cap and retries; the body as text. */
   async get(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
     for (let attempt = 0; ; attempt++) {
-      const response = await this.pacer.schedule(url, () => this.attempt(url, options));
+      const response = await this.pacer.schedule(url, () => this.observed(url, attempt > 0, () => this.attempt(url, options)));
       if (options.followRateLimitHeaders) {
         const policy = policyFromRateLimitHeaders(response.headers);
         if (policy) this.pacer.configure(url, policy);
@@ -147,6 +148,21 @@ export class HttpClient {
       if (error instanceof XmlRefused) {
         throw new HttpError(error.reason === 'unsafe' ? 'unsafe-xml' : 'malformed', url, error.message, response.status);
       }
+      throw error;
+    }
+  }
+
+  /** Runs one attempt and reports how it ended (see observe.ts): status, time, whether it is a retry. */
+  private async observed(url: string, retry: boolean, attempt: () => Promise<HttpResponse>): Promise<HttpResponse> {
+    const started = performance.now();
+    const report = (status: SourceRequestEvent['status']) =>
+      sourceRequests.publish({ host: hostKey(url), status, seconds: (performance.now() - started) / 1000, retry });
+    try {
+      const response = await attempt();
+      report(response.status);
+      return response;
+    } catch (error) {
+      report(error instanceof HttpError ? error.kind : 'network');
       throw error;
     }
   }

@@ -8,6 +8,8 @@
  *   (`ARXIV_POLICY`, `ncbiPolicy(hasKey)`, `CROSSREF_POLICY`), or let `followRateLimitHeaders` adapt it.
  * - `HttpError`: every failure, with a stable `kind` to turn into a reply.
  * - `parseXmlSafely`, `xmlText`, `asArray`: XML from outside, for bodies that did not come through getXml.
+ * - `sourceRequests.observe(…)`: hears every attempt of every HttpClient in the process (host, status,
+ *   time, retry), for metrics.
  *
  * An entry point in knip.json: its exports are the API feeds and other sources build on, used or not yet.
  */
@@ -27,4 +29,6 @@ export {
 } from './pacing.js';
 export type { HostPolicy } from './pacing.js';
 export { XmlRefused, asArray, parseXmlSafely, xmlText } from './xml.js';
+export { sourceRequests } from './observe.js';
+export type { SourceRequestEvent } from './observe.js';
 export type { XmlOptions } from './xml.js';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Services } from '../../services.js';
 import { ARXIV_POLICY, HostPacer, HttpClient, ncbiPolicy, paperbotUserAgent, sharedPacer } from '../../net/index.js';
 import { guardedFetch } from './fetch.js';
+import { feedPolls } from './observe.js';
 import { PaperIntake } from './intake.js';
 import type { CandidatePaper } from './parse.js';
 import { readFeed, type FeedProblem } from './read.js';
@@ -76,6 +77,13 @@ export async function pollFeeds(services: Services, options: { now?: Date; http?
   return Promise.all(due.map((feed) => pollOne(services, http, intake, feed, now)));
 }
 
+/** Reports the read for metrics (see observe.ts) and passes its round on. */
+function reported(feed: FeedRow, round: FeedRound, gone = false): FeedRound {
+  const outcome = round.outcome === 'read' ? 'ok' : round.outcome === 'unchanged' ? 'not-modified' : gone ? 'gone' : 'error';
+  feedPolls.publish({ kind: feed.kind, outcome, added: round.added, merged: round.merged, skipped: round.skipped });
+  return round;
+}
+
 async function pollOne(services: Services, http: HttpClient, intake: PaperIntake, feed: FeedRow, now: number): Promise<FeedRound> {
   const { db, log } = services;
   const intervalMs = services.config.feeds.pollMinutes * MINUTE;
@@ -85,7 +93,7 @@ async function pollOne(services: Services, http: HttpClient, intake: PaperIntake
     if (result.kind === 'unchanged') {
       store.recordSuccess(db, feed.id, { ...result.validators, added: 0, seen: 0, skipped: 0, nextPollAt: iso(now + intervalMs) }, iso(now));
       round.outcome = 'unchanged';
-      return round;
+      return reported(feed, round);
     }
     const items = result.feed.items.slice(0, MAX_ITEMS);
     round.skipped = result.feed.skipped + (result.feed.items.length - items.length);
@@ -106,7 +114,7 @@ async function pollOne(services: Services, http: HttpClient, intake: PaperIntake
       );
     }).immediate();
     if (round.added || round.skipped) log.info(`feeds: ${feed.source}: ${round.added} new paper(s), ${round.merged} merged, ${round.skipped} item(s) without a title or link skipped`);
-    return round;
+    return reported(feed, round);
   } catch (error) {
     const problem = error as FeedProblem;
     const failures = feed.failures + 1;
@@ -120,6 +128,6 @@ async function pollOne(services: Services, http: HttpClient, intake: PaperIntake
     else if (state === 'gone') log.warn(`feeds: ${feed.source}: gone (${message}); no longer read. Remove it or add it again once it is back.`);
     else if (failures === FAILING_AFTER) log.warn(`feeds: ${feed.source}: failed ${failures} times in a row (${message}); reported as failing, next read ${iso(now + wait)}`);
     else log.warn(`feeds: ${feed.source}: ${message}; next read ${iso(now + wait)}`);
-    return { ...round, outcome: 'failed', error: message };
+    return reported(feed, { ...round, outcome: 'failed', error: message }, state === 'gone');
   }
 }
