@@ -13,7 +13,7 @@ import { boltLogger } from './bolt-logger.js';
 import { onCommand, type ListenerContext } from './commands.js';
 import { capConnections, DEFAULT_SERVER_LIMITS, serverOptions, type SlackServerLimits } from './connection-cap.js';
 import { isRefusal, toDeliveryError } from './errors.js';
-import { EVENTS_PATH, httpReceiver, socketReceiver } from './receivers.js';
+import { EVENTS_PATH, httpReceiver, ignoreRedeliveries, socketReceiver } from './receivers.js';
 import { ACTION_ID_PREFIX, LIMITS, renderMessage } from './render.js';
 import { guardRequests } from './request-guard.js';
 import type { SlackConfig } from './settings.js';
@@ -101,6 +101,8 @@ export class SlackAdapter implements Adapter {
       adminUsers: config.adminUsers,
       ackDeadlineMs: this.options.ackDeadlineMs ?? ACK_DEADLINE_MS,
     };
+    // HTTP mode turns repeats away before Bolt (request-guard.ts); Socket Mode's arrive here.
+    if (this.mode === 'socket') app.use(ignoreRedeliveries(log));
     app.command(/.*/, async ({ command, ack, respond }) => onCommand(context, command, ack, respond));
     app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: new RegExp(`^${ACTION_ID_PREFIX}`) }, async ({ body, action, ack, respond }) => {
       await ack();

@@ -1,6 +1,7 @@
-import { HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
+import { HTTPReceiver, LogLevel, SocketModeReceiver, type AnyMiddlewareArgs, type Logger as BoltLogger, type Middleware } from '@slack/bolt';
+import type { Logger } from '../../src/log.js';
 import type { OpsRoute } from '../../src/ops/http.js';
-import { MAX_BODY_BYTES } from './request-guard.js';
+import { bodyKey, MAX_BODY_BYTES, ReplayMemory, triggerKey } from './request-guard.js';
 import type { SlackConfig } from './settings.js';
 import { apiUrlOption } from './web-api.js';
 
@@ -38,4 +39,23 @@ export function socketReceiver(config: SlackConfig, boltLog: BoltLogger): Socket
     logLevel: LogLevel.WARN,
     installerOptions: { clientOptions: { ...apiUrlOption(config), retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 10_000 } } },
   });
+}
+
+/**
+ * Socket Mode's counterpart of the HTTP guard's replay check: Slack delivers an envelope again when
+ * its ack did not arrive in time, or after a reconnect, and a command or click must not run twice.
+ * Known by its trigger_id (commands, clicks), its event_id (events) or else its whole body, for ten
+ * minutes; a repeat is acknowledged empty and goes no further.
+ */
+export function ignoreRedeliveries(log: Logger, memory = new ReplayMemory()): Middleware<AnyMiddlewareArgs> {
+  return async (args) => {
+    const body = args.body as { trigger_id?: unknown; event_id?: unknown };
+    const key = triggerKey(body.trigger_id) ?? (typeof body.event_id === 'string' && body.event_id ? `event:${body.event_id}` : bodyKey(JSON.stringify(body)));
+    if (memory.remember(key)) {
+      await args.next();
+      return;
+    }
+    log.info(`slack: a repeat of an already answered Socket Mode delivery (${key.split(':')[0]}) was acknowledged and ignored`);
+    if ('ack' in args && typeof args.ack === 'function') await args.ack();
+  };
 }

@@ -68,7 +68,7 @@ export function guardRequests(next: RequestListener, options: GuardOptions): Req
           options.log.warn('slack: a signed request with a malformed payload was refused (400)');
           return answer(res, 400);
         }
-        const key = parsed.triggerId ?? `sha256:${createHash('sha256').update(body).digest('hex')}`;
+        const key = parsed.triggerId ?? bodyKey(body);
         if (!seen.remember(key)) {
           options.log.info(`slack: a repeat of an already answered request (${parsed.triggerId ? 'trigger_id' : 'same body'}) was acknowledged and ignored`);
           return answer(res, 200);
@@ -120,11 +120,11 @@ function parsePayload(contentType: string | undefined, text: string): Parsed | n
     if (payload === undefined) {
       if (form.ssl_check === '1') return {};
       if (typeof form.command !== 'string' || typeof form.user_id !== 'string' || typeof form.channel_id !== 'string') return null;
-      return { triggerId: nonEmpty(form.trigger_id) };
+      return { triggerId: triggerKey(form.trigger_id) };
     }
     const object = jsonObject(payload);
     if (!object || typeof object.type !== 'string') return null;
-    return { triggerId: nonEmpty(object.trigger_id) };
+    return { triggerId: triggerKey(object.trigger_id) };
   }
   const object = jsonObject(text);
   return object ? {} : null;
@@ -139,7 +139,8 @@ function jsonObject(text: string): Record<string, unknown> | null {
   }
 }
 
-function nonEmpty(value: unknown): string | undefined {
+/** The key of a request that carries a trigger_id (commands, interactions): the same click or command sent again. */
+export function triggerKey(value: unknown): string | undefined {
   return typeof value === 'string' && value ? `trigger:${value}` : undefined;
 }
 
@@ -164,10 +165,18 @@ function readCapped(req: IncomingMessage, max: number): Promise<Buffer | null> {
   });
 }
 
-/** Keys of served requests, each forgotten after the window; oldest first in insertion order. */
-class ReplayMemory {
+/** A request without a trigger_id is known again by its whole body. */
+export function bodyKey(body: Buffer | string): string {
+  return `sha256:${createHash('sha256').update(body).digest('hex')}`;
+}
+
+/**
+ * Keys of served requests, each forgotten after the window (ten minutes); oldest first in insertion
+ * order. HTTP mode keeps one in front of Bolt, Socket Mode one in Bolt's middleware.
+ */
+export class ReplayMemory {
   private readonly until = new Map<string, number>();
-  constructor(private readonly now: () => number) {}
+  constructor(private readonly now: () => number = Date.now) {}
 
   /** True the first time a key is seen inside the window. */
   remember(key: string): boolean {

@@ -57,6 +57,38 @@ describe('Slack Socket Mode, real Bolt against a local Slack', () => {
     expect(h.handled.at(-1)).toMatchObject({ trigger: 'button', text: 'share segmentation' });
   });
 
+  it('GIVEN a command envelope delivered again (same trigger_id, a new envelope) THEN it runs once and the repeat is acknowledged empty', async () => {
+    const command = {
+      channel_id: 'C0PAPERS', user_id: 'U0ALICE', user_name: 'alice', command: '/paper', text: 'spotlight',
+      response_url: h.fake.responseUrl('socket-redelivered'), trigger_id: '7.7.7', team_id: 'T0LAB', api_app_id: 'A0PAPER', token: 't',
+    };
+    const before = h.handled.length;
+    const first = await h.fake.sendEnvelope('slash_commands', command);
+    const again = await h.fake.sendEnvelope('slash_commands', command);
+    expect(first.blocks?.length).toBeGreaterThan(0);
+    expect(again).toEqual({});
+    expect(h.handled.length - before).toBe(1);
+    expect(h.logs.some((l) => l.includes('repeat of an already answered Socket Mode delivery (trigger)'))).toBe(true);
+    // Another invocation (its own trigger_id) of the same text still runs.
+    const other = await h.fake.sendEnvelope('slash_commands', { ...command, trigger_id: '7.7.8' });
+    expect(other.blocks?.length).toBeGreaterThan(0);
+    expect(h.handled.length - before).toBe(2);
+  });
+
+  it('GIVEN a button click delivered twice THEN the click runs once', async () => {
+    const ack = await h.fake.sendEnvelope('slash_commands', {
+      channel_id: 'C0PAPERS', user_id: 'U0ALICE', user_name: 'alice', command: '/paper', text: 'segmentation',
+      response_url: h.fake.responseUrl('socket-cmd-3'), trigger_id: '8.8.8', team_id: 'T0LAB', api_app_id: 'A0PAPER', token: 't',
+    });
+    const share = (ack.blocks as any[]).find((b) => b.type === 'actions').elements.find((e: any) => e.text.text === 'Share');
+    const click = blockActionPayload({ actionId: share.action_id, value: share.value, responseUrl: h.fake.responseUrl('socket-share-twice') });
+    const before = h.handled.length;
+    await h.fake.sendEnvelope('interactive', click);
+    await h.fake.sendEnvelope('interactive', click);
+    await h.fake.waitForResponses('socket-share-twice');
+    expect(h.handled.length - before).toBe(1);
+  });
+
   it('never logs either token', () => {
     const all = h.logs.join('\n');
     expect(h.logs.some((l) => l.includes('Socket Mode'))).toBe(true);
