@@ -36,6 +36,8 @@ describe('Reading group on Slack through the real Bolt app', () => {
     const message: SlackMessage = { text: String(posted[0].body.text), blocks: JSON.parse(String(posted[0].body.blocks)) };
     const ref = lab.poll(pollId).messageRef;
     expect(ref).toMatchObject({ platform: 'slack', channelId: CHANNEL });
+    // Its idempotency key rides in the message metadata, so a retried post could find it (see adapters/slack/web-api.ts).
+    expect(lab.slack.messagesIn(CHANNEL).find((m) => m.ts === ref!.messageId)?.metadata).toMatchObject({ event_type: 'paperbot_post', event_payload: { key: expect.stringMatching(new RegExp(`^pbp-${pollId}-`)) } });
     const paperIds = readingStore(lab.services.db).tally(pollId).map((o) => o.paperId);
     return { pollId, message, ts: ref!.messageId, paperIds };
   }
@@ -112,6 +114,7 @@ describe('Reading group on Slack through the real Bolt app', () => {
       const announced = slackText({ text: String(announcements[0].body.text), blocks: JSON.parse(String(announcements[0].body.blocks)) });
       expect(announced).toContain('Next paper for the reading group');
       expect(announced).toContain(winner.url);
+      expect(lab.slack.messagesIn(CHANNEL).at(-1)?.metadata).toMatchObject({ event_type: 'paperbot_post', event_payload: { key: expect.stringMatching(/^pbw-/) } });
       expect(lab.poll(poll.pollId)).toMatchObject({ winnerN: 1 });
     });
 
