@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import type { Adapter } from '../src/adapter.js';
 import type { Paperbot } from '../src/app.js';
 import type { Logger } from '../src/log.js';
@@ -25,32 +24,17 @@ export type PlatformModules = {
   discord?: Promise<typeof import('./discord/index.js')>;
 };
 
-const requireClient = createRequire(import.meta.url);
-
-/**
- * Loads a chat client's CommonJS package with require() before its adapter's `import` asks for it.
- * Imported first from an ES module, Node 20 has its ES module loader lex the package's entry, and
- * every module that re-exports, for named exports, on top of loading it: about a third more CPU for
- * discord.js and Bolt together (measured, see bench/ops.ts). Required first, the package loads
- * through the CommonJS loader alone, and the adapter's import finds it in the cache.
- */
-async function loadWithClient<T>(client: string, adapter: () => Promise<T>): Promise<T> {
-  // A turn of the event loop first: whoever asked for the modules goes on (opening the database,
-  // reading the catalog) and the load fills the time it spends waiting on files.
-  await new Promise((resolve) => setImmediate(resolve));
-  requireClient(client);
-  return adapter();
-}
-
 /**
  * Begins loading the adapter of every configured platform, and its chat client, and no other: the
- * client libraries are the largest part of start-up, and a bot on one platform never loads the
- * other's. The promises are settled by `startPlatformAdapters`; a failed load surfaces there.
+ * client libraries are the largest part of start-up (discord.js and Bolt take more CPU than the
+ * whole core), and a bot on one platform never loads the other's. Called before the core is built,
+ * the loader's file reads overlap the database opening and the catalog read. The promises are
+ * settled by `startPlatformAdapters`; a failed load surfaces there.
  */
 export function loadPlatformAdapters(config: Settings): PlatformModules {
   const modules: PlatformModules = {};
-  if (config.slack) modules.slack = loadWithClient('@slack/bolt', () => import('./slack/index.js'));
-  if (config.discord) modules.discord = loadWithClient('discord.js', () => import('./discord/index.js'));
+  if (config.slack) modules.slack = import('./slack/index.js');
+  if (config.discord) modules.discord = import('./discord/index.js');
   // Settled later, or never when the core fails to start first: not an unhandled rejection meanwhile.
   for (const loading of Object.values(modules)) loading.catch(() => {});
   return modules;
