@@ -85,10 +85,13 @@ async function botOnFakes(holdMs: number) {
   return { slack, discord, proxy, bot, base, dbPath };
 }
 
+/** Each invocation has its own trigger_id, as in Slack: a repeated one is a redelivery and is not run again. */
+let triggers = 0;
 function slashCommand(slack: FakeSlack, text: string) {
+  triggers += 1;
   return slack.sendEnvelope(
     'slash_commands',
-    { team_id: 'T0LAB', channel_id: 'C0PAPERS', user_id: 'U0ALICE', user_name: 'alice', command: '/paper', text, api_app_id: 'A0PAPER', response_url: slack.responseUrl(), trigger_id: '1.2.3' },
+    { team_id: 'T0LAB', channel_id: 'C0PAPERS', user_id: 'U0ALICE', user_name: 'alice', command: '/paper', text, api_app_id: 'A0PAPER', response_url: slack.responseUrl(), trigger_id: `1.2.${triggers}` },
     30_000,
   );
 }
