@@ -61,7 +61,7 @@ describe('the weekly digest', () => {
     expect(await run(MON + 7 * DAY + HOUR)).toEqual([]);
     expect(h.bot.adapters.slack.in('C1')).toHaveLength(1);
     const status = await h.bot.say('slack', 'C1', 'digest status');
-    expect(status.intro.join(' ')).toMatch(/Last digest: 2026-11-30 09:\d\d with 2 paper\(s\)/);
+    expect(status.intro.join(' ')).toMatch(/Last digest: 2026-11-30 09:\d\d with 2 papers/);
   });
 
   it('shows at most 10 with a More button that lists the rest', async () => {

@@ -88,7 +88,7 @@ describe('polling feeds', () => {
     const text = list.cards.map((c) => [c.title, ...c.lines].join(' ')).join('\n');
     expect(text).toMatch(/GONE/);
     expect(text).toMatch(/HTML page/);
-    expect(text).toMatch(/2 new paper\(s\) brought/);
+    expect(text).toMatch(/2 new papers brought/);
     for (const s of ['html', 'gone', 'throttled', 'hang']) expect(logLines.some((l) => l.includes(`/fail/${s}`) && l.includes('WARN')), s).toBe(true);
   });
 

@@ -172,7 +172,7 @@ describe('missed slots', () => {
     const b = await subscribed('C1', { logLines: lines });
     const posts = await tickAt(b, SLOT + 2 * WEEK + 2 * HOUR);
     expect(posts.map((p) => p.slot)).toEqual(['2026-12-14T09:00:00.000Z']);
-    expect(lines.some((l) => l.includes('skipped 2 missed slot(s)'))).toBe(true);
+    expect(lines.some((l) => l.includes('skipped 2 missed slots'))).toBe(true);
   });
 
   it('honours SPOTLIGHT_GRACE_HOURS', async () => {

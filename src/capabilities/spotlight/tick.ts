@@ -1,4 +1,5 @@
 import type { Services } from '../../services.js';
+import { countOf } from '../../i18n/index.js';
 import { retryWhileBusy } from '../../store/busy.js';
 import { attempt, ATTEMPT_LEASE_MS, claimSlot, iso, label, type SpotlightPost } from './deliver.js';
 import { isAtMostDaily } from './cron.js';
@@ -63,7 +64,7 @@ async function tickChannel(services: Services, sub: Subscription, now: number): 
       // An attempt that never reported back may have reached the channel: keep its paper used.
       const status = row.inFlight ? 'unknown' : 'expired';
       if (!store.endIfDue(db, row.id, status, iso(now))) continue;
-      log.warn(`spotlight ${label(sub)}: gave up on ${row.slot} after ${row.attempts} attempt(s), beyond the ${services.config.spotlight.graceHours} h grace window (${status})`);
+      log.warn(`spotlight ${label(sub)}: gave up on ${row.slot} after ${countOf(row.attempts, 'attempt')}, beyond the ${services.config.spotlight.graceHours} h grace window (${status})`);
       continue;
     }
     if (!store.takeAttempt(db, row.id, iso(now), iso(now + ATTEMPT_LEASE_MS))) continue;
@@ -84,7 +85,7 @@ async function tickChannel(services: Services, sub: Subscription, now: number): 
     if (missed.count === 0) return;
     const listed = [...missed.recent].reverse().map(iso).join(', ');
     const count = missed.complete ? `${missed.count}` : `at least ${missed.count}`;
-    log.warn(`spotlight ${label(sub)}: skipped ${count} missed slot(s) older than the latest (most recent: ${listed})`);
+    log.warn(`spotlight ${label(sub)}: skipped ${count} missed ${missed.count === 1 ? 'slot' : 'slots'} older than the latest (most recent: ${listed})`);
   };
 
   if (now - latest > graceMs) {

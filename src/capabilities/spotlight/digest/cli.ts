@@ -1,5 +1,6 @@
 import type { Services } from '../../../services.js';
 import { roundArgs } from '../../../clock.js';
+import { countOf } from '../../../i18n/index.js';
 import { digestTick } from './tick.js';
 
 const USAGE = `usage:
@@ -25,6 +26,6 @@ export async function digestCli(argv: string[], services: Services, write: (s: s
   const posts = await digestTick(services, parsed.now);
   if (parsed.json) out(JSON.stringify(posts.map((p) => ({ channel: p.channel, platform: p.platform, slot: p.slot, papers: p.papers, messageId: p.messageId })), null, 2));
   else if (posts.length === 0) out(`No digest due at ${parsed.now.toISOString()}.`);
-  else for (const p of posts) out(`Posted a digest of ${p.papers.length} paper(s) to ${p.platform}:${p.channel} for the slot ${p.slot} (message ${p.messageId}).`);
+  else for (const p of posts) out(`Posted a digest of ${countOf(p.papers.length, 'paper')} to ${p.platform}:${p.channel} for the slot ${p.slot} (message ${p.messageId}).`);
   return 0;
 }

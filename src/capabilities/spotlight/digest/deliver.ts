@@ -1,6 +1,7 @@
 import type { Platform } from '../../../adapter.js';
 import type { Paper } from '../../../catalog/paper.js';
 import type { Services } from '../../../services.js';
+import { countOf } from '../../../i18n/index.js';
 import { DeliveryError } from '../../../errors.js';
 import { follows } from '../follow/index.js';
 import { ATTEMPT_LEASE_MS, claimSlot, idempotencyKey, iso, label, retryDelayMs } from '../deliver.js';
@@ -135,7 +136,7 @@ export async function attemptDigest(services: Services, sub: DigestSubscription,
       store.markPosted(db, post.id, ref.messageId, iso(now));
       if (spot) spotlightStore.markPosted(db, spot.rowId, ref.messageId, iso(now));
     }).immediate();
-    log.info(`digest ${label(sub)}: posted ${entries.length} paper(s) for ${post.slot}${spot ? ' with the spotlight' : ''} (message ${ref.messageId})`);
+    log.info(`digest ${label(sub)}: posted ${countOf(entries.length, 'paper')} for ${post.slot}${spot ? ' with the spotlight' : ''} (message ${ref.messageId})`);
     return {
       kind: 'posted',
       post: { platform: sub.platform, channel: sub.channel, slot: post.slot, papers: entries.map((e) => ({ id: e.paper.id, title: e.paper.title })), messageId: ref.messageId, withSpotlight: Boolean(spot) },

@@ -1,4 +1,4 @@
-import { defineMessages } from '../../../i18n/index.js';
+import { countOf, defineMessages } from '../../../i18n/index.js';
 
 /** A schedule already described in the message's language. */
 type Schedule = { schedule: string; timezone: string };
@@ -19,23 +19,23 @@ const en = {
   statusOff: 'The weekly digest is off in this channel.',
   statusPaused: (v: { reason: string }) => `The weekly digest is paused: paperbot could not post here (${v.reason}). \`/paper digest on\` resumes it.`,
   statusOn: (v: Schedule) => `Weekly digest: ${v.schedule} (${v.timezone}).`,
-  lastDigest: (v: { local: string; count: number }) => `Last digest: ${v.local} with ${v.count} paper(s).`,
+  lastDigest: (v: { local: string; count: number }) => `Last digest: ${v.local} with ${countOf(v.count, 'paper')}.`,
   noneYet: 'No digest has gone out yet.',
-  nextHolds: (v: When & { count: number }) => `Next: ${v.local} (${v.timezone}); it holds ${v.count} paper(s) so far.`,
+  nextHolds: (v: When & { count: number }) => `Next: ${v.local} (${v.timezone}); it holds ${countOf(v.count, 'paper')} so far.`,
   nothingNew: "Nothing new matches this channel's topics yet.",
   nothingSinceLast: "Nothing new matches this channel's topics since the last digest.",
-  posted: (v: { count: number }) => `Posted a digest of ${v.count} paper(s) to this channel.`,
+  posted: (v: { count: number }) => `Posted a digest of ${countOf(v.count, 'paper')} to this channel.`,
   cannotPost: (v: { reason: string }) => `paperbot cannot post in this channel (${v.reason}), so its digest is paused.`,
   willRetry: (v: { error: string }) => `The post did not go through (${v.error}); paperbot will retry on its own.`,
   noSuchDigest: 'There is no such digest in this channel.',
   unknownSubcommand: (v: { word: string }) => `"${v.word}" is not a digest command.`,
   topic: (v: { topic: string }) => `Topic: ${v.topic}`,
   header: (v: { count: number; since: string; shown: number | null }) =>
-    `${v.count} new paper(s) on this channel's topics since ${v.since}${v.shown === null ? '' : `; the first ${v.shown} below`}.`,
+    `${countOf(v.count, 'new paper')} on this channel's topics since ${v.since}${v.shown === null ? '' : `; the first ${v.shown} below`}.`,
   previewTitle: 'Next digest (preview, only you see this)',
   postTitle: '📰 New papers on your topics',
   moreButton: (v: { count: number }) => `More (${v.count})`,
-  morePapers: (v: { count: number }) => `${v.count} more paper(s) from the digest.`,
+  morePapers: (v: { count: number }) => `${countOf(v.count, 'more paper')} from the digest.`,
   noMore: 'That digest had no more papers.',
 };
 

@@ -1,4 +1,5 @@
 import type { Services } from '../../../services.js';
+import { countOf } from '../../../i18n/index.js';
 import { ATTEMPT_LEASE_MS, iso, label } from '../deliver.js';
 import { currentSlot } from '../slots.js';
 import { attemptDigest, claimDigest, giveUp, type DigestPosted } from './deliver.js';
@@ -53,7 +54,7 @@ async function tickChannel(services: Services, sub: DigestSubscription, now: num
   const posts: DigestPosted[] = [];
   for (const post of store.pendingPosts(db, sub.platform, sub.channel)) {
     if (now - Math.max(Date.parse(post.slot), Date.parse(post.claimedAt)) > graceHours * HOUR) {
-      if (giveUp(services, post, now)) log.warn(`digest ${label(sub)}: gave up on ${post.slot} after ${post.attempts} attempt(s), beyond the ${graceHours} h grace window`);
+      if (giveUp(services, post, now)) log.warn(`digest ${label(sub)}: gave up on ${post.slot} after ${countOf(post.attempts, 'attempt')}, beyond the ${graceHours} h grace window`);
       continue;
     }
     if (!store.takeAttempt(db, post.id, iso(now), iso(now + ATTEMPT_LEASE_MS))) continue;
