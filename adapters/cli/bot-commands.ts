@@ -100,9 +100,11 @@ export async function digestCommand(command: 'feeds' | 'digest', args: string[],
   if (command === 'feeds') {
     return roundCommand(args, io, false, async (services) => (await import('../../src/capabilities/feeds/index.js')).feedsCli(args, services, io.stdout));
   }
-  return roundCommand(args, io, args[0] === 'tick', async (services) =>
-    (await import('../../src/capabilities/spotlight/digest/index.js')).digestCli(args, services, io.stdout),
-  );
+  return roundCommand(args, io, args[0] === 'tick', async (services) => {
+    const [{ digestCli }, { digestParts }] = await Promise.all([import('../../src/capabilities/digest/index.js'), import('./scheduler.js')]);
+    // The digest carries the spotlight of its slot here too, as in the running bot's rounds.
+    return digestCli(args, services, io.stdout, { parts: digestParts });
+  });
 }
 
 export async function registerCli(io: Io): Promise<number> {

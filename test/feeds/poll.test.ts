@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enteredBetween } from '../../src/capabilities/spotlight/digest/store.js';
+import { enteredBetween } from '../../src/capabilities/digest/store.js';
 import { pollFeeds, type FeedRound } from '../../src/capabilities/feeds/poll.js';
 import * as store from '../../src/capabilities/feeds/store.js';
 import type { FakePaper } from '../fakes/feeds.js';

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { DeliveryError } from '../../src/errors.js';
 import { tick } from '../../src/capabilities/spotlight/index.js';
-import { idempotencyKey, retryDelayMs } from '../../src/capabilities/spotlight/deliver.js';
+import { idempotencyKey, retryDelayMs } from '../../src/delivery/index.js';
 import { getSubscription, postsOf } from '../../src/capabilities/spotlight/store.js';
 import { RecordingAdapter, spotlightBot, syntheticPapers, tempDbPath, type SpotlightBot } from './harness.js';
 

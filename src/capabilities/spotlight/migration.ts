@@ -56,3 +56,33 @@ CREATE INDEX spotlight_posts_round ON spotlight_posts (platform, channel, round,
 CREATE INDEX spotlight_posts_pending ON spotlight_posts (status, next_attempt_at);
 `,
 };
+
+/**
+ * The spotlight on the delivery layer (after `deliveryMigration`, version 40, which copied the
+ * schedules and claims of the two tables above into the shared ones): what stays the spotlight's own
+ * is each channel's rotation (its seed and round) and the paper each claim posts, under the claim's id.
+ */
+export const spotlightOnDeliveryMigration: Migration = {
+  version: 41,
+  name: 'spotlight on delivery',
+  sql: `
+CREATE TABLE spotlight_rotations (
+  platform TEXT NOT NULL,
+  channel  TEXT NOT NULL,
+  seed     INTEGER NOT NULL,
+  round    INTEGER NOT NULL DEFAULT 1,
+  PRIMARY KEY (platform, channel)
+);
+INSERT INTO spotlight_rotations (platform, channel, seed, round) SELECT platform, channel, seed, round FROM spotlight_subscriptions;
+
+CREATE TABLE spotlight_picks (
+  claim_id INTEGER PRIMARY KEY REFERENCES delivery_claims (id) ON DELETE CASCADE,
+  paper_id TEXT NOT NULL,
+  round    INTEGER NOT NULL
+);
+INSERT INTO spotlight_picks (claim_id, paper_id, round) SELECT id, paper_id, round FROM spotlight_posts WHERE paper_id IS NOT NULL;
+
+DROP TABLE spotlight_posts;
+DROP TABLE spotlight_subscriptions;
+`,
+};

@@ -1,9 +1,8 @@
 import type { Services } from '../../services.js';
 import { countOf } from '../../i18n/index.js';
 import { retryWhileBusy } from '../../store/busy.js';
-import { attempt, ATTEMPT_LEASE_MS, claimSlot, iso, label, type SpotlightPost } from './deliver.js';
-import { isAtMostDaily } from './cron.js';
-import { currentSlot, missedSlots } from './slots.js';
+import { ATTEMPT_LEASE_MS, beyondGrace, currentSlot, endClaim, endStatusOf, isAtMostDaily, iso, label, missedSlots, takeAttempt } from '../../delivery/index.js';
+import { attempt, claimSlot, type SpotlightPost } from './deliver.js';
 import * as store from './store.js';
 import type { Subscription } from './store.js';
 
@@ -60,14 +59,14 @@ async function tickChannel(services: Services, sub: Subscription, now: number): 
   // another process may take the same row between the two.
   for (const row of store.pendingPosts(db, sub.platform, sub.channel)) {
     // Grace runs from the slot, or from the claim for a `spotlight now` that took a past slot.
-    if (now - Math.max(Date.parse(row.slot), Date.parse(row.claimedAt)) > graceMs) {
+    if (beyondGrace(row, now, services.config.spotlight.graceHours)) {
       // An attempt that never reported back may have reached the channel: keep its paper used.
-      const status = row.inFlight ? 'unknown' : 'expired';
-      if (!store.endIfDue(db, row.id, status, iso(now))) continue;
+      const status = endStatusOf(row);
+      if (!endClaim(db, row.id, status, null, iso(now))) continue;
       log.warn(`spotlight ${label(sub)}: gave up on ${row.slot} after ${countOf(row.attempts, 'attempt')}, beyond the ${services.config.spotlight.graceHours} h grace window (${status})`);
       continue;
     }
-    if (!store.takeAttempt(db, row.id, iso(now), iso(now + ATTEMPT_LEASE_MS))) continue;
+    if (!takeAttempt(db, row.id, iso(now), iso(now + ATTEMPT_LEASE_MS))) continue;
     const result = await attempt(services, sub, { ...row, attempts: row.attempts + 1 }, now);
     if (result.kind === 'posted') posts.push(result.post);
     if (result.kind === 'paused') return posts;

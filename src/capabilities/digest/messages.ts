@@ -1,4 +1,4 @@
-import { countOf, defineMessages } from '../../../i18n/index.js';
+import { countOf, defineMessages } from '../../i18n/index.js';
 
 /** A schedule already described in the message's language. */
 type Schedule = { schedule: string; timezone: string };
@@ -6,6 +6,8 @@ type When = { local: string; timezone: string };
 
 const en = {
   summary: "New papers on this channel's topics, weekly: on [day] [HH:MM] [zone] | off | status | preview | now",
+  notAllowed:
+    'Only people who may manage this channel can change its digest (on Discord: the Manage Channels permission; on Slack: the users in SLACK_ADMIN_USERS).',
   notOn: 'This channel has no digest. `/paper digest on` starts one (Monday 09:00 by default).',
   cronNever: (v: { schedule: string }) => `The schedule "${v.schedule}" never comes round.`,
   onTitle: 'Weekly digest is on',
@@ -41,6 +43,7 @@ const en = {
 
 const zh = {
   summary: '每周推送本频道关注主题的新论文：on [星期] [时间] [时区] | off | status | preview | now',
+  notAllowed: '只有可以管理本频道的人才能更改每周摘要（Discord：“管理频道”权限；Slack：SLACK_ADMIN_USERS 中的用户）。',
   notOn: '本频道尚未开启每周摘要。发送 `/paper digest on`（默认每周一 09:00）即可开启。',
   cronNever: (v: { schedule: string }) => `cron 表达式“${v.schedule}”永远不会触发。`,
   onTitle: '每周摘要已开启',

@@ -1,4 +1,4 @@
-import { countOf, defineMessages } from '../../../i18n/index.js';
+import { countOf, defineMessages } from '../../i18n/index.js';
 
 const en = {
   'summary.follow': "Follow a topic (a search) for this channel's weekly digest",

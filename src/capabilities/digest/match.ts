@@ -1,7 +1,7 @@
-import type { Paper } from '../../../catalog/paper.js';
-import { bundledVocabulary, type Vocabulary } from '../../../catalog/vocabulary.js';
-import { PaperIndex, searchOver } from '../../../search/index.js';
-import type { PaperSearch } from '../../../search/types.js';
+import type { Paper } from '../../catalog/paper.js';
+import { bundledVocabulary, type Vocabulary } from '../../catalog/vocabulary.js';
+import { PaperIndex, searchOver } from '../../search/index.js';
+import type { PaperSearch } from '../../search/types.js';
 import type { DigestItem } from './store.js';
 
 /**

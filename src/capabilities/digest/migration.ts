@@ -1,4 +1,4 @@
-import type { Migration } from '../../../store/migrations.js';
+import type { Migration } from '../../store/migrations.js';
 
 /**
  * Digest state, shaped like the spotlight's. A post row is the claim on one slot (UNIQUE per channel
@@ -61,5 +61,46 @@ CREATE TABLE digest_items (
   PRIMARY KEY (platform, channel, paper_id)
 );
 CREATE INDEX digest_items_post ON digest_items (post_id, rank);
+`,
+};
+
+/**
+ * The digest on the delivery layer (after `deliveryMigration`, version 40, which copied the schedules
+ * and claims of the tables above into the shared ones, under new ids): what stays the digest's own is
+ * each claim's window (`window_to`, how many papers) and the papers it carries (`digest_papers`, whose
+ * key still keeps a paper in a channel's digest at most once, ever). A digest that carried the
+ * spotlight of its slot is now said by the spotlight claim's `carried_by`.
+ */
+export const digestOnDeliveryMigration: Migration = {
+  version: 42,
+  name: 'digest on delivery',
+  sql: `
+CREATE TABLE digest_windows (
+  claim_id    INTEGER PRIMARY KEY REFERENCES delivery_claims (id) ON DELETE CASCADE,
+  window_to   TEXT NOT NULL,
+  paper_count INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO digest_windows (claim_id, window_to, paper_count)
+SELECT c.id, d.window_to, d.paper_count FROM digest_posts d
+  JOIN delivery_claims c ON c.kind = 'digest' AND c.platform = d.platform AND c.channel = d.channel AND c.slot = d.slot;
+
+CREATE TABLE digest_papers (
+  platform TEXT NOT NULL,
+  channel  TEXT NOT NULL,
+  paper_id TEXT NOT NULL,
+  claim_id INTEGER NOT NULL REFERENCES delivery_claims (id) ON DELETE CASCADE,
+  topic    TEXT NOT NULL,
+  rank     INTEGER NOT NULL,
+  PRIMARY KEY (platform, channel, paper_id)
+);
+INSERT INTO digest_papers (platform, channel, paper_id, claim_id, topic, rank)
+SELECT i.platform, i.channel, i.paper_id, c.id, i.topic, i.rank FROM digest_items i
+  JOIN digest_posts d ON d.id = i.post_id
+  JOIN delivery_claims c ON c.kind = 'digest' AND c.platform = d.platform AND c.channel = d.channel AND c.slot = d.slot;
+CREATE INDEX digest_papers_claim ON digest_papers (claim_id, rank);
+
+DROP TABLE digest_items;
+DROP TABLE digest_posts;
+DROP TABLE digest_subscriptions;
 `,
 };
