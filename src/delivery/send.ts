@@ -2,10 +2,14 @@ import { DeliveryError } from '../errors.js';
 import type { Lang } from '../i18n/index.js';
 import type { Reply } from '../reply.js';
 import type { Services } from '../services.js';
+import { countOf } from '../i18n/index.js';
 import {
+  ATTEMPT_LEASE_MS,
+  beyondGrace,
   carriedBy,
   carry,
   endClaim,
+  endStatusOf,
   idempotencyKey,
   iso,
   label,
@@ -13,6 +17,7 @@ import {
   markRetry,
   retryDelayMs,
   stmt,
+  takeAttempt,
   type ChannelRef,
   type ClaimRow,
   type DeliveryKind,
@@ -136,4 +141,36 @@ export function combineReplies(carried: readonly Reply[], own: Reply): Reply {
     papers: all.flatMap((r) => r.papers),
     data: { ...own.data, ...Object.fromEntries(carried.map((r) => [r.kind, r.data])) },
   };
+}
+
+/**
+ * Retries a channel's pending claims of one kind whose next attempt is due, oldest slot first; one
+ * beyond the grace window is ended instead (`end`; `unknown` when an attempt never reported back, so
+ * what it carried stays counted as shown). Whether a claim is due is decided by the guarded UPDATEs
+ * (`end`, `takeAttempt`), never by the read: another process may take the same row between the two.
+ * Stops after a pause. The results of the attempts made, in order.
+ */
+export async function retryDue<C extends Pick<ClaimRow, 'id' | 'kind' | 'platform' | 'channel' | 'slot' | 'claimedAt' | 'attempts' | 'inFlight'>, R extends { kind: string }>(
+  services: Pick<Services, 'db' | 'log' | 'config'>,
+  pending: readonly C[],
+  now: number,
+  end: (claim: C, status: 'expired' | 'unknown') => boolean,
+  attempt: (claim: C, attempts: number) => Promise<R>,
+): Promise<R[]> {
+  const graceHours = services.config.spotlight.graceHours;
+  const results: R[] = [];
+  for (const claim of pending) {
+    if (beyondGrace(claim, now, graceHours)) {
+      const status = endStatusOf(claim);
+      if (end(claim, status)) {
+        services.log.warn(`${claim.kind} ${label(claim)}: gave up on ${claim.slot} after ${countOf(claim.attempts, 'attempt')}, beyond the ${graceHours} h grace window (${status})`);
+      }
+      continue;
+    }
+    if (!takeAttempt(services.db, claim.id, iso(now), iso(now + ATTEMPT_LEASE_MS))) continue;
+    const result = await attempt(claim, claim.attempts + 1);
+    results.push(result);
+    if (result.kind === 'paused') break;
+  }
+  return results;
 }

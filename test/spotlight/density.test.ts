@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { UserError } from '../../src/errors.js';
 import { tick } from '../../src/capabilities/spotlight/index.js';
 import * as store from '../../src/capabilities/spotlight/store.js';
 import { spotlightBot, syntheticPapers, tempDbPath, type SpotlightBot } from './harness.js';

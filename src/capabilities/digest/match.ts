@@ -9,6 +9,9 @@ import type { DigestItem } from './store.js';
  * and each distinct query is searched once, whatever number of channels follow it: a digest round
  * over hundreds of channels costs one search per distinct topic.
  */
+/** The most papers one topic brings into a round of digests (the search's own page limit). */
+const MAX_HITS = 1000;
+
 export class TopicMatcher {
   private readonly search: PaperSearch;
   private readonly cache = new Map<string, string[]>();
@@ -26,11 +29,17 @@ export class TopicMatcher {
     let ids = this.cache.get(query);
     if (!ids) {
       try {
-        // Only papers that match every word and filter: the search also offers near misses after them.
-        ids = this.search
-          .search(query, { limit: 1000 })
-          .hits.filter((h) => h.missing.length === 0)
-          .map((h) => h.paper.id);
+        // Only papers that match every word and filter. Asked for none, the search still counts them,
+        // without ranking the near misses it offers after them to fill a page; asked for exactly that
+        // many, it ranks those and nothing else.
+        const count = Math.min(this.search.search(query, { limit: 0 }).total, MAX_HITS);
+        ids =
+          count === 0
+            ? []
+            : this.search
+                .search(query, { limit: count })
+                .hits.filter((h) => h.missing.length === 0)
+                .map((h) => h.paper.id);
       } catch {
         ids = [];
       }

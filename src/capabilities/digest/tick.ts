@@ -1,6 +1,5 @@
 import type { Services } from '../../services.js';
-import { countOf } from '../../i18n/index.js';
-import { ATTEMPT_LEASE_MS, beyondGrace, currentSlot, iso, label, takeAttempt, type SlotPart } from '../../delivery/index.js';
+import { currentSlot, iso, label, retryDue, type SlotPart } from '../../delivery/index.js';
 import { attemptDigest, claimDigest, giveUp, type DigestPosted } from './deliver.js';
 import { TopicMatcher } from './match.js';
 import * as store from './store.js';
@@ -59,16 +58,15 @@ async function tickChannel(services: Services, sub: DigestSubscription, now: num
   const { db, log } = services;
   const graceHours = services.config.spotlight.graceHours;
   const posts: DigestPosted[] = [];
-  for (const post of store.pendingPosts(db, sub.platform, sub.channel)) {
-    if (beyondGrace(post, now, graceHours)) {
-      if (giveUp(services, post, now)) log.warn(`digest ${label(sub)}: gave up on ${post.slot} after ${countOf(post.attempts, 'attempt')}, beyond the ${graceHours} h grace window`);
-      continue;
-    }
-    if (!takeAttempt(db, post.id, iso(now), iso(now + ATTEMPT_LEASE_MS))) continue;
-    const result = await attemptDigest(services, sub, post, post.attempts + 1, now, parts);
-    if (result.kind === 'posted') posts.push(result.post);
-    if (result.kind === 'paused') return posts;
-  }
+  const retried = await retryDue(
+    services,
+    store.pendingPosts(db, sub.platform, sub.channel),
+    now,
+    (post) => giveUp(services, post, now),
+    (post, attempts) => attemptDigest(services, sub, post, attempts, now, parts),
+  );
+  for (const result of retried) if (result.kind === 'posted') posts.push(result.post);
+  if (retried.at(-1)?.kind === 'paused') return posts;
 
   const latest = currentSlot(sub, now);
   if (latest === null) return posts;

@@ -1,7 +1,6 @@
 import type { Services } from '../../services.js';
-import { countOf } from '../../i18n/index.js';
 import { retryWhileBusy } from '../../store/busy.js';
-import { ATTEMPT_LEASE_MS, beyondGrace, currentSlot, endClaim, endStatusOf, isAtMostDaily, iso, label, missedSlots, takeAttempt } from '../../delivery/index.js';
+import { currentSlot, endClaim, isAtMostDaily, iso, label, missedSlots, retryDue } from '../../delivery/index.js';
 import { attempt, claimSlot, type SpotlightPost } from './deliver.js';
 import * as store from './store.js';
 import type { Subscription } from './store.js';
@@ -55,22 +54,16 @@ async function tickChannel(services: Services, sub: Subscription, now: number): 
     return posts;
   }
 
-  // Whether a pending post is due is decided by the guarded UPDATEs below, never by this read:
-  // another process may take the same row between the two.
-  for (const row of store.pendingPosts(db, sub.platform, sub.channel)) {
-    // Grace runs from the slot, or from the claim for a `spotlight now` that took a past slot.
-    if (beyondGrace(row, now, services.config.spotlight.graceHours)) {
-      // An attempt that never reported back may have reached the channel: keep its paper used.
-      const status = endStatusOf(row);
-      if (!endClaim(db, row.id, status, null, iso(now))) continue;
-      log.warn(`spotlight ${label(sub)}: gave up on ${row.slot} after ${countOf(row.attempts, 'attempt')}, beyond the ${services.config.spotlight.graceHours} h grace window (${status})`);
-      continue;
-    }
-    if (!takeAttempt(db, row.id, iso(now), iso(now + ATTEMPT_LEASE_MS))) continue;
-    const result = await attempt(services, sub, { ...row, attempts: row.attempts + 1 }, now);
-    if (result.kind === 'posted') posts.push(result.post);
-    if (result.kind === 'paused') return posts;
-  }
+  const retried = await retryDue(
+    services,
+    store.pendingPosts(db, sub.platform, sub.channel),
+    now,
+    // An attempt that never reported back may have reached the channel: its paper stays used.
+    (row, status) => endClaim(db, row.id, status, null, iso(now)),
+    (row, attempts) => attempt(services, sub, { ...row, attempts }, now),
+  );
+  for (const result of retried) if (result.kind === 'posted') posts.push(result.post);
+  if (retried.at(-1)?.kind === 'paused') return posts;
 
   const latest = currentSlot(sub, now);
   if (latest === null) return posts;
