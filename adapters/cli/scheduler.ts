@@ -1,6 +1,6 @@
 import cron from 'node-cron';
-import { digestTick } from '../../src/capabilities/digest/index.js';
-import { pollFeeds } from '../../src/capabilities/feeds/index.js';
+import { type DigestPosted, digestTick } from '../../src/capabilities/digest/index.js';
+import { type FeedRound, pollFeeds } from '../../src/capabilities/feeds/index.js';
 import { type SpotlightPost, spotlightPart, tick as spotlightTick } from '../../src/capabilities/spotlight/index.js';
 import { releaseLeases } from '../../src/delivery/index.js';
 import type { Services } from '../../src/services.js';
@@ -10,6 +10,10 @@ export type SchedulerHooks = {
   track?<T>(work: Promise<T>): Promise<T>;
   /** Hears what each spotlight round posted (metrics). */
   onTicked?(posts: SpotlightPost[]): void;
+  /** Hears each feed read in a polling round: `read`, `unchanged` (a 304) or `failed`, with the papers it added and merged (metrics). */
+  onPolled?(rounds: FeedRound[]): void;
+  /** Hears what each digest round posted, with what each message carried (metrics). */
+  onDigested?(posts: DigestPosted[]): void;
 };
 
 export type Scheduler = {
@@ -30,7 +34,7 @@ export const digestParts = [spotlightPart];
  * default), then posts due digests (carrying the spotlight of the same slot), then due spotlights, in
  * that order, so a spotlight that shares a digest's slot goes out inside it rather than alone.
  */
-async function scheduledRound(services: Services, hooks: Pick<SchedulerHooks, 'onTicked'> = {}): Promise<void> {
+async function scheduledRound(services: Services, hooks: SchedulerHooks = {}): Promise<void> {
   const step = async (name: string, run: () => Promise<unknown>) => {
     try {
       await run();
@@ -38,10 +42,16 @@ async function scheduledRound(services: Services, hooks: Pick<SchedulerHooks, 'o
       services.log.error(`${name}: scheduled round failed`, error);
     }
   };
-  await step('feeds', () => pollFeeds(services));
-  await step('digest', () => digestTick(services, services.clock.now(), { parts: digestParts }));
+  // Not `hooks.onPolled?.(await …)`: an absent hook would short-circuit the round itself.
+  await step('feeds', async () => {
+    const rounds = await pollFeeds(services);
+    hooks.onPolled?.(rounds);
+  });
+  await step('digest', async () => {
+    const posts = await digestTick(services, services.clock.now(), { parts: digestParts });
+    hooks.onDigested?.(posts);
+  });
   await step('spotlight', async () => {
-    // Not `hooks.onTicked?.(await …)`: an absent hook would short-circuit the tick itself.
     const posts = await spotlightTick(services);
     hooks.onTicked?.(posts);
   });

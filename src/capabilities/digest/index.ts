@@ -5,5 +5,6 @@ import { digestMigration, digestOnDeliveryMigration } from './migration.js';
 
 export { digestCli } from './cli.js';
 export { digestTick } from './tick.js';
+export type { DigestPosted } from './deliver.js';
 
 export const digestCapability: Capability = { name: 'digest', commands: [digestCommand], migrations: [digestMigration, digestOnDeliveryMigration] };
