@@ -79,6 +79,22 @@ describe('upgrading a database from before the delivery layer', () => {
     for (const old of ['spotlight_subscriptions', 'spotlight_posts', 'digest_subscriptions', 'digest_posts', 'digest_items']) expect(tables).not.toContain(old);
   });
 
+  it('answers queries written against the old tables through read-only views of the same names', () => {
+    expect(db().prepare("SELECT seed, round FROM spotlight_subscriptions WHERE channel = 'C1'").get()).toEqual({ seed: 12345, round: 2 });
+    expect(db().prepare("SELECT id, status, paper_id FROM spotlight_posts WHERE channel = 'C1' ORDER BY slot").all()).toEqual([
+      { id: 7, status: 'posted', paper_id: 'p01' },
+      { id: 8, status: 'posted', paper_id: 'p02' },
+      { id: 9, status: 'pending', paper_id: 'p03' },
+    ]);
+    expect(db().prepare('SELECT count(*) FROM digest_subscriptions').pluck().get()).toBe(1);
+    expect(db().prepare('SELECT slot, spotlight_post_id FROM digest_posts ORDER BY slot').all()).toEqual([
+      { slot: SLOT_2, spotlight_post_id: null },
+      { slot: SLOT_3, spotlight_post_id: 9 },
+    ]);
+    expect(db().prepare('SELECT paper_id FROM digest_items ORDER BY paper_id').pluck().all()).toEqual(['p04', 'p05']);
+    expect(() => db().prepare("DELETE FROM spotlight_posts WHERE id = 7").run()).toThrow(/view/);
+  });
+
   it('keeps each spotlight rotation, its claims with their papers, and a pause with its reason', () => {
     expect(spotlightStore.getSubscription(db(), 'slack', 'C1')).toMatchObject({ seed: 12345, round: 2, enabled: true, pausedReason: null, schedule: '0 9 * * 1' });
     expect(spotlightStore.getSubscription(db(), 'slack', 'C2')).toMatchObject({ seed: 777, lang: 'zh', pausedReason: 'channel_not_found' });

@@ -69,7 +69,8 @@ CREATE INDEX digest_items_post ON digest_items (post_id, rank);
  * and claims of the tables above into the shared ones, under new ids): what stays the digest's own is
  * each claim's window (`window_to`, how many papers) and the papers it carries (`digest_papers`, whose
  * key still keeps a paper in a channel's digest at most once, ever). A digest that carried the
- * spotlight of its slot is now said by the spotlight claim's `carried_by`.
+ * spotlight of its slot is now said by the spotlight claim's `carried_by`. The old table names stay as
+ * read-only views.
  */
 export const digestOnDeliveryMigration: Migration = {
   version: 42,
@@ -102,5 +103,19 @@ CREATE INDEX digest_papers_claim ON digest_papers (claim_id, rank);
 DROP TABLE digest_items;
 DROP TABLE digest_posts;
 DROP TABLE digest_subscriptions;
+
+-- The old names, read-only, for queries and tools written against them (backups, reports).
+CREATE VIEW digest_subscriptions AS
+SELECT platform, channel, schedule, timezone, lang, enabled, enabled_at, paused_reason, paused_at, created_by, created_at, updated_at
+  FROM delivery_subscriptions WHERE kind = 'digest';
+CREATE VIEW digest_posts AS
+SELECT c.id, c.platform, c.channel, c.slot, c.trigger, c.status, COALESCE(w.window_to, c.slot) AS window_to,
+       COALESCE(w.paper_count, 0) AS paper_count,
+       (SELECT s.id FROM delivery_claims s WHERE s.carried_by = c.id AND s.kind = 'spotlight') AS spotlight_post_id,
+       c.attempts, c.in_flight, c.next_attempt_at, c.last_error, c.message_id, c.claimed_at, c.posted_at
+  FROM delivery_claims c LEFT JOIN digest_windows w ON w.claim_id = c.id
+ WHERE c.kind = 'digest';
+CREATE VIEW digest_items AS
+SELECT platform, channel, paper_id, claim_id AS post_id, topic, rank FROM digest_papers;
 `,
 };

@@ -61,6 +61,7 @@ CREATE INDEX spotlight_posts_pending ON spotlight_posts (status, next_attempt_at
  * The spotlight on the delivery layer (after `deliveryMigration`, version 40, which copied the
  * schedules and claims of the two tables above into the shared ones): what stays the spotlight's own
  * is each channel's rotation (its seed and round) and the paper each claim posts, under the claim's id.
+ * The old table names stay as read-only views.
  */
 export const spotlightOnDeliveryMigration: Migration = {
   version: 41,
@@ -84,5 +85,17 @@ INSERT INTO spotlight_picks (claim_id, paper_id, round) SELECT id, paper_id, rou
 
 DROP TABLE spotlight_posts;
 DROP TABLE spotlight_subscriptions;
+
+-- The old names, read-only, for queries and tools written against them (backups, reports).
+CREATE VIEW spotlight_subscriptions AS
+SELECT s.platform, s.channel, s.schedule, s.timezone, s.lang, s.enabled, s.enabled_at, s.paused_reason, s.paused_at,
+       r.seed, r.round, s.created_by, s.created_at, s.updated_at
+  FROM delivery_subscriptions s JOIN spotlight_rotations r ON r.platform = s.platform AND r.channel = s.channel
+ WHERE s.kind = 'spotlight';
+CREATE VIEW spotlight_posts AS
+SELECT c.id, c.platform, c.channel, c.slot, c.trigger, c.status, p.paper_id, p.round, c.attempts, c.in_flight,
+       c.next_attempt_at, c.last_error, c.message_id, c.claimed_at, c.posted_at
+  FROM delivery_claims c LEFT JOIN spotlight_picks p ON p.claim_id = c.id
+ WHERE c.kind = 'spotlight';
 `,
 };
