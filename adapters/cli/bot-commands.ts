@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Adapter } from '../../src/adapter.js';
 import { createPaperbot, type Paperbot } from '../../src/app.js';
+import { ManualClock, type Clock } from '../../src/clock.js';
 import { ConfigError } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
 import { ConsoleAdapter } from '../console/index.js';
@@ -22,11 +23,11 @@ type ConsoleBot = {
 async function withConsoleBot<T>(
   io: Io,
   run: (bot: ConsoleBot) => Promise<T>,
-  { json = false } = {},
+  { json = false, clock }: { json?: boolean; clock?: Clock } = {},
 ): Promise<T> {
   const config = loadSettings(io.env);
   const log = loggerFor(config);
-  const paperbot = await createPaperbot({ config, log });
+  const paperbot = await createPaperbot({ config, log, clock });
   // With --json, stdout carries only the JSON: posts the command makes go to stderr.
   const consoleAdapter = new ConsoleAdapter({
     bot: paperbot.bot,
@@ -63,6 +64,8 @@ export async function sayCli(args: string[], io: Io): Promise<number> {
 /**
  * Runs one scheduled round from the command line (`spotlight tick`, `digest tick`, `feeds poll`). A
  * round that posts starts the platforms' senders (without receiving), since it must reach channels.
+ * `--now <ISO>` is the whole bot's clock for the round, so what the round writes (a feed item's entry
+ * into the catalog, a claim, a lease) is stamped with that time, not the real one.
  */
 async function roundCommand(args: string[], io: Io, posts: boolean, run: (services: Paperbot['services']) => Promise<number>): Promise<number> {
   return withConsoleBot(
@@ -75,8 +78,15 @@ async function roundCommand(args: string[], io: Io, posts: boolean, run: (servic
         await Promise.all(adapters.map((a) => a.stop()));
       }
     },
-    { json: args.includes('--json') },
+    { json: args.includes('--json'), clock: roundClock(args) },
   );
+}
+
+/** A clock stopped at `--now`, when the round names one (a malformed one is left to the round's own usage error). */
+function roundClock(args: string[]): Clock | undefined {
+  const i = args.indexOf('--now');
+  const at = i >= 0 ? Date.parse(args[i + 1] ?? '') : Number.NaN;
+  return Number.isNaN(at) ? undefined : new ManualClock(at);
 }
 
 export async function spotlightCommand(args: string[], io: Io): Promise<number> {
@@ -90,9 +100,11 @@ export async function digestCommand(command: 'feeds' | 'digest', args: string[],
   if (command === 'feeds') {
     return roundCommand(args, io, false, async (services) => (await import('../../src/capabilities/feeds/index.js')).feedsCli(args, services, io.stdout));
   }
-  return roundCommand(args, io, args[0] === 'tick', async (services) =>
-    (await import('../../src/capabilities/spotlight/digest/index.js')).digestCli(args, services, io.stdout),
-  );
+  return roundCommand(args, io, args[0] === 'tick', async (services) => {
+    const [{ digestCli }, { digestParts }] = await Promise.all([import('../../src/capabilities/digest/index.js'), import('./scheduler.js')]);
+    // The digest carries the spotlight of its slot here too, as in the running bot's rounds.
+    return digestCli(args, services, io.stdout, { parts: digestParts });
+  });
 }
 
 export async function registerCli(io: Io): Promise<number> {

@@ -104,6 +104,8 @@ export async function start(io: Io): Promise<number> {
     log.info(`${why}: stopping (finishing work in flight for up to ${DRAIN_MS / 1000} s)`);
     scheduler.stop();
     const drained = await inflight.drain(DRAIN_MS);
+    // A post still in flight after the drain hands its lease back, so another process retries it now.
+    scheduler.releaseLeases();
     const all = [...adapters, ...(consoleAdapter ? [consoleAdapter] : [])];
     await Promise.race([Promise.allSettled(all.map((a) => a.stop())), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]);
     lease.release();

@@ -1,9 +1,10 @@
 import type { Capability, Command } from '../services.js';
 import { coreMigration, type Migration } from '../store/migrations.js';
 import { catalogCapability } from './catalog/index.js';
-import { digestCapability } from './spotlight/digest/index.js';
+import { deliveryMigration } from '../delivery/index.js';
+import { digestCapability } from './digest/index.js';
 import { feedsCapability } from './feeds/index.js';
-import { followCapability } from './spotlight/follow/index.js';
+import { followCapability } from './follow/index.js';
 import { helpCapability } from './help/index.js';
 import { readingCapability } from './reading/index.js';
 import { searchCapability } from './search/index.js';
@@ -31,5 +32,5 @@ const capabilities: Capability[] = [
 /** Every command, in the order `help` lists them. */
 export const commands: Command[] = capabilities.flatMap((c) => c.commands);
 
-/** The whole schema: the core's migration, then each capability's. */
-export const migrations: Migration[] = [coreMigration, ...capabilities.flatMap((c) => c.migrations)];
+/** The whole schema: the core's migration, the delivery layer's (below the capabilities that post on a schedule), then each capability's. */
+export const migrations: Migration[] = [coreMigration, deliveryMigration, ...capabilities.flatMap((c) => c.migrations)];

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
  * The layers of `src/`, lowest first. A module may import its own layer or a lower one, never a
  * higher one; a capability never imports another capability (they meet only in the list above them).
  *   0 foundation: catalog, search, store, i18n, reply, config, errors, clock, log, text, adapter, outbox…
- *   1 shared context: services.ts (Services, Invocation, Command), cards.ts, paper-id.ts
+ *   1 shared context: services.ts (Services, Invocation, Command), cards.ts, paper-id.ts, and
+ *     delivery/ (schedules, slot claims, attempt leases, the send: what every scheduled post shares)
  *   2 capabilities: src/capabilities/<name>/
  *   3 the list of capabilities: src/capabilities/index.ts
  *   4 the application: bot.ts (dispatcher), app.ts (createPaperbot)
@@ -20,7 +21,7 @@ function layerOf(file: string): number {
   if (APPLICATION.has(file)) return 4;
   if (file === 'src/capabilities/index.ts') return 3;
   if (file.startsWith('src/capabilities/')) return 2;
-  if (SHARED.has(file)) return 1;
+  if (SHARED.has(file) || file.startsWith('src/delivery/')) return 1;
   return 0;
 }
 
@@ -138,5 +139,6 @@ describe('the layer rules themselves', () => {
   it('GIVEN files in each layer THEN they are ranked foundation < shared < capability < list < application', () => {
     const ranked = ['src/reply.ts', 'src/services.ts', 'src/capabilities/spotlight/store.ts', 'src/capabilities/index.ts', 'src/bot.ts'].map(layerOf);
     expect(ranked).toEqual([0, 1, 2, 3, 4]);
+    expect(['src/delivery/claims.ts', 'src/capabilities/digest/store.ts'].map(layerOf)).toEqual([1, 2]);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedsCli } from '../../src/capabilities/feeds/index.js';
-import { digestCli } from '../../src/capabilities/spotlight/digest/index.js';
+import { digestCli } from '../../src/capabilities/digest/index.js';
 import { feedsBot } from '../feeds/harness.js';
 import { tempDbPath } from '../spotlight/harness.js';
 

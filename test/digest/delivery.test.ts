@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { digestTick } from '../../src/capabilities/spotlight/digest/index.js';
+import { digestTick } from '../../src/capabilities/digest/index.js';
 import { DeliveryError } from '../../src/errors.js';
 import { pollFeeds } from '../../src/capabilities/feeds/poll.js';
 import type { FakePaper } from '../fakes/feeds.js';

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digestTick } from '../../src/capabilities/spotlight/digest/tick.js';
+import { digestParts } from '../../adapters/cli/scheduler.js';
+import { digestTick as tickDigests } from '../../src/capabilities/digest/tick.js';
 import { DeliveryError } from '../../src/errors.js';
 import { pollFeeds } from '../../src/capabilities/feeds/poll.js';
 import { tick as spotlightTick } from '../../src/capabilities/spotlight/index.js';
+import type { Services } from '../../src/services.js';
 import type { FakePaper } from '../fakes/feeds.js';
 import { feedsBot } from '../feeds/harness.js';
 import { syntheticPapers, tempDbPath } from '../spotlight/harness.js';
@@ -11,6 +13,9 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 // A Monday, 08:00 UTC; digests go out Monday 09:00 UTC.
 const MON = Date.parse('2026-11-30T08:00:00Z');
+
+// As the scheduler runs it: a digest carries the spotlight of its slot.
+const digestTick = (services: Services) => tickDigests(services, services.clock.now(), { parts: digestParts });
 
 const paper = (key: string, title: string, at: number, extra: Partial<FakePaper> = {}): FakePaper => ({ key, title, authors: ['Ada Lovelace'], abstract: `About ${title}.`, at, ...extra });
 
@@ -61,7 +66,7 @@ describe('the weekly digest', () => {
     expect(await run(MON + 7 * DAY + HOUR)).toEqual([]);
     expect(h.bot.adapters.slack.in('C1')).toHaveLength(1);
     const status = await h.bot.say('slack', 'C1', 'digest status');
-    expect(status.intro.join(' ')).toMatch(/Last digest: 2026-11-30 09:\d\d with 2 paper\(s\)/);
+    expect(status.intro.join(' ')).toMatch(/Last digest: 2026-11-30 09:\d\d with 2 papers/);
   });
 
   it('shows at most 10 with a More button that lists the rest', async () => {
@@ -87,7 +92,7 @@ describe('the weekly digest', () => {
     const digests = await digestTick(services());
     const spotlights = await spotlightTick(services());
     expect(digests).toHaveLength(1);
-    expect(digests[0].withSpotlight).toBe(true);
+    expect(digests[0].carried).toEqual(['spotlight']);
     expect(spotlights).toHaveLength(0);
     const after = h.bot.adapters.slack.in('C1').slice(before);
     expect(after).toHaveLength(1);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../src/adapter.js';
-import { digestTick } from '../../src/capabilities/spotlight/digest/index.js';
-import type { DigestPosted } from '../../src/capabilities/spotlight/digest/deliver.js';
+import { digestTick } from '../../src/capabilities/digest/index.js';
+import type { DigestPosted } from '../../src/capabilities/digest/deliver.js';
 import { pollFeeds } from '../../src/capabilities/feeds/poll.js';
 import type { FakePaper } from '../fakes/feeds.js';
 import { feedsBot } from '../feeds/harness.js';

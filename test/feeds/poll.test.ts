@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enteredBetween } from '../../src/capabilities/spotlight/digest/store.js';
+import { enteredBetween } from '../../src/capabilities/digest/store.js';
 import { pollFeeds, type FeedRound } from '../../src/capabilities/feeds/poll.js';
 import * as store from '../../src/capabilities/feeds/store.js';
 import type { FakePaper } from '../fakes/feeds.js';
@@ -88,7 +88,7 @@ describe('polling feeds', () => {
     const text = list.cards.map((c) => [c.title, ...c.lines].join(' ')).join('\n');
     expect(text).toMatch(/GONE/);
     expect(text).toMatch(/HTML page/);
-    expect(text).toMatch(/2 new paper\(s\) brought/);
+    expect(text).toMatch(/2 new papers brought/);
     for (const s of ['html', 'gone', 'throttled', 'hang']) expect(logLines.some((l) => l.includes(`/fail/${s}`) && l.includes('WARN')), s).toBe(true);
   });
 

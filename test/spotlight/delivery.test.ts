@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { DeliveryError } from '../../src/errors.js';
 import { tick } from '../../src/capabilities/spotlight/index.js';
-import { idempotencyKey, retryDelayMs } from '../../src/capabilities/spotlight/deliver.js';
+import { idempotencyKey, retryDelayMs } from '../../src/delivery/index.js';
 import { getSubscription, postsOf } from '../../src/capabilities/spotlight/store.js';
 import { RecordingAdapter, spotlightBot, syntheticPapers, tempDbPath, type SpotlightBot } from './harness.js';
 
@@ -172,7 +172,7 @@ describe('missed slots', () => {
     const b = await subscribed('C1', { logLines: lines });
     const posts = await tickAt(b, SLOT + 2 * WEEK + 2 * HOUR);
     expect(posts.map((p) => p.slot)).toEqual(['2026-12-14T09:00:00.000Z']);
-    expect(lines.some((l) => l.includes('skipped 2 missed slot(s)'))).toBe(true);
+    expect(lines.some((l) => l.includes('skipped 2 missed slots'))).toBe(true);
   });
 
   it('honours SPOTLIGHT_GRACE_HOURS', async () => {

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
-import { parseSchedule } from '../../src/capabilities/spotlight/cron.js';
-import { latestSlot, nextSlot, slotsBetween } from '../../src/capabilities/spotlight/slots.js';
-import { offsetAt, zonedToUtc } from '../../src/capabilities/spotlight/zoned.js';
+import { parseSchedule } from '../../src/delivery/cron.js';
+import { latestSlot, nextSlot, slotsBetween } from '../../src/delivery/slots.js';
+import { offsetAt, zonedToUtc } from '../../src/delivery/zoned.js';
 import { localWeekdayTime } from './harness.js';
 
 const at = (s: string) => Date.parse(s);

@@ -4,6 +4,6 @@ import { feedCommand } from './commands.js';
 import { feedsMigration } from './migration.js';
 
 export { feedsCli } from './cli.js';
-export { pollFeeds } from './poll.js';
+export { pollFeeds, type FeedRound } from './poll.js';
 
 export const feedsCapability: Capability = { name: 'feeds', commands: [feedCommand], migrations: [feedsMigration] };

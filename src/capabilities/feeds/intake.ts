@@ -1,4 +1,3 @@
-import type { Paper } from '../../catalog/paper.js';
 import type { ResolvedWork } from '../../catalog/sources/work.js';
 import type { Services } from '../../services.js';
 import type { CandidatePaper } from './parse.js';

@@ -1,4 +1,4 @@
-import { defineMessages } from '../../i18n/index.js';
+import { countOf, defineMessages } from '../../i18n/index.js';
 
 type FeedCounts = { papersAdded: number; itemsSkipped: number };
 
@@ -19,7 +19,7 @@ const en = {
   failing: (v: { failures: number }) => `FAILING (${v.failures} times in a row)`,
   lastError: (v: { at: string | null; error: string }) => `last error ${v.at}: ${v.error}`,
   noFeeds: 'No feeds yet. A manager can add one: `/paper feed add arxiv:eess.IV`.',
-  counts: (v: FeedCounts) => `${v.papersAdded} new paper(s) brought, ${v.itemsSkipped} item(s) skipped (no title or link)`,
+  counts: (v: FeedCounts) => `${countOf(v.papersAdded, 'new paper')} brought, ${countOf(v.itemsSkipped, 'item')} skipped (no title or link)`,
   nextRead: (v: { at: string }) => `next read ${v.at}`,
   listTitle: 'Feeds',
   badNumber: (v: { count: number }) => `Give the number of a feed from \`/paper feed list\` (1 to ${v.count}).`,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { countOf } from '../../i18n/index.js';
 import type { Services } from '../../services.js';
 import { ARXIV_POLICY, HostPacer, HttpClient, ncbiPolicy, paperbotUserAgent, sharedPacer } from '../../net/index.js';
 import { guardedFetch } from './fetch.js';
@@ -113,7 +114,7 @@ async function pollOne(services: Services, http: HttpClient, intake: PaperIntake
         iso(now),
       );
     }).immediate();
-    if (round.added || round.skipped) log.info(`feeds: ${feed.source}: ${round.added} new paper(s), ${round.merged} merged, ${round.skipped} item(s) without a title or link skipped`);
+    if (round.added || round.skipped) log.info(`feeds: ${feed.source}: ${countOf(round.added, 'new paper')}, ${round.merged} merged, ${countOf(round.skipped, 'item')} without a title or link skipped`);
     return reported(feed, round);
   } catch (error) {
     const problem = error as FeedProblem;

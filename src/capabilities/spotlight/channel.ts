@@ -1,13 +1,11 @@
 import type { Platform } from '../../adapter.js';
 import type { Services } from '../../services.js';
 import type { Lang } from '../../i18n/index.js';
-import { describeSchedule } from './cron.js';
-import { attempt, claimSlot, iso, type AttemptResult } from './deliver.js';
+import { addDays, describeSchedule, formatLocal, iso, latestSlot, localAt, nextSlot, weekdayOf } from '../../delivery/index.js';
+import { attempt, claimSlot, type AttemptResult } from './deliver.js';
 import { remainingInRound } from './rotation.js';
-import { latestSlot, nextSlot } from './slots.js';
 import * as store from './store.js';
 import type { Subscription } from './store.js';
-import { addDays, formatLocal, localAt, weekdayOf } from './zoned.js';
 
 export type SubscriptionInfo = {
   platform: Platform;

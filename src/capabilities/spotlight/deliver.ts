@@ -1,20 +1,16 @@
-import { createHash } from 'node:crypto';
 import type { Platform } from '../../adapter.js';
 import type { Paper } from '../../catalog/paper.js';
+import { ATTEMPT_LEASE_MS, endClaim, iso, label, latestSlot, sendClaim, type SendResult, type SlotPart } from '../../delivery/index.js';
 import type { Services } from '../../services.js';
-import { DeliveryError } from '../../errors.js';
 import { spotlightReply } from './post.js';
 import { peekNext } from './rotation.js';
 import * as store from './store.js';
 import type { PostRow, Subscription } from './store.js';
 
 /**
- * Claim, then post, then record. The claim (a row under UNIQUE(platform, channel, slot), written
- * with the paper chosen in the same transaction) happens before anything reaches the platform, so
- * a second process, a restart or a retry can never post the slot again with another paper. An
- * attempt holds a lease (next_attempt_at moved forward); a process killed mid-post leaves the lease
- * to run out, and the retry carries the same idempotency key (Discord's enforced nonce), so the
- * platform can drop the duplicate if the first attempt did arrive.
+ * The spotlight's part of delivery: which paper a claim posts (chosen in the claim's transaction, so
+ * a retry or a second process posts the same one) and what the post says. Claims, leases, keys,
+ * retries and pauses are the delivery layer's.
  */
 
 export type SpotlightPost = {
@@ -28,40 +24,15 @@ export type SpotlightPost = {
 
 export type AttemptResult =
   | { kind: 'posted'; post: SpotlightPost }
-  | { kind: 'retry'; error: string; nextAttemptAt: string }
-  | { kind: 'paused'; reason: string }
+  | Exclude<SendResult, { kind: 'posted' }>
   /** Nothing left to post (the catalog is empty): the claim is given up. */
   | { kind: 'dropped'; reason: string };
-
-/**
- * How long one attempt may take before another process may try again; a crash mid-post is retried
- * this much later. Short enough that the retry falls inside Discord's nonce window ("the past few
- * minutes"), long enough for an adapter that fails fast (bounded retries and timeouts).
- */
-export const ATTEMPT_LEASE_MS = 2 * 60_000;
-const MINUTE = 60_000;
-
-/** Wait before retry n (n = attempts made so far): 1, 2, 4 … minutes, at most an hour. */
-export function retryDelayMs(attempts: number): number {
-  return Math.min(2 ** Math.max(0, attempts - 1), 60) * MINUTE;
-}
-
-/** At most 25 characters (Discord's nonce limit), the same for every attempt at one slot. */
-export function idempotencyKey(platform: Platform, channel: string, slot: string): string {
-  return `sp${createHash('sha256').update(`${platform}\n${channel}\n${slot}`).digest('hex').slice(0, 23)}`;
-}
-
-export const iso = (ms: number) => new Date(ms).toISOString();
-
-export function label(sub: { platform: Platform; channel: string }): string {
-  return `${sub.platform}:${sub.channel}`;
-}
 
 export type Claim = { id: number; slot: string; paper: Paper; round: number };
 
 /**
- * Claims a slot for the channel with its next paper, in one write transaction. Null when the slot is
- * already claimed, the channel is off or paused, or the catalog is empty.
+ * Claims a slot for the channel with its next paper, in one write transaction (or in the caller's).
+ * Null when the slot is already claimed, the channel is off or paused, or the catalog is empty.
  */
 export function claimSlot(services: Services, platform: Platform, channel: string, slot: string, trigger: 'schedule' | 'now', now: number): Claim | null {
   const { db } = services;
@@ -109,6 +80,10 @@ function paperFor(services: Services, sub: Subscription, row: Pick<PostRow, 'id'
     .immediate();
 }
 
+function postFor(services: Services, paper: Paper, lang: Subscription['lang'], slot: string) {
+  return spotlightReply({ paper, related: services.search.related(paper, 3), lang, data: { slot } });
+}
+
 /** One attempt at a claimed post whose lease this process holds. */
 export async function attempt(
   services: Services,
@@ -116,42 +91,39 @@ export async function attempt(
   row: Pick<PostRow, 'id' | 'slot' | 'paperId' | 'attempts'>,
   now: number,
 ): Promise<AttemptResult> {
-  const { db, log } = services;
   const paper = paperFor(services, sub, row);
   if (!paper) {
-    store.markEnded(db, row.id, 'expired', 'the catalog is empty');
-    log.warn(`spotlight ${label(sub)}: the catalog is empty; nothing to post for ${row.slot}`);
+    endClaim(services.db, row.id, 'expired', 'the catalog is empty');
+    services.log.warn(`spotlight ${label(sub)}: the catalog is empty; nothing to post for ${row.slot}`);
     return { kind: 'dropped', reason: 'the catalog is empty' };
   }
-  const reply = spotlightReply({ paper, related: services.search.related(paper, 3), lang: sub.lang, data: { slot: row.slot } });
-  try {
-    const ref = await services.outbox.post(sub.platform, sub.channel, reply, {
-      idempotencyKey: idempotencyKey(sub.platform, sub.channel, row.slot),
-      attempt: row.attempts,
-      // A claim attempted before and never recorded as posted may have reached the channel.
-      mayHaveArrived: row.attempts > 1,
-    });
-    store.markPosted(db, row.id, ref.messageId, iso(now));
-    log.info(`spotlight ${label(sub)}: posted ${paper.id} for ${row.slot} (message ${ref.messageId})`);
-    return {
-      kind: 'posted',
-      post: { platform: sub.platform, channel: sub.channel, slot: row.slot, paper: { id: paper.id, title: paper.title }, messageId: ref.messageId },
-    };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof DeliveryError && error.permanent) {
-      db.transaction(() => {
-        store.markEnded(db, row.id, 'failed', message);
-        store.pause(db, sub.platform, sub.channel, message, iso(now));
-      }).immediate();
-      log.warn(`spotlight ${label(sub)}: paused, the platform refused the post for good: ${message}`);
-      return { kind: 'paused', reason: message };
-    }
-    const retryAfter = error instanceof DeliveryError ? (error.retryAfterMs ?? 0) : 0;
-    const next = iso(now + Math.max(retryDelayMs(row.attempts), retryAfter));
-    store.markRetry(db, row.id, message, next);
-    if (error instanceof DeliveryError) log.warn(`spotlight ${label(sub)}: post for ${row.slot} failed (attempt ${row.attempts}), retrying at ${next}: ${message}`);
-    else log.error(`spotlight ${label(sub)}: post for ${row.slot} failed unexpectedly (attempt ${row.attempts}), retrying at ${next}`, error);
-    return { kind: 'retry', error: message, nextAttemptAt: next };
-  }
+  const claim = { id: row.id, kind: 'spotlight', platform: sub.platform, channel: sub.channel, slot: row.slot, attempts: row.attempts };
+  const result = await sendClaim(services, claim, postFor(services, paper, sub.lang, row.slot), now, paper.id);
+  if (result.kind !== 'posted') return result;
+  return {
+    kind: 'posted',
+    post: { platform: sub.platform, channel: sub.channel, slot: row.slot, paper: { id: paper.id, title: paper.title }, messageId: result.messageId },
+  };
 }
+
+/**
+ * The spotlight as a part of another kind's message (the digest's) when both fall in the same slot:
+ * it is claimed along only when its own schedule has that very slot, and shows the claimed paper.
+ */
+export const spotlightPart: SlotPart = {
+  kind: 'spotlight',
+  claimAlong(services, ref, slot, now) {
+    const sub = store.getSubscription(services.db, ref.platform, ref.channel);
+    if (!sub || !sub.enabled || sub.pausedReason) return null;
+    const own = latestSlot(sub.schedule, sub.timezone, now);
+    if (own === null || iso(own) !== slot || own < Date.parse(sub.enabledAt)) return null;
+    return claimSlot(services, ref.platform, ref.channel, slot, 'schedule', now)?.id ?? null;
+  },
+  render(services, claim, lang) {
+    const sub = store.getSubscription(services.db, claim.platform, claim.channel);
+    const row = store.postById(services.db, claim.id);
+    if (!sub || !row) return null;
+    const paper = paperFor(services, sub, row);
+    return paper ? postFor(services, paper, lang, claim.slot) : null;
+  },
+};

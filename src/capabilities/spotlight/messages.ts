@@ -1,13 +1,10 @@
-import { countOf, defineMessages } from '../../i18n/index.js';
+import { defineMessages } from '../../i18n/index.js';
 
 type Schedule = { schedule: string; timezone: string };
 /** `local` is null only when the schedule never comes round, which `spotlight on` refuses. */
 type NextPost = { local: string | null; timezone: string };
 /** The parts of a paper a spotlight's "why read it" line is built from, names already in the post's language. */
 type WhyParts = { techniques: string; regions: string[]; tasks: string[]; modalities: string[]; venue: string; datasets: string[] };
-
-const EN_DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-const ZH_DAYS = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
 
 const EN_MODALITIES: Record<string, string> = { US: 'ultrasound', MG: 'mammography', 'H&E': 'H&E histology' };
 const ZH_MODALITIES: Record<string, string> = { MRI: '磁共振（MRI）', US: '超声', MG: '乳腺 X 线摄影', 'H&E': 'H&E 病理切片', 'X-ray': 'X 线' };
@@ -52,17 +49,6 @@ const en = {
   cannotPost: (v: { reason: string }) => `paperbot cannot post in this channel (${v.reason}), so its spotlight is paused.`,
   willRetry: (v: { error: string }) => `The post did not go through (${v.error}); paperbot will retry on its own.`,
   unknownSubcommand: (v: { word: string }) => `"${v.word}" is not a spotlight command.`,
-  badTime: (v: { token: string }) => `"${v.token}" is not a time of day. Use 24-hour HH:MM, from 00:00 to 23:59.`,
-  badLang: (v: { value: string }) => `"${v.value}" is not a language paperbot posts in: use lang:en or lang:zh.`,
-  badZone: (v: { token: string }) => `"${v.token}" is not an IANA time zone. Use a name such as Europe/Berlin, America/New_York or Asia/Shanghai.`,
-  badWord: (v: { token: string }) =>
-    `"${v.token}" is not a day, a time or a time zone I know. Write e.g. \`spotlight on monday 09:00 Europe/Berlin\`, or a cron expression in quotes.`,
-  badCron: (v: { expression: string; why: string }) => `"${v.expression}" is not a usable cron schedule: ${v.why}.`,
-  cronFieldCount: (v: { fields: number }) => `it has ${countOf(v.fields, 'field')}; a cron schedule has 5 (minute hour day month weekday)`,
-  tooDense: (v: { expression: string }) =>
-    `"${v.expression}" would post more than once a day; a spotlight posts at most once a day. Give one time of day, on the days you want (e.g. "0 9 * * 1-5" for weekdays at 09:00).`,
-  cronSchedule: (v: { expression: string }) => `on the cron schedule "${v.expression}"`,
-  weeklySchedule: (v: { weekday: number; time: string }) => `every ${EN_DAYS[v.weekday]} at ${v.time}`,
   previewTitle: 'Next paper of the week (preview, only you see this)',
   postTitle: '📌 Paper of the week',
   modality: (v: { code: string }) => EN_MODALITIES[v.code] ?? v.code,
@@ -104,18 +90,6 @@ const zh = {
   cannotPost: (v: { reason: string }) => `paperbot 无法在本频道发帖（${v.reason}），每周论文推荐已暂停。`,
   willRetry: (v: { error: string }) => `发布失败（${v.error}），paperbot 会自动重试。`,
   unknownSubcommand: (v: { word: string }) => `“${v.word}”不是 spotlight 的子命令。`,
-  badTime: (v: { token: string }) => `“${v.token}”不是有效的时间，请用 24 小时制 HH:MM（00:00–23:59）。`,
-  badLang: (v: { value: string }) => `不支持语言“${v.value}”，请用 lang:zh 或 lang:en。`,
-  badZone: (v: { token: string }) => `“${v.token}”不是 IANA 时区名，请使用 Asia/Shanghai、Europe/Berlin 这样的名称。`,
-  badWord: (v: { token: string }) =>
-    `无法识别“${v.token}”：请写星期、时间和时区，例如 \`spotlight on 周一 09:00 Asia/Shanghai\`，或用引号写 cron 表达式。`,
-  badCron: (v: { expression: string; why: string }) => `“${v.expression}”不是可用的 cron 表达式：${v.why}。`,
-  // node-cron's own reasons are English, so the Chinese message quotes the English count too.
-  cronFieldCount: (v: { fields: number }) => `it has ${countOf(v.fields, 'field')}; a cron schedule has 5 (minute hour day month weekday)`,
-  tooDense: (v: { expression: string }) =>
-    `“${v.expression}”每天会发布不止一次；每周论文每天最多发布一次。请只给一个时间点，并选择日期（例如 "0 9 * * 1-5" 表示工作日 09:00）。`,
-  cronSchedule: (v: { expression: string }) => `按 cron 表达式 “${v.expression}”`,
-  weeklySchedule: (v: { weekday: number; time: string }) => `每${ZH_DAYS[v.weekday]} ${v.time}`,
   previewTitle: '下一期每周论文（预览，仅你可见）',
   postTitle: '📌 本周论文',
   modality: (v: { code: string }) => ZH_MODALITIES[v.code] ?? v.code,
@@ -131,5 +105,5 @@ const zh = {
   },
 } satisfies typeof en;
 
-/** The spotlight's messages: its commands, the schedule it reads and describes, and its posts. */
+/** The spotlight's messages: its commands and its posts (the schedule's words are the delivery layer's). */
 export const spotlightText = defineMessages({ en, zh });

@@ -2,13 +2,10 @@ import { mustExist, UserError } from '../../errors.js';
 import { reply, type Reply } from '../../reply.js';
 import { mayManage, type CommandInput } from '../../services.js';
 import { postNow, subscriptionInfo } from './channel.js';
-import { describeSchedule, weeklyParts } from './cron.js';
-import { iso } from './deliver.js';
+import { describeSchedule, iso, nextSlot, parseOnArgs, scheduleFor, weeklyParts } from '../../delivery/index.js';
 import { spotlightText } from './messages.js';
-import { parseOnArgs, scheduleFor } from './parse.js';
 import { spotlightReply } from './post.js';
 import { peekNext } from './rotation.js';
-import { nextSlot } from './slots.js';
 import * as store from './store.js';
 
 /**

@@ -1,181 +1,113 @@
 import { randomInt } from 'node:crypto';
 import type { Platform } from '../../adapter.js';
-import type { Lang } from '../../i18n/index.js';
-import type { Statement } from 'better-sqlite3';
+import * as delivery from '../../delivery/index.js';
+import { CLAIM_COLUMNS, stmt, SUBSCRIPTION_COLUMNS, toClaim, toSubscription, type ClaimRow } from '../../delivery/index.js';
 import type { Db } from '../../store/db.js';
 
-/** Reads and writes of the spotlight tables; every multi-step change is one transaction. */
+/**
+ * Reads and writes of the spotlight's state: its schedule and claims in the delivery layer's tables
+ * (kind `spotlight`), and what is its own: each channel's rotation (seed and round) and the paper
+ * each claim posts. Every multi-step change is one transaction.
+ */
 
-export type Subscription = {
-  platform: Platform;
-  channel: string;
-  schedule: string;
-  timezone: string;
-  lang: Lang;
-  enabled: boolean;
-  enabledAt: string;
-  pausedReason: string | null;
-  pausedAt: string | null;
-  seed: number;
-  round: number;
-};
+const KIND = 'spotlight';
 
-type PostStatus = 'pending' | 'posted' | 'failed' | 'expired' | 'unknown' | 'skipped';
+/** A channel's spotlight: its delivery subscription and where its rotation stands. */
+export type Subscription = delivery.Subscription & { seed: number; round: number };
 
-export type PostRow = {
-  id: number;
-  platform: Platform;
-  channel: string;
-  slot: string;
-  trigger: 'schedule' | 'now';
-  status: PostStatus;
-  paperId: string | null;
-  round: number | null;
-  attempts: number;
-  inFlight: boolean;
-  nextAttemptAt: string | null;
-  lastError: string | null;
-  messageId: string | null;
-  claimedAt: string;
-};
+/** A spotlight claim with the paper it posts. */
+export type PostRow = ClaimRow & { paperId: string | null; round: number | null };
 
-/** Columns under the names of Subscription's fields; SQLite has no booleans, so `enabled` is 0 or 1. */
-const SUBSCRIPTION_COLUMNS = `platform, channel, schedule, timezone, lang, enabled, enabled_at AS enabledAt,
-  paused_reason AS pausedReason, paused_at AS pausedAt, seed, round`;
+const SUBSCRIPTIONS = `SELECT ${SUBSCRIPTION_COLUMNS}, r.seed, r.round FROM delivery_subscriptions s
+  JOIN spotlight_rotations r ON r.platform = s.platform AND r.channel = s.channel WHERE s.kind = '${KIND}'`;
+const POSTS = `SELECT ${CLAIM_COLUMNS}, p.paper_id AS paperId, p.round FROM delivery_claims c
+  LEFT JOIN spotlight_picks p ON p.claim_id = c.id WHERE c.kind = '${KIND}'`;
 type SubscriptionRecord = Omit<Subscription, 'enabled'> & { enabled: number };
-
-/** Columns under the names of PostRow's fields; `in_flight` is 0 or 1. */
-const POST_COLUMNS = `id, platform, channel, slot, trigger, status, paper_id AS paperId, round, attempts, in_flight AS inFlight,
-  next_attempt_at AS nextAttemptAt, last_error AS lastError, message_id AS messageId, claimed_at AS claimedAt`;
 type PostRecord = Omit<PostRow, 'inFlight'> & { inFlight: number };
 
-function toSubscription(r: SubscriptionRecord): Subscription {
-  return { ...r, enabled: r.enabled === 1 };
-}
-
-function toPost(r: PostRecord): PostRow {
-  return { ...r, inFlight: r.inFlight === 1 };
-}
-
-/** Prepared statements, once per connection: a tick every minute runs the same few queries. */
-const statements = new WeakMap<Db, Map<string, Statement<unknown[], unknown>>>();
-
-/** The statement for `sql`, typed by its parameters and the row it returns (`db.prepare<Params, Row>`). */
-function stmt<Params extends unknown[] = unknown[], Row = unknown>(db: Db, sql: string): Statement<Params, Row> {
-  let byDb = statements.get(db);
-  if (!byDb) statements.set(db, (byDb = new Map()));
-  const cached = byDb.get(sql);
-  // The cache is keyed by the SQL text, and one text is always asked for with the same types.
-  if (cached) return cached as unknown as Statement<Params, Row>;
-  const prepared = db.prepare<Params, Row>(sql);
-  byDb.set(sql, prepared as unknown as Statement<unknown[], unknown>);
-  return prepared;
-}
-
 /** Statuses whose paper counts as spotlighted in its round. */
-const USED_STATUSES = ['pending', 'posted', 'unknown'] as const;
-const USED_SQL = USED_STATUSES.map((s) => `'${s}'`).join(', ');
+const USED_SQL = "'pending', 'posted', 'unknown'";
 
 export function getSubscription(db: Db, platform: Platform, channel: string): Subscription | null {
-  const r = stmt<[Platform, string], SubscriptionRecord>(db, `SELECT ${SUBSCRIPTION_COLUMNS} FROM spotlight_subscriptions WHERE platform = ? AND channel = ?`)
-    .get(platform, channel);
+  const r = stmt<[Platform, string], SubscriptionRecord>(db, `${SUBSCRIPTIONS} AND s.platform = ? AND s.channel = ?`).get(platform, channel);
   return r ? toSubscription(r) : null;
 }
 
 export function allSubscriptions(db: Db): Subscription[] {
-  return stmt<[], SubscriptionRecord>(db, `SELECT ${SUBSCRIPTION_COLUMNS} FROM spotlight_subscriptions ORDER BY platform, channel`).all().map(toSubscription);
+  return stmt<[], SubscriptionRecord>(db, `${SUBSCRIPTIONS} ORDER BY s.platform, s.channel`).all().map(toSubscription);
 }
 
 export function activeSubscriptions(db: Db): Subscription[] {
-  return stmt<[], SubscriptionRecord>(
-    db,
-    `SELECT ${SUBSCRIPTION_COLUMNS} FROM spotlight_subscriptions WHERE enabled = 1 AND paused_reason IS NULL ORDER BY platform, channel`,
-  )
+  return stmt<[], SubscriptionRecord>(db, `${SUBSCRIPTIONS} AND s.enabled = 1 AND s.paused_reason IS NULL ORDER BY s.platform, s.channel`)
     .all()
     .map(toSubscription);
 }
 
-export type SubscribeInput = {
-  platform: Platform;
-  channel: string;
-  schedule: string;
-  timezone: string;
-  lang: Lang;
-  by?: string;
-  now: string;
-};
-
 /** Turns a channel's spotlight on (or changes it); the rotation of an earlier subscription carries on. */
-export function subscribe(db: Db, input: SubscribeInput): Subscription {
-  stmt(db, 
-    `INSERT INTO spotlight_subscriptions
-       (platform, channel, schedule, timezone, lang, enabled, enabled_at, seed, round, created_by, created_at, updated_at)
-     VALUES (@platform, @channel, @schedule, @timezone, @lang, 1, @now, @seed, 1, @by, @now, @now)
-     ON CONFLICT (platform, channel) DO UPDATE SET
-       schedule = excluded.schedule, timezone = excluded.timezone, lang = excluded.lang, enabled = 1,
-       enabled_at = excluded.enabled_at, paused_reason = NULL, paused_at = NULL, updated_at = excluded.updated_at`,
-  ).run({ ...input, by: input.by ?? null, seed: randomInt(0, 2 ** 31 - 1) });
-  const subscription = getSubscription(db, input.platform, input.channel);
-  if (!subscription) throw new Error(`spotlight: the subscription of ${input.platform}:${input.channel} is missing right after it was written`);
-  return subscription;
+export function subscribe(db: Db, input: delivery.SubscribeInput): Subscription {
+  return db.transaction(() => {
+    delivery.subscribe(db, KIND, input, 'restart');
+    stmt(db, 'INSERT INTO spotlight_rotations (platform, channel, seed, round) VALUES (?, ?, ?, 1) ON CONFLICT (platform, channel) DO NOTHING').run(
+      input.platform,
+      input.channel,
+      randomInt(0, 2 ** 31 - 1),
+    );
+    const subscription = getSubscription(db, input.platform, input.channel);
+    if (!subscription) throw new Error(`spotlight: the subscription of ${input.platform}:${input.channel} is missing right after it was written`);
+    return subscription;
+  })();
 }
 
 export function unsubscribe(db: Db, platform: Platform, channel: string, now: string): boolean {
-  const r = stmt(db, 'UPDATE spotlight_subscriptions SET enabled = 0, updated_at = ? WHERE platform = ? AND channel = ? AND enabled = 1')
-    .run(now, platform, channel);
-  return r.changes > 0;
+  return delivery.unsubscribe(db, KIND, platform, channel, now);
 }
 
 export function pause(db: Db, platform: Platform, channel: string, reason: string, now: string): void {
-  stmt(db, 
-    'UPDATE spotlight_subscriptions SET paused_reason = ?, paused_at = ?, updated_at = ? WHERE platform = ? AND channel = ?',
-  ).run(reason.slice(0, 500), now, now, platform, channel);
+  delivery.pause(db, KIND, platform, channel, reason, now);
 }
 
 export function setRound(db: Db, platform: Platform, channel: string, round: number): void {
-  stmt(db, 'UPDATE spotlight_subscriptions SET round = ? WHERE platform = ? AND channel = ?').run(round, platform, channel);
+  stmt(db, 'UPDATE spotlight_rotations SET round = ? WHERE platform = ? AND channel = ?').run(round, platform, channel);
 }
 
 export function usedPaperIds(db: Db, platform: Platform, channel: string, round: number): Set<string> {
-  const rows = stmt<[Platform, string, number], { paper_id: string }>(
+  const rows = stmt<[Platform, string, number], { paperId: string }>(
     db,
-    `SELECT paper_id FROM spotlight_posts WHERE platform = ? AND channel = ? AND round = ? AND status IN (${USED_SQL}) AND paper_id IS NOT NULL`,
+    `${POSTS} AND c.platform = ? AND c.channel = ? AND p.round = ? AND c.status IN (${USED_SQL}) AND p.paper_id IS NOT NULL`,
   ).all(platform, channel, round);
-  return new Set(rows.map((r) => r.paper_id));
+  return new Set(rows.map((r) => r.paperId));
 }
 
 /** The paper of the channel's most recent post that may have reached it. */
 export function lastPaperId(db: Db, platform: Platform, channel: string): string | null {
-  const r = stmt<[Platform, string], { paper_id: string }>(
+  const r = stmt<[Platform, string], { paperId: string }>(
     db,
-    `SELECT paper_id FROM spotlight_posts WHERE platform = ? AND channel = ? AND status IN (${USED_SQL}) AND paper_id IS NOT NULL ORDER BY claimed_at DESC, id DESC LIMIT 1`,
+    `${POSTS} AND c.platform = ? AND c.channel = ? AND c.status IN (${USED_SQL}) AND p.paper_id IS NOT NULL ORDER BY c.claimed_at DESC, c.id DESC LIMIT 1`,
   ).get(platform, channel);
-  return r?.paper_id ?? null;
+  return r?.paperId ?? null;
 }
 
 export function getPost(db: Db, platform: Platform, channel: string, slot: string): PostRow | null {
-  const r = stmt<[Platform, string, string], PostRecord>(db, `SELECT ${POST_COLUMNS} FROM spotlight_posts WHERE platform = ? AND channel = ? AND slot = ?`)
-    .get(platform, channel, slot);
-  return r ? toPost(r) : null;
+  const r = stmt<[Platform, string, string], PostRecord>(db, `${POSTS} AND c.platform = ? AND c.channel = ? AND c.slot = ?`).get(platform, channel, slot);
+  return r ? toClaim(r) : null;
 }
 
-/** The latest slot this channel has any record of (posted, pending, skipped …). */
-export function latestRecordedSlot(db: Db, platform: Platform, channel: string): string | null {
-  const r = stmt<[Platform, string], { slot: string | null }>(db, 'SELECT MAX(slot) AS slot FROM spotlight_posts WHERE platform = ? AND channel = ?')
-    .get(platform, channel);
-  return r?.slot ?? null;
+export function postById(db: Db, id: number): PostRow | null {
+  const r = stmt<[number], PostRecord>(db, `${POSTS} AND c.id = ?`).get(id);
+  return r ? toClaim(r) : null;
 }
 
+/** The channel's pending posts that it attempts itself (not one a digest carries). */
 export function pendingPosts(db: Db, platform: Platform, channel: string): PostRow[] {
-  return stmt<[Platform, string], PostRecord>(db, `SELECT ${POST_COLUMNS} FROM spotlight_posts WHERE platform = ? AND channel = ? AND status = 'pending' ORDER BY slot`)
+  return stmt<[Platform, string], PostRecord>(db, `${POSTS} AND c.platform = ? AND c.channel = ? AND c.status = 'pending' AND c.carried_by IS NULL ORDER BY c.slot`)
     .all(platform, channel)
-    .map(toPost);
+    .map(toClaim);
 }
 
 export function postsOf(db: Db, platform: Platform, channel: string): PostRow[] {
-  return stmt<[Platform, string], PostRecord>(db, `SELECT ${POST_COLUMNS} FROM spotlight_posts WHERE platform = ? AND channel = ? ORDER BY slot, id`)
+  return stmt<[Platform, string], PostRecord>(db, `${POSTS} AND c.platform = ? AND c.channel = ? ORDER BY c.slot, c.id`)
     .all(platform, channel)
-    .map(toPost);
+    .map(toClaim);
 }
 
 export type ClaimInput = {
@@ -189,68 +121,21 @@ export type ClaimInput = {
   leaseUntil: string;
 };
 
-/** Inserts the claim; false when the slot already has a row (another process or an earlier run). */
+/** Inserts the claim with its paper (in the caller's transaction); null when the slot already has a row. */
 export function insertClaim(db: Db, c: ClaimInput): number | null {
-  const r = stmt(db, 
-      `INSERT INTO spotlight_posts (platform, channel, slot, trigger, status, paper_id, round, attempts, in_flight, next_attempt_at, claimed_at)
-       VALUES (?, ?, ?, ?, 'pending', ?, ?, 1, 1, ?, ?)
-       ON CONFLICT (platform, channel, slot) DO NOTHING`,
-    )
-    .run(c.platform, c.channel, c.slot, c.trigger, c.paperId, c.round, c.leaseUntil, c.now);
-  return r.changes > 0 ? Number(r.lastInsertRowid) : null;
+  const id = delivery.insertClaim(db, { kind: KIND, platform: c.platform, channel: c.channel, slot: c.slot, trigger: c.trigger, now: c.now, leaseUntil: c.leaseUntil });
+  if (id !== null) stmt(db, 'INSERT INTO spotlight_picks (claim_id, paper_id, round) VALUES (?, ?, ?)').run(id, c.paperId, c.round);
+  return id;
 }
 
 export function insertSkipped(db: Db, platform: Platform, channel: string, slot: string, now: string, reason: string): boolean {
-  const r = stmt(db, 
-      `INSERT INTO spotlight_posts (platform, channel, slot, trigger, status, last_error, claimed_at)
-       VALUES (?, ?, ?, 'schedule', 'skipped', ?, ?) ON CONFLICT (platform, channel, slot) DO NOTHING`,
-    )
-    .run(platform, channel, slot, reason, now);
-  return r.changes > 0;
+  return delivery.insertSkipped(db, KIND, { platform, channel }, slot, now, reason) !== null;
 }
 
-/**
- * Takes the next attempt of a pending post: only one process gets it, because the row only matches
- * while its next attempt is due, and taking it moves that time forward by the lease.
- */
-export function takeAttempt(db: Db, id: number, now: string, leaseUntil: string): boolean {
-  const r = stmt(db, 
-      `UPDATE spotlight_posts SET attempts = attempts + 1, in_flight = 1, next_attempt_at = ?
-       WHERE id = ? AND status = 'pending' AND next_attempt_at <= ?`,
-    )
-    .run(leaseUntil, id, now);
-  return r.changes > 0;
-}
-
-export function markPosted(db: Db, id: number, messageId: string, now: string): void {
-  stmt(db, 
-    "UPDATE spotlight_posts SET status = 'posted', in_flight = 0, message_id = ?, posted_at = ?, next_attempt_at = NULL, last_error = NULL WHERE id = ?",
-  ).run(messageId, now, id);
-}
-
-export function markRetry(db: Db, id: number, error: string, nextAttemptAt: string): void {
-  stmt(db, "UPDATE spotlight_posts SET in_flight = 0, last_error = ?, next_attempt_at = ? WHERE id = ? AND status = 'pending'").run(
-    error.slice(0, 500),
-    nextAttemptAt,
-    id,
-  );
-}
-
-export function markEnded(db: Db, id: number, status: 'failed' | 'expired' | 'unknown', error: string | null): void {
-  stmt(db, 'UPDATE spotlight_posts SET status = ?, in_flight = 0, next_attempt_at = NULL, last_error = COALESCE(?, last_error) WHERE id = ?').run(
-    status,
-    error === null ? null : error.slice(0, 500),
-    id,
-  );
-}
-
-/** Gives up a pending post whose next attempt is due (not one another process is attempting right now). */
-export function endIfDue(db: Db, id: number, status: 'expired' | 'unknown', now: string): boolean {
-  const r = stmt(db, "UPDATE spotlight_posts SET status = ?, in_flight = 0, next_attempt_at = NULL WHERE id = ? AND status = 'pending' AND next_attempt_at <= ?")
-    .run(status, id, now);
-  return r.changes > 0;
+export function latestRecordedSlot(db: Db, platform: Platform, channel: string): string | null {
+  return delivery.latestRecordedSlot(db, KIND, { platform, channel });
 }
 
 export function replacePaper(db: Db, id: number, paperId: string, round: number): void {
-  stmt(db, 'UPDATE spotlight_posts SET paper_id = ?, round = ? WHERE id = ?').run(paperId, round, id);
+  stmt(db, 'UPDATE spotlight_picks SET paper_id = ?, round = ? WHERE claim_id = ?').run(paperId, round, id);
 }

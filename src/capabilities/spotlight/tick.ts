@@ -1,8 +1,7 @@
 import type { Services } from '../../services.js';
 import { retryWhileBusy } from '../../store/busy.js';
-import { attempt, ATTEMPT_LEASE_MS, claimSlot, iso, label, type SpotlightPost } from './deliver.js';
-import { isAtMostDaily } from './cron.js';
-import { currentSlot, missedSlots } from './slots.js';
+import { currentSlot, endClaim, isAtMostDaily, iso, label, missedSlots, retryDue } from '../../delivery/index.js';
+import { attempt, claimSlot, type SpotlightPost } from './deliver.js';
 import * as store from './store.js';
 import type { Subscription } from './store.js';
 
@@ -55,22 +54,16 @@ async function tickChannel(services: Services, sub: Subscription, now: number): 
     return posts;
   }
 
-  // Whether a pending post is due is decided by the guarded UPDATEs below, never by this read:
-  // another process may take the same row between the two.
-  for (const row of store.pendingPosts(db, sub.platform, sub.channel)) {
-    // Grace runs from the slot, or from the claim for a `spotlight now` that took a past slot.
-    if (now - Math.max(Date.parse(row.slot), Date.parse(row.claimedAt)) > graceMs) {
-      // An attempt that never reported back may have reached the channel: keep its paper used.
-      const status = row.inFlight ? 'unknown' : 'expired';
-      if (!store.endIfDue(db, row.id, status, iso(now))) continue;
-      log.warn(`spotlight ${label(sub)}: gave up on ${row.slot} after ${row.attempts} attempt(s), beyond the ${services.config.spotlight.graceHours} h grace window (${status})`);
-      continue;
-    }
-    if (!store.takeAttempt(db, row.id, iso(now), iso(now + ATTEMPT_LEASE_MS))) continue;
-    const result = await attempt(services, sub, { ...row, attempts: row.attempts + 1 }, now);
-    if (result.kind === 'posted') posts.push(result.post);
-    if (result.kind === 'paused') return posts;
-  }
+  const retried = await retryDue(
+    services,
+    store.pendingPosts(db, sub.platform, sub.channel),
+    now,
+    // An attempt that never reported back may have reached the channel: its paper stays used.
+    (row, status) => endClaim(db, row.id, status, null, iso(now)),
+    (row, attempts) => attempt(services, sub, { ...row, attempts }, now),
+  );
+  for (const result of retried) if (result.kind === 'posted') posts.push(result.post);
+  if (retried.at(-1)?.kind === 'paused') return posts;
 
   const latest = currentSlot(sub, now);
   if (latest === null) return posts;
@@ -84,7 +77,7 @@ async function tickChannel(services: Services, sub: Subscription, now: number): 
     if (missed.count === 0) return;
     const listed = [...missed.recent].reverse().map(iso).join(', ');
     const count = missed.complete ? `${missed.count}` : `at least ${missed.count}`;
-    log.warn(`spotlight ${label(sub)}: skipped ${count} missed slot(s) older than the latest (most recent: ${listed})`);
+    log.warn(`spotlight ${label(sub)}: skipped ${count} missed ${missed.count === 1 ? 'slot' : 'slots'} older than the latest (most recent: ${listed})`);
   };
 
   if (now - latest > graceMs) {

@@ -1,13 +1,9 @@
-import type { Command, CommandInput } from '../../../services.js';
-import { UserError } from '../../../errors.js';
-import { follows, requireManager } from '../follow/index.js';
-import { hasHan } from '../../../i18n/index.js';
-import { reply, type Reply } from '../../../reply.js';
-import { describeSchedule, weeklyParts } from '../cron.js';
-import { iso } from '../deliver.js';
-import { parseOnArgs, scheduleFor } from '../parse.js';
-import { nextSlot } from '../slots.js';
-import { formatLocal } from '../zoned.js';
+import { mayManage, type Command, type CommandInput } from '../../services.js';
+import { UserError } from '../../errors.js';
+import { describeSchedule, formatLocal, iso, nextSlot, parseOnArgs, scheduleFor, weeklyParts } from '../../delivery/index.js';
+import { hasHan } from '../../i18n/index.js';
+import { reply, type Reply } from '../../reply.js';
+import { followedTopics } from '../../topics.js';
 import { attemptDigest, claimDigest, entriesOf } from './deliver.js';
 import { digestText } from './messages.js';
 import { lazyMatcher } from './tick.js';
@@ -27,6 +23,11 @@ const WORDS: Record<string, Sub> = {
   more: 'more', 更多: 'more',
 };
 
+function requireManager(input: CommandInput): void {
+  if (mayManage(input.invocation)) return;
+  throw new UserError('not-allowed', digestText.both('notAllowed'));
+}
+
 function notOn(): UserError {
   return new UserError('digest-off', digestText.both('notOn'), ['digest on', 'digest on friday 16:00 Europe/Berlin']);
 }
@@ -43,7 +44,7 @@ function upcoming(input: CommandInput, sub: DigestSubscription): DigestEntry[] {
   const now = services.clock.now().getTime();
   const m = lazyMatcher(services, [sub], now)();
   const from = store.windowStart(services.db, sub);
-  const topics = follows(services.db, sub.platform, sub.channel).map((f) => f.query);
+  const topics = followedTopics(services.db, sub.platform, sub.channel).map((f) => f.query);
   const sent = store.deliveredPaperIds(services.db, sub.platform, sub.channel);
   return m.matcher
     .digestFor(topics, (id) => (m.enteredAt.get(id) ?? '') > from && !sent.has(id))
@@ -65,7 +66,7 @@ function turnOn(input: CommandInput, rest: string): Reply {
   const next = nextSlot(schedule, timezone, now);
   if (next === null) throw new UserError('cron-never', digestText.both('cronNever', { schedule }));
   store.subscribe(services.db, { platform: invocation.platform, channel: invocation.channelId, schedule, timezone, lang: postLang, by: invocation.userId, now: iso(now) });
-  const topics = follows(services.db, invocation.platform, invocation.channelId).length;
+  const topics = followedTopics(services.db, invocation.platform, invocation.channelId).length;
   services.log.info(`digest ${invocation.platform}:${invocation.channelId}: on, ${schedule} ${timezone} ${postLang}, by ${invocation.userId}`);
   return reply('digest-on', lang, {
     visibility: 'channel',
@@ -120,7 +121,7 @@ async function now(input: CommandInput): Promise<Reply> {
   const sub = subscriptionOf(input);
   if (!sub.enabled || sub.pausedReason) throw notOn();
   const at = services.clock.now().getTime();
-  const claim = claimDigest(services, sub, iso(at), 'now', at, lazyMatcher(services, [sub], at), true);
+  const claim = claimDigest(services, sub, iso(at), 'now', at, lazyMatcher(services, [sub], at), { skipEmpty: true });
   if (!claim) return reply('digest-now', lang, { intro: [digestText.text(lang, 'nothingSinceLast')], data: { result: 'empty' } });
   const result = await attemptDigest(services, sub, claim.post, 1, at);
   if (result.kind === 'posted') return reply('digest-now', lang, { intro: [digestText.text(lang, 'posted', { count: result.post.papers.length })], data: { result: 'posted', post: result.post } });

@@ -1,4 +1,4 @@
-import { mustExist } from '../../errors.js';
+import { mustExist } from '../errors.js';
 import { parseSchedule, type Schedule } from './cron.js';
 import { addDays, daysInMonth, localAt, weekdayOf, zonedToUtc } from './zoned.js';
 

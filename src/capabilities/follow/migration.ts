@@ -1,4 +1,4 @@
-import type { Migration } from '../../../store/migrations.js';
+import type { Migration } from '../../store/migrations.js';
 
 /** The topics a channel follows: queries in the search language, numbered by when they were added. */
 export const followMigration: Migration = {

@@ -4,7 +4,7 @@
  * repeats an hour.
  */
 
-import { mustExist } from '../../errors.js';
+import { mustExist } from '../errors.js';
 
 export type LocalDateTime = { year: number; month: number; day: number; hour: number; minute: number };
 

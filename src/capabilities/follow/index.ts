@@ -1,9 +1,6 @@
 /** Followed topics: the queries whose new papers a channel's digest brings. */
-import type { Capability } from '../../../services.js';
+import type { Capability } from '../../services.js';
 import { followCommand, followingCommand, unfollowCommand } from './commands.js';
 import { followMigration } from './migration.js';
-
-export { followsOf as follows } from './store.js';
-export { requireManager } from './commands.js';
 
 export const followCapability: Capability = { name: 'follow', commands: [followCommand, followingCommand, unfollowCommand], migrations: [followMigration] };

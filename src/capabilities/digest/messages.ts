@@ -1,4 +1,4 @@
-import { defineMessages } from '../../../i18n/index.js';
+import { countOf, defineMessages } from '../../i18n/index.js';
 
 /** A schedule already described in the message's language. */
 type Schedule = { schedule: string; timezone: string };
@@ -6,6 +6,8 @@ type When = { local: string; timezone: string };
 
 const en = {
   summary: "New papers on this channel's topics, weekly: on [day] [HH:MM] [zone] | off | status | preview | now",
+  notAllowed:
+    'Only people who may manage this channel can change its digest (on Discord: the Manage Channels permission; on Slack: the users in SLACK_ADMIN_USERS).',
   notOn: 'This channel has no digest. `/paper digest on` starts one (Monday 09:00 by default).',
   cronNever: (v: { schedule: string }) => `The schedule "${v.schedule}" never comes round.`,
   onTitle: 'Weekly digest is on',
@@ -19,28 +21,29 @@ const en = {
   statusOff: 'The weekly digest is off in this channel.',
   statusPaused: (v: { reason: string }) => `The weekly digest is paused: paperbot could not post here (${v.reason}). \`/paper digest on\` resumes it.`,
   statusOn: (v: Schedule) => `Weekly digest: ${v.schedule} (${v.timezone}).`,
-  lastDigest: (v: { local: string; count: number }) => `Last digest: ${v.local} with ${v.count} paper(s).`,
+  lastDigest: (v: { local: string; count: number }) => `Last digest: ${v.local} with ${countOf(v.count, 'paper')}.`,
   noneYet: 'No digest has gone out yet.',
-  nextHolds: (v: When & { count: number }) => `Next: ${v.local} (${v.timezone}); it holds ${v.count} paper(s) so far.`,
+  nextHolds: (v: When & { count: number }) => `Next: ${v.local} (${v.timezone}); it holds ${countOf(v.count, 'paper')} so far.`,
   nothingNew: "Nothing new matches this channel's topics yet.",
   nothingSinceLast: "Nothing new matches this channel's topics since the last digest.",
-  posted: (v: { count: number }) => `Posted a digest of ${v.count} paper(s) to this channel.`,
+  posted: (v: { count: number }) => `Posted a digest of ${countOf(v.count, 'paper')} to this channel.`,
   cannotPost: (v: { reason: string }) => `paperbot cannot post in this channel (${v.reason}), so its digest is paused.`,
   willRetry: (v: { error: string }) => `The post did not go through (${v.error}); paperbot will retry on its own.`,
   noSuchDigest: 'There is no such digest in this channel.',
   unknownSubcommand: (v: { word: string }) => `"${v.word}" is not a digest command.`,
   topic: (v: { topic: string }) => `Topic: ${v.topic}`,
   header: (v: { count: number; since: string; shown: number | null }) =>
-    `${v.count} new paper(s) on this channel's topics since ${v.since}${v.shown === null ? '' : `; the first ${v.shown} below`}.`,
+    `${countOf(v.count, 'new paper')} on this channel's topics since ${v.since}${v.shown === null ? '' : `; the first ${v.shown} below`}.`,
   previewTitle: 'Next digest (preview, only you see this)',
   postTitle: '📰 New papers on your topics',
   moreButton: (v: { count: number }) => `More (${v.count})`,
-  morePapers: (v: { count: number }) => `${v.count} more paper(s) from the digest.`,
+  morePapers: (v: { count: number }) => `${countOf(v.count, 'more paper')} from the digest.`,
   noMore: 'That digest had no more papers.',
 };
 
 const zh = {
   summary: '每周推送本频道关注主题的新论文：on [星期] [时间] [时区] | off | status | preview | now',
+  notAllowed: '只有可以管理本频道的人才能更改每周摘要（Discord：“管理频道”权限；Slack：SLACK_ADMIN_USERS 中的用户）。',
   notOn: '本频道尚未开启每周摘要。发送 `/paper digest on`（默认每周一 09:00）即可开启。',
   cronNever: (v: { schedule: string }) => `cron 表达式“${v.schedule}”永远不会触发。`,
   onTitle: '每周摘要已开启',

@@ -1,4 +1,4 @@
-import { defineMessages } from '../../../i18n/index.js';
+import { countOf, defineMessages } from '../../i18n/index.js';
 
 const en = {
   'summary.follow': "Follow a topic (a search) for this channel's weekly digest",
@@ -10,9 +10,9 @@ const en = {
   nothingToFollow: (v: { query: string }) => `"${v.query}" has no words or filters to follow.`,
   tooMany: (v: { max: number }) => `A channel follows at most ${v.max} topics; \`/paper unfollow <n>\` makes room.`,
   followed: (v: { query: string; count: number }) =>
-    `This channel now follows “${v.query}” (${v.count} topic(s)). New matching papers go into its weekly digest; \`/paper digest on\` starts one.`,
+    `This channel now follows “${v.query}” (${countOf(v.count, 'topic')}). New matching papers go into its weekly digest; \`/paper digest on\` starts one.`,
   alreadyFollowed: (v: { query: string }) => `This channel already follows “${v.query}”.`,
-  matchesNow: (v: { count: number }) => `Today ${v.count} paper(s) in the catalog match it.`,
+  matchesNow: (v: { count: number }) => `Today ${countOf(v.count, 'paper')} in the catalog ${v.count === 1 ? 'matches' : 'match'} it.`,
   noTopics: 'This channel follows no topics. `/paper follow <query>` adds one.',
   listTitle: 'Topics this channel follows',
   badNumber: (v: { count: number }) => `Give the number of a topic from \`/paper following\` (1 to ${v.count}).`,

@@ -1,6 +1,5 @@
-import type { Services } from '../../../services.js';
-import { ATTEMPT_LEASE_MS, iso, label } from '../deliver.js';
-import { currentSlot } from '../slots.js';
+import type { Services } from '../../services.js';
+import { currentSlot, iso, label, retryDue, type SlotPart } from '../../delivery/index.js';
 import { attemptDigest, claimDigest, giveUp, type DigestPosted } from './deliver.js';
 import { TopicMatcher } from './match.js';
 import * as store from './store.js';
@@ -21,12 +20,20 @@ export function lazyMatcher(services: Services, subs: DigestSubscription[], now:
   };
 }
 
+export type DigestTickOptions = {
+  /**
+   * Other kinds of post a digest carries when they fall in its slot (the spotlight), handed in by the
+   * composition above the capabilities: the scheduler and the command line.
+   */
+  parts?: readonly SlotPart[];
+};
+
 /**
  * The due-check for digests, run before the spotlight's each minute and by `paperbot digest tick`:
  * retries what is due, then claims each channel's latest slot if it is unclaimed and within the
  * grace window. One channel's failure is logged and never stops the others.
  */
-export async function digestTick(services: Services, now: Date = services.clock.now()): Promise<DigestPosted[]> {
+export async function digestTick(services: Services, now: Date = services.clock.now(), options: DigestTickOptions = {}): Promise<DigestPosted[]> {
   const at = now.getTime();
   const posts: DigestPosted[] = [];
   let subs: DigestSubscription[];
@@ -39,7 +46,7 @@ export async function digestTick(services: Services, now: Date = services.clock.
   const matcher = lazyMatcher(services, subs, at);
   for (const sub of subs) {
     try {
-      posts.push(...(await tickChannel(services, sub, at, matcher)));
+      posts.push(...(await tickChannel(services, sub, at, matcher, options.parts ?? [])));
     } catch (error) {
       services.log.error(`digest ${label(sub)}: tick failed`, error);
     }
@@ -47,20 +54,19 @@ export async function digestTick(services: Services, now: Date = services.clock.
   return posts;
 }
 
-async function tickChannel(services: Services, sub: DigestSubscription, now: number, matcher: ReturnType<typeof lazyMatcher>): Promise<DigestPosted[]> {
+async function tickChannel(services: Services, sub: DigestSubscription, now: number, matcher: ReturnType<typeof lazyMatcher>, parts: readonly SlotPart[]): Promise<DigestPosted[]> {
   const { db, log } = services;
   const graceHours = services.config.spotlight.graceHours;
   const posts: DigestPosted[] = [];
-  for (const post of store.pendingPosts(db, sub.platform, sub.channel)) {
-    if (now - Math.max(Date.parse(post.slot), Date.parse(post.claimedAt)) > graceHours * HOUR) {
-      if (giveUp(services, post, now)) log.warn(`digest ${label(sub)}: gave up on ${post.slot} after ${post.attempts} attempt(s), beyond the ${graceHours} h grace window`);
-      continue;
-    }
-    if (!store.takeAttempt(db, post.id, iso(now), iso(now + ATTEMPT_LEASE_MS))) continue;
-    const result = await attemptDigest(services, sub, post, post.attempts + 1, now);
-    if (result.kind === 'posted') posts.push(result.post);
-    if (result.kind === 'paused') return posts;
-  }
+  const retried = await retryDue(
+    services,
+    store.pendingPosts(db, sub.platform, sub.channel),
+    now,
+    (post) => giveUp(services, post, now),
+    (post, attempts) => attemptDigest(services, sub, post, attempts, now, parts),
+  );
+  for (const result of retried) if (result.kind === 'posted') posts.push(result.post);
+  if (retried.at(-1)?.kind === 'paused') return posts;
 
   const latest = currentSlot(sub, now);
   if (latest === null) return posts;
@@ -72,9 +78,9 @@ async function tickChannel(services: Services, sub: DigestSubscription, now: num
     }
     return posts;
   }
-  const claim = claimDigest(services, sub, slot, 'schedule', now, matcher);
+  const claim = claimDigest(services, sub, slot, 'schedule', now, matcher, { parts });
   if (!claim || claim.items.length === 0) return posts;
-  const result = await attemptDigest(services, sub, claim.post, 1, now);
+  const result = await attemptDigest(services, sub, claim.post, 1, now, parts);
   if (result.kind === 'posted') posts.push(result.post);
   return posts;
 }

@@ -1,6 +1,7 @@
-import type { Services } from '../../../services.js';
-import { roundArgs } from '../../../clock.js';
-import { digestTick } from './tick.js';
+import type { Services } from '../../services.js';
+import { roundArgs } from '../../clock.js';
+import { countOf } from '../../i18n/index.js';
+import { digestTick, type DigestTickOptions } from './tick.js';
 
 const USAGE = `usage:
   paperbot digest tick [--now <ISO time>] [--json]   post the digests that are due (run it before spotlight tick)`;
@@ -10,7 +11,7 @@ const USAGE = `usage:
  * claims in the database keep the two from posting anything twice). `write` receives whole lines.
  * Returns the exit code: 0 done, 2 bad usage.
  */
-export async function digestCli(argv: string[], services: Services, write: (s: string) => void): Promise<number> {
+export async function digestCli(argv: string[], services: Services, write: (s: string) => void, options: DigestTickOptions = {}): Promise<number> {
   const out = (line: string) => write(line + '\n');
   const [sub, ...rest] = argv;
   if (sub !== 'tick') {
@@ -22,9 +23,9 @@ export async function digestCli(argv: string[], services: Services, write: (s: s
     out(`paperbot digest: ${parsed.error}\n${USAGE}`);
     return 2;
   }
-  const posts = await digestTick(services, parsed.now);
+  const posts = await digestTick(services, parsed.now, options);
   if (parsed.json) out(JSON.stringify(posts.map((p) => ({ channel: p.channel, platform: p.platform, slot: p.slot, papers: p.papers, messageId: p.messageId })), null, 2));
   else if (posts.length === 0) out(`No digest due at ${parsed.now.toISOString()}.`);
-  else for (const p of posts) out(`Posted a digest of ${p.papers.length} paper(s) to ${p.platform}:${p.channel} for the slot ${p.slot} (message ${p.messageId}).`);
+  else for (const p of posts) out(`Posted a digest of ${countOf(p.papers.length, 'paper')} to ${p.platform}:${p.channel} for the slot ${p.slot} (message ${p.messageId}).`);
   return 0;
 }

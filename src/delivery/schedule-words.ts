@@ -1,8 +1,8 @@
-import { isTimeZone } from '../../config.js';
-import { UserError } from '../../errors.js';
-import type { Lang } from '../../i18n/index.js';
+import { isTimeZone } from '../config.js';
+import { UserError } from '../errors.js';
+import type { Lang } from '../i18n/index.js';
 import { parseSchedule, requireAtMostDaily, weeklyExpression } from './cron.js';
-import { spotlightText } from './messages.js';
+import { scheduleText } from './messages.js';
 
 /** Reads what follows `spotlight on`: a day, a time, a zone and a language, or a cron expression. */
 export type OnRequest = {
@@ -58,7 +58,7 @@ function parseTime(token: string): { hour: number; minute: number } | undefined 
 function badTime(token: string): UserError {
   return new UserError(
     'bad-time',
-    spotlightText.both('badTime', { token }),
+    scheduleText.both('badTime', { token }),
     ['spotlight on monday 09:00', 'spotlight on 周五 16:30'],
   );
 }
@@ -95,7 +95,7 @@ export function parseOnArgs(args: string): OnRequest {
     const value = tokens[langToken]?.split(/[:=：]/)[1]?.toLowerCase() ?? '';
     const lang = LANGS[value];
     if (!lang) {
-      throw new UserError('bad-lang', spotlightText.both('badLang', { value }));
+      throw new UserError('bad-lang', scheduleText.both('badLang', { value }));
     }
     request.lang = lang;
     tokens.splice(langToken, 1);
@@ -124,13 +124,13 @@ export function parseOnArgs(args: string): OnRequest {
     if (token.includes('/') && /[A-Za-z]/.test(token)) {
       throw new UserError(
         'bad-zone',
-        spotlightText.both('badZone', { token }),
+        scheduleText.both('badZone', { token }),
         ['Europe/Berlin', 'Asia/Shanghai', 'UTC'],
       );
     }
     throw new UserError(
       'bad-spotlight-word',
-      spotlightText.both('badWord', { token }),
+      scheduleText.both('badWord', { token }),
       ['spotlight on monday 09:00', 'spotlight on 周五 16:30 Asia/Shanghai', 'spotlight on "0 9 * * 1"'],
     );
   }

@@ -1,7 +1,7 @@
-import type { Paper } from '../../../catalog/paper.js';
-import { paperCard } from '../../../cards.js';
-import type { Lang } from '../../../i18n/index.js';
-import { reply, type Card, type Reply } from '../../../reply.js';
+import type { Paper } from '../../catalog/paper.js';
+import { paperCard } from '../../cards.js';
+import type { Lang } from '../../i18n/index.js';
+import { reply, type Card, type Reply } from '../../reply.js';
 import { digestText } from './messages.js';
 import type { DigestItem } from './store.js';
 

@@ -1,7 +1,7 @@
-import type { Command, CommandInput } from '../../../services.js';
-import { mustExist, UserError } from '../../../errors.js';
-import { reply, type Reply } from '../../../reply.js';
-import { cleanInput } from '../../../text.js';
+import { mayManage, type Command, type CommandInput } from '../../services.js';
+import { mustExist, UserError } from '../../errors.js';
+import { reply, type Reply } from '../../reply.js';
+import { cleanInput } from '../../text.js';
 import { followText } from './messages.js';
 import * as store from './store.js';
 
@@ -10,8 +10,8 @@ import * as store from './store.js';
 /** Most topics one channel follows. */
 const MAX_FOLLOWS = 25;
 
-export function requireManager(input: CommandInput): void {
-  if (input.invocation.canManageChannel) return;
+function requireManager(input: CommandInput): void {
+  if (mayManage(input.invocation)) return;
   throw new UserError('not-allowed', followText.both('notAllowed'));
 }
 

@@ -1,7 +1,7 @@
 import cron from 'node-cron';
-import { UserError } from '../../errors.js';
-import type { Lang } from '../../i18n/index.js';
-import { spotlightText } from './messages.js';
+import { UserError } from '../errors.js';
+import type { Lang } from '../i18n/index.js';
+import { scheduleText } from './messages.js';
 
 /**
  * A channel's schedule is always stored as a five-field cron expression (minute hour day-of-month
@@ -27,7 +27,7 @@ export function parseSchedule(expression: string): Schedule {
   if (cached) return cached;
   const fields = normalized.split(' ');
   if (fields.length !== 5) {
-    throw badCron(normalized, spotlightText.text('en', 'cronFieldCount', { fields: fields.length }));
+    throw badCron(normalized, scheduleText.text('en', 'cronFieldCount', { fields: fields.length }));
   }
   const checked = cron.validateDetailed(normalized);
   if (!checked.valid || !checked.fields) {
@@ -54,7 +54,7 @@ export function parseSchedule(expression: string): Schedule {
 function badCron(expression: string, why: string): UserError {
   return new UserError(
     'bad-cron',
-    spotlightText.both('badCron', { expression, why }),
+    scheduleText.both('badCron', { expression, why }),
     ['spotlight on "30 9 * * 1"', 'spotlight on friday 16:00'],
   );
 }
@@ -72,7 +72,7 @@ export function requireAtMostDaily(expression: string): string {
   if (isAtMostDaily(expression)) return expression;
   throw new UserError(
     'schedule-too-dense',
-    spotlightText.both('tooDense', { expression }),
+    scheduleText.both('tooDense', { expression }),
     ['spotlight on monday 09:00', 'spotlight on "0 9 * * 1-5"'],
   );
 }
@@ -91,7 +91,7 @@ export function weeklyParts(expression: string): { weekday: number; hour: number
 /** `every Monday at 09:00` / `每周一 09:00`, or the cron expression itself. */
 export function describeSchedule(expression: string, lang: Lang): string {
   const weekly = weeklyParts(expression);
-  if (!weekly) return spotlightText.text(lang, 'cronSchedule', { expression });
+  if (!weekly) return scheduleText.text(lang, 'cronSchedule', { expression });
   const time = `${String(weekly.hour).padStart(2, '0')}:${String(weekly.minute).padStart(2, '0')}`;
-  return spotlightText.text(lang, 'weeklySchedule', { weekday: weekly.weekday, time });
+  return scheduleText.text(lang, 'weeklySchedule', { weekday: weekly.weekday, time });
 }

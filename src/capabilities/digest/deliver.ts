@@ -1,0 +1,141 @@
+import type { Platform } from '../../adapter.js';
+import {
+  ATTEMPT_LEASE_MS,
+  claimParts,
+  combineReplies,
+  endStatusOf,
+  iso,
+  renderParts,
+  sendClaim,
+  type DeliveryKind,
+  type SendResult,
+  type SlotPart,
+} from '../../delivery/index.js';
+import { countOf } from '../../i18n/index.js';
+import type { Services } from '../../services.js';
+import { followedTopics } from '../../topics.js';
+import type { TopicMatcher } from './match.js';
+import { digestReply, type DigestEntry } from './render.js';
+import * as store from './store.js';
+import type { DigestPost, DigestSubscription } from './store.js';
+
+/**
+ * The digest's part of delivery: which papers a claim carries (chosen in the claim's transaction,
+ * so a retry or a second process posts the same ones) and what the post says. Claims, leases, keys,
+ * retries and pauses are the delivery layer's. When another kind of post (the spotlight) falls in the
+ * same slot, the parts handed in by the composition above claim it along, and both go out as one
+ * message, so the other kind's own tick finds its slot taken.
+ */
+
+export type DigestPosted = {
+  platform: Platform;
+  channel: string;
+  slot: string;
+  papers: { id: string; title: string }[];
+  messageId: string;
+  /** The other kinds of post the message carried (`spotlight`). */
+  carried: DeliveryKind[];
+};
+
+export type DigestAttempt = { kind: 'posted'; post: DigestPosted } | Exclude<SendResult, { kind: 'posted' }>;
+
+export type MatcherSource = () => { matcher: TopicMatcher; enteredAt: Map<string, string> };
+
+/** The papers a channel's next digest would carry, computed inside the caller's transaction. */
+function selectItems(services: Services, sub: DigestSubscription, matcher: TopicMatcher, from: string, to: string, enteredAt: Map<string, string>): store.DigestItem[] {
+  const topics = followedTopics(services.db, sub.platform, sub.channel).map((f) => f.query);
+  if (topics.length === 0) return [];
+  const sent = store.deliveredPaperIds(services.db, sub.platform, sub.channel);
+  return matcher.digestFor(topics, (id) => {
+    const at = enteredAt.get(id);
+    return at !== undefined && at > from && at <= to && !sent.has(id);
+  });
+}
+
+/**
+ * Claims a slot with the papers that entered the catalog in the channel's window and match its
+ * topics, in one write transaction; a scheduled one with papers also claims the `parts` due in the
+ * same slot, to carry them. A slot with nothing is recorded as `empty` (the window moves on, nothing
+ * is posted) unless `skipEmpty`. Null when the slot was taken, or empty and skipped.
+ */
+export function claimDigest(
+  services: Services,
+  sub: DigestSubscription,
+  slot: string,
+  trigger: 'schedule' | 'now',
+  now: number,
+  matcher: MatcherSource,
+  options: { skipEmpty?: boolean; parts?: readonly SlotPart[] } = {},
+): { post: DigestPost; items: store.DigestItem[] } | null {
+  const { db } = services;
+  return db
+    .transaction(() => {
+      const current = store.getSubscription(db, sub.platform, sub.channel);
+      if (!current || !current.enabled || current.pausedReason) return null;
+      if (store.getPost(db, sub.platform, sub.channel, slot)) return null;
+      const from = store.windowStart(db, current);
+      const to = trigger === 'now' ? iso(now) : slot;
+      const m = matcher();
+      const items = selectItems(services, current, m.matcher, from, to, m.enteredAt);
+      if (items.length === 0 && options.skipEmpty) return null;
+      const id = store.insertPost(db, {
+        platform: sub.platform,
+        channel: sub.channel,
+        slot,
+        trigger,
+        windowTo: to,
+        now: iso(now),
+        leaseUntil: iso(now + ATTEMPT_LEASE_MS),
+        items,
+      });
+      if (id === null) return null;
+      if (items.length > 0 && trigger === 'schedule') claimParts(services, options.parts ?? [], sub, slot, now, id);
+      const post = store.postById(db, id);
+      return post ? { post, items } : null;
+    })
+    .immediate();
+}
+
+export function entriesOf(services: Services, postId: number): DigestEntry[] {
+  const out: DigestEntry[] = [];
+  for (const item of store.itemsOf(services.db, postId)) {
+    const paper = services.search.get(item.paperId);
+    if (paper) out.push({ ...item, paper });
+  }
+  return out;
+}
+
+/** One attempt at a claimed digest whose lease this process holds (`attempts` counts this one). */
+export async function attemptDigest(
+  services: Services,
+  sub: DigestSubscription,
+  post: DigestPost,
+  attempts: number,
+  now: number,
+  parts: readonly SlotPart[] = [],
+): Promise<DigestAttempt> {
+  const entries = entriesOf(services, post.id);
+  const carried = renderParts(services, parts, post.id, sub.lang, now);
+  const since = store.windowStartBefore(services.db, sub, post).slice(0, 10);
+  const message = combineReplies(carried.replies, digestReply({ lang: sub.lang, entries, postId: post.id, since }));
+  const what = `${countOf(entries.length, 'paper')}${carried.kinds.length ? ` with the ${carried.kinds.join(' and ')}` : ''}`;
+  const result = await sendClaim(services, { ...post, attempts }, message, now, what);
+  if (result.kind === 'paused') store.givePapersBack(services.db, post.id);
+  if (result.kind !== 'posted') return result;
+  return {
+    kind: 'posted',
+    post: {
+      platform: sub.platform,
+      channel: sub.channel,
+      slot: post.slot,
+      papers: entries.map((e) => ({ id: e.paper.id, title: e.paper.title })),
+      messageId: result.messageId,
+      carried: carried.kinds,
+    },
+  };
+}
+
+/** Gives up a pending digest beyond the grace window; what it carried ends with it. */
+export function giveUp(services: Services, post: DigestPost, now: number): boolean {
+  return services.db.transaction(() => store.endPost(services.db, post.id, endStatusOf(post), null, iso(now))).immediate();
+}
