@@ -107,11 +107,15 @@ export async function run(): Promise<void> {
     const tImport = performance.now();
     const summary = await importLibrary(importService, 'bibtex', bib);
     const importMs = performance.now() - tImport;
+    // The import writes the store only; the live index takes the papers in at its next use.
+    const tCatchUp = performance.now();
+    importLive.search('lung');
+    const catchUpMs = performance.now() - tCatchUp;
     const tImportRebuild = performance.now();
     build(importLive.papers());
     const importRebuildMs = performance.now() - tImportRebuild;
     console.log(
-      `import ${IMPORT_ENTRIES} BibTeX entries: ${importMs.toFixed(0)} ms (${summary.added.length} added, ${summary.merged.length} merged, ${summary.skipped.length} skipped; goal ≤ ${GOALS.importMs} ms) — full index rebuild over the result ${importRebuildMs.toFixed(0)} ms (ratio ${(importMs / importRebuildMs).toFixed(2)})`,
+      `import ${IMPORT_ENTRIES} BibTeX entries: ${importMs.toFixed(0)} ms (${summary.added.length} added, ${summary.merged.length} merged, ${summary.skipped.length} skipped; goal ≤ ${GOALS.importMs} ms; the index takes them in at the next query: ${catchUpMs.toFixed(0)} ms) — full index rebuild over the result ${importRebuildMs.toFixed(0)} ms (ratio ${(importMs / importRebuildMs).toFixed(2)})`,
     );
     importDb.close();
     console.log(

@@ -72,17 +72,24 @@ export class CatalogService {
     return report;
   }
 
-  /** Adds (or merges) a work already resolved or read from a file. No network. */
+  /** Adds (or merges) a work already resolved or read from a file, in the index at once. No network. */
   addWork(work: ResolvedWork, origin: 'added' | 'imported', addedBy: string | null): AddOutcome {
-    if (!work.title.trim()) throw new ResolveError('not-found', work.doi ?? work.arxivId ?? work.pmid ?? '?', 'the source has no title for it');
-    const outcome = this.store.add(paperFromWork(work, origin, this.vocabulary), origin, addedBy, work.sameAs);
+    const outcome = this.storeWork(work, origin, addedBy);
     this.live.upsert(outcome.paper);
     return outcome;
   }
 
+  private storeWork(work: ResolvedWork, origin: 'added' | 'imported', addedBy: string | null): AddOutcome {
+    if (!work.title.trim()) throw new ResolveError('not-found', work.doi ?? work.arxivId ?? work.pmid ?? '?', 'the source has no title for it');
+    return this.store.add(paperFromWork(work, origin, this.vocabulary), origin, addedBy, work.sameAs);
+  }
+
   /**
    * Adds many works (an import) without the network; one failing entry (no title) is reported, the
-   * others are added.
+   * others are added. Only the store is written: the live index takes the papers in at its next use,
+   * from the store's change counter, as it does for another process's import. `paperbot import`
+   * never searches, so it never pays for indexing (a third of an import's time); a running bot pays
+   * it once, at the next query.
    */
   addWorks(works: ResolvedWork[], origin: 'added' | 'imported', onProgress: (done: number, total: number) => void = () => {}): (AddOutcome | { error: string })[] {
     const out: (AddOutcome | { error: string })[] = [];
@@ -92,7 +99,7 @@ export class CatalogService {
       this.store.batch(() => {
         for (const work of works.slice(start, start + 500)) {
           try {
-            out.push(this.addWork(work, origin, null));
+            out.push(this.storeWork(work, origin, null));
           } catch (error) {
             if (!(error instanceof ResolveError)) throw error;
             out.push({ error: error.detail });
