@@ -188,8 +188,11 @@ function addCsl(entries: LibraryEntry[], skipped: LibrarySkip[], line: number, r
   }
 }
 
-/** A CSL-JSON item (from a CSL-JSON file or citation-js's reading of RIS) as a work. */
-function workFromCsl(item: CslItem & Record<string, unknown>, eprint?: string): ResolvedWork | null {
+/**
+ * A CSL-JSON item (from a CSL-JSON file, citation-js's reading of BibTeX or RIS, or DOI content
+ * negotiation) as a work; null without a title.
+ */
+export function workFromCsl(item: CslItem & Record<string, unknown>, eprint?: string, source = 'import'): ResolvedWork | null {
   const title = stripMarkup(typeof item.title === 'string' ? item.title : '');
   if (!title) return null;
   const authors = (Array.isArray(item.author) ? item.author : [])
@@ -216,7 +219,7 @@ function workFromCsl(item: CslItem & Record<string, unknown>, eprint?: string): 
     url: safeUrl(url.startsWith('//') ? `https:${url}` : url),
     subjects: typeof item.keyword === 'string' ? item.keyword.split(/[,;]/).map(cleanText).filter(Boolean).slice(0, 30) : [],
     sameAs: [],
-    source: 'import',
+    source,
   };
 }
 

@@ -138,30 +138,34 @@ export class CatalogService {
 
   /**
    * Fills what records lack from the sources, through the identifier each record carries (its DOI,
-   * arXiv id, PubMed id, or a link that names one). Only empty fields are filled; titles, tags and a
-   * person's corrections are never overwritten. One paper at a time, so pacing stays simple.
+   * arXiv id, PubMed id, or a link that names one), or else through Crossref's bibliographic search
+   * by title and first author, taking only a confident match (see PaperResolver.findByTitle). Only
+   * empty fields are filled; titles, tags and a person's corrections are never overwritten. One
+   * paper at a time, so pacing stays simple. `noIdentifier` lists the records neither way found.
    */
   async enrich(papers: Paper[], onProgress: (done: number, total: number) => void = () => {}): Promise<EnrichReport> {
     const report: EnrichReport = { changes: [], unchanged: 0, noIdentifier: [], failures: [] };
     let done = 0;
     for (const paper of papers) {
       const id = identifierOf(paper);
-      if (!id) report.noIdentifier.push(paper.id);
-      else {
-        try {
-          const work = await this.resolver.resolve(id);
+      const label = id ? formatIdentifier(id) : 'title search';
+      try {
+        const work = id ? await this.resolver.resolve(id) : await this.resolver.findByTitle({ title: paper.title, firstAuthor: paper.authors[0], year: paper.year });
+        if (!work) report.noIdentifier.push(paper.id);
+        else {
           const current = this.store.get(paper.id) ?? paper;
           const { paper: next, changed } = mergeRecords(current, { ...paperFromWork(work, current.origin, this.vocabulary), arxivVersion: undefined });
           const filled = changed.filter((c) => c !== 'title');
           if (filled.length) {
             this.store.update(next);
             this.live.upsert(next);
-            report.changes.push({ id: paper.id, identifier: formatIdentifier(id), changed: filled });
+            const found = id ? label : `doi:${work.doi} (found by title)`;
+            report.changes.push({ id: paper.id, identifier: found, changed: filled });
           } else report.unchanged++;
-        } catch (error) {
-          if (!(error instanceof ResolveError)) throw error;
-          report.failures.push({ identifier: `${paper.id} (${formatIdentifier(id)})`, error });
         }
+      } catch (error) {
+        if (!(error instanceof ResolveError)) throw error;
+        report.failures.push({ identifier: `${paper.id} (${label})`, error });
       }
       onProgress(++done, papers.length);
     }
