@@ -12,7 +12,8 @@ import { correctTags, type Tag } from './tags.js';
 import type { Vocabulary } from './vocabulary.js';
 
 type EnrichChange = { id: string; identifier: string; changed: string[] };
-export type EnrichReport = { changes: EnrichChange[]; unchanged: number; noIdentifier: string[]; failures: AddFailure[] };
+/** `duplicates`: records whose title match is a work another record already holds (left for a person to merge). */
+export type EnrichReport = { changes: EnrichChange[]; unchanged: number; noIdentifier: string[]; duplicates: { id: string; of: string }[]; failures: AddFailure[] };
 
 export type AddFailure = { identifier: string; error: ResolveError };
 export type AddReport = { outcomes: (AddOutcome & { identifier: string })[]; failures: AddFailure[] };
@@ -144,14 +145,16 @@ export class CatalogService {
    * paper at a time, so pacing stays simple. `noIdentifier` lists the records neither way found.
    */
   async enrich(papers: Paper[], onProgress: (done: number, total: number) => void = () => {}): Promise<EnrichReport> {
-    const report: EnrichReport = { changes: [], unchanged: 0, noIdentifier: [], failures: [] };
+    const report: EnrichReport = { changes: [], unchanged: 0, noIdentifier: [], duplicates: [], failures: [] };
     let done = 0;
     for (const paper of papers) {
       const id = identifierOf(paper);
       const label = id ? formatIdentifier(id) : 'title search';
       try {
         const work = id ? await this.resolver.resolve(id) : await this.resolver.findByTitle({ title: paper.title, firstAuthor: paper.authors[0], year: paper.year });
+        const holder = !id && work?.doi ? this.store.idWithDoi(work.doi) : null;
         if (!work) report.noIdentifier.push(paper.id);
+        else if (holder && holder !== paper.id) report.duplicates.push({ id: paper.id, of: holder });
         else {
           const current = this.store.get(paper.id) ?? paper;
           const { paper: next, changed } = mergeRecords(current, { ...paperFromWork(work, current.origin, this.vocabulary), arxivVersion: undefined });

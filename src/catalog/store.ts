@@ -131,6 +131,11 @@ export class CatalogStore {
     return { seq: last, upserts, removed };
   }
 
+  /** The record (shown or hidden) that holds `doi`, if any. */
+  idWithDoi(doi: string): string | null {
+    return (this.stmt('SELECT id FROM catalog_papers WHERE doi = ? LIMIT 1').pluck().get(doi) as string | undefined) ?? null;
+  }
+
   /** A shown record by id. */
   get(id: string): Paper | null {
     const row = this.stmt("SELECT record FROM catalog_papers WHERE id = ? AND hidden = 0 AND (origin != 'bundled' OR listed = 1)").pluck().get(id) as string | undefined;

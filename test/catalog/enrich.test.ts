@@ -53,10 +53,15 @@ describe('enrich by title (records without an identifier)', () => {
     });
     const review = makePaper('nodule-overview-2021', { title: 'Deep Learning for Pulmonary Nodule Detection: an Overview', url: '', authors: [], year: 2021 });
     const otherAuthor = makePaper('liver-2020', { title: 'Automated Liver Segmentation in Contrast-enhanced CT', url: '', authors: ['Novak, Petr'], year: 2020 });
-    const lab = await consoleBot({ env: fake.env(), http: fastHttp(), catalog: { papers: [exact, review, otherAuthor] } });
+    // The same work as a record that already holds the DOI: not given it a second time.
+    const held = makePaper('liver-held-2020', { title: 'Liver segmentation (journal version)', url: 'https://doi.org/10.1007/s00330-020-07000-1', authors: ['Silva, Ana'], year: 2020 });
+    const twin = makePaper('liver-twin-2020', { title: 'Automated liver segmentation in contrast enhanced CT', url: '', authors: ['Silva, A.'], year: 2020 });
+    const lab = await consoleBot({ env: fake.env(), http: fastHttp(), catalog: { papers: [exact, review, otherAuthor, held, twin] } });
     try {
       const catalog = lab.paperbot.services.catalog;
-      const report = await catalog.enrich([exact, review, otherAuthor]);
+      const report = await catalog.enrich([exact, review, otherAuthor, twin]);
+      expect(report.duplicates).toEqual([{ id: 'liver-twin-2020', of: 'liver-held-2020' }]);
+      expect(lab.paperbot.services.search.get('liver-twin-2020')?.doi).toBeUndefined();
       expect(report.failures).toEqual([]);
       expect(report.changes).toEqual([{ id: 'nodules-2021', identifier: 'doi:10.1016/j.media.2021.102000 (found by title)', changed: expect.arrayContaining(['doi', 'abstract']) }]);
       expect(report.noIdentifier.sort()).toEqual(['liver-2020', 'nodule-overview-2021']);
