@@ -79,7 +79,10 @@ export async function run(): Promise<void> {
     // Adding one paper: the store's transaction (match, merge or insert) and the index upsert, no network.
     const service = new CatalogService(store, live, vocabulary, sources, systemClock, silentLogger);
     const times: number[] = [];
+    // CPU time beside wall time: on a shared machine the wall clock also counts other processes' turns.
+    const cpuTimes: number[] = [];
     for (let i = 0; i < ADDS; i++) {
+      const cpu = process.cpuUsage();
       const t = performance.now();
       service.addWork(
         { title: `Benchmark lung nodule segmentation paper ${i}`, authors: [`Bench, ${i}`], year: 2026, venue: 'arXiv', abstract: 'We segment lung nodules in CT with a 3D U-Net.', arxivId: `2612.${String(10000 + i)}`, url: '', subjects: [], sameAs: [], source: 'arxiv' },
@@ -87,11 +90,14 @@ export async function run(): Promise<void> {
         null,
       );
       times.push(performance.now() - t);
+      const used = process.cpuUsage(cpu);
+      cpuTimes.push((used.user + used.system) / 1000);
     }
     times.sort((a, b) => a - b);
+    cpuTimes.sort((a, b) => a - b);
     const found = live.search('benchmark lung nodule segmentation paper 7').hits.some((h) => h.paper.title.endsWith(' 7'));
     console.log(
-      `add one paper to ${SIZE}: p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms (goal ≤ ${GOALS.addP99Ms} ms; found by the next query: ${found}) — a full rebuild per add ${rebuildMs.toFixed(0)} ms (ratio p99/rebuild ${(percentile(times, 99) / rebuildMs).toFixed(5)})`,
+      `add one paper to ${SIZE}: p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms (CPU time p50 ${percentile(cpuTimes, 50).toFixed(2)} ms, p99 ${percentile(cpuTimes, 99).toFixed(2)} ms; goal ≤ ${GOALS.addP99Ms} ms; found by the next query: ${found}) — a full rebuild per add ${rebuildMs.toFixed(0)} ms (ratio p99/rebuild ${(percentile(times, 99) / rebuildMs).toFixed(5)})`,
     );
     db.close();
 
@@ -105,13 +111,20 @@ export async function run(): Promise<void> {
     const importService = new CatalogService(importStore, importLive, vocabulary, sources, systemClock, silentLogger);
     const bib = bibtexFile(IMPORT_ENTRIES, papers);
     const tImport = performance.now();
+    const importCpu = process.cpuUsage();
     const summary = await importLibrary(importService, 'bibtex', bib);
     const importMs = performance.now() - tImport;
+    const importCpuUsed = process.cpuUsage(importCpu);
+    const importCpuMs = (importCpuUsed.user + importCpuUsed.system) / 1000;
+    // The import writes the store only; the live index takes the papers in at its next use.
+    const tCatchUp = performance.now();
+    importLive.search('lung');
+    const catchUpMs = performance.now() - tCatchUp;
     const tImportRebuild = performance.now();
     build(importLive.papers());
     const importRebuildMs = performance.now() - tImportRebuild;
     console.log(
-      `import ${IMPORT_ENTRIES} BibTeX entries: ${importMs.toFixed(0)} ms (${summary.added.length} added, ${summary.merged.length} merged, ${summary.skipped.length} skipped; goal ≤ ${GOALS.importMs} ms) — full index rebuild over the result ${importRebuildMs.toFixed(0)} ms (ratio ${(importMs / importRebuildMs).toFixed(2)})`,
+      `import ${IMPORT_ENTRIES} BibTeX entries: ${importMs.toFixed(0)} ms (${summary.added.length} added, ${summary.merged.length} merged, ${summary.skipped.length} skipped; CPU time ${importCpuMs.toFixed(0)} ms; goal ≤ ${GOALS.importMs} ms; the index takes them in at the next query: ${catchUpMs.toFixed(0)} ms) — full index rebuild over the result ${importRebuildMs.toFixed(0)} ms (ratio ${(importMs / importRebuildMs).toFixed(2)})`,
     );
     importDb.close();
     console.log(

@@ -99,6 +99,7 @@ function sourceSettings(get: (name: string) => string | undefined): SourceSettin
     crossrefApiUrl: base('CROSSREF_API_URL', DEFAULT_SOURCE_URLS.crossrefApiUrl),
     ncbiEutilsUrl: base('NCBI_EUTILS_URL', DEFAULT_SOURCE_URLS.ncbiEutilsUrl),
     openalexApiUrl: base('OPENALEX_API_URL', DEFAULT_SOURCE_URLS.openalexApiUrl),
+    doiResolverUrl: base('DOI_RESOLVER_URL', DEFAULT_SOURCE_URLS.doiResolverUrl),
     contactEmail,
     ncbiApiKey,
     openalexApiKey: get('OPENALEX_API_KEY'),

@@ -5,7 +5,7 @@ export type CslItem = {
   id: string;
   type: string;
   title: string;
-  author?: { family?: string; given?: string; literal?: string }[];
+  author?: { family?: string; given?: string; literal?: string; 'non-dropping-particle'?: string }[];
   issued?: { 'date-parts': (number | string)[][] };
   'container-title'?: string;
   DOI?: string;

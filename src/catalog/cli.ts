@@ -136,8 +136,9 @@ export async function enrichCli(args: string[], catalog: CatalogService, io: Cat
     io.stdout(JSON.stringify({ ...report, failures: report.failures.map((f) => ({ identifier: f.identifier, detail: f.error.detail })) }, null, 2) + '\n');
     return 0;
   }
-  io.stdout(`${lacking.length} papers lacked something: ${report.changes.length} enriched, ${report.unchanged} unchanged, ${report.noIdentifier.length} without an identifier to look up, ${report.failures.length} failed\n`);
+  io.stdout(`${lacking.length} papers lacked something: ${report.changes.length} enriched, ${report.unchanged} unchanged, ${report.noIdentifier.length} with neither an identifier nor a confident title match, ${report.duplicates.length} matching another record, ${report.failures.length} failed\n`);
   for (const c of report.changes) io.stdout(`  ${c.id} (${c.identifier}): filled ${c.changed.join(', ')}\n`);
+  for (const d of report.duplicates) io.stdout(`  ${d.id}: Crossref's match by title is already the record ${d.of} (not changed; remove one of them)\n`);
   for (const f of report.failures) io.stdout(`  ${f.identifier}: ${f.error.detail}\n`);
   return 0;
 }

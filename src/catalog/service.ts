@@ -12,7 +12,8 @@ import { correctTags, type Tag } from './tags.js';
 import type { Vocabulary } from './vocabulary.js';
 
 type EnrichChange = { id: string; identifier: string; changed: string[] };
-export type EnrichReport = { changes: EnrichChange[]; unchanged: number; noIdentifier: string[]; failures: AddFailure[] };
+/** `duplicates`: records whose title match is a work another record already holds (left for a person to merge). */
+export type EnrichReport = { changes: EnrichChange[]; unchanged: number; noIdentifier: string[]; duplicates: { id: string; of: string }[]; failures: AddFailure[] };
 
 export type AddFailure = { identifier: string; error: ResolveError };
 export type AddReport = { outcomes: (AddOutcome & { identifier: string })[]; failures: AddFailure[] };
@@ -72,17 +73,24 @@ export class CatalogService {
     return report;
   }
 
-  /** Adds (or merges) a work already resolved or read from a file. No network. */
+  /** Adds (or merges) a work already resolved or read from a file, in the index at once. No network. */
   addWork(work: ResolvedWork, origin: 'added' | 'imported', addedBy: string | null): AddOutcome {
-    if (!work.title.trim()) throw new ResolveError('not-found', work.doi ?? work.arxivId ?? work.pmid ?? '?', 'the source has no title for it');
-    const outcome = this.store.add(paperFromWork(work, origin, this.vocabulary), origin, addedBy, work.sameAs);
+    const outcome = this.storeWork(work, origin, addedBy);
     this.live.upsert(outcome.paper);
     return outcome;
   }
 
+  private storeWork(work: ResolvedWork, origin: 'added' | 'imported', addedBy: string | null): AddOutcome {
+    if (!work.title.trim()) throw new ResolveError('not-found', work.doi ?? work.arxivId ?? work.pmid ?? '?', 'the source has no title for it');
+    return this.store.add(paperFromWork(work, origin, this.vocabulary), origin, addedBy, work.sameAs);
+  }
+
   /**
    * Adds many works (an import) without the network; one failing entry (no title) is reported, the
-   * others are added.
+   * others are added. Only the store is written: the live index takes the papers in at its next use,
+   * from the store's change counter, as it does for another process's import. `paperbot import`
+   * never searches, so it never pays for indexing (a third of an import's time); a running bot pays
+   * it once, at the next query.
    */
   addWorks(works: ResolvedWork[], origin: 'added' | 'imported', onProgress: (done: number, total: number) => void = () => {}): (AddOutcome | { error: string })[] {
     const out: (AddOutcome | { error: string })[] = [];
@@ -92,7 +100,7 @@ export class CatalogService {
       this.store.batch(() => {
         for (const work of works.slice(start, start + 500)) {
           try {
-            out.push(this.addWork(work, origin, null));
+            out.push(this.storeWork(work, origin, null));
           } catch (error) {
             if (!(error instanceof ResolveError)) throw error;
             out.push({ error: error.detail });
@@ -131,30 +139,36 @@ export class CatalogService {
 
   /**
    * Fills what records lack from the sources, through the identifier each record carries (its DOI,
-   * arXiv id, PubMed id, or a link that names one). Only empty fields are filled; titles, tags and a
-   * person's corrections are never overwritten. One paper at a time, so pacing stays simple.
+   * arXiv id, PubMed id, or a link that names one), or else through Crossref's bibliographic search
+   * by title and first author, taking only a confident match (see PaperResolver.findByTitle). Only
+   * empty fields are filled; titles, tags and a person's corrections are never overwritten. One
+   * paper at a time, so pacing stays simple. `noIdentifier` lists the records neither way found.
    */
   async enrich(papers: Paper[], onProgress: (done: number, total: number) => void = () => {}): Promise<EnrichReport> {
-    const report: EnrichReport = { changes: [], unchanged: 0, noIdentifier: [], failures: [] };
+    const report: EnrichReport = { changes: [], unchanged: 0, noIdentifier: [], duplicates: [], failures: [] };
     let done = 0;
     for (const paper of papers) {
       const id = identifierOf(paper);
-      if (!id) report.noIdentifier.push(paper.id);
-      else {
-        try {
-          const work = await this.resolver.resolve(id);
+      const label = id ? formatIdentifier(id) : 'title search';
+      try {
+        const work = id ? await this.resolver.resolve(id) : await this.resolver.findByTitle({ title: paper.title, firstAuthor: paper.authors[0], year: paper.year });
+        const holder = !id && work?.doi ? this.store.idWithDoi(work.doi) : null;
+        if (!work) report.noIdentifier.push(paper.id);
+        else if (holder && holder !== paper.id) report.duplicates.push({ id: paper.id, of: holder });
+        else {
           const current = this.store.get(paper.id) ?? paper;
           const { paper: next, changed } = mergeRecords(current, { ...paperFromWork(work, current.origin, this.vocabulary), arxivVersion: undefined });
           const filled = changed.filter((c) => c !== 'title');
           if (filled.length) {
             this.store.update(next);
             this.live.upsert(next);
-            report.changes.push({ id: paper.id, identifier: formatIdentifier(id), changed: filled });
+            const found = id ? label : `doi:${work.doi} (found by title)`;
+            report.changes.push({ id: paper.id, identifier: found, changed: filled });
           } else report.unchanged++;
-        } catch (error) {
-          if (!(error instanceof ResolveError)) throw error;
-          report.failures.push({ identifier: `${paper.id} (${formatIdentifier(id)})`, error });
         }
+      } catch (error) {
+        if (!(error instanceof ResolveError)) throw error;
+        report.failures.push({ identifier: `${paper.id} (${label})`, error });
       }
       onProgress(++done, papers.length);
     }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Clock } from '../clock.js';
 import type { Db } from '../store/db.js';
+import { WalCheckpoints } from './checkpoints.js';
 import { matchKeys, mergeRecords, type MatchKeys } from './merge.js';
 import type { Paper } from './paper.js';
 import { withInferredTags } from './tags.js';
@@ -21,12 +22,15 @@ export type CatalogChanges = { seq: number; upserts: Paper[]; removed: string[] 
  */
 export class CatalogStore {
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly checkpoints: WalCheckpoints;
 
   constructor(
     private readonly db: Db,
     private readonly vocabulary: Vocabulary,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.checkpoints = new WalCheckpoints(db);
+  }
 
   /**
    * Brings the bundled list into the table. New papers are inserted; when the list changed since the
@@ -127,6 +131,11 @@ export class CatalogStore {
     return { seq: last, upserts, removed };
   }
 
+  /** The record (shown or hidden) that holds `doi`, if any. */
+  idWithDoi(doi: string): string | null {
+    return (this.stmt('SELECT id FROM catalog_papers WHERE doi = ? LIMIT 1').pluck().get(doi) as string | undefined) ?? null;
+  }
+
   /** A shown record by id. */
   get(id: string): Paper | null {
     const row = this.stmt("SELECT record FROM catalog_papers WHERE id = ? AND hidden = 0 AND (origin != 'bundled' OR listed = 1)").pluck().get(id) as string | undefined;
@@ -139,7 +148,7 @@ export class CatalogStore {
    * Inferred tags are recomputed; a person's tags stay. A hidden record that is added again is shown again.
    */
   add(incoming: Paper, origin: 'added' | 'imported', addedBy: string | null, sameAs: string[] = []): AddOutcome {
-    return this.db
+    const outcome = this.db
       .transaction((): AddOutcome => {
         const seq = this.nextSeq();
         const match = this.findMatch(matchKeys(incoming, sameAs));
@@ -158,11 +167,14 @@ export class CatalogStore {
         return { paper, merged: false, changed: [] };
       })
       .immediate();
+    this.checkpoints.wrote();
+    return outcome;
   }
 
   /** Replaces a record's content (tags, enrichment); the id stays. */
   update(paper: Paper): void {
     this.db.transaction(() => this.write(paper, this.nextSeq())).immediate();
+    this.checkpoints.wrote();
   }
 
   /** Hides a record from every listing and search; the row (and a bundled paper's source) stays. */
@@ -179,8 +191,7 @@ export class CatalogStore {
     if (row || !keys.titleKey) return row;
     // The same title: the same work when the first author and year agree, or when one side lacks them
     // (22 bundled papers have no authors).
-    const candidates = this.db
-      .prepare('SELECT id, record, hidden, listed, origin, seq, author_key AS authorKey, year FROM catalog_papers WHERE title_key = ? ORDER BY hidden')
+    const candidates = this.stmt('SELECT id, record, hidden, listed, origin, seq, author_key AS authorKey, year FROM catalog_papers WHERE title_key = ? ORDER BY hidden')
       .all(keys.titleKey) as (Row & { authorKey: string; year: number | null })[];
     row = candidates.find(
       (c) =>
@@ -206,8 +217,7 @@ export class CatalogStore {
 
   private insert(paper: Paper, origin: string, seq: number, addedBy: string | null): void {
     const k = matchKeys(paper);
-    this.db
-      .prepare(
+    this.stmt(
         `INSERT INTO catalog_papers (id, record, origin, doi, arxiv_id, pmid, pmcid, title_key, author_key, year, seq, added_by, added_at, updated_at)
          VALUES (@id, @record, @origin, @doi, @arxiv, @pmid, @pmcid, @titleKey, @authorKey, @year, @seq, @addedBy, @now, @now)`,
       )
@@ -219,8 +229,7 @@ export class CatalogStore {
 
   private write(paper: Paper, seq: number): void {
     const k = matchKeys(paper);
-    this.db
-      .prepare(
+    this.stmt(
         `UPDATE catalog_papers SET record = @record, doi = @doi, arxiv_id = @arxiv, pmid = @pmid, pmcid = @pmcid, title_key = @titleKey,
          author_key = @authorKey, year = @year, seq = @seq, updated_at = @now WHERE id = @id`,
       )

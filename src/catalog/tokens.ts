@@ -122,12 +122,13 @@ export function titleKey(title: string): string {
 
 /** `U-net: Convolutional networks…` (2015) → `u-net-convolutional-networks-for-biomedical-image-segmentation-2015`. */
 export function slugify(title: string, year: number | null, maxWords = 8): string {
-  const words = title
-    .normalize('NFKC')
+  // ASCII titles (most of an import) skip NFKC and the Unicode classes, which are their identity there.
+  const ascii = /^[\x20-\x7e]*$/.test(title);
+  const words = (ascii ? title : title.normalize('NFKC'))
     .toLowerCase()
     .replace(/['’]/gu, '')
     .split(/\s+/)
-    .map((w) => w.replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, ''))
+    .map((w) => (ascii ? w.replace(/[^a-z0-9]+/g, '-') : w.replace(/[^\p{L}\p{N}]+/gu, '-')).replace(/^-+|-+$/g, ''))
     .filter(Boolean)
     .slice(0, maxWords);
   const base = words.join('-').replace(/-+/g, '-') || 'paper';

@@ -6,10 +6,12 @@ import { listenOnLoopback } from './http.js';
 /**
  * Fake arXiv, Crossref, NCBI E-utilities and OpenAlex on one 127.0.0.1 server, answering from the
  * recorded responses in test/fixtures/sources (see SOURCE.md there) and, for failures, with answers
- * of the same shapes. Paths: /arxiv/api/query, /crossref/works/{doi}, /ncbi/{esearch,efetch}.fcgi,
- * /openalex/works/{key}.
+ * of the same shapes. Paths: /arxiv/api/query, /crossref/works/{doi}, /crossref/works?query.bibliographic=…,
+ * /ncbi/{esearch,efetch}.fcgi, /openalex/works/{key}, and a DOI resolver /doi/{doi} that redirects,
+ * as doi.org does, to the registration agency's content negotiation (/datacite/{doi}) or, for a DOI
+ * without metadata there, to an HTML landing page.
  */
-export type SourceName = 'arxiv' | 'crossref' | 'ncbi' | 'openalex';
+export type SourceName = 'arxiv' | 'crossref' | 'ncbi' | 'openalex' | 'doi' | 'datacite' | 'landing';
 export type FailureMode = 'html' | 'hang' | 'truncated' | 'oversize' | 'doctype' | '429' | '503' | 'reset' | 'malformed-json';
 export type SeenRequest = { source: SourceName; path: string; query: URLSearchParams; headers: IncomingMessage['headers']; at: number };
 
@@ -33,6 +35,10 @@ export class FakeSources {
   readonly arxiv = arxivEntries();
   /** DOI (lower case) → Crossref `message`. */
   readonly crossrefWorks = new Map<string, Record<string, unknown>>();
+  /** DOI (lower case) → the CSL-JSON its registration agency (DataCite here) negotiates. */
+  readonly agencyRecords = new Map<string, Record<string, unknown>>();
+  /** DOIs that resolve to a landing page only (no content negotiation at their agency). */
+  readonly landingOnly = new Set<string>();
   private readonly failures: { source: SourceName; mode: FailureMode; times: number }[] = [];
   private server: Server | null = null;
   private base = '';
@@ -72,6 +78,7 @@ export class FakeSources {
       crossrefApiUrl: `${this.base}/crossref`,
       ncbiEutilsUrl: `${this.base}/ncbi`,
       openalexApiUrl: `${this.base}/openalex`,
+      doiResolverUrl: `${this.base}/doi`,
       contactEmail: 'lab@example.org',
       ...extra,
     };
@@ -80,7 +87,7 @@ export class FakeSources {
   /** The same settings as environment variables, for a bot built from loadConfig. */
   env(): Record<string, string> {
     const s = this.settings();
-    return { ARXIV_API_URL: s.arxivApiUrl, CROSSREF_API_URL: s.crossrefApiUrl, NCBI_EUTILS_URL: s.ncbiEutilsUrl, OPENALEX_API_URL: s.openalexApiUrl, PAPERBOT_CONTACT_EMAIL: s.contactEmail! };
+    return { ARXIV_API_URL: s.arxivApiUrl, CROSSREF_API_URL: s.crossrefApiUrl, NCBI_EUTILS_URL: s.ncbiEutilsUrl, OPENALEX_API_URL: s.openalexApiUrl, DOI_RESOLVER_URL: s.doiResolverUrl, PAPERBOT_CONTACT_EMAIL: s.contactEmail! };
   }
 
   /** The next `times` requests to `source` fail in `mode`. */
@@ -92,6 +99,25 @@ export class FakeSources {
   addCrossrefWork(doi: string, fields: Record<string, unknown>): void {
     const template = this.crossrefWorks.get('10.7554/elife.01567')!;
     this.crossrefWorks.set(doi.toLowerCase(), { ...template, relation: {}, abstract: undefined, subject: [], ...fields, DOI: doi, URL: `https://doi.org/${doi}` });
+  }
+
+  /** A DataCite DOI: Crossref has no record; the resolver negotiates CSL-JSON of DataCite's shape. */
+  addAgencyRecord(doi: string, fields: { title: string; author?: { family?: string; given?: string; literal?: string }[]; year?: number; abstract?: string; publisher?: string }): void {
+    this.agencyRecords.set(doi.toLowerCase(), {
+      type: 'article',
+      id: `https://doi.org/${doi.toLowerCase()}`,
+      categories: ['Medical Imaging'],
+      language: 'en',
+      author: fields.author ?? [],
+      issued: { 'date-parts': [[fields.year ?? 2023]] },
+      abstract: fields.abstract,
+      DOI: doi.toUpperCase(),
+      publisher: fields.publisher ?? 'Zenodo',
+      title: fields.title,
+      URL: `https://zenodo.org/records/${doi.split('.').pop()}`,
+      copyright: 'Creative Commons Attribution 4.0 International',
+      version: '1',
+    });
   }
 
   requests(source: SourceName): SeenRequest[] {
@@ -112,7 +138,15 @@ export class FakeSources {
       case 'arxiv':
         return this.arxivQuery(url, res);
       case 'crossref':
+        if (rest.length === 1 && rest[0] === 'works') return this.crossrefSearch(url.searchParams, res);
         return this.crossref(decodeURIComponent(rest.slice(1).join('/')), res);
+      case 'doi':
+        return this.doiResolver(decodeURIComponent(rest.join('/')), res);
+      case 'datacite':
+        return this.datacite(decodeURIComponent(rest.join('/')), req, res);
+      case 'landing':
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!DOCTYPE html><html><head><title>Landing page</title></head><body>A record</body></html>');
+        return;
       case 'ncbi':
         return this.ncbi(rest[0] ?? '', url.searchParams, res);
       case 'openalex':
@@ -181,12 +215,65 @@ export class FakeSources {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Resource not found.');
       return;
     }
-    const recorded = JSON.parse(fixture('crossref-works-10.7554_elife.01567.headers.json')) as { response_headers: Record<string, string[]> };
-    const limits: Record<string, string> = {};
-    for (const [k, v] of Object.entries(recorded.response_headers)) if (/^x-(rate|concurrency)/i.test(k)) limits[k.toLowerCase()] = v[0];
     res
-      .writeHead(200, { 'content-type': 'application/json', ...limits })
+      .writeHead(200, this.crossrefHeaders())
       .end(JSON.stringify({ status: 'ok', 'message-type': 'work', 'message-version': '1.0.0', message: work }));
+  }
+
+  private crossrefHeaders(): Record<string, string> {
+    const recorded = JSON.parse(fixture('crossref-works-10.7554_elife.01567.headers.json')) as { response_headers: Record<string, string[]> };
+    const limits: Record<string, string> = { 'content-type': 'application/json' };
+    for (const [k, v] of Object.entries(recorded.response_headers)) if (/^x-(rate|concurrency)/i.test(k) && v[0] !== undefined) limits[k.toLowerCase()] = v[0];
+    return limits;
+  }
+
+  /**
+   * Crossref's /works?query.bibliographic=…: a work-list of the items sharing a word with the query,
+   * most shared words first, each with its relevance `score`, as Crossref answers (fuzzy: near
+   * titles come back too, and the client must decide what is the same work).
+   */
+  private crossrefSearch(query: URLSearchParams, res: ServerResponse): void {
+    const words = (text: string) => new Set(text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 2));
+    const wanted = words(`${query.get('query.bibliographic') ?? ''} ${query.get('query.author') ?? ''}`);
+    const rows = Math.min(Number(query.get('rows') ?? 20), 1000);
+    const scored = [...this.crossrefWorks.values()]
+      .map((work) => {
+        const authors = ((work.author as { family?: string }[] | undefined) ?? []).map((a) => a.family ?? '').join(' ');
+        const have = words(`${(work.title as string[] | undefined)?.[0] ?? ''} ${authors}`);
+        const shared = [...wanted].filter((w) => have.has(w)).length;
+        return { ...work, score: Math.round((shared / Math.max(1, wanted.size)) * 1000) / 10 };
+      })
+      .filter((w) => w.score > 0)
+      .sort((a, b) => b.score - a.score)
+      .slice(0, rows);
+    res.writeHead(200, this.crossrefHeaders()).end(
+      JSON.stringify({
+        status: 'ok',
+        'message-type': 'work-list',
+        'message-version': '1.0.0',
+        message: { facets: {}, 'total-results': scored.length, items: scored, 'items-per-page': rows, query: { 'start-index': 0, 'search-terms': null } },
+      }),
+    );
+  }
+
+  /** doi.org: 302 to where the DOI's agency serves it; 404 for a DOI nobody registered. */
+  private doiResolver(doi: string, res: ServerResponse): void {
+    const key = doi.toLowerCase();
+    const target = this.agencyRecords.has(key) ? `/datacite/${encodeURIComponent(key)}` : this.landingOnly.has(key) || this.crossrefWorks.has(key) ? `/landing/${encodeURIComponent(key)}` : null;
+    if (!target) {
+      res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' }).end('<!DOCTYPE html><html><body>DOI Not Found</body></html>');
+      return;
+    }
+    res.writeHead(302, { location: `${this.base}${target}`, 'content-type': 'text/html; charset=utf-8' }).end('<html><body>Redirecting</body></html>');
+  }
+
+  private datacite(doi: string, req: IncomingMessage, res: ServerResponse): void {
+    const record = this.agencyRecords.get(doi.toLowerCase());
+    if (!record || !/application\/vnd\.citationstyles\.csl\+json/.test(req.headers.accept ?? '')) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!DOCTYPE html><html><body>Landing page</body></html>');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/vnd.citationstyles.csl+json; charset=utf-8' }).end(JSON.stringify(record));
   }
 
   private ncbi(tool: string, query: URLSearchParams, res: ServerResponse): void {

@@ -1,4 +1,7 @@
 import { ARXIV_POLICY, CROSSREF_POLICY, HttpClient, HttpError, asArray, ncbiPolicy, xmlText } from '../../net/index.js';
+import type { CslItem } from '../citations.js';
+import { workFromCsl } from '../library.js';
+import { titleKey } from '../tokens.js';
 import { formatIdentifier, normaliseDoi, parseIdentifier, type PaperIdentifier } from './identifiers.js';
 import { cleanText, safeUrl, stripMarkup, type ResolvedWork } from './work.js';
 
@@ -8,6 +11,8 @@ export type SourceSettings = {
   crossrefApiUrl: string;
   ncbiEutilsUrl: string;
   openalexApiUrl: string;
+  /** Where DOIs resolve (content negotiation for DOIs Crossref does not hold, e.g. DataCite's). */
+  doiResolverUrl: string;
   contactEmail?: string;
   ncbiApiKey?: string;
   openalexApiKey?: string;
@@ -18,7 +23,11 @@ export const DEFAULT_SOURCE_URLS = {
   crossrefApiUrl: 'https://api.crossref.org',
   ncbiEutilsUrl: 'https://eutils.ncbi.nlm.nih.gov/entrez/eutils',
   openalexApiUrl: 'https://api.openalex.org',
+  doiResolverUrl: 'https://doi.org',
 } as const;
+
+/** A record without an identifier, as `enrich` looks it up by title. */
+export type TitleQuery = { title: string; firstAuthor?: string; year: number | null };
 
 /**
  * Why an identifier could not be resolved. `not-found`: the source has no such work (or arXiv says the
@@ -41,8 +50,9 @@ const ATOM_ARRAYS = new Set(['entry', 'author', 'link', 'category']);
 const PUBMED_ARRAYS = new Set(['PubmedArticle', 'Author', 'AbstractText', 'ArticleId', 'MeshHeading']);
 
 /**
- * Resolves identifiers to metadata: arXiv's API for preprints, Crossref for DOIs, NCBI E-utilities for
- * PubMed and PMC ids, OpenAlex where the first source has nothing or is unreachable. Pacing per
+ * Resolves identifiers to metadata: arXiv's API for preprints, Crossref for DOIs (then the DOI's own
+ * registration agency through content negotiation, for DataCite and other non-Crossref DOIs), NCBI
+ * E-utilities for PubMed and PMC ids, OpenAlex where the first source has nothing or is unreachable. Pacing per
  * source is set on the HTTP client's pacer once, here, so every resolver in the process shares it.
  */
 export class PaperResolver {
@@ -68,7 +78,11 @@ export class PaperResolver {
       case 'arxiv':
         return this.withFallback(name, () => this.arxiv(id.id, id.version, name), () => this.openalex(`doi:10.48550/arXiv.${id.id}`, name));
       case 'doi':
-        return this.withFallback(name, () => this.crossref(id.doi, name), () => this.openalex(`doi:${id.doi}`, name));
+        return this.withFallback(
+          name,
+          () => this.crossref(id.doi, name),
+          () => this.withFallback(name, () => this.doiContentNegotiation(id.doi, name), () => this.openalex(`doi:${id.doi}`, name)),
+        );
       case 'pmid':
         return this.withFallback(name, () => this.pubmed(id.pmid, name), () => this.openalex(`pmid:${id.pmid}`, name));
       case 'pmcid':
@@ -142,26 +156,57 @@ export class PaperResolver {
     if (!work || typeof work !== 'object' || !Array.isArray(work.title)) {
       throw new ResolveError('unavailable', name, 'Crossref answered without a work record; try again later');
     }
-    const relations = Object.entries(work.relation ?? {}).filter(([kind]) =>
-      ['has-preprint', 'is-preprint-of', 'is-version-of', 'has-version', 'is-identical-to'].includes(kind),
+    return workFromCrossref(work, doi);
+  }
+
+  /**
+   * Crossref's bibliographic search for a record that has no identifier: the title with the first
+   * author's family name. Only a confident match is taken: the same normalised title, and the same
+   * first author and year (±1) where both sides have them. Null when nothing matches so.
+   */
+  async findByTitle(query: TitleQuery): Promise<ResolvedWork | null> {
+    const name = `"${query.title.slice(0, 80)}"`;
+    const params = new URLSearchParams({ 'query.bibliographic': query.title, rows: '5' });
+    const family = query.firstAuthor ? familyName(query.firstAuthor) : '';
+    if (family) params.set('query.author', family);
+    if (this.settings.contactEmail) params.set('mailto', this.settings.contactEmail);
+    const { data } = await this.call(name, 'Crossref', () =>
+      this.http.getJson<{ message?: { items?: CrossrefWork[] } }>(`${this.settings.crossrefApiUrl}/works?${params}`, { followRateLimitHeaders: true }),
     );
-    const related = relations.flatMap(([, list]) => list ?? []);
-    const arxivRelation = related.find((r) => r['id-type'] === 'arxiv' || /10\.48550\/arxiv\./i.test(r.id));
-    const arxiv = arxivRelation ? parseIdentifier(arxivRelation['id-type'] === 'arxiv' ? `arXiv:${arxivRelation.id}` : arxivRelation.id) : null;
-    const dateParts = (work.issued ?? work.published ?? work['published-print'] ?? work['published-online'])?.['date-parts']?.[0];
-    return {
-      title: stripMarkup(work.title?.[0]),
-      authors: (work.author ?? []).map((a) => (a.family ? [a.family, a.given].filter(Boolean).join(', ') : cleanText(a.name))).filter(Boolean),
-      year: typeof dateParts?.[0] === 'number' ? dateParts[0] : null,
-      venue: cleanText(work['container-title']?.[0] ?? work['short-container-title']?.[0] ?? ''),
-      abstract: stripMarkup(work.abstract),
-      doi: normaliseDoi(work.DOI ?? doi),
-      arxivId: arxiv?.kind === 'arxiv' ? arxiv.id : undefined,
-      url: safeUrl(work.URL) || `https://doi.org/${doi}`,
-      subjects: (work.subject ?? []).map(cleanText),
-      sameAs: related.filter((r) => r['id-type'] === 'doi').map((r) => normaliseDoi(r.id)),
-      source: 'crossref',
-    };
+    const items = Array.isArray(data?.message?.items) ? data.message.items : [];
+    const wanted = titleKey(query.title);
+    const wantedFamily = titleKey(family);
+    for (const item of items) {
+      if (!item || typeof item !== 'object' || !Array.isArray(item.title) || !item.DOI) continue;
+      const work = workFromCrossref(item, item.DOI);
+      if (titleKey(work.title) !== wanted) continue;
+      const theirFamily = titleKey(familyName(work.authors[0] ?? ''));
+      if (wantedFamily && theirFamily && wantedFamily !== theirFamily) continue;
+      if (query.year !== null && work.year !== null && Math.abs(query.year - work.year) > 1) continue;
+      return work;
+    }
+    return null;
+  }
+
+  /**
+   * The DOI's registration agency through the resolver (`Accept: application/vnd.citationstyles.csl+json`):
+   * DataCite, mEDRA and others answer with CSL-JSON. A DOI whose agency offers no metadata is
+   * redirected to its landing page, an HTML page: that is "nothing here", not an outage.
+   */
+  private async doiContentNegotiation(doi: string, name: string): Promise<ResolvedWork> {
+    const url = `${this.settings.doiResolverUrl}/${doi.split('/').map(encodeURIComponent).join('/')}`;
+    let item: unknown;
+    try {
+      ({ data: item } = await this.call(name, 'The DOI resolver', () => this.http.getJson(url, { accept: 'application/vnd.citationstyles.csl+json' })));
+    } catch (error) {
+      if (error instanceof ResolveError && error.failure?.kind === 'unexpected-content') {
+        throw new ResolveError('not-found', name, 'neither Crossref nor the DOI\'s registration agency has metadata for it; check the DOI', error.failure);
+      }
+      throw error;
+    }
+    const work = item && typeof item === 'object' && !Array.isArray(item) ? workFromCsl(item as CslItem & Record<string, unknown>, undefined, 'doi.org') : null;
+    if (!work) throw new ResolveError('unavailable', name, 'the DOI resolver answered without a title; try again later');
+    return { ...work, doi: work.doi ?? doi, url: work.url || `https://doi.org/${doi}` };
   }
 
   private eutils(tool: string, params: Record<string, string>): string {
@@ -268,6 +313,35 @@ const DESCRIBE: Record<HttpError['kind'], string> = {
   'unsafe-xml': 'sent XML with a DOCTYPE or entity declarations, which is refused',
   'rate-limited': 'is rate limiting us',
 };
+
+/** A Crossref work record (from /works/{doi} or a search's items) as a work. */
+function workFromCrossref(work: CrossrefWork, doi: string): ResolvedWork {
+  const relations = Object.entries(work.relation ?? {}).filter(([kind]) =>
+    ['has-preprint', 'is-preprint-of', 'is-version-of', 'has-version', 'is-identical-to'].includes(kind),
+  );
+  const related = relations.flatMap(([, list]) => list ?? []);
+  const arxivRelation = related.find((r) => r['id-type'] === 'arxiv' || /10\.48550\/arxiv\./i.test(r.id));
+  const arxiv = arxivRelation ? parseIdentifier(arxivRelation['id-type'] === 'arxiv' ? `arXiv:${arxivRelation.id}` : arxivRelation.id) : null;
+  const dateParts = (work.issued ?? work.published ?? work['published-print'] ?? work['published-online'])?.['date-parts']?.[0];
+  return {
+    title: stripMarkup(work.title?.[0]),
+    authors: (work.author ?? []).map((a) => (a.family ? [a.family, a.given].filter(Boolean).join(', ') : cleanText(a.name))).filter(Boolean),
+    year: typeof dateParts?.[0] === 'number' ? dateParts[0] : null,
+    venue: cleanText(work['container-title']?.[0] ?? work['short-container-title']?.[0] ?? ''),
+    abstract: stripMarkup(work.abstract),
+    doi: normaliseDoi(work.DOI ?? doi),
+    arxivId: arxiv?.kind === 'arxiv' ? arxiv.id : undefined,
+    url: safeUrl(work.URL) || `https://doi.org/${doi}`,
+    subjects: (work.subject ?? []).map(cleanText),
+    sameAs: related.filter((r) => r['id-type'] === 'doi').map((r) => normaliseDoi(r.id)),
+    source: 'crossref',
+  };
+}
+
+/** `Doe, Jane` or `Jane Doe` → `Doe`. */
+function familyName(author: string): string {
+  return (author.includes(',') ? author.split(',')[0] : author.trim().split(/\s+/).pop()) ?? '';
+}
 
 /** `Jane Q. Doe` → `Doe, Jane Q.`; names already with a comma, or a single word, as they are. */
 function familyFirst(name: string): string {

@@ -1,0 +1,62 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { paperFromWork } from '../../src/catalog/merge.js';
+import { CatalogStore } from '../../src/catalog/store.js';
+import { bundledVocabulary } from '../../src/catalog/vocabulary.js';
+import { migrations } from '../../src/capabilities/index.js';
+import { ManualClock } from '../../src/clock.js';
+import { openDb } from '../../src/store/db.js';
+import { tempDbPath } from '../helpers/temp-db.js';
+
+const vocabulary = bundledVocabulary();
+const cleanups: (() => void)[] = [];
+afterEach(() => cleanups.splice(0).forEach((c) => c()));
+
+/** The WAL header's salt changes each time a writer restarts the log from the beginning. */
+function walSalt(dbPath: string): number {
+  const header = Buffer.alloc(32);
+  const fd = openSync(`${dbPath}-wal`, 'r');
+  try {
+    readSync(fd, header, 0, 32, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return header.readUInt32BE(16);
+}
+
+describe('WAL checkpoints off the write path', () => {
+  it('a worker copies the log back, so a later add restarts it without the connection checkpointing', async () => {
+    const tmp = tempDbPath();
+    cleanups.push(tmp.cleanup);
+    const db = openDb(tmp.dbPath, migrations);
+    cleanups.push(() => db.close());
+    const store = new CatalogStore(db, vocabulary, new ManualClock('2026-12-01T12:00:00Z'));
+    // The connection's own checkpoint is only a safety net far above what these adds write.
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(4000);
+    const add = (i: number) =>
+      store.add(
+        paperFromWork({ title: `Checkpointed paper ${i}`, authors: ['Doe, Jane'], year: 2026, venue: '', abstract: '', url: '', subjects: [], sameAs: [], source: 'arxiv' }, 'added', vocabulary),
+        'added',
+        null,
+      );
+    for (let i = 0; i < 40; i++) add(i);
+    const before = walSalt(tmp.dbPath);
+    let restarted = false;
+    // Waits for the worker (on another thread); each round's add restarts the log once it is copied.
+    for (let round = 0; round < 200 && !restarted; round++) {
+      await sleep(25);
+      add(1000 + round);
+      restarted = walSalt(tmp.dbPath) !== before;
+    }
+    expect(restarted).toBe(true);
+    expect(db.prepare('SELECT count(*) FROM catalog_papers').pluck().get()).toBeGreaterThan(40);
+  });
+
+  it('leaves an in-memory database as it is', () => {
+    const db = openDb(':memory:', migrations);
+    cleanups.push(() => db.close());
+    new CatalogStore(db, vocabulary, new ManualClock('2026-12-01T12:00:00Z'));
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+  });
+});
