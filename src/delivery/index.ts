@@ -11,6 +11,6 @@ export { heldLeases, releaseLeases } from './leases.js';
 export { deliveryMigration } from './migration.js';
 export { parseOnArgs, scheduleFor } from './schedule-words.js';
 export * from './send.js';
-export { currentSlot, latestSlot, missedSlots, nextSlot } from './slots.js';
+export { latestSlot, missedSlots, nextSlot } from './slots.js';
 export * from './subscriptions.js';
 export { addDays, formatLocal, localAt, weekdayOf } from './zoned.js';

@@ -22,7 +22,8 @@ import {
   type ClaimRow,
   type DeliveryKind,
 } from './claims.js';
-import { pause } from './subscriptions.js';
+import { currentSlot } from './slots.js';
+import { pause, type Subscription } from './subscriptions.js';
 
 export type SendResult =
   | { kind: 'posted'; messageId: string }
@@ -173,4 +174,16 @@ export async function retryDue<C extends Pick<ClaimRow, 'id' | 'kind' | 'platfor
     if (result.kind === 'paused') break;
   }
   return results;
+}
+
+/**
+ * The slot a channel's tick may claim now: its schedule's latest since the channel was turned on,
+ * unless a claim of this kind already has it (posted, pending, skipped …). Null when there is none.
+ */
+export function unclaimedSlot(db: Services['db'], sub: Pick<Subscription, 'kind' | 'platform' | 'channel' | 'schedule' | 'timezone' | 'enabledAt'>, now: number): { at: number; slot: string } | null {
+  const at = currentSlot(sub, now);
+  if (at === null) return null;
+  const slot = iso(at);
+  const taken = stmt(db, 'SELECT 1 FROM delivery_claims WHERE kind = ? AND platform = ? AND channel = ? AND slot = ?').get(sub.kind, sub.platform, sub.channel, slot);
+  return taken ? null : { at, slot };
 }

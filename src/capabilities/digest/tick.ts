@@ -1,5 +1,5 @@
 import type { Services } from '../../services.js';
-import { currentSlot, iso, label, retryDue, type SlotPart } from '../../delivery/index.js';
+import { iso, label, retryDue, unclaimedSlot, type SlotPart } from '../../delivery/index.js';
 import { attemptDigest, claimDigest, giveUp, type DigestPosted } from './deliver.js';
 import { TopicMatcher } from './match.js';
 import * as store from './store.js';
@@ -68,10 +68,9 @@ async function tickChannel(services: Services, sub: DigestSubscription, now: num
   for (const result of retried) if (result.kind === 'posted') posts.push(result.post);
   if (retried.at(-1)?.kind === 'paused') return posts;
 
-  const latest = currentSlot(sub, now);
-  if (latest === null) return posts;
-  const slot = iso(latest);
-  if (store.getPost(db, sub.platform, sub.channel, slot)) return posts;
+  const open = unclaimedSlot(db, sub, now);
+  if (!open) return posts;
+  const { at: latest, slot } = open;
   if (now - latest > graceHours * HOUR) {
     if (store.insertSkipped(db, sub.platform, sub.channel, slot, slot, iso(now), 'missed beyond the grace window')) {
       log.warn(`digest ${label(sub)}: skipped the slot ${slot}: missed by more than the ${graceHours} h grace window; its papers go into the next digest`);

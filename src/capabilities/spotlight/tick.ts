@@ -1,6 +1,6 @@
 import type { Services } from '../../services.js';
 import { retryWhileBusy } from '../../store/busy.js';
-import { currentSlot, endClaim, isAtMostDaily, iso, label, missedSlots, retryDue } from '../../delivery/index.js';
+import { endClaim, isAtMostDaily, iso, label, missedSlots, retryDue, unclaimedSlot } from '../../delivery/index.js';
 import { attempt, claimSlot, type SpotlightPost } from './deliver.js';
 import * as store from './store.js';
 import type { Subscription } from './store.js';
@@ -65,10 +65,9 @@ async function tickChannel(services: Services, sub: Subscription, now: number): 
   for (const result of retried) if (result.kind === 'posted') posts.push(result.post);
   if (retried.at(-1)?.kind === 'paused') return posts;
 
-  const latest = currentSlot(sub, now);
-  if (latest === null) return posts;
-  const slot = iso(latest);
-  if (store.getPost(db, sub.platform, sub.channel, slot)) return posts;
+  const open = unclaimedSlot(db, sub, now);
+  if (!open) return posts;
+  const { at: latest, slot } = open;
 
   const since = store.latestRecordedSlot(db, sub.platform, sub.channel);
   const from = Math.max(since ? Date.parse(since) : 0, Date.parse(sub.enabledAt) - 1);
