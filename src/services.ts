@@ -17,6 +17,12 @@ import type { Outbox } from './outbox.js';
 export type Invocation = {
   text: string;
   platform: Platform;
+  /**
+   * The Slack team or Discord server the channel belongs to, so that state is kept per tenant
+   * (platform, workspace, channel). Empty or absent for the console and for adapters that do not
+   * set it yet.
+   */
+  workspaceId?: string;
   channelId: string;
   userId: string;
   userName?: string;

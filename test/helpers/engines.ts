@@ -43,3 +43,8 @@ export async function freshDatabase(engine: Engine): Promise<FreshDatabase> {
     },
   };
 }
+
+/** The engines this run can test: both, unless the machine has no PostgreSQL (warned at start-up, never on CI). */
+export function testedEngines(): Engine[] {
+  return engines.filter((engine) => !engineMissing(engine));
+}

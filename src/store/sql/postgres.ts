@@ -50,7 +50,7 @@ export class PostgresSql extends QueryHelpers implements SqlDatabase {
   }
 
   async query<T = Record<string, unknown>>(sql: string, params: SqlParams = []): Promise<SqlResult<T>> {
-    return toResult<T>(await this.pool.query(this.text(sql), params as SqlValue[]));
+    return toResult<T>(await this.pool.query(this.text(sql), parameters(params)));
   }
 
   async exec(sql: string): Promise<void> {
@@ -105,7 +105,7 @@ class PostgresTransaction extends QueryHelpers implements SqlTransaction {
 
   async query<T = Record<string, unknown>>(sql: string, params: SqlParams = []): Promise<SqlResult<T>> {
     this.check();
-    return toResult<T>(await this.client.query(this.store.text(sql), params as SqlValue[]));
+    return toResult<T>(await this.client.query(this.store.text(sql), parameters(params)));
   }
 
   async exec(sql: string): Promise<void> {
@@ -117,6 +117,14 @@ class PostgresTransaction extends QueryHelpers implements SqlTransaction {
     this.check();
     await this.client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
   }
+}
+
+/**
+ * PostgreSQL's text cannot hold U+0000, which SQLite stores as is; it only ever arrives in
+ * untrusted text (a topic, a feed title), so it becomes U+FFFD rather than failing the statement.
+ */
+function parameters(params: SqlParams): SqlValue[] {
+  return params.map((p) => (typeof p === 'string' && p.includes('\u0000') ? p.replaceAll('\u0000', '\uFFFD') : p));
 }
 
 function toResult<T>(result: pg.QueryResult): SqlResult<T> {

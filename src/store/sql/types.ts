@@ -13,7 +13,7 @@ export type SqlParams = readonly SqlValue[];
 
 export type SqlResult<T> = { rows: T[]; changes: number };
 
-interface SqlQueries {
+export interface SqlQueries {
   /** Rows and the number of rows changed (for INSERT … RETURNING, the rows returned). */
   query<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<SqlResult<T>>;
   all<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T[]>;
