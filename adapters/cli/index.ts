@@ -1,7 +1,7 @@
 import dotenv from 'dotenv';
 import { CatalogError, ConfigError, DeliveryError, UserError } from '../../src/errors.js';
 import { digestCommand, sayCli, registerCli, spotlightCommand } from './bot-commands.js';
-import { backupCli, doctorCli, restoreCli } from './ops-commands.js';
+import { backupCli, doctorCli, migrateToPostgresCli, restoreCli } from './ops-commands.js';
 import { start } from './service.js';
 import { listCli, searchCli, showCli, validateCli } from './catalog-commands.js';
 import { libraryCli } from './library-commands.js';
@@ -33,6 +33,8 @@ const USAGE = `paperbot — deep-learning papers on medical image analysis, for 
   paperbot backup <file>                 a consistent copy of the database, also while the bot runs
   paperbot restore <file>                put a backup in place (refused while a bot runs on the database)
   paperbot doctor                        check settings, database, tokens and the registered command
+  paperbot migrate-to-postgres           copy the state on the store interface from PAPERBOT_DB into
+                                         the empty PostgreSQL database of DATABASE_URL, counts checked
 
 Settings come from the environment or a .env file: see .env.example.`;
 
@@ -74,6 +76,8 @@ export async function main(
         return await restoreCli(rest, io);
       case 'doctor':
         return await doctorCli(rest, io);
+      case 'migrate-to-postgres':
+        return await migrateToPostgresCli(rest, io);
       case 'help':
       case '--help':
       case '-h':
