@@ -135,3 +135,17 @@ export function voteButton(reply: Reply, n: number): Action {
 export function text(reply: Reply): string {
   return [reply.title ?? '', ...reply.intro, reply.footer ?? ''].join('\n');
 }
+
+/**
+ * Some of everything in the lab channel, made the ordinary way: a closed poll (three votes, the
+ * second paper winning) whose winner was then read, and an open poll with one vote. Returns the open
+ * poll's id.
+ */
+export async function readingHistoryWithOpenPoll(h: Harness): Promise<number> {
+  for (const [command, user] of [['suggest', 'alice'], ['vote 2', 'bob'], ['vote 2', 'carol'], ['vote 1', 'dan'], ['suggest close', 'alice'], ['read', 'alice']]) {
+    await h.say(command as string, user);
+  }
+  const opened = await h.say('suggest', 'alice');
+  await h.say('vote 3', 'erin');
+  return (opened.data as { pollId: number }).pollId;
+}

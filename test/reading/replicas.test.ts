@@ -5,7 +5,7 @@ import { migrate, openDb } from '../../src/store/db.js';
 import { coreMigration, type PortableMigration } from '../../src/store/migrations.js';
 import { sqliteDialect } from '../../src/store/sql/dialect.js';
 import { freshDatabase, testedEngines } from '../helpers/engines.js';
-import { harness, pollData, voteButton, type Harness } from './harness.js';
+import { harness, pollData, readingHistoryWithOpenPoll, voteButton, type Harness } from './harness.js';
 
 const open: Harness[] = [];
 afterEach(async () => {
@@ -99,6 +99,23 @@ describe.each(testedEngines())('tenants on %s', (engine) => {
     expect((await h.say('history', 'bob', { workspace: 'T1' })).data).toMatchObject({ total: 1 });
     expect((await h.say('history', 'bob', { workspace: 'T2' })).data).toMatchObject({ total: 0 });
     expect((await h.say('history', 'bob')).data).toMatchObject({ total: 0 });
+  });
+});
+
+describe.each(testedEngines())('adopting groups recorded without a workspace, on %s', (engine) => {
+  it('GIVEN a history, a choice and an open poll recorded before the adapter named workspaces THEN the first command naming the workspace takes them over, and no other workspace sees them', async () => {
+    const h = await harness({ engine });
+    open.push(h);
+    const openId = await readingHistoryWithOpenPoll(h);
+    const before = (await h.say('history')).data;
+
+    expect((await h.say('history', 'bob', { workspace: 'T1' })).data).toEqual(before);
+    expect((await h.say('next', 'bob', { workspace: 'T1' })).data).toMatchObject({ openPollId: openId });
+    // The vote cast before the adoption still counts, and the poll is T1's now.
+    expect((await h.say('vote 3', 'carol', { workspace: 'T1' })).data).toMatchObject({ pollId: openId, votes: 2 });
+    expect((await h.say('history', 'bob', { workspace: 'T2' })).data).toMatchObject({ total: 0 });
+    expect((await h.say('history', 'bob')).data).toMatchObject({ total: 0 });
+    expect(await h.paperbot.services.sql.all(`SELECT id FROM reading_polls WHERE workspace_id = ''`)).toEqual([]);
   });
 });
 

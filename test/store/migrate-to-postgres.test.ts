@@ -3,7 +3,7 @@ import { main } from '../../adapters/cli/index.js';
 import { readingStore } from '../../src/capabilities/reading/store.js';
 import { freshDatabase } from '../helpers/engines.js';
 import { createTestDatabase } from '../helpers/postgres-server.js';
-import { harness } from '../reading/harness.js';
+import { harness, readingHistoryWithOpenPoll } from '../reading/harness.js';
 
 function cli(env: Record<string, string>) {
   const out: string[] = [];
@@ -19,15 +19,7 @@ describe.skipIf(!inject('postgresUrl'))('paperbot migrate-to-postgres', () => {
     try {
       // State made the ordinary way, by a bot on SQLite: a closed poll with votes, a chosen paper read, an open poll.
       const before = await harness({ database: sqlite });
-      await before.say('suggest', 'alice');
-      await before.say('vote 2', 'bob');
-      await before.say('vote 2', 'carol');
-      await before.say('vote 1', 'dan');
-      await before.say('suggest close', 'alice');
-      await before.say('read', 'alice');
-      const open = await before.say('suggest', 'alice');
-      const openId = (open.data as { pollId: number }).pollId;
-      await before.say('vote 3', 'erin');
+      const openId = await readingHistoryWithOpenPoll(before);
       const history = (await before.say('history')).data;
       const tally = await readingStore(before.paperbot.services.sql).tally(openId);
       await before.close();

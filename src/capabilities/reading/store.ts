@@ -56,6 +56,8 @@ const GROUP = 'platform = ? AND workspace_id = ? AND channel_id = ?';
 const groupKey = (g: Group) => [g.platform, g.workspaceId, g.channelId] as const;
 
 const stores = new WeakMap<SqlDatabase, ReadingStore>();
+/** The groups this process has seen adopted (see `adopt`), per database. */
+const adoptedGroups = new WeakMap<SqlDatabase, Set<string>>();
 
 /** The reading store over the database's store interface (SQLite or PostgreSQL). */
 export function readingStore(sql: SqlDatabase): ReadingStore {
@@ -111,7 +113,44 @@ export class ReadingStore {
 
   /** Opening a poll in the group waits for anyone else opening one there (see the class comment). */
   async lockGroup(group: Group): Promise<void> {
-    await this.inTransaction().lock(`reading:group:${JSON.stringify(groupKey(group))}`);
+    await this.inTransaction().lock(groupLock(group));
+  }
+
+  /**
+   * Groups recorded before the adapters said which workspace a channel belongs to are in workspace
+   * ''. The first command from the channel that names its workspace takes them over: closed polls
+   * always, the open poll and the chosen paper unless the workspace has its own, read papers it has
+   * not. Once per group and process; afterwards a set lookup.
+   */
+  async adopt(group: Group): Promise<void> {
+    if (!group.workspaceId) return;
+    let seen = adoptedGroups.get(this.sql);
+    if (!seen) {
+      seen = new Set();
+      adoptedGroups.set(this.sql, seen);
+    }
+    const key = JSON.stringify(groupKey(group));
+    if (seen.has(key)) return;
+    const legacy = [group.workspaceId, group.platform, group.channelId, ...groupKey(group)];
+    await this.sql.transaction(async (tx) => {
+      await tx.lock(groupLock(group));
+      await tx.run(
+        `UPDATE reading_polls SET workspace_id = ? WHERE platform = ? AND workspace_id = '' AND channel_id = ?
+         AND (closed_at IS NOT NULL OR NOT EXISTS (SELECT 1 FROM reading_polls o WHERE o.platform = ? AND o.workspace_id = ? AND o.channel_id = ? AND o.closed_at IS NULL))`,
+        legacy,
+      );
+      await tx.run(
+        `UPDATE reading_next SET workspace_id = ? WHERE platform = ? AND workspace_id = '' AND channel_id = ?
+         AND NOT EXISTS (SELECT 1 FROM reading_next n WHERE n.platform = ? AND n.workspace_id = ? AND n.channel_id = ?)`,
+        legacy,
+      );
+      await tx.run(
+        `UPDATE reading_reads SET workspace_id = ? WHERE platform = ? AND workspace_id = '' AND channel_id = ?
+         AND paper_id NOT IN (SELECT r.paper_id FROM reading_reads r WHERE r.platform = ? AND r.workspace_id = ? AND r.channel_id = ?)`,
+        legacy,
+      );
+    });
+    seen.add(key);
   }
 
   /**
@@ -283,6 +322,8 @@ export class ReadingStore {
     return this.q.all<{ id: number }>(`SELECT id FROM reading_polls WHERE ${GROUP} ORDER BY id DESC`, groupKey(group));
   }
 }
+
+const groupLock = (group: Group) => `reading:group:${JSON.stringify(groupKey(group))}`;
 
 const READ_COLUMNS = 'paper_id AS "paperId", read_on AS "readOn", marked_at AS "markedAt", marked_by AS "markedBy"';
 
