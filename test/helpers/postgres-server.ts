@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -83,6 +83,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
         if (attempt >= 3) throw new Error(`PostgreSQL did not start: ${(error as Error).message}\n${readLog(logFile)}`);
       }
     }
+    const watchdog = stopWhenGone(process.pid, asRoot, join(bin, 'pg_ctl'), data, dir);
     const url = `postgres://paperbot@127.0.0.1:${port}/postgres`;
     const client = new pg.Client({ connectionString: url });
     await client.connect();
@@ -95,13 +96,39 @@ export async function startTestPostgres(): Promise<TestPostgres> {
         (stopped ??= pgCtl('-m', 'immediate', '-w', 'stop')
           .then(() => undefined)
           .catch(() => undefined)
-          .finally(() => rmSync(dir, { recursive: true, force: true }))),
+          .finally(() => {
+            rmSync(dir, { recursive: true, force: true });
+            watchdog.kill();
+          })),
     };
   } catch (error) {
     await pgCtl('-m', 'immediate', 'stop').catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * pg_ctl leaves the server running on its own, so a test run killed before its teardown (a timeout,
+ * Ctrl-C, SIGKILL) would leave it behind. A detached shell waits for this process to end and then
+ * stops the server and deletes its folder; a normal stop kills the shell.
+ */
+function stopWhenGone(owner: number, asRoot: boolean, pgCtl: string, data: string, dir: string): { kill(): void } {
+  const stop = `${asRoot ? 'runuser -u postgres -- ' : ''}"$1" -D "$2" -m immediate stop >/dev/null 2>&1`;
+  const script = `while kill -0 "$0" 2>/dev/null; do sleep 1; done; ${stop}; rm -rf "$3"`;
+  const child = spawn('sh', ['-c', script, String(owner), pgCtl, data, dir], { detached: true, stdio: 'ignore' });
+  child.unref();
+  return {
+    kill: () => {
+      if (child.pid !== undefined) {
+        try {
+          process.kill(child.pid);
+        } catch {
+          // Already gone.
+        }
+      }
+    },
+  };
 }
 
 function readLog(file: string): string {

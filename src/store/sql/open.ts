@@ -34,6 +34,7 @@ export async function openSqlStore(settings: SqlSettings, legacy: Database.Datab
       await store.close();
       throw unreachable(settings.databaseUrl, error);
     }
+    log?.info(`database: the store interface's state on PostgreSQL ${store.where}`);
     return store;
   }
   const shared = settings.dbPath === ':memory:';
