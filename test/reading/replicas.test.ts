@@ -136,8 +136,8 @@ describe('upgrading a SQLite database from before tenants', () => {
     old.close();
     const h = await harness({ database: fresh });
     try {
-      const versions = await h.paperbot.services.sql.all<{ version: number }>('SELECT version FROM schema_migrations WHERE version IN (3, 40) ORDER BY version');
-      expect(versions.map((v) => v.version)).toEqual([3, 40]);
+      const versions = await h.paperbot.services.sql.all<{ version: number }>('SELECT version FROM schema_migrations WHERE version IN (3, 50) ORDER BY version');
+      expect(versions.map((v) => v.version)).toEqual([3, 50]);
       expect((await h.say('next')).data).toMatchObject({ paperId: 'deeplung-2018', pollId: 1, openPollId: 2 });
       expect((await h.say('history')).data).toMatchObject({ total: 1, entries: [{ paperId: 'unet-2015', readOn: '2026-09-20' }] });
       expect(await readingStore(h.paperbot.services.sql).tally(2)).toMatchObject([{ votes: 0 }, { votes: 1 }]);

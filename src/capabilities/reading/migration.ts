@@ -77,7 +77,7 @@ CREATE TABLE reading_reads (
  * key in place). Options and votes hang off a poll id and so belong to the poll's tenant.
  */
 export const readingTenantsMigration: Migration = {
-  version: 40,
+  version: 50,
   name: 'reading-group-tenants',
   portable: () => `
 ALTER TABLE reading_polls ADD COLUMN workspace_id TEXT NOT NULL DEFAULT '';
