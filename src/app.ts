@@ -7,6 +7,7 @@ import { silentLogger, type Logger } from './log.js';
 import { Outbox, type DeliveryObserver } from './outbox.js';
 import { createSearch } from './search/index.js';
 import { openDb } from './store/db.js';
+import { openSqlStore } from './store/sql/open.js';
 import { CatalogStore } from './catalog/store.js';
 import { LiveCatalog } from './catalog/live.js';
 import { CatalogService } from './catalog/service.js';
@@ -18,7 +19,8 @@ export type Paperbot = {
   bot: Bot;
   services: Services;
   catalog: Catalog;
-  close(): void;
+  /** Closes the SQLite handles at once (before it returns) and a PostgreSQL pool when it resolves. */
+  close(): Promise<void>;
 };
 
 export type PaperbotOptions = {
@@ -46,6 +48,13 @@ export async function createPaperbot(options: PaperbotOptions): Promise<Paperbot
   const vocabulary = catalog.vocabulary ?? bundledVocabulary();
   const clock = options.clock ?? systemClock;
   const db = openDb(config.dbPath, migrations, log);
+  let sql: Awaited<ReturnType<typeof openSqlStore>>;
+  try {
+    sql = await openSqlStore(config, db, migrations, log);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   // The list seeds the stored catalog; what people and imports added lives beside it in the database.
   const store = new CatalogStore(db, vocabulary, clock);
   store.seed(catalog.papers);
@@ -58,11 +67,17 @@ export async function createPaperbot(options: PaperbotOptions): Promise<Paperbot
     catalog: catalogService,
     search: live,
     db,
+    sql,
     clock,
     config,
     log,
     outbox: new Outbox(options.onDelivered),
   };
   const bot = createBot(services, undefined, options.hooks);
-  return { bot, services, catalog, close: () => db.close() };
+  const close = () => {
+    const closing = sql.close();
+    db.close();
+    return closing;
+  };
+  return { bot, services, catalog, close };
 }

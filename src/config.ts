@@ -5,6 +5,11 @@ import { DEFAULT_SOURCE_URLS, type SourceSettings } from './catalog/sources/reso
 export type Config = {
   /** SQLite file for spotlight and reading-group state. */
   dbPath: string;
+  /**
+   * DATABASE_URL: a PostgreSQL server for the state on the asynchronous store interface (the reading
+   * group so far; see src/store/sql/); unset, that state lives in the SQLite file too.
+   */
+  databaseUrl?: string;
   /** Extra catalog sources (markdown lists in the bundled format, BibTeX files), after the bundled ones. */
   extraSources: string[];
   logLevel: LogLevel;
@@ -68,6 +73,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   return {
     dbPath: get('PAPERBOT_DB') ?? 'paperbot.db',
+    databaseUrl: postgresUrl(get('DATABASE_URL')),
     extraSources: commaList(get('PAPERBOT_SOURCES')),
     logLevel,
     logFormat,
@@ -106,9 +112,26 @@ function sourceSettings(get: (name: string) => string | undefined): SourceSettin
   };
 }
 
-/** The core's secrets (the sources' API keys), for the logger to mask. */
+/** The core's secrets (the sources' API keys, the database password), for the logger to mask. */
 export function coreSecrets(config: Config): string[] {
-  return [config.sources.ncbiApiKey, config.sources.openalexApiKey].filter((s): s is string => Boolean(s));
+  return [config.sources.ncbiApiKey, config.sources.openalexApiKey, ...urlSecrets(config.databaseUrl)].filter((s): s is string => Boolean(s));
+}
+
+/** DATABASE_URL, when set: a postgres:// or postgresql:// URL naming a host. */
+function postgresUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {
+    // Reported below with the fix.
+  }
+  if (!url || !/^postgres(ql)?:$/.test(url.protocol) || !url.hostname) {
+    throw new ConfigError(
+      `DATABASE_URL must be a PostgreSQL URL such as postgres://paperbot:password@db.example.org:5432/paperbot; got "${maskUrlCredentials(raw)}". Unset it to keep state in SQLite (PAPERBOT_DB).`,
+    );
+  }
+  return raw;
 }
 
 export function commaList(raw: string | undefined): string[] {

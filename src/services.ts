@@ -10,12 +10,19 @@ import type { Reply } from './reply.js';
 import type { PaperSearch } from './search/types.js';
 import type { Db } from './store/db.js';
 import type { Migration } from './store/migrations.js';
+import type { SqlDatabase } from './store/sql/types.js';
 import type { Outbox } from './outbox.js';
 
 /** One use of `/paper`, whatever the platform: the text after `/paper` and who typed it where. */
 export type Invocation = {
   text: string;
   platform: Platform;
+  /**
+   * The Slack team or Discord server the channel belongs to, so that state is kept per tenant
+   * (platform, workspace, channel). Empty or absent for the console and for adapters that do not
+   * set it yet.
+   */
+  workspaceId?: string;
   channelId: string;
   userId: string;
   userName?: string;
@@ -41,7 +48,10 @@ export type Services = {
   /** Adds, hides, tags and resolves papers; keeps `search` current. */
   catalog: CatalogService;
   search: PaperSearch;
+  /** The synchronous SQLite handle, for the capabilities not yet on `sql`. */
   db: Db;
+  /** The asynchronous store interface (SQLite or PostgreSQL; src/store/sql/), for those that are. */
+  sql: SqlDatabase;
   clock: Clock;
   config: Config;
   log: Logger;

@@ -29,6 +29,8 @@ const USAGE = `paperbot — deep-learning papers on medical image analysis, for 
   paperbot backup <file>                 a consistent copy of the database, also while the bot runs
   paperbot restore <file>                put a backup in place (refused while a bot runs on the database)
   paperbot doctor                        check settings, database, tokens and the registered command
+  paperbot migrate-to-postgres           copy the state on the store interface from PAPERBOT_DB into
+                                         the empty PostgreSQL database of DATABASE_URL, counts checked
 
 Settings come from the environment or a .env file: see .env.example.`;
 
@@ -70,6 +72,8 @@ export async function main(
         return await (await import('./ops-commands.js')).restoreCli(rest, io);
       case 'doctor':
         return await (await import('./ops-commands.js')).doctorCli(rest, io);
+      case 'migrate-to-postgres':
+        return await (await import('./ops-commands.js')).migrateToPostgresCli(rest, io);
       case 'help':
       case '--help':
       case '-h':

@@ -2,8 +2,9 @@ import { migrations } from '../../src/capabilities/index.js';
 import { ConfigError } from '../../src/errors.js';
 import { checkDatabase, formatFindings, ok, problemFrom, type Finding } from '../../src/ops/doctor.js';
 import { backupDatabase, restoreDatabase } from '../../src/store/backup.js';
+import { migrateToPostgres } from '../../src/store/sql/copy.js';
 import { loadSettings, type Settings } from '../settings.js';
-import { options, type Io } from './io.js';
+import { loggerFor, options, type Io } from './io.js';
 
 /** The CLI's maintenance commands: backup, restore, doctor. */
 
@@ -61,4 +62,18 @@ export async function doctorCli(args: string[], io: Io): Promise<number> {
   }
   io.stdout(formatFindings(findings) + '\n');
   return findings.some((f) => f.status === 'problem') ? 1 : 0;
+}
+
+/** `paperbot migrate-to-postgres`: the SQLite state on the store interface into the empty DATABASE_URL. */
+export async function migrateToPostgresCli(args: string[], io: Io): Promise<number> {
+  options(args, {});
+  const settings = loadSettings(io.env);
+  if (!settings.databaseUrl) {
+    io.stderr('paperbot: migrate-to-postgres copies PAPERBOT_DB into DATABASE_URL: set DATABASE_URL to an empty PostgreSQL database (postgres://user:password@host:5432/paperbot).\n');
+    return 2;
+  }
+  const counts = await migrateToPostgres(settings.dbPath, settings.databaseUrl, migrations, loggerFor(settings));
+  for (const { table, rows } of counts) io.stdout(`${table}: ${rows} rows copied, counts match\n`);
+  io.stdout(`copied ${counts.length} tables from ${settings.dbPath}; start the bot with DATABASE_URL set to use them\n`);
+  return 0;
 }

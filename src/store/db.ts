@@ -5,7 +5,7 @@ import { ConfigError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { openDatabaseFile } from './open.js';
 import { snapshotBeforeMigrations } from './snapshot.js';
-import type { Migration } from './migrations.js';
+import { isSqliteOnly, SCHEMA_MIGRATIONS_DDL, type Migration } from './migrations.js';
 
 export type Db = Database.Database;
 
@@ -78,14 +78,17 @@ function unusable(path: string, why: string): ConfigError {
 /**
  * Applies every migration not yet recorded, in version order. Applied versions are recorded one by
  * one (not as a single high-water mark), so a migration added below one that already ran is still
- * applied rather than skipped.
+ * applied rather than skipped. Portable migrations are left to migrateSql.
  */
 export function migrate(db: Db, migrations: Migration[], log?: Logger): void {
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  db.exec(SCHEMA_MIGRATIONS_DDL);
   const applied = () => new Set((db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]));
   const done = applied();
-  const pending = [...migrations].sort((a, b) => a.version - b.version).filter((m) => !done.has(m.version));
+  // Portable migrations are migrateSql's (sql/migrate.ts), on the store interface's connection.
+  const pending = migrations
+    .filter(isSqliteOnly)
+    .sort((a, b) => a.version - b.version)
+    .filter((m) => !done.has(m.version));
   const copy = snapshotBeforeMigrations(db, pending.map((m) => m.version));
   if (copy) log?.info(`database: copied to ${copy} before applying ${pending.length} migration(s)`);
   for (const m of pending) {

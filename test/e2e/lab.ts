@@ -136,8 +136,8 @@ export class Lab {
   }
 
   /** The reading group's poll `id` as the database holds it. */
-  poll(id: number): Poll {
-    const poll = readingStore(this.services.db).poll(id);
+  async poll(id: number): Promise<Poll> {
+    const poll = await readingStore(this.services.sql).poll(id);
     if (!poll) throw new Error(`no poll #${id}`);
     return poll;
   }

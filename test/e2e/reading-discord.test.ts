@@ -47,9 +47,9 @@ describe('Reading group on Discord through the real discord.js client', () => {
     expect(pollId, discordText(answer.data!)).toBeGreaterThan(0);
     const posted = lab.discordChannelRequests(CHANNEL_ID).slice(before).filter((r) => discordText(r.body as DiscordMessage).includes(`poll #${pollId}`));
     expect(posted).toHaveLength(1);
-    const ref = lab.poll(pollId).messageRef;
+    const ref = (await lab.poll(pollId)).messageRef;
     expect(ref).toMatchObject({ platform: 'discord', channelId: CHANNEL_ID });
-    const paperIds = readingStore(lab.services.db).tally(pollId).map((o) => o.paperId);
+    const paperIds = (await readingStore(lab.services.sql).tally(pollId)).map((o) => o.paperId);
     return { pollId, message: { ...(posted[0].body as DiscordMessage), id: ref!.messageId }, paperIds };
   }
 
@@ -93,7 +93,7 @@ describe('Reading group on Discord through the real discord.js client', () => {
       expect(answer.type).toBe(4);
       expect(answer.data?.flags).toBe(EPHEMERAL);
       expect(discordText(answer.data!)).toMatch(/Only .* can close it/);
-      expect(lab.poll(poll.pollId).closedAt).toBeNull();
+      expect((await lab.poll(poll.pollId)).closedAt).toBeNull();
     });
 
     it('GIVEN the opener clicks Close THEN the message shows the final counts and the winner, and the winner is announced in the channel with its link', async () => {
@@ -111,20 +111,20 @@ describe('Reading group on Discord through the real discord.js client', () => {
       expect(discordText(announced)).toContain('Next paper for the reading group');
       expect(discordText(announced)).toContain(winner.url);
       expect(announced.enforce_nonce).toBe(true);
-      expect(lab.poll(poll.pollId)).toMatchObject({ winnerN: 2 });
+      expect(await lab.poll(poll.pollId)).toMatchObject({ winnerN: 2 });
     });
 
     it('GIVEN the poll is closed THEN a click on its old vote button counts nothing', async () => {
       const answer = await lab.discordClick(discordButton(poll.message, 'Vote 1'), poll.message, member('900000000000000106'));
       expect(discordText(answer.data!)).toMatch(/is closed: votes no longer count/);
-      expect(readingStore(lab.services.db).tally(poll.pollId).map((o) => o.votes)).toEqual([1, 3, 1]);
+      expect((await readingStore(lab.services.sql).tally(poll.pollId)).map((o) => o.votes)).toEqual([1, 3, 1]);
     });
 
     it('GIVEN the chosen paper THEN /paper next shows it, /paper read marks it read and /paper history lists it', async () => {
       const winner = paper(poll.paperIds[1]);
       expect(discordText((await lab.discordCommand('next', member('900000000000000101'))).data!)).toContain(winner.title.slice(0, 40));
       await lab.discordCommand('read', member(OPENER));
-      expect(readingStore(lab.services.db).reads({ platform: 'discord', channelId: CHANNEL_ID }).map((r) => r.paperId)).toEqual([winner.id]);
+      expect((await readingStore(lab.services.sql).reads({ platform: 'discord', workspaceId: '', channelId: CHANNEL_ID })).map((r) => r.paperId)).toEqual([winner.id]);
       const history = (await lab.discordCommand('history', member('900000000000000101'))).data!;
       expect(history.embeds?.map((e) => e.url)).toContain(winner.url);
       expect(discordText(history)).toContain('2026-11-30');
@@ -136,7 +136,7 @@ describe('Reading group on Discord through the real discord.js client', () => {
 
     it('GIVEN a new poll THEN the paper the group has read is not offered again', async () => {
       poll = await openPoll('suggest 3');
-      const read = readingStore(lab.services.db).reads({ platform: 'discord', channelId: CHANNEL_ID }).map((r) => r.paperId);
+      const read = (await readingStore(lab.services.sql).reads({ platform: 'discord', workspaceId: '', channelId: CHANNEL_ID })).map((r) => r.paperId);
       expect(read).toHaveLength(1);
       expect(poll.paperIds).not.toContain(read[0]);
     });
@@ -148,8 +148,8 @@ describe('Reading group on Discord through the real discord.js client', () => {
       ];
       const answers = await Promise.all(clicks.map(({ user, n }) => lab.discordClick(discordButton(poll.message, `Vote ${n}`), poll.message, member(user))));
       for (const a of answers) expect(a.type).toBe(UPDATE_MESSAGE);
-      expect(readingStore(lab.services.db).tally(poll.pollId).map((o) => o.votes)).toEqual([30, 0, 10]);
-      expect(readingStore(lab.services.db).voterCount(poll.pollId)).toBe(40);
+      expect((await readingStore(lab.services.sql).tally(poll.pollId)).map((o) => o.votes)).toEqual([30, 0, 10]);
+      expect(await readingStore(lab.services.sql).voterCount(poll.pollId)).toBe(40);
       expect(Math.max(...answers.map((a) => discordVoteCounts(a.data!)[0]))).toBe(30);
       expect(Math.max(...answers.map((a) => discordVoteCounts(a.data!)[2]))).toBe(10);
 
@@ -170,7 +170,7 @@ describe('Reading group on Discord through the real discord.js client', () => {
       await lab.discordCommand('vote 2', member('930000000000000002'));
       expect(patchesOf(poll.message.id).length).toBe(patchesBefore + 1);
       expect(discordVoteCounts(lastPatch(poll.message.id))).toEqual([30, 3, 10]);
-      expect(readingStore(lab.services.db).voterCount(poll.pollId)).toBe(43);
+      expect(await readingStore(lab.services.sql).voterCount(poll.pollId)).toBe(43);
     });
   });
 });

@@ -34,11 +34,11 @@ describe('Reading group on Slack through the real Bolt app', () => {
     expect(posted).toHaveLength(1);
     expect(posted[0].body.channel).toBe(CHANNEL);
     const message: SlackMessage = { text: String(posted[0].body.text), blocks: JSON.parse(String(posted[0].body.blocks)) };
-    const ref = lab.poll(pollId).messageRef;
+    const ref = (await lab.poll(pollId)).messageRef;
     expect(ref).toMatchObject({ platform: 'slack', channelId: CHANNEL });
     // Its idempotency key rides in the message metadata, so a retried post could find it (see adapters/slack/web-api.ts).
     expect(lab.slack.messagesIn(CHANNEL).find((m) => m.ts === ref!.messageId)?.metadata).toMatchObject({ event_type: 'paperbot_post', event_payload: { key: expect.stringMatching(new RegExp(`^pbp-${pollId}-`)) } });
-    const paperIds = readingStore(lab.services.db).tally(pollId).map((o) => o.paperId);
+    const paperIds = (await readingStore(lab.services.sql).tally(pollId)).map((o) => o.paperId);
     return { pollId, message, ts: ref!.messageId, paperIds };
   }
 
@@ -96,7 +96,7 @@ describe('Reading group on Slack through the real Bolt app', () => {
       expect(response.replace_original).toBe(false);
       expect(response.response_type).toBe('ephemeral');
       expect(slackText(response)).toMatch(/Only .* can close it/);
-      expect(lab.poll(poll.pollId).closedAt).toBeNull();
+      expect((await lab.poll(poll.pollId)).closedAt).toBeNull();
     });
 
     it('GIVEN the opener clicks Close THEN the message shows the final counts and the winner, and the winner is announced with its link', async () => {
@@ -115,13 +115,13 @@ describe('Reading group on Slack through the real Bolt app', () => {
       expect(announced).toContain('Next paper for the reading group');
       expect(announced).toContain(winner.url);
       expect(lab.slack.messagesIn(CHANNEL).at(-1)?.metadata).toMatchObject({ event_type: 'paperbot_post', event_payload: { key: expect.stringMatching(/^pbw-/) } });
-      expect(lab.poll(poll.pollId)).toMatchObject({ winnerN: 1 });
+      expect(await lab.poll(poll.pollId)).toMatchObject({ winnerN: 1 });
     });
 
     it('GIVEN the poll is closed THEN a click on its old vote button counts nothing', async () => {
       const response = await lab.slackClick(slackButton(poll.message, 'Vote 2'), { userId: 'U0GRACE', channelId: CHANNEL, messageTs: poll.ts });
       expect(slackText(response)).toMatch(/is closed: votes no longer count/);
-      expect(readingStore(lab.services.db).tally(poll.pollId).map((o) => o.votes)).toEqual([3, 1, 1]);
+      expect((await readingStore(lab.services.sql).tally(poll.pollId)).map((o) => o.votes)).toEqual([3, 1, 1]);
     });
 
     it('GIVEN the chosen paper THEN /paper next shows it, /paper read marks it read and /paper history lists it', async () => {
@@ -129,7 +129,7 @@ describe('Reading group on Slack through the real Bolt app', () => {
       expect(slackText(await lab.slackCommand('next', { userId: 'U0BOB', channelId: CHANNEL }))).toContain(winner.url);
       const read = await lab.slackCommand('read', { userId: OPENER, channelId: CHANNEL });
       expect(slackText(read)).not.toMatch(/Sorry|Only/);
-      expect(readingStore(lab.services.db).reads({ platform: 'slack', channelId: CHANNEL }).map((r) => r.paperId)).toEqual([winner.id]);
+      expect((await readingStore(lab.services.sql).reads({ platform: 'slack', workspaceId: '', channelId: CHANNEL })).map((r) => r.paperId)).toEqual([winner.id]);
       const history = await lab.slackCommand('history', { userId: 'U0BOB', channelId: CHANNEL });
       expect(slackText(history)).toContain(winner.url);
       expect(slackText(history)).toContain('2026-11-30');
@@ -141,7 +141,7 @@ describe('Reading group on Slack through the real Bolt app', () => {
 
     it('GIVEN a new poll THEN the paper the group has read is not offered again', async () => {
       poll = await openPoll('suggest 3');
-      const read = readingStore(lab.services.db).reads({ platform: 'slack', channelId: CHANNEL }).map((r) => r.paperId);
+      const read = (await readingStore(lab.services.sql).reads({ platform: 'slack', workspaceId: '', channelId: CHANNEL })).map((r) => r.paperId);
       expect(read).toHaveLength(1);
       expect(poll.paperIds).not.toContain(read[0]);
     });
@@ -155,8 +155,8 @@ describe('Reading group on Slack through the real Bolt app', () => {
         clicks.map(({ user, n }) => lab.slackClick(slackButton(poll.message, `Vote ${n}`), { userId: user, channelId: CHANNEL, messageTs: poll.ts })),
       );
       for (const r of responses) expect(r.replace_original).toBe(true);
-      expect(readingStore(lab.services.db).tally(poll.pollId).map((o) => o.votes)).toEqual([30, 10, 0]);
-      expect(readingStore(lab.services.db).voterCount(poll.pollId)).toBe(40);
+      expect((await readingStore(lab.services.sql).tally(poll.pollId)).map((o) => o.votes)).toEqual([30, 10, 0]);
+      expect(await readingStore(lab.services.sql).voterCount(poll.pollId)).toBe(40);
       // Each click's reply counted at least that click; the last one counted in saw every vote.
       expect(Math.max(...responses.map((r) => slackVoteCounts(r)[0]))).toBe(30);
       expect(Math.max(...responses.map((r) => slackVoteCounts(r)[1]))).toBe(10);
@@ -181,7 +181,7 @@ describe('Reading group on Slack through the real Bolt app', () => {
       await lab.slackCommand('vote 3', { userId: 'U3LATER', channelId: CHANNEL });
       expect(chatUpdatesOf(poll.ts).length).toBe(updatesBefore + 1);
       expect(slackVoteCounts(lastUpdate(poll.ts))).toEqual([30, 11, 2]);
-      expect(readingStore(lab.services.db).voterCount(poll.pollId)).toBe(43);
+      expect(await readingStore(lab.services.sql).voterCount(poll.pollId)).toBe(43);
     });
   });
 });

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { MessageRef, Platform } from '../../src/adapter.js';
 import { createPaperbot, type Paperbot } from '../../src/app.js';
 import type { Catalog } from '../../src/catalog/index.js';
@@ -8,6 +5,7 @@ import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import type { Logger } from '../../src/log.js';
 import type { Action, Reply } from '../../src/reply.js';
+import { freshDatabase, type Engine, type FreshDatabase } from '../helpers/engines.js';
 import { RecordingAdapter } from '../helpers/recording-adapter.js';
 import { readingCatalog } from './catalog.js';
 
@@ -17,26 +15,43 @@ export type Harness = {
   adapter: RecordingAdapter;
   clock: ManualClock;
   dbPath: string;
+  /** The database the bot runs on (SQLite file, or PostgreSQL beside it). */
+  database: FreshDatabase;
   /** Types `/paper <text>` in the lab channel. */
-  say(text: string, user?: string, options?: { canManageChannel?: boolean; channel?: string }): Promise<Reply>;
+  say(text: string, user?: string, options?: { canManageChannel?: boolean; channel?: string; workspace?: string }): Promise<Reply>;
   /** Clicks a button on a posted message, and applies an `update` the way an adapter would. */
-  click(ref: MessageRef, action: Action, user: string): Promise<Reply>;
+  click(ref: MessageRef, action: Action, user: string, workspace?: string): Promise<Reply>;
   /** Stops this bot and starts a new one on the same database file (a restart). */
   restart(): Promise<Harness>;
-  close(): void;
+  /** A second bot on the same database, with its own connections (another replica); close it first. */
+  replica(): Promise<Harness>;
+  close(): Promise<void>;
 };
 
 const CHANNEL = 'lab';
 
+/**
+ * A bot on a fresh database of `engine` (SQLite by default), or on `database` (a restart: then the
+ * database is not this harness's to delete).
+ */
 export async function harness(
-  options: { catalog?: Catalog; clock?: ManualClock; dbPath?: string; platform?: Platform; ownDir?: string; env?: Record<string, string>; log?: Logger } = {},
+  options: {
+    catalog?: Catalog;
+    clock?: ManualClock;
+    engine?: Engine;
+    database?: FreshDatabase;
+    platform?: Platform;
+    env?: Record<string, string>;
+    log?: Logger;
+  } = {},
 ): Promise<Harness> {
-  const dir = options.ownDir ?? (options.dbPath ? null : mkdtempSync(join(tmpdir(), 'paperbot-reading-')));
-  const dbPath = options.dbPath ?? join(dir!, 'state.db');
+  const owned = !options.database;
+  const database = options.database ?? (await freshDatabase(options.engine ?? 'sqlite'));
+  const dbPath = database.dbPath;
   const clock = options.clock ?? new ManualClock('2026-11-02T09:00:00Z');
   const catalog = options.catalog ?? readingCatalog;
   const platform = options.platform ?? 'console';
-  const paperbot = await createPaperbot({ config: loadConfig({ PAPERBOT_DB: dbPath, ...options.env }), clock, catalog, log: options.log });
+  const paperbot = await createPaperbot({ config: loadConfig({ ...database.env, ...options.env }), clock, catalog, log: options.log });
   const adapter = new RecordingAdapter(platform);
   paperbot.services.outbox.register(adapter);
   const h: Harness = {
@@ -44,20 +59,23 @@ export async function harness(
     adapter,
     clock,
     dbPath,
+    database,
     say: (text, user = 'u1', o = {}) =>
       paperbot.bot.handle({
         text,
         platform,
+        workspaceId: o.workspace,
         channelId: o.channel ?? CHANNEL,
         userId: user,
         userName: user,
         canManageChannel: o.canManageChannel ?? false,
         trigger: 'command',
       }),
-    async click(ref, action, user) {
+    async click(ref, action, user, workspace) {
       const result = await paperbot.bot.handle({
         text: action.command,
         platform,
+        workspaceId: workspace,
         channelId: ref.channelId,
         userId: user,
         userName: user,
@@ -70,22 +88,35 @@ export async function harness(
       return result;
     },
     async restart() {
-      paperbot.close();
-      return harness({ catalog, clock, dbPath, platform, ownDir: dir ?? undefined, env: options.env });
+      await paperbot.close();
+      const next = await harness({ catalog, clock, database, platform, env: options.env });
+      // The database is the first harness's to delete, and so the last one's.
+      if (owned) next.close = async () => {
+        await next.paperbot.close();
+        await database.cleanup();
+      };
+      return next;
     },
-    close() {
-      paperbot.close();
-      if (dir) rmSync(dir, { recursive: true, force: true });
+    replica: () => harness({ catalog, clock, database, platform, env: options.env }),
+    async close() {
+      await paperbot.close();
+      if (owned) await database.cleanup();
     },
   };
   return h;
 }
 
-/** Every reading-group row, to show that a refused command changed nothing. */
-export function readingState(h: Harness): unknown {
-  const db = h.paperbot.services.db;
-  const tables = ['reading_polls', 'reading_poll_options', 'reading_votes', 'reading_next', 'reading_reads'];
-  return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()]));
+/** Every reading-group row, in key order, to show that a refused command changed nothing. */
+export async function readingState(h: Harness): Promise<unknown> {
+  const sql = h.paperbot.services.sql;
+  const tables: [string, string][] = [
+    ['reading_polls', 'id'],
+    ['reading_poll_options', 'poll_id, n'],
+    ['reading_votes', 'id'],
+    ['reading_next', 'platform, workspace_id, channel_id'],
+    ['reading_reads', 'platform, workspace_id, channel_id, paper_id'],
+  ];
+  return Object.fromEntries(await Promise.all(tables.map(async ([t, key]) => [t, await sql.all(`SELECT * FROM ${t} ORDER BY ${key}`)])));
 }
 
 export type PollData = { pollId: number; open: boolean; options: { n: number; paperId: string; votes: number }[]; winner: string | null };
@@ -103,4 +134,18 @@ export function voteButton(reply: Reply, n: number): Action {
 
 export function text(reply: Reply): string {
   return [reply.title ?? '', ...reply.intro, reply.footer ?? ''].join('\n');
+}
+
+/**
+ * Some of everything in the lab channel, made the ordinary way: a closed poll (three votes, the
+ * second paper winning) whose winner was then read, and an open poll with one vote. Returns the open
+ * poll's id.
+ */
+export async function readingHistoryWithOpenPoll(h: Harness): Promise<number> {
+  for (const [command, user] of [['suggest', 'alice'], ['vote 2', 'bob'], ['vote 2', 'carol'], ['vote 1', 'dan'], ['suggest close', 'alice'], ['read', 'alice']]) {
+    await h.say(command as string, user);
+  }
+  const opened = await h.say('suggest', 'alice');
+  await h.say('vote 3', 'erin');
+  return (opened.data as { pollId: number }).pollId;
 }

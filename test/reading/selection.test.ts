@@ -4,6 +4,7 @@ import type { Paper } from '../../src/catalog/paper.js';
 import { isNearCopy, pickDiverse, type Candidate } from '../../src/capabilities/reading/pick.js';
 import { readingCatalog } from './catalog.js';
 import { harness, pollData, type Harness } from './harness.js';
+import { testedEngines } from '../helpers/engines.js';
 
 let h: Harness;
 afterEach(() => h?.close());
@@ -24,68 +25,70 @@ async function suggestIds(command: string, user = 'alice', channel?: string): Pr
   return pollData(h.adapter.polls().at(-1)!.reply).options.map((o) => o.paperId);
 }
 
-describe('which papers a suggestion offers', () => {
-  it('GIVEN a catalog with clusters of near-copies THEN over many suggestions no poll holds two papers with the same task, modality and region', async () => {
-    h = await harness();
-    const polls: string[][] = [];
-    for (let round = 0; round < 18; round++) {
-      polls.push(await suggestIds(`suggest ${3 + (round % 3)}`));
-      h.clock.advance(7 * 24 * 3600_000);
-    }
-    for (const ids of polls) expect(nearCopies(ids)).toEqual([]);
-    // Over the rounds the whole catalog gets its turn rather than the same few papers.
-    expect(new Set(polls.flat()).size).toBe(readingCatalog.papers.length);
-  });
+describe.each(testedEngines())('on %s', (engine) => {
+  describe('which papers a suggestion offers', () => {
+    it('GIVEN a catalog with clusters of near-copies THEN over many suggestions no poll holds two papers with the same task, modality and region', async () => {
+      h = await harness({ engine });
+      const polls: string[][] = [];
+      for (let round = 0; round < 18; round++) {
+        polls.push(await suggestIds(`suggest ${3 + (round % 3)}`));
+        h.clock.advance(7 * 24 * 3600_000);
+      }
+      for (const ids of polls) expect(nearCopies(ids)).toEqual([]);
+      // Over the rounds the whole catalog gets its turn rather than the same few papers.
+      expect(new Set(polls.flat()).size).toBe(readingCatalog.papers.length);
+    });
 
-  it('GIVEN a topic with near-copies THEN its poll spreads across tasks before repeating one', async () => {
-    h = await harness();
-    // Lung: three CT detection papers and one CT classification paper. Each channel has its own
-    // tie-breaking order, so eight channels would show a picker that only got lucky.
-    for (let c = 0; c < 8; c++) {
-      const ids = await suggestIds('suggest lung 2', 'alice', `lab-${c}`);
-      const tasks = ids.map((id) => h.paperbot.services.search.get(id)!.tasks[0].en).sort();
-      expect(tasks).toEqual(['Classification', 'Detection']);
-    }
-  });
+    it('GIVEN a topic with near-copies THEN its poll spreads across tasks before repeating one', async () => {
+      h = await harness({ engine });
+      // Lung: three CT detection papers and one CT classification paper. Each channel has its own
+      // tie-breaking order, so eight channels would show a picker that only got lucky.
+      for (let c = 0; c < 8; c++) {
+        const ids = await suggestIds('suggest lung 2', 'alice', `lab-${c}`);
+        const tasks = ids.map((id) => h.paperbot.services.search.get(id)!.tasks[0].en).sort();
+        expect(tasks).toEqual(['Classification', 'Detection']);
+      }
+    });
 
-  it('GIVEN papers the group has read THEN they are never offered again, and unread makes them eligible again', async () => {
-    h = await harness();
-    const read = ['deeplung-2018', 'deepmedic-2017', 'v-net-2016', 'u-net-2015', 'dermatologist-level-skin-cancer-2017', 'h-denseunet-2018'];
-    for (const id of read) expect((await h.say(`read ${id}`, 'u1', { canManageChannel: true })).kind).toBe('reading-read');
-    const offered = new Set<string>();
-    for (let round = 0; round < 12; round++) for (const id of await suggestIds('suggest 5')) offered.add(id);
-    for (const id of read) expect(offered.has(id)).toBe(false);
-    expect(offered.size).toBe(readingCatalog.papers.length - read.length);
+    it('GIVEN papers the group has read THEN they are never offered again, and unread makes them eligible again', async () => {
+      h = await harness({ engine });
+      const read = ['deeplung-2018', 'deepmedic-2017', 'v-net-2016', 'u-net-2015', 'dermatologist-level-skin-cancer-2017', 'h-denseunet-2018'];
+      for (const id of read) expect((await h.say(`read ${id}`, 'u1', { canManageChannel: true })).kind).toBe('reading-read');
+      const offered = new Set<string>();
+      for (let round = 0; round < 12; round++) for (const id of await suggestIds('suggest 5')) offered.add(id);
+      for (const id of read) expect(offered.has(id)).toBe(false);
+      expect(offered.size).toBe(readingCatalog.papers.length - read.length);
 
-    await h.say('unread v-net-2016', 'u1', { canManageChannel: true });
-    expect(await suggestIds('suggest prostate 1')).toEqual(['v-net-2016']);
-  });
+      await h.say('unread v-net-2016', 'u1', { canManageChannel: true });
+      expect(await suggestIds('suggest prostate 1')).toEqual(['v-net-2016']);
+    });
 
-  it('GIVEN a recent poll THEN the next poll offers other papers while unoffered ones remain', async () => {
-    h = await harness();
-    const first = await suggestIds('suggest 4');
-    const second = await suggestIds('suggest 4', 'alice');
-    expect(second.filter((id) => first.includes(id))).toEqual([]);
-  });
+    it('GIVEN a recent poll THEN the next poll offers other papers while unoffered ones remain', async () => {
+      h = await harness({ engine });
+      const first = await suggestIds('suggest 4');
+      const second = await suggestIds('suggest 4', 'alice');
+      expect(second.filter((id) => first.includes(id))).toEqual([]);
+    });
 
-  it('GIVEN the chosen next paper THEN it is not offered again before it is read', async () => {
-    h = await harness();
-    await suggestIds('suggest prostate 1');
-    await h.say('vote 1', 'bob');
-    await h.say('suggest close', 'alice');
-    const reply = await h.say('suggest prostate', 'alice');
-    expect(reply.data).toMatchObject({ code: 'nothing-left' });
-  });
+    it('GIVEN the chosen next paper THEN it is not offered again before it is read', async () => {
+      h = await harness({ engine });
+      await suggestIds('suggest prostate 1');
+      await h.say('vote 1', 'bob');
+      await h.say('suggest close', 'alice');
+      const reply = await h.say('suggest prostate', 'alice');
+      expect(reply.data).toMatchObject({ code: 'nothing-left' });
+    });
 
-  it('GIVEN the same database state and clock THEN the same poll is offered', async () => {
-    h = await harness();
-    const a = await suggestIds('suggest 5');
-    const dbPath = h.dbPath;
-    h.close();
-    h = await harness();
-    const b = await suggestIds('suggest 5');
-    expect(b).toEqual(a);
-    expect(dbPath).not.toBe(h.dbPath);
+    it('GIVEN the same database state and clock THEN the same poll is offered', async () => {
+      h = await harness({ engine });
+      const a = await suggestIds('suggest 5');
+      const dbPath = h.dbPath;
+      h.close();
+      h = await harness({ engine });
+      const b = await suggestIds('suggest 5');
+      expect(b).toEqual(a);
+      expect(dbPath).not.toBe(h.dbPath);
+    });
   });
 });
 

@@ -27,12 +27,12 @@ function resolvePaper(input: CommandInput, id: string): Paper {
  * whoever may manage the channel. The one exception is the person who opened the poll that chose
  * the current paper, who may mark that paper read (`read` with no id, or its id).
  */
-function requireHistoryRight(input: CommandInput, paperId: string | null): void {
+async function requireHistoryRight(input: CommandInput, paperId: string | null): Promise<void> {
   if (mayManage(input.invocation)) return;
-  const store = readingStore(input.services.db);
-  const chosen = store.chosen(groupOf(input));
+  const store = readingStore(input.services.sql);
+  const chosen = await store.chosen(groupOf(input));
   if (paperId !== null && chosen && chosen.paperId === paperId && chosen.pollId !== null) {
-    if (store.poll(chosen.pollId)?.openedBy === input.invocation.userId) return;
+    if ((await store.poll(chosen.pollId))?.openedBy === input.invocation.userId) return;
   }
   throw new UserError(
     'not-allowed',
@@ -42,12 +42,11 @@ function requireHistoryRight(input: CommandInput, paperId: string | null): void 
 }
 
 /** `next`: the paper the group chose. */
-export function showNext(input: CommandInput): Reply {
+export async function showNext(input: CommandInput): Promise<Reply> {
   const { lang, services } = input;
-  const store = readingStore(services.db);
+  const store = readingStore(services.sql);
   const group = groupOf(input);
-  const chosen = store.chosen(group);
-  const open = store.openPoll(group);
+  const [chosen, open] = await Promise.all([store.chosen(group), store.openPoll(group)]);
   const openNote = open
     ? readingText.text(lang, 'openPollNote', { poll: open.id })
     : null;
@@ -75,16 +74,16 @@ export function showNext(input: CommandInput): Reply {
 }
 
 /** `read [<id>]`: marks a paper read today (the chosen one by default). */
-export function markRead(input: CommandInput): Reply {
+export async function markRead(input: CommandInput): Promise<Reply> {
   const { lang, services, invocation } = input;
-  const store = readingStore(services.db);
+  const store = readingStore(services.sql);
   const group = groupOf(input);
   const id = input.args.split(' ').filter(Boolean)[0];
   let paperId: string;
   if (id) {
     paperId = resolvePaper(input, id).id;
   } else {
-    const chosen = store.chosen(group);
+    const chosen = await store.chosen(group);
     if (!chosen) {
       throw new UserError(
         'nothing-chosen',
@@ -95,18 +94,18 @@ export function markRead(input: CommandInput): Reply {
     paperId = chosen.paperId;
   }
   // Marking again what is already read changes nothing, so anyone may be told so.
-  if (!store.readEntry(group, paperId)) requireHistoryRight(input, paperId);
+  if (!(await store.readEntry(group, paperId))) await requireHistoryRight(input, paperId);
   const now = services.clock.now();
   const readOn = localDate(now, services.config.spotlight.timezone);
-  const added = store.transaction(() => {
-    const ok = store.markRead(group, paperId, readOn, now.toISOString(), invocation.userId);
-    if (ok) store.clearChosen(group, paperId);
+  const added = await store.transaction(async (tx) => {
+    const ok = await tx.markRead(group, paperId, readOn, now.toISOString(), invocation.userId);
+    if (ok) await tx.clearChosen(group, paperId);
     return ok;
   });
   if (added) services.log.info(`reading ${group.platform}:${group.channelId}: ${paperId} marked read by ${invocation.userId}`);
   const lookup = lookupIn(services);
   if (!added) {
-    const entry = mustExist(store.readEntry(group, paperId), `reading history entry of ${paperId}`);
+    const entry = mustExist(await store.readEntry(group, paperId), `reading history entry of ${paperId}`);
     const { card, paper } = noteCard(paperId, lookup, lang, readingText.text(lang, 'readOn', { date: entry.readOn }));
     return reply('info', lang, {
       intro: [readingText.text(lang, 'alreadyRead', { date: entry.readOn })],
@@ -125,19 +124,19 @@ export function markRead(input: CommandInput): Reply {
 }
 
 /** `unread <id>`: takes a paper out of the group's history. */
-export function markUnread(input: CommandInput): Reply {
+export async function markUnread(input: CommandInput): Promise<Reply> {
   const { lang, services, invocation } = input;
-  const store = readingStore(services.db);
+  const store = readingStore(services.sql);
   const group = groupOf(input);
   const id = input.args.split(' ').filter(Boolean)[0];
   if (!id) {
     throw new UserError('missing-id', readingText.both('unreadWhich'));
   }
   // A paper read before the catalog dropped it can still be taken out of the history by its id.
-  const paperId = store.readEntry(group, id) ? id : resolvePaper(input, id).id;
+  const paperId = (await store.readEntry(group, id)) ? id : resolvePaper(input, id).id;
   // Nothing to take out is said to anyone; taking out is for managers.
-  if (store.readEntry(group, paperId)) requireHistoryRight(input, null);
-  if (!store.transaction(() => store.unmarkRead(group, paperId))) {
+  if (await store.readEntry(group, paperId)) await requireHistoryRight(input, null);
+  if (!(await store.unmarkRead(group, paperId))) {
     throw new UserError('not-read', readingText.both('notInHistory', { id: paperId }), ['history']);
   }
   services.log.info(`reading ${group.platform}:${group.channelId}: ${paperId} taken out of the reading history by ${invocation.userId}`);
@@ -151,9 +150,9 @@ export function markUnread(input: CommandInput): Reply {
 }
 
 /** `history`: what the group has read, newest first. */
-export function showHistory(input: CommandInput): Reply {
+export async function showHistory(input: CommandInput): Promise<Reply> {
   const { lang, services } = input;
-  const reads = readingStore(services.db).reads(groupOf(input));
+  const reads = await readingStore(services.sql).reads(groupOf(input));
   if (reads.length === 0) {
     return reply('reading-history', lang, {
       intro: [readingText.text(lang, 'historyEmpty')],

@@ -9,9 +9,10 @@ import type { Migration } from '../../store/migrations.js';
 export const readingGroupMigration: Migration = {
   version: 3,
   name: 'reading-group',
-  sql: `
+  // Written for SQLite first; the dialect's key column makes it the same schema on PostgreSQL.
+  portable: (d) => `
 CREATE TABLE reading_polls (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  id ${d.autoIdColumn},
   platform TEXT NOT NULL,
   channel_id TEXT NOT NULL,
   opened_by TEXT NOT NULL,
@@ -37,7 +38,7 @@ CREATE TABLE reading_poll_options (
 CREATE INDEX reading_poll_options_paper ON reading_poll_options (paper_id);
 
 CREATE TABLE reading_votes (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  id ${d.autoIdColumn},
   poll_id INTEGER NOT NULL,
   n INTEGER NOT NULL,
   user_id TEXT NOT NULL,
@@ -65,5 +66,53 @@ CREATE TABLE reading_reads (
   marked_by TEXT NOT NULL,
   PRIMARY KEY (platform, channel_id, paper_id)
 );
+`,
+};
+
+/**
+ * Tenants: a channel id is only unique within its workspace (Slack team, Discord server), so every
+ * group key gains `workspace_id` ('' for what was recorded before, and for the console). Polls gain
+ * the column and their two indexes are rebuilt on the full key; the chosen paper and the reading
+ * history are copied into tables whose primary key includes it (neither engine can change a primary
+ * key in place). Options and votes hang off a poll id and so belong to the poll's tenant.
+ */
+export const readingTenantsMigration: Migration = {
+  version: 50,
+  name: 'reading-group-tenants',
+  portable: () => `
+ALTER TABLE reading_polls ADD COLUMN workspace_id TEXT NOT NULL DEFAULT '';
+DROP INDEX reading_polls_one_open;
+DROP INDEX reading_polls_channel;
+CREATE UNIQUE INDEX reading_polls_one_open ON reading_polls (platform, workspace_id, channel_id) WHERE closed_at IS NULL;
+CREATE INDEX reading_polls_channel ON reading_polls (platform, workspace_id, channel_id, id);
+
+CREATE TABLE reading_next_by_tenant (
+  platform TEXT NOT NULL,
+  workspace_id TEXT NOT NULL,
+  channel_id TEXT NOT NULL,
+  paper_id TEXT NOT NULL,
+  poll_id INTEGER,
+  chosen_at TEXT NOT NULL,
+  PRIMARY KEY (platform, workspace_id, channel_id)
+);
+INSERT INTO reading_next_by_tenant (platform, workspace_id, channel_id, paper_id, poll_id, chosen_at)
+  SELECT platform, '', channel_id, paper_id, poll_id, chosen_at FROM reading_next;
+DROP TABLE reading_next;
+ALTER TABLE reading_next_by_tenant RENAME TO reading_next;
+
+CREATE TABLE reading_reads_by_tenant (
+  platform TEXT NOT NULL,
+  workspace_id TEXT NOT NULL,
+  channel_id TEXT NOT NULL,
+  paper_id TEXT NOT NULL,
+  read_on TEXT NOT NULL,
+  marked_at TEXT NOT NULL,
+  marked_by TEXT NOT NULL,
+  PRIMARY KEY (platform, workspace_id, channel_id, paper_id)
+);
+INSERT INTO reading_reads_by_tenant (platform, workspace_id, channel_id, paper_id, read_on, marked_at, marked_by)
+  SELECT platform, '', channel_id, paper_id, read_on, marked_at, marked_by FROM reading_reads;
+DROP TABLE reading_reads;
+ALTER TABLE reading_reads_by_tenant RENAME TO reading_reads;
 `,
 };

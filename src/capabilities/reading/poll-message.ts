@@ -1,20 +1,21 @@
 import { mustExist } from '../../errors.js';
 import type { Services } from '../../services.js';
 import type { Reply } from '../../reply.js';
-import type { Db } from '../../store/db.js';
+import type { SqlDatabase } from '../../store/sql/types.js';
 import { announcementReply, pollReply, type PaperLookup } from './render.js';
 import { readingStore, type ReadingStore } from './store.js';
 
 type Slot = { running: Promise<void> | null; queued: Promise<void> | null };
-const slotsByDb = new WeakMap<Db, Map<number, Slot>>();
+const slotsByDb = new WeakMap<SqlDatabase, Map<number, Slot>>();
 
 export function lookupIn(services: Services): PaperLookup {
   return (id) => services.search.get(id);
 }
 
 /** The poll message as it stands in the database now. */
-export function currentPollReply(services: Services, store: ReadingStore, pollId: number, notice?: string): Reply {
-  return pollReply(mustExist(store.poll(pollId), `poll #${pollId}`), store.tally(pollId), store.voterCount(pollId), lookupIn(services), notice);
+export async function currentPollReply(services: Services, store: ReadingStore, pollId: number, notice?: string): Promise<Reply> {
+  const [poll, tally, voters] = await Promise.all([store.poll(pollId), store.tally(pollId), store.voterCount(pollId)]);
+  return pollReply(mustExist(poll, `poll #${pollId}`), tally, voters, lookupIn(services), notice);
 }
 
 /**
@@ -24,10 +25,10 @@ export function currentPollReply(services: Services, store: ReadingStore, pollId
  * update is logged and never fails the vote that asked for it.
  */
 export function refreshPollMessage(services: Services, pollId: number): Promise<void> {
-  let slots = slotsByDb.get(services.db);
+  let slots = slotsByDb.get(services.sql);
   if (!slots) {
     slots = new Map();
-    slotsByDb.set(services.db, slots);
+    slotsByDb.set(services.sql, slots);
   }
   const table = slots;
   let slot = table.get(pollId);
@@ -55,7 +56,7 @@ export function refreshPollMessage(services: Services, pollId: number): Promise<
   return s.queued;
 }
 
-const settleTimers = new WeakMap<Db, Map<number, NodeJS.Timeout>>();
+const settleTimers = new WeakMap<SqlDatabase, Map<number, NodeJS.Timeout>>();
 
 /**
  * Each click replaces the poll message through its own answer (Slack's response_url, Discord's
@@ -64,34 +65,34 @@ const settleTimers = new WeakMap<Db, Map<number, NodeJS.Timeout>>();
  * the last word.
  */
 export function settlePollMessage(services: Services, pollId: number, quietMs = 750): void {
-  let timers = settleTimers.get(services.db);
+  let timers = settleTimers.get(services.sql);
   if (!timers) {
     timers = new Map();
-    settleTimers.set(services.db, timers);
+    settleTimers.set(services.sql, timers);
   }
   const table = timers;
   clearTimeout(table.get(pollId));
   const timer = setTimeout(() => {
     table.delete(pollId);
-    if (services.db.open) void refreshPollMessage(services, pollId);
+    if (!services.sql.closed) void refreshPollMessage(services, pollId);
   }, quietMs);
   timer.unref();
   table.set(pollId, timer);
 }
 
 async function sendUpdate(services: Services, pollId: number): Promise<void> {
-  const store = readingStore(services.db);
-  const poll = store.poll(pollId);
+  const store = readingStore(services.sql);
+  const poll = await store.poll(pollId);
   if (!poll?.messageRef) return;
-  await services.outbox.update(poll.messageRef, currentPollReply(services, store, pollId));
+  await services.outbox.update(poll.messageRef, await currentPollReply(services, store, pollId));
 }
 
 /** Tells the channel which paper a closed poll chose. A failed post is logged; the choice stands. */
 export async function announceWinner(services: Services, pollId: number): Promise<void> {
-  const store = readingStore(services.db);
-  const poll = store.poll(pollId);
+  const store = readingStore(services.sql);
+  const poll = await store.poll(pollId);
   if (!poll || poll.winnerN === null) return;
-  const tally = store.tally(pollId);
+  const tally = await store.tally(pollId);
   const chosen = tally.find((o) => o.n === poll.winnerN);
   if (!chosen) return;
   try {

@@ -10,7 +10,7 @@ import { pollText } from './messages.js';
 import { pickDiverse } from './pick.js';
 import { tieNote } from './render.js';
 import { wasTie } from './tally.js';
-import { groupOf, readingStore, type Poll } from './store.js';
+import { groupOf, readingStore, sameGroup, type Poll, type ReadingStore } from './store.js';
 
 /** `suggest …`: open a poll, or close one. */
 export async function suggestOrClose(input: CommandInput): Promise<Reply> {
@@ -27,17 +27,17 @@ type Opened = { previous: Poll | null; pollId: number; picked: Paper[] } | { con
 
 async function openPoll(input: CommandInput, { topic, count, replace, rest }: OpenRequest): Promise<Reply> {
   const { lang, services } = input;
-  const store = readingStore(services.db);
+  const store = readingStore(services.sql);
   const found = candidatesFor(input, topic);
   if ('noMatch' in found) return found.noMatch;
   const intro = [...found.notices];
   const now = services.clock.now();
-  const outcome = store.transaction(() => createPoll(input, { topic, count, replace }, found.candidates, now.toISOString()));
+  const outcome = await store.transaction((tx) => createPoll(input, tx, { topic, count, replace }, found.candidates, now.toISOString()));
   if ('confirm' in outcome) return confirmReplace(input, outcome.confirm, rest);
 
   if (outcome.previous) {
     await Promise.all([refreshPollMessage(services, outcome.previous.id), announceWinner(services, outcome.previous.id)]);
-    intro.push(closedNote(input, outcome.previous.id));
+    intro.push(await closedNote(input, outcome.previous.id));
   }
   const posted = await postPoll(input, outcome.pollId, now);
   if (posted) {
@@ -75,24 +75,32 @@ function candidatesFor(input: CommandInput, topic: string): Candidates {
 
 /**
  * Closes the channel's open poll (when the asker may) and opens one with up to `count` unread
- * papers. Runs inside the store's transaction: a UserError rolls back the closing too.
+ * papers. Runs inside the store's transaction (`store` is bound to it): a UserError rolls back the
+ * closing too.
  */
-function createPoll(input: CommandInput, { topic, count, replace }: Omit<OpenRequest, 'rest'>, candidates: Scored[], at: string): Opened {
-  const { lang, services, invocation } = input;
+async function createPoll(
+  input: CommandInput,
+  store: ReadingStore,
+  { topic, count, replace }: Omit<OpenRequest, 'rest'>,
+  candidates: Scored[],
+  at: string,
+): Promise<Opened> {
+  const { lang, invocation } = input;
   const group = groupOf(input);
-  const store = readingStore(services.db);
-  const previous = store.openPoll(group);
+  // Two `suggest`s at once in one channel, on any replicas: the second waits here, then sees the first's poll.
+  await store.lockGroup(group);
+  const previous = await store.openPoll(group);
   // Replacing a poll closes it, so it takes the same right as closing it.
   if (previous && !mayClose(input, previous)) throw notAllowed(input, previous, 'replace');
-  const unread = () => {
-    const read = new Set(store.reads(group).map((r) => r.paperId));
-    const chosen = store.chosen(group)?.paperId;
+  const unread = async () => {
+    const read = new Set((await store.reads(group)).map((r) => r.paperId));
+    const chosen = (await store.chosen(group))?.paperId;
     return candidates.filter((c) => !read.has(c.paper.id) && c.paper.id !== chosen);
   };
   // A new poll closes the open one and picks its winner on the spot: never without a yes.
-  if (previous && !replace && unread().length > 0) return { confirm: previous };
-  const closed = previous ? store.closePoll(previous.id, invocation.userId, at) : null;
-  const fresh = unread();
+  if (previous && !replace && (await unread()).length > 0) return { confirm: previous };
+  const closed = previous ? await store.closePoll(previous.id, invocation.userId, at) : null;
+  const fresh = await unread();
   if (fresh.length === 0) {
     throw new UserError(
       'nothing-left',
@@ -100,14 +108,16 @@ function createPoll(input: CommandInput, { topic, count, replace }: Omit<OpenReq
       topic ? ['suggest any'] : ['history'],
     );
   }
-  const offered = store.offeredPollsAgo(group);
-  const seed = `${group.platform}:${group.channelId}:${store.pollCount(group)}`;
+  const offered = await store.offeredPollsAgo(group);
+  // The workspace joins the seed only when there is one, so the console's and older groups' polls stay as they were.
+  const tenant = group.workspaceId ? `${group.workspaceId}:` : '';
+  const seed = `${group.platform}:${tenant}${group.channelId}:${await store.pollCount(group)}`;
   const picked = pickDiverse(
     fresh.map((c) => ({ ...c, offeredPollsAgo: offered.get(c.paper.id) ?? null })),
     count,
     seed,
   );
-  const pollId = store.createPoll({
+  const pollId = await store.createPoll({
     group,
     openedBy: invocation.userId,
     openedByName: invocation.userName,
@@ -120,9 +130,9 @@ function createPoll(input: CommandInput, { topic, count, replace }: Omit<OpenReq
 }
 
 /** Asks before a new poll closes the open one: `suggest --replace …` or the button does it. */
-function confirmReplace(input: CommandInput, poll: Poll, rest: string): Reply {
+async function confirmReplace(input: CommandInput, poll: Poll, rest: string): Promise<Reply> {
   const { lang, services } = input;
-  const voters = readingStore(services.db).voterCount(poll.id);
+  const voters = await readingStore(services.sql).voterCount(poll.id);
   const command = `suggest --replace${rest ? ` ${rest}` : ''}`;
   return reply('confirm-replace', lang, {
     intro: [pollText.text(lang, 'confirmReplace', { poll: poll.id, voters, command })],
@@ -138,15 +148,15 @@ function confirmReplace(input: CommandInput, poll: Poll, rest: string): Reply {
 async function postPoll(input: CommandInput, pollId: number, now: Date): Promise<Reply | null> {
   const { services } = input;
   const group = groupOf(input);
-  const store = readingStore(services.db);
-  const message = currentPollReply(services, store, pollId);
+  const store = readingStore(services.sql);
+  const message = await currentPollReply(services, store, pollId);
   try {
     const ref = await services.outbox.post(group.platform, group.channelId, message, {
       idempotencyKey: `pbp-${pollId}-${now.getTime().toString(36)}`,
     });
-    store.setMessageRef(pollId, ref);
+    await store.setMessageRef(pollId, ref);
     // A vote that arrived while the message was on its way could not update it.
-    if (store.tally(pollId).some((o) => o.votes > 0)) await refreshPollMessage(services, pollId);
+    if ((await store.tally(pollId)).some((o) => o.votes > 0)) await refreshPollMessage(services, pollId);
     return null;
   } catch (error) {
     services.log.warn(`reading group: could not post poll #${pollId} to ${group.platform} ${group.channelId}`, error);
@@ -157,11 +167,11 @@ async function postPoll(input: CommandInput, pollId: number, now: Date): Promise
 /** A paper's title for a message, or its id when it has left the catalog. */
 const titleOf = (input: CommandInput, paperId: string): string => input.services.search.get(paperId)?.title ?? paperId;
 
-function closedNote(input: CommandInput, pollId: number): string {
+async function closedNote(input: CommandInput, pollId: number): Promise<string> {
   const { lang, services } = input;
-  const store = readingStore(services.db);
-  const poll = mustExist(store.poll(pollId), `poll #${pollId}`);
-  const tally = store.tally(pollId);
+  const store = readingStore(services.sql);
+  const poll = mustExist(await store.poll(pollId), `poll #${pollId}`);
+  const tally = await store.tally(pollId);
   const winner = tally.find((o) => o.n === poll.winnerN);
   if (!winner) return pollText.text(lang, 'previousClosedNoVotes', { poll: pollId });
   const closed = pollText.text(lang, 'previousClosed', { poll: pollId, title: titleOf(input, winner.paperId), votes: winner.votes });
@@ -186,12 +196,15 @@ function notAllowed(input: CommandInput, poll: Poll, act: 'close' | 'replace'): 
   return new UserError('not-allowed', inPollLanguage(input, poll, text), ['vote 1', 'next']);
 }
 
-/** The poll a vote or close names (`#id`), or the channel's open one; never another channel's. */
-function findPoll(input: CommandInput, pollId: number | null): Poll {
+/**
+ * The poll a vote or close names (`#id`), or the channel's open one; never another channel's, nor
+ * another workspace's (a forged button naming its id is told the poll does not exist).
+ */
+async function findPoll(input: CommandInput, pollId: number | null): Promise<Poll> {
   const group = groupOf(input);
-  const store = readingStore(input.services.db);
-  const poll = pollId === null ? store.openPoll(group) : store.poll(pollId);
-  if (poll && poll.platform === group.platform && poll.channelId === group.channelId) return poll;
+  const store = readingStore(input.services.sql);
+  const poll = pollId === null ? await store.openPoll(group) : await store.poll(pollId);
+  if (poll && sameGroup(poll, group)) return poll;
   if (pollId === null) {
     throw new UserError(
       'no-open-poll',
@@ -206,12 +219,12 @@ function findPoll(input: CommandInput, pollId: number | null): Poll {
  * A click on a closed poll shows the poll as it ended (the message is replaced by its final state,
  * which is right for everyone); typed text gets an error reply.
  */
-function closedPoll(input: CommandInput, poll: Poll): Reply {
+async function closedPoll(input: CommandInput, poll: Poll): Promise<Reply> {
   const { services } = input;
   const notice = pollText.text(poll.lang, 'pollClosedNotice', { poll: poll.id });
   if (input.invocation.trigger === 'button') {
-    const store = readingStore(services.db);
-    const r = currentPollReply(services, store, poll.id, notice);
+    const store = readingStore(services.sql);
+    const r = await currentPollReply(services, store, poll.id, notice);
     r.data = { ...r.data, code: 'poll-closed' };
     return r;
   }
@@ -224,21 +237,21 @@ function closedPoll(input: CommandInput, poll: Poll): Reply {
 
 async function closePoll(input: CommandInput, pollId: number | null): Promise<Reply> {
   const { lang, services, invocation } = input;
-  const store = readingStore(services.db);
-  const poll = findPoll(input, pollId);
+  const store = readingStore(services.sql);
+  const poll = await findPoll(input, pollId);
   if (poll.closedAt) return closedPoll(input, poll);
   if (!mayClose(input, poll)) throw notAllowed(input, poll, 'close');
-  const result = store.transaction(() => store.closePoll(poll.id, invocation.userId, services.clock.now().toISOString()));
+  const result = await store.transaction((tx) => tx.closePoll(poll.id, invocation.userId, services.clock.now().toISOString()));
   if (!result) return closedPoll(input, poll);
 
   const byButton = invocation.trigger === 'button';
   // A click replaces the poll message with what we return; typed text updates it through the outbox.
   await Promise.all([byButton ? Promise.resolve() : refreshPollMessage(services, poll.id), announceWinner(services, poll.id)]);
-  const closed = mustExist(store.poll(poll.id), `poll #${poll.id}`);
+  const closed = mustExist(await store.poll(poll.id), `poll #${poll.id}`);
   if (byButton) return currentPollReply(services, store, closed.id);
   const winner = result.winner;
   const title = winner ? titleOf(input, winner.paperId) : '';
-  const tally = store.tally(poll.id);
+  const tally = await store.tally(poll.id);
   const tie = wasTie(tally, winner);
   return reply('poll-closed', lang, {
     intro: [
@@ -254,30 +267,30 @@ async function closePoll(input: CommandInput, pollId: number | null): Promise<Re
 /** `vote <n> [#poll]`: toggles the voter's vote for the nth paper. */
 export async function vote(input: CommandInput): Promise<Reply> {
   const { lang, services, invocation } = input;
-  const store = readingStore(services.db);
+  const store = readingStore(services.sql);
   const { n, pollId } = parseVoteArgs(input.args);
-  const poll = findPoll(input, pollId);
+  const poll = await findPoll(input, pollId);
   if (poll.closedAt) return closedPoll(input, poll);
 
-  const outcome = store.transaction(() => {
-    // Read again under the write lock: another process may have closed it a moment ago.
-    if (store.poll(poll.id)?.closedAt) return 'closed' as const;
-    const size = store.optionCount(poll.id);
+  const outcome = await store.transaction(async (tx) => {
+    // Read again under the lock a close must wait for: another replica may have closed it a moment ago.
+    if ((await tx.lockForVote(poll.id, invocation.userId)) !== 'open') return 'closed' as const;
+    const size = await tx.optionCount(poll.id);
     if (n < 1 || n > size) {
       throw new UserError('no-such-option', pollText.both('noSuchOption', { poll: poll.id, size }));
     }
-    return store.toggleVote(poll.id, n, invocation.userId, services.clock.now().toISOString());
+    return tx.toggleVote(poll.id, n, invocation.userId, services.clock.now().toISOString());
   });
   if (outcome === 'closed') return closedPoll(input, poll);
 
   if (invocation.trigger === 'button') {
     settlePollMessage(services, poll.id);
-    const r = currentPollReply(services, store, poll.id);
+    const r = await currentPollReply(services, store, poll.id);
     r.data = { ...r.data, vote: outcome, n };
     return r;
   }
   await refreshPollMessage(services, poll.id);
-  const option = mustExist(store.tally(poll.id).find((o) => o.n === n), `option ${n} of poll #${poll.id}`);
+  const option = mustExist((await store.tally(poll.id)).find((o) => o.n === n), `option ${n} of poll #${poll.id}`);
   const title = titleOf(input, option.paperId);
   return reply('vote', lang, {
     intro: [

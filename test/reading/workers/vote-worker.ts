@@ -1,4 +1,5 @@
-// A second bot process for the concurrency test: opens the same database file, says "ready", waits
+// A second bot process for the concurrency test: opens the same database (the settings come as JSON:
+// PAPERBOT_DB, and DATABASE_URL on PostgreSQL), says "ready", waits
 // for a line on stdin so that every process starts voting together, then votes as many users
 // through the dispatcher, in small concurrent batches. Prints a JSON summary of the reply kinds.
 import { once } from 'node:events';
@@ -7,11 +8,11 @@ import { ManualClock } from '../../../src/clock.js';
 import { loadConfig } from '../../../src/config.js';
 import { readingCatalog } from '../catalog.js';
 
-const [dbPath, prefix, countText, optionsText] = process.argv.slice(2);
+const [envJson, prefix, countText, optionsText] = process.argv.slice(2);
 const count = Number(countText);
 const options = Number(optionsText);
 const paperbot = await createPaperbot({
-  config: loadConfig({ PAPERBOT_DB: dbPath }),
+  config: loadConfig(JSON.parse(envJson ?? '{}') as Record<string, string>),
   clock: new ManualClock('2026-11-02T10:00:00Z'),
   catalog: readingCatalog,
 });
@@ -34,5 +35,5 @@ for (let from = 0; from < count; from += BATCH) {
   );
   for (const r of replies) kinds[r.kind] = (kinds[r.kind] ?? 0) + 1;
 }
-paperbot.close();
+await paperbot.close();
 process.stdout.write(JSON.stringify(kinds));
