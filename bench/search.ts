@@ -31,7 +31,7 @@ const SYNTHETIC_SIZE = 100_000;
  * partial matches (one word no paper has), sentences with question scaffolding, Traditional
  * Chinese, and the operators `-word`, `OR` and "quoted phrases".
  */
-function mixedQueries(papers: Paper[], count: number, rnd: () => number): string[] {
+export function mixedQueries(papers: Paper[], count: number, rnd: () => number): string[] {
   const pick = <T>(list: T[]): T | undefined => list[Math.floor(rnd() * list.length)];
   const word = (text: string | undefined) => (text ?? '').split(/[\s/-]+/)[0] ?? '';
   const typo = (w: string) => {

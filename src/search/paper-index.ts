@@ -48,6 +48,8 @@ export class PaperIndex {
   private readonly postings = new Postings();
   private readonly words = new WordDictionary();
   private readonly titleKeys: string[] = [];
+  /** Each slot's year (0 when unknown), for ordering ties without reading the paper. */
+  private readonly yearOf: number[] = [];
   private readonly byTitle = new Map<string, number>();
   private readonly yearCounts = new Map<number, number>();
   private readonly knownValues: KnownValues;
@@ -125,6 +127,7 @@ export class PaperIndex {
     }
     const key = titleKey(paper.title);
     this.titleKeys[slot] = key;
+    this.yearOf[slot] = paper.year ?? 0;
     if (!this.byTitle.has(key)) this.byTitle.set(key, slot);
     if (paper.year !== null) this.yearCounts.set(paper.year, (this.yearCounts.get(paper.year) ?? 0) + 1);
     this.knownValues.addPaper(paper);
@@ -149,6 +152,16 @@ export class PaperIndex {
   /** One past the highest slot in use: the length of per-slot arrays. */
   get slotCount(): number {
     return this.slots.length;
+  }
+
+  /** Whether a paper holds this slot. */
+  isLive(slot: number): boolean {
+    return (this.slots[slot] ?? null) !== null;
+  }
+
+  /** The year of the paper in a slot, 0 when unknown. */
+  yearAt(slot: number): number {
+    return this.yearOf[slot] ?? 0;
   }
 
   paperAt(slot: number): Paper | null {
