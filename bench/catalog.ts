@@ -37,6 +37,7 @@ export async function run(): Promise<void> {
   const { migrations } = await import('../src/capabilities/index.js');
   const { CatalogStore } = await import('../src/catalog/store.js');
   const { LiveCatalog } = await import('../src/catalog/live.js');
+  const { sqliteIndexCache } = await import('../src/catalog/index-cache.js');
   const { CatalogService } = await import('../src/catalog/service.js');
   const { bundledVocabulary } = await import('../src/catalog/vocabulary.js');
   const { createSearch } = await import('../src/search/index.js');
@@ -60,22 +61,55 @@ export async function run(): Promise<void> {
       db.close();
     }
 
-    // Start-up: open the database, read every record, build the index.
-    const t0 = performance.now();
-    const db = openDb(dbPath, migrations);
-    const store = new CatalogStore(db, vocabulary, systemClock);
+    // Start-up as the bot does it (app.ts): open the database, then the live catalog: the index
+    // snapshot restored and brought up to date, or (first start, or a stale snapshot) every record
+    // read, the index built and the snapshot saved.
+    const startUp = () => {
+      const t0 = performance.now();
+      const db = openDb(dbPath, migrations);
+      const tOpen = performance.now();
+      const store = new CatalogStore(db, vocabulary, systemClock);
+      const cache = sqliteIndexCache(db, store, vocabulary);
+      const live = new LiveCatalog(store, build, cache);
+      const ready = performance.now();
+      return { db, store, live, cache, ms: ready - t0, openMs: tOpen - t0 };
+    };
+    const cold = startUp();
+    cold.db.close();
+    const warm = startUp();
+    const { db, store, live } = warm;
     const tRead = performance.now();
     const stored = store.all();
     const readMs = performance.now() - tRead;
-    const live = new LiveCatalog(store, build);
-    const startupMs = performance.now() - t0;
     const tRebuild = performance.now();
-    build(stored);
+    const rebuiltSearch = build(stored);
     const rebuildMs = performance.now() - tRebuild;
+    const tSave = performance.now();
+    warm.cache.save(rebuiltSearch, store.version());
+    const saveMs = performance.now() - tSave;
+    const tFirst = performance.now();
+    const firstHits = live.search('lung nodule segmentation').hits.length;
+    const firstQueryMs = performance.now() - tFirst;
+    const startupMs = warm.ms;
     console.log(
-      `start-up with ${SIZE} stored papers to a ready index: ${startupMs.toFixed(0)} ms (reading records ${readMs.toFixed(0)} ms; goal ≤ ${GOALS.startupMs} ms) — full index rebuild alone ${rebuildMs.toFixed(0)} ms (ratio ${(startupMs / rebuildMs).toFixed(2)})`,
+      `start-up with ${SIZE} stored papers to a ready index: ${startupMs.toFixed(0)} ms from the index snapshot (opening the database ${warm.openMs.toFixed(0)} ms; goal ≤ ${GOALS.startupMs} ms: ${startupMs <= GOALS.startupMs ? 'met' : 'MISSED'}); first query after it ${firstQueryMs.toFixed(1)} ms (${firstHits} hits)`,
     );
-
+    console.log(
+      `  without a snapshot (first start, or the code or vocabulary changed): ${cold.ms.toFixed(0)} ms — reading every record ${readMs.toFixed(0)} ms + full index rebuild ${rebuildMs.toFixed(0)} ms + saving the snapshot ${saveMs.toFixed(0)} ms; ratio snapshot start-up / full rebuild ${(startupMs / rebuildMs).toFixed(3)}`,
+    );
+    // A second process (a `paperbot add`, a second bot) added papers since the snapshot: the next start applies them on top.
+    {
+      const other = openDb(dbPath, migrations);
+      const otherStore = new CatalogStore(other, vocabulary, systemClock);
+      otherStore.batch(() => {
+        for (let i = 0; i < 200; i++) otherStore.add({ ...papers[i]!, id: `later-${i}`, title: `Later added thyroid nodule paper ${i}`, doi: `10.5555/later.${i}`, origin: 'added' }, 'added', null);
+      });
+      other.close();
+      const after = startUp();
+      const seen = after.live.search('later added thyroid nodule paper 7').hits.some((h) => h.paper.id === 'later-7');
+      console.log(`  start-up after another process added 200 papers: ${after.ms.toFixed(0)} ms (the addition found: ${seen})`);
+      after.db.close();
+    }
     // Adding one paper: the store's transaction (match, merge or insert) and the index upsert, no network.
     const service = new CatalogService(store, live, vocabulary, sources, systemClock, silentLogger);
     const times: number[] = [];
