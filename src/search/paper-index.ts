@@ -2,7 +2,7 @@ import type { Paper } from '../catalog/paper.js';
 import { STOP, type Vocabulary } from '../catalog/vocabulary.js';
 import { isHan, surfaceTokens, titleKey, tokenize } from '../catalog/tokens.js';
 import { typoBudget } from './fuzzy.js';
-import { ALL_CONTENT, bit, documentTerms, Field, TermReader, visitDocumentTerms, type FieldMask, type TermWeight } from './documents.js';
+import { ALL_CONTENT, bit, documentTerms, Field, TermReader, visitDocumentTerms, type FieldMask, type TermWeight, type TitleTokens } from './documents.js';
 import { KnownValues } from './known-values.js';
 import { Postings, type PostingList, type PostingsState } from './postings.js';
 import { mustExist } from '../errors.js';
@@ -117,7 +117,7 @@ export class PaperIndex {
   upsert(paper: Paper): void {
     const existing = this.slotOf.get(paper.id);
     const slot = existing ?? this.slots.length;
-    const title = { tokens: [] as string[] };
+    const title: TitleTokens = { tokens: [], key: '' };
     const added = existing === undefined ? null : new Set<string>();
     visitDocumentTerms(
       paper,
@@ -136,7 +136,7 @@ export class PaperIndex {
     } else this.live++;
     this.slots[slot] = paper;
     this.slotOf.set(paper.id, slot);
-    this.learnFacts(paper, slot, title.tokens);
+    this.learnFacts(paper, slot, title);
   }
 
   /** Removes a paper by id; false if there was none. */
@@ -160,14 +160,14 @@ export class PaperIndex {
     if (term.startsWith('w:') && !this.vocabularyWords.has(term.slice(2))) this.words.delete(term.slice(2));
   };
 
-  private learnFacts(paper: Paper, slot: number, titleTokens: string[]): void {
+  private learnFacts(paper: Paper, slot: number, title: TitleTokens): void {
     // How a title spells its stems, read only from titles that bring a stem not seen before.
-    if (titleTokens.some((t) => !this.surfaces.has(t))) {
+    if (title.tokens.some((t) => !this.surfaces.has(t))) {
       const stems = tokenize(paper.title);
       const written = surfaceTokens(paper.title);
       for (const [i, stem] of stems.entries()) if (!this.surfaces.has(stem)) this.surfaces.set(stem, written[i] ?? stem);
     }
-    const key = titleKey(paper.title);
+    const key = title.key;
     this.titleKeys[slot] = key;
     this.yearOf[slot] = paper.year ?? 0;
     if (!this.byTitle.has(key)) this.byTitle.set(key, slot);
