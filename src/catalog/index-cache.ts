@@ -36,21 +36,27 @@ export function sqliteIndexCache(db: Db, store: CatalogStore, vocabulary: Vocabu
   const exists = () => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'catalog_index_snapshot'").get() !== undefined;
   return {
     load() {
-      if (!db.open || !exists()) return null;
-      const row = db.prepare('SELECT format, seq, bundled, data FROM catalog_index_snapshot WHERE id = 1').get() as
-        | { format: string; seq: number; bundled: string; data: Buffer }
-        | undefined;
-      if (!row) return null;
-      const now = store.version();
-      if (row.format !== indexFormat(vocabulary) || row.bundled !== now.bundled || row.seq > now.seq) return null;
-      const index = decodeIndex(row.data, vocabulary);
-      return index ? { search: searchOver(index), version: { seq: row.seq, bundled: row.bundled } } : null;
+      const format = indexFormat(vocabulary);
+      if (format === null || !db.open || !exists()) return null;
+      // One read transaction: the row and the catalog version it is compared with are of one moment.
+      // The bytes are read only for a snapshot that can be used.
+      const found = db.transaction(() => {
+        const row = db.prepare('SELECT format, seq, bundled FROM catalog_index_snapshot WHERE id = 1').get() as { format: string; seq: number; bundled: string } | undefined;
+        if (!row) return null;
+        const now = store.version();
+        if (row.format !== format || row.bundled !== now.bundled || row.seq > now.seq) return null;
+        const data = db.prepare('SELECT data FROM catalog_index_snapshot WHERE id = 1').pluck().get() as Buffer;
+        return { data, version: { seq: row.seq, bundled: row.bundled } };
+      })();
+      const index = found ? decodeIndex(found.data, vocabulary) : null;
+      return found && index ? { search: searchOver(index), version: found.version } : null;
     },
 
     save(search, { seq, bundled }) {
-      if (!db.open || search.size < minPapers) return;
-      const data = encodeIndex(search.index);
+      const format = indexFormat(vocabulary);
+      if (format === null || !db.open || search.size < minPapers) return;
       try {
+        const data = encodeIndex(search.index);
         db.exec(`CREATE TABLE IF NOT EXISTS catalog_index_snapshot (
           id INTEGER PRIMARY KEY CHECK (id = 1),
           format TEXT NOT NULL,
@@ -61,9 +67,10 @@ export function sqliteIndexCache(db: Db, store: CatalogStore, vocabulary: Vocabu
         db.prepare(
           `INSERT INTO catalog_index_snapshot (id, format, seq, bundled, data) VALUES (1, ?, ?, ?, ?)
            ON CONFLICT (id) DO UPDATE SET format = excluded.format, seq = excluded.seq, bundled = excluded.bundled, data = excluded.data`,
-        ).run(indexFormat(vocabulary), seq, bundled, data);
+        ).run(format, seq, bundled, data);
       } catch {
-        // Another process holds the write lock, or the disk is full: the next start rebuilds instead.
+        // Another process holds the write lock, the disk is full, or the index is too large to
+        // serialise: the next start rebuilds instead.
       }
     },
   };

@@ -25,16 +25,23 @@ const CODE_EXTENSION = extname(fileURLToPath(import.meta.url));
 /** Papers whose terms a restore recomputes and compares with the stored postings. */
 const CHECKED_PAPERS = 8;
 
-const formats = new WeakMap<Vocabulary, string>();
+const formats = new WeakMap<Vocabulary, string | null>();
 
-/** What a snapshot must have been made with to be restored here: this code, this vocabulary, this Node. */
-export function indexFormat(vocabulary: Vocabulary): string {
+/**
+ * What a snapshot must have been made with to be restored here: this code, this vocabulary, this
+ * Node. Null when the code cannot be read (an unusual packaging): then no snapshot is used or made.
+ */
+export function indexFormat(vocabulary: Vocabulary): string | null {
   let format = formats.get(vocabulary);
-  if (!format) {
-    const hash = createHash('sha256').update(`layout ${LAYOUT}\nv8 ${process.versions.v8}\n`);
-    for (const file of INDEX_FILES) hash.update(readFileSync(new URL(file + CODE_EXTENSION, import.meta.url)));
-    hash.update(JSON.stringify(vocabulary.file));
-    format = hash.digest('hex').slice(0, 32);
+  if (format === undefined) {
+    try {
+      const hash = createHash('sha256').update(`layout ${LAYOUT}\nv8 ${process.versions.v8}\n`);
+      for (const file of INDEX_FILES) hash.update(readFileSync(new URL(file + CODE_EXTENSION, import.meta.url)));
+      hash.update(JSON.stringify(vocabulary.file));
+      format = hash.digest('hex').slice(0, 32);
+    } catch {
+      format = null;
+    }
     formats.set(vocabulary, format);
   }
   return format;
