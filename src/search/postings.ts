@@ -104,6 +104,9 @@ export class PostingList {
   }
 }
 
+/** From this length on, a restored list is copied out of the snapshot's buffer (see importLists). */
+const OWN_ARRAYS_FROM = 256;
+
 /** Every posting list, one after another in flat arrays: `lengths[i]` entries belong to `terms[i]`. */
 export type PostingsState = { terms: string[]; lengths: Int32Array; slots: Int32Array; weights: Float32Array; fields: Uint16Array };
 
@@ -170,11 +173,25 @@ export class Postings {
     return state;
   }
 
+  /**
+   * Takes back what `exportLists` gave. A long list gets its own arrays with the spare room a build
+   * leaves (`trim`): as a view of the snapshot's buffer, the first paper added to it would copy it
+   * whole, and a common concept's list holds most of the catalog. Short lists stay views.
+   */
   importLists(state: PostingsState, onNewTerm?: (term: string) => void): void {
     let at = 0;
     state.terms.forEach((term, i) => {
       const n = state.lengths[i] ?? 0;
-      this.lists.set(term, PostingList.over(state.slots.subarray(at, at + n), state.weights.subarray(at, at + n), state.fields.subarray(at, at + n)));
+      const [slots, weights, fields] = [state.slots.subarray(at, at + n), state.weights.subarray(at, at + n), state.fields.subarray(at, at + n)];
+      let list: PostingList;
+      if (n >= OWN_ARRAYS_FROM) {
+        list = new PostingList(n + Math.max(2, n >>> 3));
+        list.slots.set(slots);
+        list.weights.set(weights);
+        list.fields.set(fields);
+        list.length = n;
+      } else list = PostingList.over(slots, weights, fields);
+      this.lists.set(term, list);
       onNewTerm?.(term);
       at += n;
     });
