@@ -6,6 +6,7 @@
  *
  *   npm run bench -- catalog
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,6 +77,9 @@ export async function run(): Promise<void> {
     };
     const cold = startUp();
     cold.db.close();
+    // The start-up that counts runs in a process of its own, as a bot's does: this one holds the
+    // generated papers and the cold index, whose heap would slow every collection of the restore.
+    const fresh = JSON.parse(execFileSync(process.execPath, ['bin/run-ts.js', 'bench/catalog.ts', START_UP_FLAG, dbPath], { encoding: 'utf8' })) as { ms: number; firstQueryMs: number };
     const warm = startUp();
     const { db, store, live } = warm;
     const tRead = performance.now();
@@ -90,9 +94,9 @@ export async function run(): Promise<void> {
     const tFirst = performance.now();
     const firstHits = live.search('lung nodule segmentation').hits.length;
     const firstQueryMs = performance.now() - tFirst;
-    const startupMs = warm.ms;
+    const startupMs = fresh.ms;
     console.log(
-      `start-up with ${SIZE} stored papers to a ready index: ${startupMs.toFixed(0)} ms from the index snapshot (opening the database ${warm.openMs.toFixed(0)} ms; goal ≤ ${GOALS.startupMs} ms: ${startupMs <= GOALS.startupMs ? 'met' : 'MISSED'}); first query after it ${firstQueryMs.toFixed(1)} ms (${firstHits} hits)`,
+      `start-up with ${SIZE} stored papers to a ready index, in a fresh process: ${startupMs.toFixed(0)} ms from the index snapshot (goal ≤ ${GOALS.startupMs} ms: ${startupMs <= GOALS.startupMs ? 'met' : 'MISSED'}); its first query ${fresh.firstQueryMs.toFixed(1)} ms — the same in this benchmark's crowded process ${warm.ms.toFixed(0)} ms, first query ${firstQueryMs.toFixed(1)} ms (${firstHits} hits)`,
     );
     console.log(
       `  without a snapshot (first start, or the code or vocabulary changed): ${cold.ms.toFixed(0)} ms — reading every record ${readMs.toFixed(0)} ms + full index rebuild ${rebuildMs.toFixed(0)} ms + saving the snapshot ${saveMs.toFixed(0)} ms; ratio snapshot start-up / full rebuild ${(startupMs / rebuildMs).toFixed(3)}`,
@@ -156,4 +160,30 @@ export async function run(): Promise<void> {
   }
 }
 
-if (process.argv[1]?.endsWith('catalog.ts')) await run();
+/** Run as `bench/catalog.ts --start-up <db>`: one start-up as a bot's, timed from opening the database to the first answer. */
+const START_UP_FLAG = '--start-up';
+
+async function startUpOnly(dbPath: string): Promise<void> {
+  const { openDb } = await import('../src/store/db.js');
+  const { migrations } = await import('../src/capabilities/index.js');
+  const { CatalogStore } = await import('../src/catalog/store.js');
+  const { LiveCatalog } = await import('../src/catalog/live.js');
+  const { sqliteIndexCache } = await import('../src/catalog/index-cache.js');
+  const { bundledVocabulary } = await import('../src/catalog/vocabulary.js');
+  const { createSearch } = await import('../src/search/index.js');
+  const { systemClock } = await import('../src/clock.js');
+  const vocabulary = bundledVocabulary();
+  const t0 = performance.now();
+  const db = openDb(dbPath, migrations);
+  const store = new CatalogStore(db, vocabulary, systemClock);
+  const live = new LiveCatalog(store, (papers) => createSearch({ papers, vocabulary }), sqliteIndexCache(db, store, vocabulary));
+  const ms = performance.now() - t0;
+  const t1 = performance.now();
+  live.search('lung nodule segmentation');
+  const firstQueryMs = performance.now() - t1;
+  db.close();
+  process.stdout.write(JSON.stringify({ ms, firstQueryMs }));
+}
+
+if (process.argv[2] === START_UP_FLAG && process.argv[3]) await startUpOnly(process.argv[3]);
+else if (process.argv[1]?.endsWith('catalog.ts')) await run();
