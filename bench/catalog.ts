@@ -6,8 +6,9 @@
  *
  *   npm run bench -- catalog
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Paper } from '../src/catalog/paper.js';
@@ -37,6 +38,7 @@ export async function run(): Promise<void> {
   const { migrations } = await import('../src/capabilities/index.js');
   const { CatalogStore } = await import('../src/catalog/store.js');
   const { LiveCatalog } = await import('../src/catalog/live.js');
+  const { sqliteIndexCache } = await import('../src/catalog/index-cache.js');
   const { CatalogService } = await import('../src/catalog/service.js');
   const { bundledVocabulary } = await import('../src/catalog/vocabulary.js');
   const { createSearch } = await import('../src/search/index.js');
@@ -60,22 +62,58 @@ export async function run(): Promise<void> {
       db.close();
     }
 
-    // Start-up: open the database, read every record, build the index.
-    const t0 = performance.now();
-    const db = openDb(dbPath, migrations);
-    const store = new CatalogStore(db, vocabulary, systemClock);
+    // Start-up as the bot does it (app.ts): open the database, then the live catalog: the index
+    // snapshot restored and brought up to date, or (first start, or a stale snapshot) every record
+    // read, the index built and the snapshot saved.
+    const startUp = () => {
+      const t0 = performance.now();
+      const db = openDb(dbPath, migrations);
+      const tOpen = performance.now();
+      const store = new CatalogStore(db, vocabulary, systemClock);
+      const cache = sqliteIndexCache(db, store, vocabulary);
+      const live = new LiveCatalog(store, build, cache);
+      const ready = performance.now();
+      return { db, store, live, cache, ms: ready - t0, openMs: tOpen - t0 };
+    };
+    const cold = startUp();
+    cold.db.close();
+    // The start-up that counts runs in a process of its own, as a bot's does: this one holds the
+    // generated papers and the cold index, whose heap would slow every collection of the restore.
+    const fresh = JSON.parse(execFileSync(process.execPath, ['bin/run-ts.js', 'bench/catalog.ts', START_UP_FLAG, dbPath], { encoding: 'utf8' })) as { ms: number; firstQueryMs: number };
+    const warm = startUp();
+    const { db, store, live } = warm;
     const tRead = performance.now();
     const stored = store.all();
     const readMs = performance.now() - tRead;
-    const live = new LiveCatalog(store, build);
-    const startupMs = performance.now() - t0;
     const tRebuild = performance.now();
-    build(stored);
+    const rebuiltSearch = build(stored);
     const rebuildMs = performance.now() - tRebuild;
+    const tSave = performance.now();
+    warm.cache.save(rebuiltSearch, store.version());
+    const saveMs = performance.now() - tSave;
+    const tFirst = performance.now();
+    const firstHits = live.search('lung nodule segmentation').hits.length;
+    const firstQueryMs = performance.now() - tFirst;
+    const startupMs = fresh.ms;
     console.log(
-      `start-up with ${SIZE} stored papers to a ready index: ${startupMs.toFixed(0)} ms (reading records ${readMs.toFixed(0)} ms; goal ≤ ${GOALS.startupMs} ms) — full index rebuild alone ${rebuildMs.toFixed(0)} ms (ratio ${(startupMs / rebuildMs).toFixed(2)})`,
+      `start-up with ${SIZE} stored papers to a ready index, in a fresh process: ${startupMs.toFixed(0)} ms from the index snapshot (goal ≤ ${GOALS.startupMs} ms: ${startupMs <= GOALS.startupMs ? 'met' : 'MISSED'}); its first query ${fresh.firstQueryMs.toFixed(1)} ms — the same in this benchmark's crowded process ${warm.ms.toFixed(0)} ms, first query ${firstQueryMs.toFixed(1)} ms (${firstHits} hits)`,
     );
-
+    console.log(
+      `  without a snapshot (first start, or the code or vocabulary changed): ${cold.ms.toFixed(0)} ms — reading every record ${readMs.toFixed(0)} ms + full index rebuild ${rebuildMs.toFixed(0)} ms + saving the snapshot ${saveMs.toFixed(0)} ms; ratio snapshot start-up / full rebuild ${(startupMs / rebuildMs).toFixed(3)}`,
+    );
+    // A second process (a `paperbot add`, a second bot) added papers since the snapshot: the next start applies them on top.
+    {
+      const other = openDb(dbPath, migrations);
+      const otherStore = new CatalogStore(other, vocabulary, systemClock);
+      otherStore.batch(() => {
+        for (let i = 0; i < 200; i++) otherStore.add({ ...papers[i]!, id: `later-${i}`, title: `Later added thyroid nodule paper ${i}`, doi: `10.5555/later.${i}`, origin: 'added' }, 'added', null);
+      });
+      other.close();
+      const after = startUp();
+      const seen = after.live.search('later added thyroid nodule paper 7').hits.some((h) => h.paper.id === 'later-7');
+      console.log(`  start-up after another process added 200 papers: ${after.ms.toFixed(0)} ms (the addition found: ${seen})`);
+      after.db.close();
+    }
     // Adding one paper: the store's transaction (match, merge or insert) and the index upsert, no network.
     const service = new CatalogService(store, live, vocabulary, sources, systemClock, silentLogger);
     const times: number[] = [];
@@ -128,11 +166,37 @@ export async function run(): Promise<void> {
     );
     importDb.close();
     console.log(
-      `goals: add p99 ≤ 5 ms ${percentile(times, 99) <= GOALS.addP99Ms ? 'met' : 'MISSED'}; start-up ≤ 2 s ${startupMs <= GOALS.startupMs ? 'met' : 'MISSED'}; import ≤ 10 s ${importMs <= GOALS.importMs ? 'met' : 'MISSED'}`,
+      `goals: add p99 ≤ 5 ms ${percentile(times, 99) <= GOALS.addP99Ms ? 'met' : 'MISSED'}; start-up ≤ 2 s ${startupMs <= GOALS.startupMs ? 'met' : 'MISSED'}; import ≤ 10 s ${importMs <= GOALS.importMs ? 'met' : 'MISSED'} (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores: above the core count the figures are not a quiet machine's)`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-if (process.argv[1]?.endsWith('catalog.ts')) await run();
+/** Run as `bench/catalog.ts --start-up <db>`: one start-up as a bot's, timed from opening the database to the first answer. */
+const START_UP_FLAG = '--start-up';
+
+async function startUpOnly(dbPath: string): Promise<void> {
+  const { openDb } = await import('../src/store/db.js');
+  const { migrations } = await import('../src/capabilities/index.js');
+  const { CatalogStore } = await import('../src/catalog/store.js');
+  const { LiveCatalog } = await import('../src/catalog/live.js');
+  const { sqliteIndexCache } = await import('../src/catalog/index-cache.js');
+  const { bundledVocabulary } = await import('../src/catalog/vocabulary.js');
+  const { createSearch } = await import('../src/search/index.js');
+  const { systemClock } = await import('../src/clock.js');
+  const vocabulary = bundledVocabulary();
+  const t0 = performance.now();
+  const db = openDb(dbPath, migrations);
+  const store = new CatalogStore(db, vocabulary, systemClock);
+  const live = new LiveCatalog(store, (papers) => createSearch({ papers, vocabulary }), sqliteIndexCache(db, store, vocabulary));
+  const ms = performance.now() - t0;
+  const t1 = performance.now();
+  live.search('lung nodule segmentation');
+  const firstQueryMs = performance.now() - t1;
+  db.close();
+  process.stdout.write(JSON.stringify({ ms, firstQueryMs }));
+}
+
+if (process.argv[2] === START_UP_FLAG && process.argv[3]) await startUpOnly(process.argv[3]);
+else if (process.argv[1]?.endsWith('catalog.ts')) await run();

@@ -10,6 +10,7 @@ import { openDb } from './store/db.js';
 import { openSqlStore } from './store/sql/open.js';
 import { CatalogStore } from './catalog/store.js';
 import { LiveCatalog } from './catalog/live.js';
+import { sqliteIndexCache } from './catalog/index-cache.js';
 import { CatalogService } from './catalog/service.js';
 import { bundledVocabulary } from './catalog/vocabulary.js';
 import type { HttpClient } from './net/index.js';
@@ -58,7 +59,7 @@ export async function createPaperbot(options: PaperbotOptions): Promise<Paperbot
   // The list seeds the stored catalog; what people and imports added lives beside it in the database.
   const store = new CatalogStore(db, vocabulary, clock);
   store.seed(catalog.papers);
-  const live = new LiveCatalog(store, (papers) => createSearch({ papers, vocabulary }));
+  const live = new LiveCatalog(store, (papers) => createSearch({ papers, vocabulary }), sqliteIndexCache(db, store, vocabulary));
   const catalogService = new CatalogService(store, live, vocabulary, config.sources, clock, log, options.http);
   const services: Services = {
     get papers() {

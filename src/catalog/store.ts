@@ -8,9 +8,15 @@ import type { Paper } from './paper.js';
 import { withInferredTags } from './tags.js';
 import type { Vocabulary } from './vocabulary.js';
 
+/** A record searches and listings show: not removed, and (for a bundled one) still on the list. */
+const SHOWN = "hidden = 0 AND (origin != 'bundled' OR listed = 1)";
+
 type Row = { id: string; record: string; hidden: number; listed: number; origin: string; seq: number };
 
 export type AddOutcome = { paper: Paper; merged: boolean; changed: string[] };
+
+/** What the catalog's content is current to: see CatalogStore.version. */
+export type CatalogVersion = { seq: number; bundled: string };
 
 /** What changed since a `seq`, for a running process to bring its index up to date. */
 export type CatalogChanges = { seq: number; upserts: Paper[]; removed: string[] };
@@ -106,15 +112,35 @@ export class CatalogStore {
 
   /** Every shown record, in insertion order. */
   all(): Paper[] {
-    const rows = this.db
-      .prepare("SELECT record FROM catalog_papers WHERE hidden = 0 AND (origin != 'bundled' OR listed = 1) ORDER BY rowid")
-      .pluck()
-      .all() as string[];
+    const rows = this.stmt(`SELECT record FROM catalog_papers WHERE ${SHOWN} ORDER BY rowid`).pluck().all() as string[];
     return rows.map((r) => JSON.parse(r) as Paper);
+  }
+
+  /**
+   * Every shown record and the `seq` they are current to, read in one transaction: a write that
+   * commits meanwhile is either in both or in neither, so `changesSince(seq)` brings what follows.
+   */
+  allAt(): { version: CatalogVersion; papers: Paper[] } {
+    return this.db.transaction(() => ({ version: this.version(), papers: this.all() }))();
   }
 
   lastSeq(): number {
     return (this.stmt('SELECT coalesce(max(seq), 0) FROM catalog_papers').pluck().get() as number) ?? 0;
+  }
+
+  /** How many records are shown (what a search over the catalog must hold). */
+  shownCount(): number {
+    return this.stmt(`SELECT count(*) FROM catalog_papers WHERE ${SHOWN}`).pluck().get() as number;
+  }
+
+  /**
+   * What the catalog's content is current to, for a cache of anything built from it: the last
+   * `seq` (every record write takes a new one) and the bundled list's fingerprint (seeding a new
+   * list shows and hides bundled records without one).
+   */
+  version(): CatalogVersion {
+    const bundled = this.stmt("SELECT value FROM meta WHERE key = 'catalog.bundled'").pluck().get() as string | undefined;
+    return { seq: this.lastSeq(), bundled: bundled ?? '' };
   }
 
   /** Records written after `seq`: shown ones to upsert, hidden or unlisted ones to remove. */
@@ -134,6 +160,11 @@ export class CatalogStore {
   /** The record (shown or hidden) that holds `doi`, if any. */
   idWithDoi(doi: string): string | null {
     return (this.stmt('SELECT id FROM catalog_papers WHERE doi = ? LIMIT 1').pluck().get(doi) as string | undefined) ?? null;
+  }
+
+  /** `changesSince(seq)` and how many records are shown after them, read in one transaction. */
+  changesAndCount(seq: number): CatalogChanges & { shown: number } {
+    return this.db.transaction(() => ({ ...this.changesSince(seq), shown: this.shownCount() }))();
   }
 
   /** A shown record by id. */

@@ -1,6 +1,6 @@
 import type { Paper } from '../catalog/paper.js';
 import type { ConceptKind, Vocabulary } from '../catalog/vocabulary.js';
-import { isHan } from '../catalog/tokens.js';
+import { isHan, tokenize } from '../catalog/tokens.js';
 
 /** Where a term was found. Filters look in one field; free words in all but Year. */
 export enum Field {
@@ -45,6 +45,9 @@ const FIELD_WEIGHTS: Record<Field, number> = {
   [Field.Year]: 0,
 };
 
+/** The same weights by field number, for the build's inner loop. */
+const FIELD_WEIGHT_OF = Float64Array.from({ length: FIELD_COUNT }, (_, f) => FIELD_WEIGHTS[f as Field]);
+
 /**
  * BM25F length normalisation: a word among few labels, or in a short focused title, says more
  * about the paper than the same word among many. Reference lengths are fixed (not the running
@@ -57,6 +60,9 @@ const LENGTH_NORMS = { labels: { b: 0.5, reference: 5 }, title: { b: 0.6, refere
 const BROADER_DECAY = 0.7;
 
 const TITLE_EXCLUDE = new Set<ConceptKind>(['venue']);
+
+/** A title's tokens as the vocabulary reads them, and its key (`titleKey`), for the index's facts. */
+export type TitleTokens = { tokens: string[]; key: string };
 
 /** What one term contributes to one paper: its field-weighted, length-normalised frequency and where it was found. */
 export type TermWeight = { weight: number; fields: FieldMask };
@@ -74,6 +80,7 @@ export class TermReader {
   private readonly tokenCache = new Map<string, string[]>();
   private readonly closureCache = new Map<string, [string, number][]>();
   private readonly wordTerms = new Map<string, string>();
+  private readonly yearTerms = new Map<number, string>();
 
   constructor(readonly vocabulary: Vocabulary) {}
 
@@ -88,6 +95,13 @@ export class TermReader {
       if (this.wordTerms.size > 200_000) this.wordTerms.clear();
       this.wordTerms.set(word, term);
     }
+    return term;
+  }
+
+  /** `y:<year>`, made once per year. */
+  yearTerm(year: number): string {
+    let term = this.yearTerms.get(year);
+    if (term === undefined) this.yearTerms.set(year, (term = `y:${year}`));
     return term;
   }
 
@@ -139,38 +153,54 @@ export class TermReader {
  */
 class TermCollector {
   private readonly slotOf = new Map<string, number>();
+  private readonly terms: string[] = [];
+  /** Per term, the fields it was found in so far. */
+  private masks = new Uint16Array(64);
   private best = new Float32Array(64 * FIELD_COUNT);
 
   add(term: string, field: Field, weight: number): void {
     let at = this.slotOf.get(term);
     if (at === undefined) {
-      at = this.slotOf.size;
+      at = this.terms.length;
       this.slotOf.set(term, at);
-      if ((at + 1) * FIELD_COUNT > this.best.length) {
-        const grown = new Float32Array(this.best.length * 2);
-        grown.set(this.best);
-        this.best = grown;
+      this.terms.push(term);
+      if (at === this.masks.length) {
+        const masks = new Uint16Array(at * 2);
+        masks.set(this.masks);
+        this.masks = masks;
+        const best = new Float32Array(this.best.length * 2);
+        best.set(this.best);
+        this.best = best;
       }
       this.best.fill(0, at * FIELD_COUNT, (at + 1) * FIELD_COUNT);
+      this.masks[at] = 0;
     }
     const i = at * FIELD_COUNT + field;
     if (weight > (this.best[i] ?? 0)) this.best[i] = weight;
+    this.masks[at] = (this.masks[at] ?? 0) | (1 << field);
   }
 
-  /** BM25F: the field-weighted sum of (length-normalised) frequencies, and the fields it was found in, per term. Empties the collector. */
+  /**
+   * BM25F: the field-weighted sum of (length-normalised) frequencies, and the fields it was found
+   * in, per term, in the order the terms came. Empties the collector.
+   */
   finish(norms: Float32Array, visit: TermVisitor): void {
-    for (const [term, at] of this.slotOf) {
+    const { terms, best, masks } = this;
+    for (let at = 0; at < terms.length; at++) {
       let weight = 0;
       let fields = 0;
-      for (let f = 0; f < FIELD_COUNT; f++) {
-        const w = this.best[at * FIELD_COUNT + f] ?? 0;
+      // Only the fields the term was found in, lowest first (the order of the sum stays the same).
+      for (let mask = masks[at] ?? 0; mask !== 0; mask &= mask - 1) {
+        const f = 31 - Math.clz32(mask & -mask);
+        const w = best[at * FIELD_COUNT + f] ?? 0;
         if (w === 0) continue;
-        weight += (FIELD_WEIGHTS[f as Field] * w) / (norms[f] ?? 1);
+        weight += ((FIELD_WEIGHT_OF[f] ?? 0) * w) / (norms[f] ?? 1);
         fields |= 1 << f;
       }
-      visit(term, weight, fields);
+      visit(terms[at] ?? '', weight, fields);
     }
     this.slotOf.clear();
+    terms.length = 0;
   }
 }
 
@@ -183,14 +213,14 @@ const norm = (length: number, { b, reference }: { b: number; reference: number }
  * weighted down by distance), `w:<word>` for other words, `y:<year>` for the year filter. The same
  * paper always gives the same terms, so removing a paper re-reads it instead of storing its terms.
  */
-export function documentTerms(paper: Paper, reader: TermReader, titleOut?: { tokens: string[] }): Map<string, TermWeight> {
+export function documentTerms(paper: Paper, reader: TermReader, titleOut?: TitleTokens): Map<string, TermWeight> {
   const out = new Map<string, TermWeight>();
   visitDocumentTerms(paper, reader, (term, weight, fields) => out.set(term, { weight, fields }), titleOut);
   return out;
 }
 
 /** The same terms, handed one by one to `visit` (what the index build uses: no map per paper). */
-export function visitDocumentTerms(paper: Paper, reader: TermReader, visit: TermVisitor, titleOut?: { tokens: string[] }): void {
+export function visitDocumentTerms(paper: Paper, reader: TermReader, visit: TermVisitor, titleOut?: TitleTokens): void {
   const terms = collector;
   const label = (text: string, field: Field) => {
     const r = reader.read(text);
@@ -202,8 +232,13 @@ export function visitDocumentTerms(paper: Paper, reader: TermReader, visit: Term
   for (const t of paper.techniques) label(t, Field.Technique);
   for (const m of paper.modalities) label(m, Field.Modality);
 
-  const titleTokens = reader.vocabulary.tokens(paper.title);
-  if (titleOut) titleOut.tokens = titleTokens;
+  // The title is tokenized once: its key (titleKey) and its vocabulary tokens (Han runs segmented) both come from it.
+  const plain = tokenize(paper.title);
+  const titleTokens = plain.some(isHan) ? plain.flatMap((t) => (isHan(t) ? reader.vocabulary.segmentHan(t) : [t])) : plain;
+  if (titleOut) {
+    titleOut.tokens = titleTokens;
+    titleOut.key = plain.join(' ');
+  }
   const titleLength = freeText(paper.title, titleTokens, Field.Title, terms, reader);
   const abstractLength = paper.abstract ? freeText(paper.abstract, reader.vocabulary.tokens(paper.abstract), Field.Abstract, terms, reader) : 0;
 
@@ -217,8 +252,8 @@ export function visitDocumentTerms(paper: Paper, reader: TermReader, visit: Term
   // Author names are plain tokens; initials would make every one-letter word hit, so they are left out.
   for (const author of paper.authors) for (const t of reader.tokens(author)) if (t.length > 1) terms.add(reader.wordTerm(t), Field.Author, 1);
   if (paper.year !== null) {
-    terms.add(`y:${paper.year}`, Field.Year, 1);
-    terms.add(`w:${paper.year}`, Field.Venue, 1);
+    terms.add(reader.yearTerm(paper.year), Field.Year, 1);
+    terms.add(reader.wordTerm(String(paper.year)), Field.Venue, 1);
   }
   const norms = new Float32Array(FIELD_COUNT).fill(1);
   // The labels are read as one short text: a paper with few labels is about each of them more.

@@ -11,6 +11,10 @@ import { noMatchNotices, suggest } from './suggest.js';
 import type { PaperSearch, SearchHit, SearchResult } from './types.js';
 
 export { PaperIndex } from './paper-index.js';
+export { decodeIndex, encodeIndex, indexFormat } from './snapshot.js';
+
+/** The search over one index, which it exposes for snapshots, with the papers it holds in slot order. */
+export type IndexedSearch = PaperSearch & { readonly index: PaperIndex; papers(): IterableIterator<Paper> };
 export { readOperators } from './query.js';
 export { readQuery } from './reading.js';
 
@@ -24,15 +28,18 @@ const MAX_LIMIT = 1000;
  * matching and ranking (match.ts: BM25F over the query's posting lists, every word first, then the
  * best partial matches to fill a page). Malformed filters throw a UserError.
  */
-export function createSearch(catalog: Catalog): PaperSearch {
+export function createSearch(catalog: Catalog): IndexedSearch {
   return searchOver(new PaperIndex(catalog.papers, catalog.vocabulary ?? bundledVocabulary()));
 }
 
 /** The search over an index already built (the benchmark keeps the index to check results). */
-export function searchOver(index: PaperIndex): PaperSearch {
+export function searchOver(index: PaperIndex): IndexedSearch {
   const tagConcepts = tagConceptReader(index);
 
   return {
+    index,
+    papers: () => index.papers(),
+
     search(rawQuery, options = {}): SearchResult {
       const { text: cleaned, truncated } = cleanInput(String(rawQuery ?? ''));
       const lang = detectLang(cleaned);

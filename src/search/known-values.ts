@@ -4,6 +4,9 @@ import type { FilterField } from './query.js';
 
 type NamedField = Exclude<FilterField, 'year' | 'since' | 'until'>;
 
+/** What the papers added to the values, for a snapshot: per field, the strings seen and the keys they gave. */
+export type KnownValuesState = { seen: [string, string[]][]; keys: [string, string[]][] };
+
 const FIELD_OF_KIND: Record<ConceptKind, NamedField | null> = {
   region: 'region', task: 'task', modality: 'modality', technique: 'technique', venue: 'venue', dataset: 'dataset', term: null,
 };
@@ -34,6 +37,16 @@ export class KnownValues {
     for (const r of paper.regions) (this.add('region', r.en), this.add('region', r.zh));
     for (const m of paper.modalities) this.add('modality', m);
     for (const t of paper.techniques) this.add('technique', t);
+  }
+
+  exportState(): KnownValuesState {
+    return { seen: [...this.seen].map(([f, set]) => [f, [...set]]), keys: [...this.byField].map(([f, set]) => [f, [...set]]) };
+  }
+
+  /** Takes back what `exportState` gave (the vocabulary's own keys are among them). */
+  importState(state: KnownValuesState): void {
+    for (const [field, values] of state.seen) this.seen.set(field as NamedField, new Set(values));
+    for (const [field, keys] of state.keys) this.byField.set(field as NamedField, new Set(keys));
   }
 
   /** Every value papers give for a field, as written (both languages for labels). */

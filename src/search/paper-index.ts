@@ -2,9 +2,11 @@ import type { Paper } from '../catalog/paper.js';
 import { STOP, type Vocabulary } from '../catalog/vocabulary.js';
 import { isHan, surfaceTokens, titleKey, tokenize } from '../catalog/tokens.js';
 import { typoBudget } from './fuzzy.js';
-import { ALL_CONTENT, bit, documentTerms, Field, TermReader, visitDocumentTerms, type FieldMask, type TermWeight } from './documents.js';
+import { ALL_CONTENT, bit, documentTerms, Field, TermReader, visitDocumentTerms, type FieldMask, type TermWeight, type TitleTokens } from './documents.js';
 import { KnownValues } from './known-values.js';
-import { Postings, type PostingList } from './postings.js';
+import { Postings, type PostingList, type PostingsState } from './postings.js';
+import { mustExist } from '../errors.js';
+import type { KnownValuesState } from './known-values.js';
 import { WordDictionary } from './words.js';
 import type { Filter, FilterField } from './query.js';
 
@@ -25,6 +27,43 @@ const MIN_PREFIX = 3;
 const RELATED_FACTOR = 0.6;
 const RELATED_STEPS = 3;
 
+const EMPTY = new Uint8Array(0);
+
+/** What `PaperIndex.exportState` gives and `PaperIndex.restore` takes: flat arrays, one entry per slot. */
+export type IndexState = {
+  slotCount: number;
+  /** The records as JSON, one after another; `recordEnds[slot]` is where each ends (a removed slot's is empty). */
+  records: Uint8Array;
+  recordEnds: Int32Array;
+  /** '' for a removed slot. */
+  ids: string[];
+  titleKeys: string[];
+  years: Int32Array;
+  postings: PostingsState;
+  surfaces: [string, string][];
+  knownValues: KnownValuesState;
+};
+
+/** The JSON of restored records, parsed one at a time when a paper is asked for. */
+class StoredRecords {
+  private readonly text: Buffer;
+
+  constructor(
+    records: Uint8Array,
+    private readonly ends: Int32Array,
+  ) {
+    this.text = Buffer.from(records.buffer, records.byteOffset, records.byteLength);
+  }
+
+  bytes(slot: number): Uint8Array {
+    return this.text.subarray(slot === 0 ? 0 : (this.ends[slot - 1] ?? 0), this.ends[slot] ?? 0);
+  }
+
+  read(slot: number): Paper {
+    return JSON.parse(this.bytes(slot).toString()) as Paper;
+  }
+}
+
 /** One way a unit can match: a term, where it must be found, how much it counts, and whether it is the word itself. */
 export type Lookup = { term: string; fields: FieldMask; factor: number; exact: boolean };
 
@@ -43,11 +82,16 @@ export type Unit = {
  * paper's slot would insert into the middle of every list it touches, copying each).
  */
 export class PaperIndex {
-  private readonly slots: (Paper | null)[] = [];
+  /** The paper in each slot: null when it was removed, undefined while a restored record is not read yet. */
+  private readonly slots: (Paper | null | undefined)[] = [];
+  /** Records restored from a snapshot, parsed on first use (a start-up reads none of them). */
+  private stored: StoredRecords | null = null;
   private readonly slotOf = new Map<string, number>();
   private readonly postings = new Postings();
   private readonly words = new WordDictionary();
   private readonly titleKeys: string[] = [];
+  /** Each slot's year (0 when unknown), for ordering ties without reading the paper. */
+  private readonly yearOf: number[] = [];
   private readonly byTitle = new Map<string, number>();
   private readonly yearCounts = new Map<number, number>();
   private readonly knownValues: KnownValues;
@@ -73,7 +117,7 @@ export class PaperIndex {
   upsert(paper: Paper): void {
     const existing = this.slotOf.get(paper.id);
     const slot = existing ?? this.slots.length;
-    const title = { tokens: [] as string[] };
+    const title: TitleTokens = { tokens: [], key: '' };
     const added = existing === undefined ? null : new Set<string>();
     visitDocumentTerms(
       paper,
@@ -85,21 +129,21 @@ export class PaperIndex {
       title,
     );
     if (existing !== undefined) {
-      const old = this.slots[existing]!;
+      const old = mustExist(this.paperAt(existing), 'the paper being replaced');
       const gone = [...documentTerms(old, this.reader).keys()].filter((t) => !added!.has(t));
       this.postings.remove(slot, gone, this.forgetTerm);
       this.forgetFacts(old, slot);
     } else this.live++;
     this.slots[slot] = paper;
     this.slotOf.set(paper.id, slot);
-    this.learnFacts(paper, slot, title.tokens);
+    this.learnFacts(paper, slot, title);
   }
 
   /** Removes a paper by id; false if there was none. */
   remove(id: string): boolean {
     const slot = this.slotOf.get(id);
     if (slot === undefined) return false;
-    const paper = this.slots[slot]!;
+    const paper = mustExist(this.paperAt(slot), 'the paper being removed');
     this.postings.remove(slot, documentTerms(paper, this.reader).keys(), this.forgetTerm);
     this.forgetFacts(paper, slot);
     this.slots[slot] = null;
@@ -116,15 +160,16 @@ export class PaperIndex {
     if (term.startsWith('w:') && !this.vocabularyWords.has(term.slice(2))) this.words.delete(term.slice(2));
   };
 
-  private learnFacts(paper: Paper, slot: number, titleTokens: string[]): void {
+  private learnFacts(paper: Paper, slot: number, title: TitleTokens): void {
     // How a title spells its stems, read only from titles that bring a stem not seen before.
-    if (titleTokens.some((t) => !this.surfaces.has(t))) {
+    if (title.tokens.some((t) => !this.surfaces.has(t))) {
       const stems = tokenize(paper.title);
       const written = surfaceTokens(paper.title);
       for (const [i, stem] of stems.entries()) if (!this.surfaces.has(stem)) this.surfaces.set(stem, written[i] ?? stem);
     }
-    const key = titleKey(paper.title);
+    const key = title.key;
     this.titleKeys[slot] = key;
+    this.yearOf[slot] = paper.year ?? 0;
     if (!this.byTitle.has(key)) this.byTitle.set(key, slot);
     if (paper.year !== null) this.yearCounts.set(paper.year, (this.yearCounts.get(paper.year) ?? 0) + 1);
     this.knownValues.addPaper(paper);
@@ -151,8 +196,22 @@ export class PaperIndex {
     return this.slots.length;
   }
 
+  /** Whether a paper holds this slot. */
+  isLive(slot: number): boolean {
+    return slot < this.slots.length && this.slots[slot] !== null;
+  }
+
+  /** The year of the paper in a slot, 0 when unknown. */
+  yearAt(slot: number): number {
+    return this.yearOf[slot] ?? 0;
+  }
+
   paperAt(slot: number): Paper | null {
-    return this.slots[slot] ?? null;
+    const held = this.slots[slot];
+    if (held !== undefined || !this.stored || slot >= this.slots.length) return held ?? null;
+    const paper = this.stored.read(slot);
+    this.slots[slot] = paper;
+    return paper;
   }
 
   slotById(id: string): number | undefined {
@@ -161,7 +220,10 @@ export class PaperIndex {
 
   /** Every paper, in slot order. */
   *papers(): IterableIterator<Paper> {
-    for (const p of this.slots) if (p) yield p;
+    for (let slot = 0; slot < this.slots.length; slot++) {
+      const paper = this.paperAt(slot);
+      if (paper) yield paper;
+    }
   }
 
   postingList(term: string): PostingList | undefined {
@@ -176,6 +238,65 @@ export class PaperIndex {
 
   get years(): number[] {
     return [...this.yearCounts.keys()].sort((a, b) => a - b);
+  }
+
+  // ---- snapshots ----
+
+  /**
+   * Everything the index holds, as flat arrays a snapshot can store (snapshot.ts): what a build
+   * computes from the papers (postings, title keys, spellings, filter values) and the records
+   * themselves, so a restore reads no paper.
+   */
+  exportState(): IndexState {
+    const ids = this.slots.map(() => '');
+    for (const [id, slot] of this.slotOf) ids[slot] = id;
+    const records: Uint8Array[] = [];
+    const recordEnds = new Int32Array(this.slots.length);
+    let end = 0;
+    for (let slot = 0; slot < this.slots.length; slot++) {
+      const held = this.slots[slot];
+      const bytes = held === null ? EMPTY : held === undefined && this.stored ? this.stored.bytes(slot) : Buffer.from(JSON.stringify(held));
+      records.push(bytes);
+      end += bytes.length;
+      recordEnds[slot] = end;
+    }
+    return {
+      slotCount: this.slots.length,
+      records: Buffer.concat(records),
+      recordEnds,
+      ids,
+      titleKeys: this.slots.map((_, slot) => this.titleKeys[slot] ?? ''),
+      years: Int32Array.from(this.slots, (_, slot) => this.yearOf[slot] ?? 0),
+      postings: this.postings.exportLists(),
+      surfaces: [...this.surfaces],
+      knownValues: this.knownValues.exportState(),
+    };
+  }
+
+  /** An index as it was exported, its records read only when asked for. */
+  static restore(state: IndexState, vocabulary: Vocabulary): PaperIndex {
+    const index = new PaperIndex([], vocabulary);
+    index.stored = new StoredRecords(state.records, state.recordEnds);
+    for (let slot = 0; slot < state.slotCount; slot++) {
+      const id = state.ids[slot] ?? '';
+      const key = state.titleKeys[slot] ?? '';
+      const year = state.years[slot] ?? 0;
+      index.titleKeys[slot] = key;
+      index.yearOf[slot] = year;
+      if (!id) {
+        index.slots[slot] = null;
+        continue;
+      }
+      index.slots[slot] = undefined;
+      index.slotOf.set(id, slot);
+      index.live++;
+      if (!index.byTitle.has(key)) index.byTitle.set(key, slot);
+      if (year !== 0) index.yearCounts.set(year, (index.yearCounts.get(year) ?? 0) + 1);
+    }
+    index.postings.importLists(state.postings, index.learnTerm);
+    for (const [stem, written] of state.surfaces) index.surfaces.set(stem, written);
+    index.knownValues.importState(state.knownValues);
+    return index;
   }
 
   // ---- reading a query into units ----

@@ -17,8 +17,18 @@ export class PostingList {
     this.fields = new Uint16Array(capacity);
   }
 
+  /** A full list over arrays restored from a snapshot (views into its buffers: the first insert copies them out). */
+  static over(slots: Int32Array, weights: Float32Array, fields: Uint16Array): PostingList {
+    const list = new PostingList(0);
+    list.slots = slots;
+    list.weights = weights;
+    list.fields = fields;
+    list.length = slots.length;
+    return list;
+  }
+
   insert(slot: number, weight: number, fields: FieldMask): void {
-    if (this.length === this.slots.length) this.resize(this.length * 2);
+    if (this.length === this.slots.length) this.resize(Math.max(4, this.length * 2));
     const n = this.length;
     let at = n;
     if (n > 0 && (this.slots[n - 1] ?? -1) >= slot) {
@@ -64,6 +74,12 @@ export class PostingList {
     return mask;
   }
 
+  /** Where the slot's entry is, or -1. */
+  positionOf(slot: number): number {
+    const at = this.find(slot);
+    return at < this.length && this.slots[at] === slot ? at : -1;
+  }
+
   private find(slot: number): number {
     let lo = 0;
     let hi = this.length;
@@ -87,6 +103,12 @@ export class PostingList {
     this.fields = fields;
   }
 }
+
+/** From this length on, a restored list is copied out of the snapshot's buffer (see importLists). */
+const OWN_ARRAYS_FROM = 256;
+
+/** Every posting list, one after another in flat arrays: `lengths[i]` entries belong to `terms[i]`. */
+export type PostingsState = { terms: string[]; lengths: Int32Array; slots: Int32Array; weights: Float32Array; fields: Uint16Array };
 
 /** Term → posting list; a term whose last paper goes is forgotten. */
 export class Postings {
@@ -128,5 +150,50 @@ export class Postings {
 
   trim(): void {
     for (const list of this.lists.values()) list.trim();
+  }
+
+  /** The lists in the order their terms were first seen (a restore adds them back in that order). */
+  exportLists(): PostingsState {
+    const terms = [...this.lists.keys()];
+    const lengths = new Int32Array(terms.length);
+    let total = 0;
+    terms.forEach((term, i) => {
+      const n = this.lists.get(term)?.length ?? 0;
+      lengths[i] = n;
+      total += n;
+    });
+    const state = { terms, lengths, slots: new Int32Array(total), weights: new Float32Array(total), fields: new Uint16Array(total) };
+    let at = 0;
+    for (const list of this.lists.values()) {
+      state.slots.set(list.slots.subarray(0, list.length), at);
+      state.weights.set(list.weights.subarray(0, list.length), at);
+      state.fields.set(list.fields.subarray(0, list.length), at);
+      at += list.length;
+    }
+    return state;
+  }
+
+  /**
+   * Takes back what `exportLists` gave. A long list gets its own arrays with the spare room a build
+   * leaves (`trim`): as a view of the snapshot's buffer, the first paper added to it would copy it
+   * whole, and a common concept's list holds most of the catalog. Short lists stay views.
+   */
+  importLists(state: PostingsState, onNewTerm?: (term: string) => void): void {
+    let at = 0;
+    state.terms.forEach((term, i) => {
+      const n = state.lengths[i] ?? 0;
+      const [slots, weights, fields] = [state.slots.subarray(at, at + n), state.weights.subarray(at, at + n), state.fields.subarray(at, at + n)];
+      let list: PostingList;
+      if (n >= OWN_ARRAYS_FROM) {
+        list = new PostingList(n + Math.max(2, n >>> 3));
+        list.slots.set(slots);
+        list.weights.set(weights);
+        list.fields.set(fields);
+        list.length = n;
+      } else list = PostingList.over(slots, weights, fields);
+      this.lists.set(term, list);
+      onNewTerm?.(term);
+      at += n;
+    });
   }
 }
