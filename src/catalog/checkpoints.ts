@@ -65,23 +65,37 @@ function checkpointWorker(): typeof worker {
   return worker;
 }
 
-/** Counts the pages a connection's catalog writes add to the log and asks for a checkpoint in time. */
+/**
+ * Counts the pages a connection's catalog writes add to the log and asks for a checkpoint in time.
+ * The worker starts with the first checkpoint due, not with the connection: a bot that adds no
+ * papers never pays for a thread (about 15 MB resident).
+ */
 export class WalCheckpoints {
   private pages = 0;
-  private readonly path: string | null = null;
+  private path: string | null = null;
+  private started = false;
 
   constructor(private readonly db: Db) {
-    if (db.memory || String(db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal' || !checkpointWorker()) return;
+    if (db.memory || String(db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return;
     this.path = db.name;
-    db.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
-    fallbacks.add(db);
   }
 
   /** After a committed write of one record. */
   wrote(): void {
     if (!this.path) return;
     this.pages += PAGE_ESTIMATE_PER_WRITE;
-    if (this.pages < CHECKPOINT_EVERY_PAGES || !worker || Atomics.compareExchange(worker.busy, 0, 0, 1) !== 0) return;
+    if (this.pages < CHECKPOINT_EVERY_PAGES) return;
+    if (!this.started) {
+      // Until now SQLite's own checkpoint at 1,000 pages stood; the worker takes over from here.
+      if (!checkpointWorker()) {
+        this.path = null;
+        return;
+      }
+      this.db.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
+      fallbacks.add(this.db);
+      this.started = true;
+    }
+    if (!worker || Atomics.compareExchange(worker.busy, 0, 0, 1) !== 0) return;
     this.pages = 0;
     worker.thread.postMessage(this.path);
   }

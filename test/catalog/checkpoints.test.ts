@@ -32,8 +32,8 @@ describe('WAL checkpoints off the write path', () => {
     const db = openDb(tmp.dbPath, migrations);
     cleanups.push(() => db.close());
     const store = new CatalogStore(db, vocabulary, new ManualClock('2026-12-01T12:00:00Z'));
-    // The connection's own checkpoint is only a safety net far above what these adds write.
-    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(4000);
+    // No thread until the first checkpoint is due: SQLite's own checkpoint stands until then.
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     const add = (i: number) =>
       store.add(
         paperFromWork({ title: `Checkpointed paper ${i}`, authors: ['Doe, Jane'], year: 2026, venue: '', abstract: '', url: '', subjects: [], sameAs: [], source: 'arxiv' }, 'added', vocabulary),
@@ -41,6 +41,8 @@ describe('WAL checkpoints off the write path', () => {
         null,
       );
     for (let i = 0; i < 40; i++) add(i);
+    // Then the connection's own checkpoint is only a safety net far above what these adds write.
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(4000);
     const before = walSalt(tmp.dbPath);
     let restarted = false;
     // Waits for the worker (on another thread); each round's add restarts the log once it is copied.

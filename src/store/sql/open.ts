@@ -5,7 +5,6 @@ import type { Migration } from '../migrations.js';
 import { openDatabaseFile } from '../open.js';
 import { snapshotBeforeMigrations } from '../snapshot.js';
 import { migrateSql } from './migrate.js';
-import { PostgresSql } from './postgres.js';
 import { SqliteSql } from './sqlite.js';
 import type { SqlDatabase } from './types.js';
 
@@ -27,6 +26,8 @@ export type SqlSettings = {
  */
 export async function openSqlStore(settings: SqlSettings, legacy: Database.Database, migrations: readonly Migration[], log?: Logger): Promise<SqlDatabase> {
   if (settings.databaseUrl) {
+    // pg loads only when PostgreSQL is configured: a SQLite bot does not pay for it at start.
+    const { PostgresSql } = await import('./postgres.js');
     const store = new PostgresSql(settings.databaseUrl, { poolSize: settings.poolSize, log });
     try {
       await migrateSql(store, migrations, { log });
