@@ -1,7 +1,7 @@
 import cron from 'node-cron';
 import { UserError } from '../errors.js';
 import type { Lang } from '../i18n/index.js';
-import { scheduleText } from './messages.js';
+import { scheduleText, type WeeklyCommand } from './messages.js';
 
 /**
  * A channel's schedule is always stored as a five-field cron expression (minute hour day-of-month
@@ -68,12 +68,12 @@ export function isAtMostDaily(schedule: Schedule | string): boolean {
   return s.hours.length === 1 && s.minutes.length === 1;
 }
 
-export function requireAtMostDaily(expression: string): string {
+export function requireAtMostDaily(expression: string, command: WeeklyCommand): string {
   if (isAtMostDaily(expression)) return expression;
   throw new UserError(
     'schedule-too-dense',
-    scheduleText.both('tooDense', { expression }),
-    ['spotlight on monday 09:00', 'spotlight on "0 9 * * 1-5"'],
+    scheduleText.both('tooDense', { expression, command }),
+    [`${command} on monday 09:00`, `${command} on "0 9 * * 1-5"`],
   );
 }
 

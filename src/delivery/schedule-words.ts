@@ -2,7 +2,7 @@ import { isTimeZone } from '../config.js';
 import { UserError } from '../errors.js';
 import type { Lang } from '../i18n/index.js';
 import { parseSchedule, requireAtMostDaily, weeklyExpression } from './cron.js';
-import { scheduleText } from './messages.js';
+import { scheduleText, type WeeklyCommand } from './messages.js';
 
 /** Reads what follows `spotlight on`: a day, a time, a zone and a language, or a cron expression. */
 export type OnRequest = {
@@ -80,13 +80,14 @@ function canonicalZone(zone: string): string {
   return resolved.toLowerCase() === lower ? resolved : zone;
 }
 
-export function parseOnArgs(args: string): OnRequest {
+/** The arguments of `spotlight on …` or `digest on …`; `command` names the one in examples of a mistake. */
+export function parseOnArgs(args: string, command: WeeklyCommand): OnRequest {
   const request: OnRequest = {};
   let text = args;
   const quoted = /["“”'‘’`]([^"“”'‘’`]+)["“”'‘’`]/.exec(text);
   const schedule = quoted?.[1];
   if (quoted && schedule !== undefined) {
-    request.cron = requireAtMostDaily(parseSchedule(schedule).expression);
+    request.cron = requireAtMostDaily(parseSchedule(schedule).expression, command);
     text = text.slice(0, quoted.index) + ' ' + text.slice(quoted.index + quoted[0].length);
   }
   const tokens = tokenize(text);
@@ -103,7 +104,7 @@ export function parseOnArgs(args: string): OnRequest {
   const [firstToken] = tokens;
   if (!request.cron && firstToken !== undefined && CRON_START.test(firstToken)) {
     const fields = tokens.splice(0, Math.min(5, tokens.length));
-    request.cron = requireAtMostDaily(parseSchedule(fields.join(' ')).expression);
+    request.cron = requireAtMostDaily(parseSchedule(fields.join(' ')).expression, command);
   }
   for (const token of tokens) {
     const day = parseDay(token);
@@ -130,8 +131,8 @@ export function parseOnArgs(args: string): OnRequest {
     }
     throw new UserError(
       'bad-spotlight-word',
-      scheduleText.both('badWord', { token }),
-      ['spotlight on monday 09:00', 'spotlight on 周五 16:30 Asia/Shanghai', 'spotlight on "0 9 * * 1"'],
+      scheduleText.both('badWord', { token, command }),
+      [`${command} on monday 09:00`, `${command} on 周五 16:30 Asia/Shanghai`, `${command} on "0 9 * * 1"`],
     );
   }
   return request;

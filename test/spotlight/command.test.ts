@@ -108,6 +108,18 @@ describe('spotlight on: reading the day, time, zone and language', () => {
     });
   }
 
+  it('GIVEN a mistake in `digest on` THEN the examples name the digest, and a spotlight mistake the spotlight', async () => {
+    const b = await bot();
+    const word = await b.say('slack', 'C1', 'digest on funday 09:00');
+    expect(word.data?.code).toBe('bad-spotlight-word');
+    expect(word.intro[0]).toContain('`digest on monday 09:00 Europe/Berlin`');
+    const dense = await b.say('slack', 'C1', 'digest on "0 * * * 1"');
+    expect(dense.data?.code).toBe('schedule-too-dense');
+    expect(dense.intro[0]).toContain('a digest posts at most once a day');
+    expect(`${word.intro.join(' ')} ${dense.intro.join(' ')}`).not.toContain('spotlight');
+    expect((await b.say('slack', 'C1', 'spotlight on funday')).intro[0]).toContain('`spotlight on monday 09:00 Europe/Berlin`');
+  });
+
   it('GIVEN bad Chinese input THEN the refusal is in Chinese', async () => {
     const b = await bot();
     const r = await b.say('slack', 'C1', 'spotlight on 周一 25:00');

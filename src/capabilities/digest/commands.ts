@@ -57,7 +57,7 @@ function upcoming(input: CommandInput, sub: DigestSubscription): DigestEntry[] {
 function turnOn(input: CommandInput, rest: string): Reply {
   requireManager(input);
   const { services, invocation, lang } = input;
-  const request = parseOnArgs(rest);
+  const request = parseOnArgs(rest, 'digest');
   const existing = store.getSubscription(services.db, invocation.platform, invocation.channelId);
   const schedule = rest.trim() === '' && existing ? existing.schedule : scheduleFor(request, existing ? weeklyParts(existing.schedule) : null);
   const timezone = request.timezone ?? existing?.timezone ?? services.config.spotlight.timezone;

@@ -30,7 +30,7 @@ export function turnOn(input: CommandInput, rest: string): Reply {
   requireManager(input);
   const { services, invocation } = input;
   const { db, clock, config } = services;
-  const request = parseOnArgs(rest);
+  const request = parseOnArgs(rest, 'spotlight');
   const existing = store.getSubscription(db, invocation.platform, invocation.channelId);
   const schedule =
     rest.trim() === '' && existing ? existing.schedule : scheduleFor(request, existing ? weeklyParts(existing.schedule) : null);
