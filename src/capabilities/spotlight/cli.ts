@@ -1,4 +1,5 @@
 import type { Services } from '../../services.js';
+import { roundArgs } from '../../clock.js';
 import { listSubscriptions } from './channel.js';
 import { tick } from './tick.js';
 
@@ -20,20 +21,12 @@ export async function spotlightCli(argv: string[], services: Services, write: (s
   };
 
   if (sub === 'tick') {
-    let now = services.clock.now();
-    const args = rest.filter((a) => a !== '--json');
-    const i = args.indexOf('--now');
-    if (i >= 0) {
-      const raw = args[i + 1];
-      const parsed = raw === undefined ? NaN : Date.parse(raw);
-      if (Number.isNaN(parsed)) {
-        out(`paperbot spotlight: --now needs an ISO 8601 time such as 2026-11-30T09:00:00Z; got "${raw ?? ''}".`);
-        return 2;
-      }
-      now = new Date(parsed);
-      args.splice(i, 2);
+    const parsed = roundArgs(rest, services.clock);
+    if ('error' in parsed) {
+      out(`paperbot spotlight: ${parsed.error}\n${USAGE}`);
+      return 2;
     }
-    if (args.length) return unknown(args);
+    const { now } = parsed;
     const posts = await tick(services, now);
     if (json) out(JSON.stringify(posts, null, 2));
     else if (posts.length === 0) out(`Nothing due at ${now.toISOString()}.`);
