@@ -3,6 +3,9 @@ export interface Clock {
   now(): Date;
 }
 
+/** A time in ms as the ISO 8601 text the database and the logs hold. */
+export const iso = (ms: number): string => new Date(ms).toISOString();
+
 export const systemClock: Clock = { now: () => new Date() };
 
 /** A clock that only moves when told to; for tests and for `spotlight tick --now`. */

@@ -62,7 +62,7 @@ export function idempotencyKey(platform: Platform, channel: string, slot: string
   return `sp${createHash('sha256').update(`${platform}\n${channel}\n${what}`).digest('hex').slice(0, 23)}`;
 }
 
-export const iso = (ms: number) => new Date(ms).toISOString();
+export { iso } from '../clock.js';
 
 export function label(ref: ChannelRef): string {
   return `${ref.platform}:${ref.channel}`;

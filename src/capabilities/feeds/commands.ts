@@ -1,4 +1,5 @@
 import { lookup } from 'node:dns/promises';
+import { iso } from '../../clock.js';
 import type { Command, CommandInput } from '../../services.js';
 import { mustExist, UserError } from '../../errors.js';
 import type { Lang } from '../../i18n/index.js';
@@ -17,7 +18,6 @@ function requireManager(input: CommandInput): void {
   throw new UserError('not-allowed', feedText.both('notAllowed'));
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Refuses a URL whose host is, or resolves to, a non-public address (the poller checks again on every connection). */
 async function checkAddress(source: FeedSource, allowPrivate: boolean): Promise<void> {

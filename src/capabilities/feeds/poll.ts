@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { countOf } from '../../i18n/index.js';
+import { iso } from '../../clock.js';
 import type { Services } from '../../services.js';
 import { ARXIV_POLICY, HostPacer, HttpClient, ncbiPolicy, paperbotUserAgent, sharedPacer } from '../../net/index.js';
 import { guardedFetch } from './fetch.js';
@@ -31,7 +32,6 @@ export type FeedRound = {
   error?: string;
 };
 
-const iso = (ms: number) => new Date(ms).toISOString();
 
 function sourceUrlsOf(services: Services): SourceUrls {
   const s = services.config.sources;
