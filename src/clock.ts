@@ -26,7 +26,7 @@ export class ManualClock implements Clock {
 }
 
 /**
- * `--now <ISO>` and `--json` of a command-line round (`digest tick`, `feeds poll`); anything else is
+ * `--now <ISO>` and `--json` of a command-line round (`spotlight tick`, `digest tick`, `feeds poll`); anything else is
  * a usage error. Without `--now`, the clock's time.
  */
 export function roundArgs(args: string[], clock: Clock): { now: Date; json: boolean } | { error: string } {
@@ -43,4 +43,25 @@ export function roundArgs(args: string[], clock: Clock): { now: Date; json: bool
   }
   const unknown = rest.filter((a) => a !== '--json');
   return unknown.length ? { error: `unknown option ${unknown.join(' ')}` } : { now, json };
+}
+
+/**
+ * `paperbot <command> <sub> [--now ISO] [--json]` for a command with one round (`feeds poll`,
+ * `digest tick`): the round's time and output, or the usage written and exit code 2.
+ */
+export function roundCommandArgs(
+  argv: string[],
+  { command, sub, usage }: { command: string; sub: string; usage: string },
+  clock: Clock,
+  out: (line: string) => void,
+): { now: Date; json: boolean } | number {
+  const [given, ...rest] = argv;
+  if (given !== sub) {
+    out(given === undefined || given === 'help' || given === '--help' ? usage : `paperbot ${command}: unknown command "${given}"\n${usage}`);
+    return 2;
+  }
+  const parsed = roundArgs(rest, clock);
+  if (!('error' in parsed)) return parsed;
+  out(`paperbot ${command}: ${parsed.error}\n${usage}`);
+  return 2;
 }

@@ -1,5 +1,5 @@
 import type { Services } from '../../services.js';
-import { roundArgs } from '../../clock.js';
+import { roundCommandArgs } from '../../clock.js';
 import { countOf } from '../../i18n/index.js';
 import { digestTick, type DigestTickOptions } from './tick.js';
 
@@ -13,16 +13,8 @@ const USAGE = `usage:
  */
 export async function digestCli(argv: string[], services: Services, write: (s: string) => void, options: DigestTickOptions = {}): Promise<number> {
   const out = (line: string) => write(line + '\n');
-  const [sub, ...rest] = argv;
-  if (sub !== 'tick') {
-    out(sub === undefined || sub === 'help' || sub === '--help' ? USAGE : `paperbot digest: unknown command "${sub}"\n${USAGE}`);
-    return 2;
-  }
-  const parsed = roundArgs(rest, services.clock);
-  if ('error' in parsed) {
-    out(`paperbot digest: ${parsed.error}\n${USAGE}`);
-    return 2;
-  }
+  const parsed = roundCommandArgs(argv, { command: 'digest', sub: 'tick', usage: USAGE }, services.clock, out);
+  if (typeof parsed === 'number') return parsed;
   const posts = await digestTick(services, parsed.now, options);
   if (parsed.json) out(JSON.stringify(posts.map((p) => ({ channel: p.channel, platform: p.platform, slot: p.slot, papers: p.papers, messageId: p.messageId })), null, 2));
   else if (posts.length === 0) out(`No digest due at ${parsed.now.toISOString()}.`);

@@ -1,5 +1,5 @@
 import type { Services } from '../../services.js';
-import { roundArgs } from '../../clock.js';
+import { roundCommandArgs } from '../../clock.js';
 import { pollFeeds } from './poll.js';
 
 const USAGE = `usage:
@@ -8,16 +8,8 @@ const USAGE = `usage:
 /** `paperbot feeds poll`: one polling round from the command line. Returns the exit code: 0 done, 2 bad usage. */
 export async function feedsCli(argv: string[], services: Services, write: (s: string) => void): Promise<number> {
   const out = (line: string) => write(line + '\n');
-  const [sub, ...rest] = argv;
-  if (sub !== 'poll') {
-    out(sub === undefined || sub === 'help' || sub === '--help' ? USAGE : `paperbot feeds: unknown command "${sub}"\n${USAGE}`);
-    return 2;
-  }
-  const parsed = roundArgs(rest, services.clock);
-  if ('error' in parsed) {
-    out(`paperbot feeds: ${parsed.error}\n${USAGE}`);
-    return 2;
-  }
+  const parsed = roundCommandArgs(argv, { command: 'feeds', sub: 'poll', usage: USAGE }, services.clock, out);
+  if (typeof parsed === 'number') return parsed;
   const rounds = await pollFeeds(services, { now: parsed.now });
   if (parsed.json) out(JSON.stringify(rounds, null, 2));
   else if (rounds.length === 0) out(`No feed due at ${parsed.now.toISOString()}.`);
