@@ -15,7 +15,7 @@ import { TopicMatcher } from '../src/capabilities/digest/match.js';
 import { digestReply, type DigestEntry } from '../src/capabilities/digest/render.js';
 import { pollFeeds } from '../src/capabilities/feeds/poll.js';
 import { feedHttpClient } from '../src/capabilities/feeds/poll.js';
-import { addFeed } from '../src/capabilities/feeds/store.js';
+import { feedStore } from '../src/capabilities/feeds/store.js';
 import { parseSource } from '../src/capabilities/feeds/sources.js';
 import { HostPacer } from '../src/net/index.js';
 import { renderText } from '../src/reply.js';
@@ -105,10 +105,11 @@ async function polling(): Promise<void> {
   const paperbot = await createPaperbot({ config: loadConfig({ PAPERBOT_DB: dbPath, PAPERBOT_ALLOW_PRIVATE_FEEDS: 'true' }), clock });
   try {
     const services = paperbot.services;
-    fakes.forEach((f, i) => {
+    for (const [i, f] of fakes.entries()) {
       for (let j = 0; j < 20; j++) f.publish('journal:toc', { key: `p${i}-${j}`, title: `Paper ${j} of journal ${i} on lung nodule detection`, authors: ['A B'], abstract: '', at: clock.now().getTime() - (j + 1) * 3_600_000 });
-      addFeed(services.db, parseSource(f.journalUrl('toc', i % 2 ? 'rss2' : 'rdf')), 'bench', 'console:console', clock.now().toISOString());
-    });
+      const lab = { platform: 'console', workspaceId: '' };
+      await feedStore(services.sql).subscribe(lab, parseSource(f.journalUrl('toc', i % 2 ? 'rss2' : 'rdf')), 'bench', 'console:console', clock.now().toISOString());
+    }
     const http = feedHttpClient(services, new HostPacer());
     await pollFeeds(services, { http });
     clock.set('2026-11-30T09:00:00Z');

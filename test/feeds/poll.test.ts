@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enteredBetween } from '../../src/capabilities/digest/store.js';
 import { pollFeeds, type FeedRound } from '../../src/capabilities/feeds/poll.js';
-import * as store from '../../src/capabilities/feeds/store.js';
+import { feedStore, type FeedRow } from '../../src/capabilities/feeds/store.js';
 import type { FakePaper } from '../fakes/feeds.js';
-import { syntheticPapers, tempDbPath } from '../spotlight/harness.js';
+import { freshDatabase, testedEngines, type FreshDatabase } from '../helpers/engines.js';
+import { syntheticPapers } from '../spotlight/harness.js';
 import { feedsBot } from './harness.js';
 
 const HOUR = 3_600_000;
@@ -11,17 +12,18 @@ const T0 = Date.parse('2026-11-30T08:00:00Z');
 
 const paper = (key: string, title: string, at: number, extra: Partial<FakePaper> = {}): FakePaper => ({ key, title, authors: ['Ada Lovelace', 'Alan Turing'], abstract: `About ${title}.`, at, ...extra });
 
-describe('polling feeds', () => {
-  const { dbPath, cleanup } = tempDbPath();
+describe.each(testedEngines())('polling feeds on %s', (engine) => {
+  let database: FreshDatabase;
   const logLines: string[] = [];
   let h: Awaited<ReturnType<typeof feedsBot>>;
   const poll = (): Promise<FeedRound[]> => pollFeeds(h.bot.paperbot.services, { http: h.http(h.bot.paperbot.services) });
-  const feeds = () => store.allFeeds(h.bot.paperbot.services.db);
-  const feed = (source: string) => feeds().find((f) => f.source === source)!;
+  const feeds = () => feedStore(h.bot.paperbot.services.sql).all();
+  const feed = async (source: string): Promise<FeedRow> => (await feeds()).find((f) => f.source === source)!;
   const added = () => enteredBetween(h.bot.paperbot.services.db, '', '9999').map((e) => e.paper);
 
   beforeAll(async () => {
-    h = await feedsBot({ dbPath, start: T0, logLines, papers: syntheticPapers(5) });
+    database = await freshDatabase(engine);
+    h = await feedsBot({ database, start: T0, logLines, papers: syntheticPapers(5) });
     const f = h.fakes;
     f.publish('arxiv:eess.IV', paper('x1', 'Lung nodule detection in low-dose CT with 3D CNNs', T0 - 2 * HOUR, { arxivId: '2611.00001', versions: [{ at: T0 + 2 * HOUR, title: 'Lung nodule detection in low-dose CT with 3D CNNs (revised)' }] }));
     f.publish('arxiv:eess.IV', paper('x2', 'Brain tumour segmentation in MRI with transformers', T0 - HOUR, { arxivId: '2611.00002', doi: '10.1000/brain.1' }));
@@ -50,7 +52,7 @@ describe('polling feeds', () => {
 
   afterAll(async () => {
     await h?.close();
-    cleanup();
+    await database?.cleanup();
   });
 
   it('reads every feed once on the first round; a hanging or failing feed holds up no other', async () => {
@@ -76,13 +78,13 @@ describe('polling feeds', () => {
 
   it('reports each failure in feed list and the log, marks a 404 gone and backs off a 429 by its Retry-After', async () => {
     const f = h.fakes;
-    expect(feed(f.failureUrl('html')).lastError).toMatch(/HTML/);
-    expect(feed(f.failureUrl('malformed')).lastError).toMatch(/not well-formed/);
-    expect(feed(f.failureUrl('entities')).lastError).toMatch(/entities/);
-    expect(feed(f.failureUrl('loop')).lastError).toMatch(/loop/);
-    expect(feed(f.failureUrl('hang')).lastError).toMatch(/no answer/);
-    expect(feed(f.failureUrl('gone')).state).toBe('gone');
-    const throttled = feed(f.failureUrl('throttled'));
+    expect((await feed(f.failureUrl('html'))).lastError).toMatch(/HTML/);
+    expect((await feed(f.failureUrl('malformed'))).lastError).toMatch(/not well-formed/);
+    expect((await feed(f.failureUrl('entities'))).lastError).toMatch(/entities/);
+    expect((await feed(f.failureUrl('loop'))).lastError).toMatch(/loop/);
+    expect((await feed(f.failureUrl('hang'))).lastError).toMatch(/no answer/);
+    expect((await feed(f.failureUrl('gone'))).state).toBe('gone');
+    const throttled = await feed(f.failureUrl('throttled'));
     expect(Date.parse(throttled.nextPollAt)).toBeGreaterThanOrEqual(T0 + HOUR);
     const list = await h.bot.say('slack', 'C2', 'feed list');
     const text = list.cards.map((c) => [c.title, ...c.lines].join(' ')).join('\n');
@@ -121,27 +123,28 @@ describe('polling feeds', () => {
   it('takes a feed that keeps failing to "failing" after five rounds, with growing waits, not a hot loop', async () => {
     const waits: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const f = feed(h.fakes.failureUrl('html'));
+      const f = await feed(h.fakes.failureUrl('html'));
       h.bot.clock.set(Date.parse(f.nextPollAt));
       await poll();
-      const after = feed(h.fakes.failureUrl('html'));
+      const after = await feed(h.fakes.failureUrl('html'));
       waits.push(Date.parse(after.nextPollAt) - Date.parse(f.nextPollAt));
     }
     for (let i = 1; i < waits.length; i++) expect(waits[i]).toBeGreaterThanOrEqual(waits[i - 1]);
     expect(waits.at(-1)).toBeGreaterThan(waits[0]);
-    expect(feed(h.fakes.failureUrl('html')).state).toBe('failing');
+    expect((await feed(h.fakes.failureUrl('html'))).state).toBe('failing');
   });
 });
 
 describe('adding feeds from chat', () => {
-  const { dbPath, cleanup } = tempDbPath();
+  let database: FreshDatabase;
   let h: Awaited<ReturnType<typeof feedsBot>>;
   beforeAll(async () => {
-    h = await feedsBot({ dbPath, start: T0, env: { PAPERBOT_ALLOW_PRIVATE_FEEDS: 'false' } });
+    database = await freshDatabase('sqlite');
+    h = await feedsBot({ database, start: T0, env: { PAPERBOT_ALLOW_PRIVATE_FEEDS: 'false' } });
   });
   afterAll(async () => {
     await h?.close();
-    cleanup();
+    await database?.cleanup();
   });
 
   it('refuses private addresses, other schemes and unknown source kinds, and lets only managers add', async () => {
@@ -153,7 +156,7 @@ describe('adding feeds from chat', () => {
     expect((await h.bot.say('slack', 'C1', 'feed add ftp://example.org/feed.xml')).intro[0]).toMatch(/Only http\(s\)/);
     expect((await h.bot.say('slack', 'C1', 'feed add gopher')).intro[0]).toMatch(/not a feed paperbot can read/);
     expect((await h.bot.say('slack', 'C1', 'feed add arxiv:eess.IV', { canManageChannel: false })).intro[0]).toMatch(/Only people who may manage/);
-    expect(store.allFeeds(h.bot.paperbot.services.db)).toHaveLength(0);
+    expect(await feedStore(h.bot.paperbot.services.sql).all()).toHaveLength(0);
     expect((await h.bot.say('slack', 'C1', 'feed add arxiv:eess.IV')).kind).toBe('feed-add');
     expect((await h.bot.say('slack', 'C1', 'feed remove 1')).kind).toBe('feed-remove');
   });

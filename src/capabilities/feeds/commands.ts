@@ -7,10 +7,15 @@ import { reply, type Card, type Reply } from '../../reply.js';
 import { feedText } from './messages.js';
 import { bareHost, isPublicAddress } from './guard.js';
 import { parseSource, type FeedSource } from './sources.js';
-import * as store from './store.js';
-import type { FeedRow } from './store.js';
+import { feedStore, type FeedRow, type Tenant } from './store.js';
 
-/** `/paper feed add <source> | list | remove <n>`: the feeds that bring new papers into the catalog. */
+/**
+ * `/paper feed add <source> | list | remove <n>`: the feeds that bring new papers into the catalog.
+ * Each workspace (Slack team, Discord server) keeps its own list; the papers they bring go into the
+ * one catalog.
+ */
+
+const tenantOf = ({ invocation }: CommandInput): Tenant => ({ platform: invocation.platform, workspaceId: invocation.workspaceId ?? '' });
 
 /** Adding and removing feeds is for channel managers: the feeds are the lab's. */
 function requireManager(input: CommandInput): void {
@@ -42,7 +47,7 @@ async function add(input: CommandInput, rest: string): Promise<Reply> {
   const source = parseSource(rest);
   await checkAddress(source, services.config.feeds.allowPrivate);
   const now = iso(services.clock.now().getTime());
-  const row = store.addFeed(services.db, source, invocation.userId, `${invocation.platform}:${invocation.channelId}`, now);
+  const row = await feedStore(services.sql).subscribe(tenantOf(input), source, invocation.userId, `${invocation.platform}:${invocation.channelId}`, now);
   if (!row) {
     return reply('feed-add', lang, { intro: [feedText.text(lang, 'alreadyRead', { spec: source.spec })], data: { added: false, source: source.spec } });
   }
@@ -64,9 +69,9 @@ function stateLine(f: FeedRow, lang: Lang): string {
   return [failing, ok, error].filter(Boolean).join(' · ');
 }
 
-function list(input: CommandInput): Reply {
+async function list(input: CommandInput): Promise<Reply> {
   const { services, lang } = input;
-  const feeds = store.allFeeds(services.db);
+  const feeds = await feedStore(services.sql).feeds(tenantOf(input));
   if (feeds.length === 0) {
     return reply('feed-list', lang, {
       intro: [feedText.text(lang, 'noFeeds')],
@@ -85,16 +90,16 @@ function list(input: CommandInput): Reply {
   return reply('feed-list', lang, { title: feedText.text(lang, 'listTitle'), cards, data: { feeds } });
 }
 
-function remove(input: CommandInput, rest: string): Reply {
+async function remove(input: CommandInput, rest: string): Promise<Reply> {
   requireManager(input);
   const { services, lang } = input;
-  const feeds = store.allFeeds(services.db);
+  const feeds = await feedStore(services.sql).feeds(tenantOf(input));
   const n = Number(rest);
   if (!Number.isInteger(n) || n < 1 || n > feeds.length) {
     throw new UserError('feed-number', feedText.both('badNumber', { count: feeds.length }), ['feed list']);
   }
   const feed = mustExist(feeds[n - 1], `feed ${n}`);
-  store.removeFeed(services.db, feed.id);
+  await feedStore(services.sql).unsubscribe(tenantOf(input), feed);
   services.log.info(`feeds: ${feed.source} removed by ${input.invocation.userId}`);
   return reply('feed-remove', lang, {
     visibility: 'channel',
@@ -111,6 +116,7 @@ export const feedCommand: Command = {
   async run(input) {
     const [word = 'list', ...restWords] = input.args.trim().split(/\s+/).filter(Boolean);
     const rest = restWords.join(' ');
+    await feedStore(input.services.sql).adopt(tenantOf(input), input.invocation.channelId);
     switch (word.toLowerCase()) {
       case 'add':
       case '添加':

@@ -9,8 +9,8 @@ import { PaperIntake } from './intake.js';
 import type { CandidatePaper } from './parse.js';
 import { readFeed, type FeedProblem } from './read.js';
 import { parseSource, type SourceUrls } from './sources.js';
-import * as store from './store.js';
-import type { FeedRow } from './store.js';
+import { feedStore, type FeedRow, type FeedState, type SeenItem } from './store.js';
+import { retryWhileBusy } from '../../store/busy.js';
 
 const MINUTE = 60_000;
 /** The longest wait between reads of a failing feed. */
@@ -21,6 +21,8 @@ const FAILING_AFTER = 5;
 const READ_LEASE_MS = 10 * MINUTE;
 /** Items read from one feed in one round, at most. */
 const MAX_ITEMS = 500;
+/** Feeds one replica takes in one round, at most; the rest are due still and wait for the next. */
+const MAX_FEEDS_PER_ROUND = 200;
 
 export type FeedRound = {
   feed: number;
@@ -66,15 +68,16 @@ function guidHash(item: CandidatePaper): string {
 }
 
 /**
- * One polling round: every due feed is taken (so two processes never read one feed twice), read
- * with its validators, and its new items go into the catalog. Feeds are read side by side; the Net
- * layer paces each host, so a slow or hanging feed holds up only its own host, within its timeout.
+ * One polling round: the due feeds are claimed (so two replicas never read one feed in one round;
+ * see FeedStore), read with their validators, and their new items go into the catalog. Feeds are
+ * read side by side; the Net layer paces each host, so a slow or hanging feed holds up only its own
+ * host, within its timeout.
  */
 export async function pollFeeds(services: Services, options: { now?: Date; http?: HttpClient; intake?: PaperIntake } = {}): Promise<FeedRound[]> {
   const now = (options.now ?? services.clock.now()).getTime();
   const http = options.http ?? feedHttpClient(services);
   const intake = options.intake ?? new PaperIntake(services);
-  const due = store.dueFeeds(services.db, iso(now)).filter((f) => store.takeFeed(services.db, f.id, iso(now), iso(now + READ_LEASE_MS)));
+  const due = await feedStore(services.sql).claimDue(iso(now), iso(now + READ_LEASE_MS), MAX_FEEDS_PER_ROUND);
   return Promise.all(due.map((feed) => pollOne(services, http, intake, feed, now)));
 }
 
@@ -86,45 +89,49 @@ function reported(feed: FeedRow, round: FeedRound, gone = false): FeedRound {
 }
 
 async function pollOne(services: Services, http: HttpClient, intake: PaperIntake, feed: FeedRow, now: number): Promise<FeedRound> {
-  const { db, log } = services;
+  const { log } = services;
+  const store = feedStore(services.sql);
   const intervalMs = services.config.feeds.pollMinutes * MINUTE;
   const round: FeedRound = { feed: feed.id, source: feed.source, outcome: 'read', added: 0, merged: 0, skipped: 0 };
   try {
     const result = await readFeed(http, parseSource(feed.source), sourceUrlsOf(services), { etag: feed.etag, lastModified: feed.lastModified });
     if (result.kind === 'unchanged') {
-      store.recordSuccess(db, feed.id, { ...result.validators, added: 0, seen: 0, skipped: 0, nextPollAt: iso(now + intervalMs) }, iso(now));
+      await store.recordRead(feed.id, [], { ...result.validators, added: 0, seen: 0, skipped: 0, nextPollAt: iso(now + intervalMs) }, iso(now));
       round.outcome = 'unchanged';
       return reported(feed, round);
     }
     const items = result.feed.items.slice(0, MAX_ITEMS);
     round.skipped = result.feed.skipped + (result.feed.items.length - items.length);
-    db.transaction(() => {
-      for (const item of items) {
-        const hash = guidHash(item);
-        if (!store.markSeen(db, feed.id, hash, iso(now))) continue;
-        const taken = intake.take(item, feed.kind === 'url' ? 'feed' : feed.kind, feed.source);
-        store.setItemPaper(db, feed.id, hash, taken.id);
-        if (taken.added) round.added++;
-        else round.merged++;
-      }
-      store.recordSuccess(
-        db,
-        feed.id,
-        { ...result.validators, title: result.feed.title, added: round.added, seen: round.added + round.merged, skipped: round.skipped, nextPollAt: iso(now + intervalMs) },
-        iso(now),
-      );
-    }).immediate();
+    // One item per guid: a feed that lists an item twice brings it once.
+    const byHash = new Map(items.map((item) => [guidHash(item), item] as const));
+    const seen = await store.seen(feed.id, [...byHash.keys()]);
+    const taken: SeenItem[] = [];
+    for (const [hash, item] of byHash) {
+      if (seen.has(hash)) continue;
+      // The catalog is on the synchronous SQLite handle; on SQLite a transaction of the store
+      // interface may hold the file's write lock this moment, so a busy write waits with timers.
+      const paper = await retryWhileBusy(services.db, async () => intake.take(item, feed.kind === 'url' ? 'feed' : feed.kind, feed.source));
+      taken.push({ guidHash: hash, paperId: paper.id });
+      if (paper.added) round.added++;
+      else round.merged++;
+    }
+    await store.recordRead(
+      feed.id,
+      taken,
+      { ...result.validators, title: result.feed.title, added: round.added, seen: round.added + round.merged, skipped: round.skipped, nextPollAt: iso(now + intervalMs) },
+      iso(now),
+    );
     if (round.added || round.skipped) log.info(`feeds: ${feed.source}: ${countOf(round.added, 'new paper')}, ${round.merged} merged, ${countOf(round.skipped, 'item')} without a title or link skipped`);
     return reported(feed, round);
   } catch (error) {
     const problem = error as FeedProblem;
     const failures = feed.failures + 1;
     const message = problem.message ?? String(error);
-    let state: store.FeedState = failures >= FAILING_AFTER ? 'failing' : 'active';
+    let state: FeedState = failures >= FAILING_AFTER ? 'failing' : 'active';
     let wait = backoffMs(failures, intervalMs);
     if (problem.kind === 'gone') state = 'gone';
     if (problem.kind === 'throttled' && problem.retryAfterMs) wait = Math.max(wait, Math.min(problem.retryAfterMs, MAX_BACKOFF_MS));
-    store.recordFailure(db, feed.id, state, message, iso(now + wait), iso(now));
+    await store.recordFailure(feed.id, state, message, iso(now + wait), iso(now));
     if (problem.kind === undefined) log.error(`feeds: ${feed.source}: read failed unexpectedly`, error);
     else if (state === 'gone') log.warn(`feeds: ${feed.source}: gone (${message}); no longer read. Remove it or add it again once it is back.`);
     else if (failures === FAILING_AFTER) log.warn(`feeds: ${feed.source}: failed ${failures} times in a row (${message}); reported as failing, next read ${iso(now + wait)}`);
