@@ -73,11 +73,11 @@ function guidHash(item: CandidatePaper): string {
  * read side by side; the Net layer paces each host, so a slow or hanging feed holds up only its own
  * host, within its timeout.
  */
-export async function pollFeeds(services: Services, options: { now?: Date; http?: HttpClient; intake?: PaperIntake } = {}): Promise<FeedRound[]> {
+export async function pollFeeds(services: Services, options: { now?: Date; http?: HttpClient; intake?: PaperIntake; limit?: number } = {}): Promise<FeedRound[]> {
   const now = (options.now ?? services.clock.now()).getTime();
   const http = options.http ?? feedHttpClient(services);
   const intake = options.intake ?? new PaperIntake(services);
-  const due = await feedStore(services.sql).claimDue(iso(now), iso(now + READ_LEASE_MS), MAX_FEEDS_PER_ROUND);
+  const due = await feedStore(services.sql).claimDue(iso(now), iso(now + READ_LEASE_MS), options.limit ?? MAX_FEEDS_PER_ROUND);
   return Promise.all(due.map((feed) => pollOne(services, http, intake, feed, now)));
 }
 
