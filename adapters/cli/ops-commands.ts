@@ -1,8 +1,9 @@
 import { migrations } from '../../src/capabilities/index.js';
 import { ConfigError } from '../../src/errors.js';
-import { checkDatabase, formatFindings, ok, problemFrom, type Finding } from '../../src/ops/doctor.js';
+import { checkDatabase, checkPostgres, formatFindings, ok, problemFrom, type Finding } from '../../src/ops/doctor.js';
 import { backupDatabase, restoreDatabase } from '../../src/store/backup.js';
 import { migrateToPostgres } from '../../src/store/sql/copy.js';
+import { isPortable, isSqliteOnly } from '../../src/store/migrations.js';
 import { loadSettings, type Settings } from '../settings.js';
 import { loggerFor, options, type Io } from './io.js';
 
@@ -50,7 +51,13 @@ export async function doctorCli(args: string[], io: Io): Promise<number> {
     findings.push(problemFrom('settings', error));
   }
   if (settings) {
-    findings.push(...checkDatabase(settings.dbPath, knownVersions()));
+    if (settings.databaseUrl) {
+      // The state is in two places: the SQLite-only migrations' tables in the file, the store interface's on PostgreSQL.
+      findings.push(...(await checkDatabase(settings.dbPath, migrations.filter(isSqliteOnly).map((m) => m.version))));
+      findings.push(...(await checkPostgres(settings.databaseUrl, migrations.filter(isPortable).map((m) => m.version))));
+    } else {
+      findings.push(...(await checkDatabase(settings.dbPath, knownVersions())));
+    }
     if (settings.slack) {
       const { checkSlack } = await import('../slack/doctor.js');
       findings.push(...(await checkSlack(settings.slack)));

@@ -8,7 +8,7 @@ import { InFlight, stopSignals } from '../../src/ops/lifecycle.js';
 import { Metrics } from '../../src/ops/metrics.js';
 import { sourceRequests } from '../../src/net/index.js';
 import { feedPolls } from '../../src/capabilities/feeds/observe.js';
-import { holdRunningLease } from '../../src/store/lease.js';
+import { holdRunningLease, STALE_AFTER_MS } from '../../src/store/lease.js';
 import { ConsoleAdapter } from '../console/index.js';
 import { loadPlatformAdapters, startPlatformAdapters } from '../index.js';
 import { loadSettings, type Settings } from '../settings.js';
@@ -62,7 +62,7 @@ export async function start(io: Io): Promise<number> {
     });
   }
 
-  const lease = holdRunningLease(db);
+  const lease = await holdRunningLease(paperbot.services.sql);
   let adapters: Adapter[] = [];
   const routes = opsRoutes({ metrics, readiness: () => readiness(db, settings, adapters) });
   const slackServesRoutes = Boolean(settings.slack && !settings.slack.appToken);
@@ -75,8 +75,8 @@ export async function start(io: Io): Promise<number> {
     adapters = await startPlatformAdapters(paperbot, settings, log, { routes, modules: platformModules });
   } catch (error) {
     opsServer?.close();
-    lease.release();
-    paperbot.close();
+    await lease.release().catch(() => undefined);
+    await paperbot.close();
     throw error;
   }
 
@@ -108,7 +108,7 @@ export async function start(io: Io): Promise<number> {
     scheduler.releaseLeases();
     const all = [...adapters, ...(consoleAdapter ? [consoleAdapter] : [])];
     await Promise.race([Promise.allSettled(all.map((a) => a.stop())), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]);
-    lease.release();
+    await lease.release().catch((error: unknown) => log.warn(`could not release the running lease (${String(error)}); it goes stale in ${STALE_AFTER_MS / 1000} s`));
     paperbot.close();
     opsServer?.closeAllConnections();
     opsServer?.close();

@@ -1,5 +1,5 @@
 import type { Capability, Command } from '../services.js';
-import { coreMigration, type Migration } from '../store/migrations.js';
+import { coreMigration, metaOnStoreMigration, type Migration } from '../store/migrations.js';
 import { catalogCapability } from './catalog/index.js';
 import { deliveryMigration } from '../delivery/index.js';
 import { digestCapability } from './digest/index.js';
@@ -32,5 +32,5 @@ const capabilities: Capability[] = [
 /** Every command, in the order `help` lists them. */
 export const commands: Command[] = capabilities.flatMap((c) => c.commands);
 
-/** The whole schema: the core's migration, the delivery layer's (below the capabilities that post on a schedule), then each capability's. */
-export const migrations: Migration[] = [coreMigration, deliveryMigration, ...capabilities.flatMap((c) => c.migrations)];
+/** The whole schema: the core's migrations, the delivery layer's (below the capabilities that post on a schedule), then each capability's. */
+export const migrations: Migration[] = [coreMigration, metaOnStoreMigration, deliveryMigration, ...capabilities.flatMap((c) => c.migrations)];

@@ -4,6 +4,9 @@ import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { runningBots } from '../store/lease.js';
 import { openDatabaseFile } from '../store/open.js';
+import { unreachable } from '../store/sql/open.js';
+import { SqliteSql } from '../store/sql/sqlite.js';
+import type { SqlQueries } from '../store/sql/types.js';
 
 /** One thing `paperbot doctor` checked: fine, worth knowing, or wrong (with how to fix it). */
 export type Finding = { check: string; status: 'ok' | 'note' | 'problem'; detail: string; fix?: string };
@@ -28,10 +31,11 @@ export function formatFindings(findings: Finding[]): string {
 }
 
 /**
- * The state database: there or creatable, SQLite, writable, intact, and how its schema compares with
- * this code's migrations. Opens nothing for writing beyond a rolled-back probe and creates no file.
+ * The SQLite file: there or creatable, SQLite, writable, intact, and how its schema compares with
+ * `knownVersions` (every migration; with PostgreSQL beside it, the SQLite-only ones). Opens nothing
+ * for writing beyond a rolled-back probe and creates no file.
  */
-export function checkDatabase(dbPath: string, knownVersions: number[]): Finding[] {
+export async function checkDatabase(dbPath: string, knownVersions: number[]): Promise<Finding[]> {
   const check = 'database';
   const full = resolve(dbPath);
   if (dbPath === ':memory:') return [note(check, 'PAPERBOT_DB=:memory:: state is lost at every stop')];
@@ -45,27 +49,56 @@ export function checkDatabase(dbPath: string, knownVersions: number[]): Finding[
   } catch (error) {
     return [problemFrom(check, error)];
   }
+  const sql = new SqliteSql(db, dbPath, true);
   try {
     const findings: Finding[] = [];
     const integrity = db.pragma('quick_check', { simple: true });
     if (integrity !== 'ok') findings.push(problem(check, `${full} is damaged (${String(integrity)})`, 'restore the latest backup: paperbot restore <file>'));
     const hasSchema = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
     const applied = hasSchema ? (db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]) : [];
-    const pending = knownVersions.filter((v) => !applied.includes(v));
-    const unknown = applied.filter((v) => !knownVersions.includes(v));
-    if (unknown.length > 0) {
-      findings.push(problem(check, `${full} has schema versions this paperbot does not know (${unknown.join(', ')}): it was used by a newer paperbot`, 'upgrade paperbot (see README, Upgrading)'));
-    } else if (pending.length > 0) {
-      findings.push(note(check, `${full}: ${pending.length} migration(s) will run at the next start, after an automatic backup beside it`));
-    } else {
-      findings.push(ok(check, `${full} (schema up to date, ${applied.length} migrations)`));
-    }
-    const running = runningBots(db);
-    if (running.length > 0) findings.push(note(check, `in use by ${running.map((b) => `pid ${b.pid} on ${b.host}`).join(', ')}`));
+    findings.push(schemaFinding(check, full, applied, knownVersions));
+    findings.push(...(await inUse(check, sql)));
     return findings;
   } finally {
-    db.close();
+    await sql.close();
   }
+}
+
+/**
+ * The PostgreSQL database of DATABASE_URL: reachable, and how its schema (the portable migrations,
+ * recorded in its own schema_migrations) compares with this code's; who runs on it.
+ */
+export async function checkPostgres(databaseUrl: string, knownVersions: number[]): Promise<Finding[]> {
+  const check = 'PostgreSQL';
+  const { PostgresSql } = await import('../store/sql/postgres.js');
+  const sql = new PostgresSql(databaseUrl, { poolSize: 1 });
+  try {
+    let applied: number[];
+    try {
+      applied = (await sql.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== '42P01') return [problemFrom(check, unreachable(databaseUrl, error))];
+      return [note(check, `${sql.where} has no paperbot schema yet; the first start creates it (or copy a SQLite database in: paperbot migrate-to-postgres)`)];
+    }
+    return [schemaFinding(check, sql.where, applied, knownVersions), ...(await inUse(check, sql))];
+  } finally {
+    await sql.close();
+  }
+}
+
+function schemaFinding(check: string, where: string, applied: number[], knownVersions: number[]): Finding {
+  const pending = knownVersions.filter((v) => !applied.includes(v));
+  const unknown = applied.filter((v) => !knownVersions.includes(v));
+  if (unknown.length > 0) {
+    return problem(check, `${where} has schema versions this paperbot does not know (${unknown.join(', ')}): it was used by a newer paperbot`, 'upgrade paperbot (see README, Upgrading)');
+  }
+  if (pending.length > 0) return note(check, `${where}: ${pending.length} migration(s) will run at the next start (${pending.join(', ')})`);
+  return ok(check, `${where} (schema up to date, ${applied.length} migrations)`);
+}
+
+async function inUse(check: string, sql: SqlQueries): Promise<Finding[]> {
+  const running = await runningBots(sql);
+  return running.length > 0 ? [note(check, `in use by ${running.map((b) => `pid ${b.pid} on ${b.host}`).join(', ')}`)] : [];
 }
 
 function nearestExisting(path: string): string {

@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, UserError } from '../errors.js';
-import { runningBots } from './lease.js';
+import { describeRunning, runningBots, type RunningBot } from './lease.js';
+import { SqliteSql } from './sql/sqlite.js';
 
 export type BackupResult = { file: string; bytes: number; pages: number };
 
@@ -55,13 +56,7 @@ export async function restoreDatabase(dbPath: string, file: string, knownVersion
   if (existsSync(target)) {
     const current = new Database(target, { fileMustExist: true });
     try {
-      const running = runningBots(current);
-      if (running.length > 0) {
-        const who = running.map((b) => `pid ${b.pid} on ${b.host}, last seen ${b.heartbeatAt}`).join('; ');
-        throw new UserError('bot-running', {
-          en: `a bot is running on ${dbPath} (${who}). Stop it first (e.g. \`systemctl stop paperbot\`), then restore.`,
-        });
-      }
+      refuseWhileRunning(await runningBots(new SqliteSql(current, dbPath, false)), dbPath);
     } finally {
       current.close();
     }
@@ -111,4 +106,12 @@ function checkCopy(file: string): number[] {
   } finally {
     db.close();
   }
+}
+
+/** Restoring under a running bot would pull its state from under it: stop it first. */
+export function refuseWhileRunning(running: RunningBot[], where: string): void {
+  if (running.length === 0) return;
+  throw new UserError('bot-running', {
+    en: `a bot is running on ${where} (${describeRunning(running)}). Stop it first (e.g. \`systemctl stop paperbot\`), then restore.`,
+  });
 }

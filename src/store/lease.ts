@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type Database from 'better-sqlite3';
+import type { SqlDatabase, SqlQueries } from './sql/types.js';
 
 /**
- * Which bots are running on a database, for `paperbot restore` to refuse while one is. Each running
- * bot keeps a row in `meta` (key `running:<id>`) and renews its heartbeat; a clean stop deletes it.
+ * Which bots are running on a database, for `paperbot restore` to refuse while one is and for
+ * `paperbot doctor` to say who uses it. Each running bot keeps a row in `meta` (key `running:<id>`)
+ * on the store interface and renews its heartbeat; a clean stop deletes it. On PostgreSQL the rows
+ * are in the one database every replica shares, so replicas on different machines see each other.
  *
  * Why a heartbeat in the database rather than a pid file: the database is the one thing every bot
- * on it shares (two containers on one volume, a host and a container), and pids are not: in a
+ * on it shares (two containers on one volume, replicas on one PostgreSQL), and pids are not: in a
  * container the bot is always pid 1, so a pid file left by a crash would name a live process
  * forever. A crashed bot's row simply stops being renewed and is ignored once it is older than
  * STALE_AFTER_MS; on the same host a row whose pid no longer exists is ignored at once.
@@ -18,42 +20,59 @@ const PREFIX = 'running:';
 
 export type RunningBot = { id: string; pid: number; host: string; startedAt: string; heartbeatAt: string };
 
-export type RunningLease = { readonly id: string; release(): void };
+export type RunningLease = { readonly id: string; release(): Promise<void> };
 
-/** Records this process as running on `db` and keeps the record fresh until `release()`. */
-export function holdRunningLease(db: Database.Database, now: () => number = Date.now): RunningLease {
+/** Records this process as running on `sql` and keeps the record fresh until `release()`. */
+export async function holdRunningLease(sql: SqlDatabase, now: () => number = Date.now): Promise<RunningLease> {
   const id = randomUUID();
   const startedAt = new Date(now()).toISOString();
-  const write = () => {
+  const write = async () => {
     const row: RunningBot = { id, pid: process.pid, host: hostname(), startedAt, heartbeatAt: new Date(now()).toISOString() };
-    db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(PREFIX + id, JSON.stringify(row));
+    await sql.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [PREFIX + id, JSON.stringify(row)]);
   };
-  write();
+  await write();
+  let beat: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
-    try {
-      write();
-    } catch {
-      // A busy or closing database misses one beat; the next one, or the stop, settles it.
-    }
+    // A busy, unreachable or closing database misses one beat; the next one, or the stop, settles it.
+    beat = write().catch(() => undefined);
   }, HEARTBEAT_MS);
   timer.unref();
   return {
     id,
-    release() {
+    async release() {
       clearInterval(timer);
-      if (db.open) db.prepare('DELETE FROM meta WHERE key = ?').run(PREFIX + id);
+      await beat;
+      if (!sql.closed) await sql.run('DELETE FROM meta WHERE key = ?', [PREFIX + id]);
     },
   };
 }
 
-/** The bots whose record is fresh: heartbeat within STALE_AFTER_MS, and on this host a live pid. */
-export function runningBots(db: Database.Database, now: number = Date.now()): RunningBot[] {
-  const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
-  if (!hasMeta) return [];
-  const rows = db.prepare('SELECT value FROM meta WHERE key LIKE ?').pluck().all(`${PREFIX}%`) as string[];
+/**
+ * The bots whose record is fresh: heartbeat within STALE_AFTER_MS, and on this host a live pid.
+ * None on a database that has no `meta` yet (never started).
+ */
+export async function runningBots(sql: SqlQueries, now: number = Date.now()): Promise<RunningBot[]> {
+  let rows: { value: string }[];
+  try {
+    rows = await sql.all<{ value: string }>('SELECT value FROM meta WHERE key LIKE ?', [`${PREFIX}%`]);
+  } catch (error) {
+    if (noMetaTable(error)) return [];
+    throw error;
+  }
   return rows
-    .map((value) => JSON.parse(value) as RunningBot)
+    .map((r) => JSON.parse(r.value) as RunningBot)
     .filter((bot) => now - Date.parse(bot.heartbeatAt) < STALE_AFTER_MS && !(bot.host === hostname() && !processExists(bot.pid)));
+}
+
+/** SQLite's "no such table", PostgreSQL's undefined_table. */
+function noMetaTable(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  return e?.code === '42P01' || /no such table: meta/.test(String(e?.message ?? ''));
+}
+
+/** "pid 12 on host-a, last seen …; pid 7 on host-b, …", for refusals. */
+export function describeRunning(running: RunningBot[]): string {
+  return running.map((b) => `pid ${b.pid} on ${b.host}, last seen ${b.heartbeatAt}`).join('; ');
 }
 
 function processExists(pid: number): boolean {

@@ -33,3 +33,13 @@ export const coreMigration: Migration = {
   name: 'meta',
   sql: `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
 };
+
+/**
+ * `meta` on the store interface too: the running lease lives there (lease.ts), so that replicas on
+ * one PostgreSQL see each other. On SQLite the table is migration 1's, already there.
+ */
+export const metaOnStoreMigration: Migration = {
+  version: 67,
+  name: 'meta-on-store',
+  portable: () => `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+};

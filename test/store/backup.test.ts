@@ -8,6 +8,7 @@ import { openDb } from '../../src/store/db.js';
 import { holdRunningLease, runningBots, STALE_AFTER_MS } from '../../src/store/lease.js';
 import { migrations } from '../../src/capabilities/index.js';
 import { isSqliteOnly } from '../../src/store/migrations.js';
+import { SqliteSql } from '../../src/store/sql/sqlite.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'paperbot-backup-'));
 const versions = migrations.map((m) => m.version);
@@ -58,21 +59,23 @@ describe('backup and restore', () => {
     const dbPath = join(d, 'state.db');
     const db = open(dbPath);
     const { file } = await backupDatabase(dbPath, join(d, 'copy.db'));
-    const lease = holdRunningLease(db);
+    const sql = new SqliteSql(db, dbPath, false);
+    const lease = await holdRunningLease(sql);
     await expect(restoreDatabase(dbPath, file, versions)).rejects.toThrow(/a bot is running on .*pid \d+.*Stop it first/);
-    lease.release();
-    expect(runningBots(db)).toEqual([]);
+    await lease.release();
+    expect(await runningBots(sql)).toEqual([]);
     db.close();
     await expect(restoreDatabase(dbPath, file, versions)).resolves.toMatchObject({ file: dbPath });
   });
 
-  it('GIVEN a crashed bot whose heartbeat stopped THEN its record no longer counts as running', () => {
-    const db = open(join(dir(), 'state.db'));
+  it('GIVEN a crashed bot whose heartbeat stopped THEN its record no longer counts as running', async () => {
+    const path = join(dir(), 'state.db');
+    const sql = new SqliteSql(open(path), path, false);
     const start = Date.now();
-    const lease = holdRunningLease(db, () => start);
-    expect(runningBots(db, start + 1000)).toHaveLength(1);
-    expect(runningBots(db, start + STALE_AFTER_MS + 1)).toHaveLength(0);
-    lease.release();
+    const lease = await holdRunningLease(sql, () => start);
+    expect(await runningBots(sql, start + 1000)).toHaveLength(1);
+    expect(await runningBots(sql, start + STALE_AFTER_MS + 1)).toHaveLength(0);
+    await lease.release();
   });
 
   it('GIVEN a file that is not a paperbot backup THEN restore refuses and leaves the database alone', async () => {

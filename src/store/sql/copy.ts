@@ -7,6 +7,7 @@ import type { Migration } from '../migrations.js';
 import { migrateSql } from './migrate.js';
 import { openSqlStore } from './open.js';
 import { PostgresSql } from './postgres.js';
+import { SqliteSql } from './sqlite.js';
 import type { SqlDatabase, SqlTransaction, SqlValue } from './types.js';
 
 export type TableCount = { table: string; rows: number };
@@ -32,7 +33,7 @@ export async function migrateToPostgres(dbPath: string, databaseUrl: string, mig
   let source: SqlDatabase | undefined;
   const target = new PostgresSql(databaseUrl, { log, poolSize: 2 });
   try {
-    const running = runningBots(legacy);
+    const running = await runningBots(new SqliteSql(legacy, dbPath, false));
     if (running.length > 0) {
       throw new UserError('bot-running', {
         en: `a bot is running on ${dbPath} (pid ${running.map((b) => `${b.pid} on ${b.host}`).join(', ')}). Stop it first, so that nothing changes during the copy.`,

@@ -60,7 +60,7 @@ export async function openSqlStore(settings: SqlSettings, legacy: Database.Datab
 }
 
 /** A server that cannot be reached or refuses us is a setting to fix; other errors stand as they are. */
-function unreachable(url: string, error: unknown): Error {
+export function unreachable(url: string, error: unknown): Error {
   const code = String((error as { code?: unknown } | null)?.code ?? '');
   const where = maskUrlCredentials(url);
   const message = error instanceof Error ? error.message : String(error);
