@@ -3,6 +3,9 @@ import { ConfigError } from '../../src/errors.js';
 import { checkDatabase, checkPostgres, formatFindings, ok, problemFrom, type Finding } from '../../src/ops/doctor.js';
 import { backupDatabase, restoreDatabase } from '../../src/store/backup.js';
 import { migrateToPostgres } from '../../src/store/sql/copy.js';
+import { backupPostgres, restorePostgres } from '../../src/store/sql/backup.js';
+import { maskUrlCredentials } from '../../src/log.js';
+import { existsSync } from 'node:fs';
 import { isPortable, isSqliteOnly } from '../../src/store/migrations.js';
 import { loadSettings, type Settings } from '../settings.js';
 import { loggerFor, options, type Io } from './io.js';
@@ -11,14 +14,23 @@ import { loggerFor, options, type Io } from './io.js';
 
 const knownVersions = () => migrations.map((m) => m.version);
 
+/** With DATABASE_URL, the backup of the SQLite file's part of the state (the catalog, for one) goes beside the PostgreSQL one. */
+const sqliteBeside = (file: string) => `${file}.sqlite`;
+
 export async function backupCli(args: string[], io: Io): Promise<number> {
   const { positionals } = options(args, {});
-  const [file] = positionals;
+  let [file] = positionals;
   if (!file || positionals.length > 1) {
-    io.stderr('paperbot: usage: paperbot backup <file>   (a consistent copy of PAPERBOT_DB, also while the bot runs)\n');
+    io.stderr('paperbot: usage: paperbot backup <file>   (a consistent copy of PAPERBOT_DB, and of DATABASE_URL when set, also while the bot runs)\n');
     return 2;
   }
-  const { dbPath } = loadSettings(io.env);
+  const { dbPath, databaseUrl } = loadSettings(io.env);
+  if (databaseUrl) {
+    // The state is in two places until every store is on PostgreSQL: both are backed up.
+    const pg = await backupPostgres(databaseUrl, file);
+    io.stdout(`backed up ${maskUrlCredentials(databaseUrl)} to ${pg.file} (${pg.tables} tables, ${pg.rows} rows, ${Math.ceil(pg.bytes / 1024)} KiB)\n`);
+    file = sqliteBeside(file);
+  }
   const result = await backupDatabase(dbPath, file);
   io.stdout(`backed up ${dbPath} to ${result.file} (${result.pages} pages, ${Math.ceil(result.bytes / 1024)} KiB)\n`);
   return 0;
@@ -26,12 +38,18 @@ export async function backupCli(args: string[], io: Io): Promise<number> {
 
 export async function restoreCli(args: string[], io: Io): Promise<number> {
   const { positionals } = options(args, {});
-  const [file] = positionals;
+  let [file] = positionals;
   if (!file || positionals.length > 1) {
     io.stderr('paperbot: usage: paperbot restore <file>   (stop the bot first; the replaced database is kept beside it)\n');
     return 2;
   }
-  const { dbPath } = loadSettings(io.env);
+  const { dbPath, databaseUrl } = loadSettings(io.env);
+  if (databaseUrl) {
+    const pg = await restorePostgres(databaseUrl, file, migrations);
+    io.stdout(`restored ${file} to ${maskUrlCredentials(databaseUrl)} (${pg.tables} tables, ${pg.rows} rows)${pg.previous ? `; the state it replaced is backed up in ${pg.previous}` : ''}\n`);
+    file = sqliteBeside(file);
+    if (!existsSync(file)) return 0;
+  }
   const result = await restoreDatabase(dbPath, file, knownVersions());
   io.stdout(`restored ${file} to ${result.file}${result.previous ? `; the database it replaced is ${result.previous}` : ''}\n`);
   return 0;

@@ -8,7 +8,7 @@ import { migrateSql } from './migrate.js';
 import { openSqlStore } from './open.js';
 import { PostgresSql } from './postgres.js';
 import { SqliteSql } from './sqlite.js';
-import type { SqlDatabase, SqlTransaction, SqlValue } from './types.js';
+import type { SqlDatabase, SqlQueries, SqlValue } from './types.js';
 
 export type TableCount = { table: string; rows: number };
 
@@ -73,14 +73,14 @@ export async function migrateToPostgres(dbPath: string, databaseUrl: string, mig
   }
 }
 
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+export const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-async function countRows(db: SqlDatabase | SqlTransaction, table: string): Promise<number> {
+export async function countRows(db: SqlQueries, table: string): Promise<number> {
   return (await db.one<{ n: number }>(`SELECT CAST(COUNT(*) AS INTEGER) AS n FROM ${quote(table)}`))?.n ?? 0;
 }
 
 /** Every table but schema_migrations, each after the tables its foreign keys point to. */
-async function tablesInCopyOrder(db: SqlDatabase): Promise<string[]> {
+export async function tablesInCopyOrder(db: SqlQueries): Promise<string[]> {
   const tables = (await db.all<{ name: string }>(
     `SELECT table_name AS name FROM information_schema.tables
      WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations' ORDER BY table_name`,
@@ -100,7 +100,7 @@ async function tablesInCopyOrder(db: SqlDatabase): Promise<string[]> {
   return ordered.filter((t) => tables.includes(t));
 }
 
-async function columnsOf(tx: SqlTransaction, table: string): Promise<string[]> {
+export async function columnsOf(tx: SqlQueries, table: string): Promise<string[]> {
   const rows = await tx.all<{ name: string }>(
     'SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position',
     [table],
@@ -108,7 +108,7 @@ async function columnsOf(tx: SqlTransaction, table: string): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
-async function insertRows(tx: SqlTransaction, table: string, columns: string[], rows: Record<string, SqlValue>[]): Promise<void> {
+export async function insertRows(tx: SqlQueries, table: string, columns: string[], rows: Record<string, SqlValue>[]): Promise<void> {
   if (rows.length === 0) return;
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   const params = rows.flatMap((row) => columns.map((c) => row[c] ?? null));
@@ -116,7 +116,7 @@ async function insertRows(tx: SqlTransaction, table: string, columns: string[], 
 }
 
 /** After explicit keys, the identity sequences start above the highest one copied. */
-async function continueIdentities(tx: SqlTransaction, table: string): Promise<void> {
+export async function continueIdentities(tx: SqlQueries, table: string): Promise<void> {
   const identities = await tx.all<{ name: string }>(
     "SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? AND is_identity = 'YES'",
     [table],

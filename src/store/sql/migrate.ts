@@ -1,9 +1,10 @@
 import type { Logger } from '../../log.js';
-import { isPortable, SCHEMA_MIGRATIONS_DDL, type Migration } from '../migrations.js';
-import type { SqlDatabase } from './types.js';
+import { isPortable, SCHEMA_MIGRATIONS_DDL, type Migration, type PortableMigration } from '../migrations.js';
+import type { Dialect } from './dialect.js';
+import type { SqlDatabase, SqlTransaction } from './types.js';
 
 /** The advisory lock every replica takes to change the schema, so replicas starting together migrate once. */
-const SCHEMA_LOCK = 'paperbot:schema';
+export const SCHEMA_LOCK = 'paperbot:schema';
 
 /**
  * Applies the portable migrations not yet recorded, in version order, each in its own transaction
@@ -35,11 +36,16 @@ export async function migrateSql(
     await db.transaction(async (tx) => {
       await tx.lock(SCHEMA_LOCK);
       if (await tx.one('SELECT version FROM schema_migrations WHERE version = ?', [m.version])) return;
-      await tx.exec(m.portable(db.dialect));
-      await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [m.version, m.name, new Date().toISOString()]);
+      await applyMigration(tx, m, db.dialect);
       done.push(m.version);
     });
   }
   if (done.length > 0) options.log?.info(`database: applied migration(s) ${done.join(', ')} on ${db.dialect.name}`);
   return done;
+}
+
+/** Applies one portable migration and records it, inside the caller's transaction. */
+export async function applyMigration(tx: SqlTransaction, m: PortableMigration, dialect: Dialect): Promise<void> {
+  await tx.exec(m.portable(dialect));
+  await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [m.version, m.name, new Date().toISOString()]);
 }
