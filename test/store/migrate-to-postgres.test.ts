@@ -22,6 +22,7 @@ describe.skipIf(!inject('postgresUrl'))('paperbot migrate-to-postgres', () => {
       const openId = await readingHistoryWithOpenPoll(before);
       const history = (await before.say('history')).data;
       const tally = await readingStore(before.paperbot.services.sql).tally(openId);
+      expect((await before.say('feed add arxiv:eess.IV', 'alice', { canManageChannel: true })).kind).toBe('feed-add');
       await before.close();
 
       const env = { PAPERBOT_DB: sqlite.dbPath, DATABASE_URL: target.url };
@@ -32,6 +33,9 @@ describe.skipIf(!inject('postgresUrl'))('paperbot migrate-to-postgres', () => {
       expect(report).toContain('reading_votes: 4 rows copied, counts match');
       expect(report).toContain('reading_reads: 1 rows copied, counts match');
       expect(report).toContain('reading_next: 0 rows copied, counts match');
+      expect(report).toContain('feeds: 1 rows copied, counts match');
+      expect(report).toContain('feed_subscriptions: 1 rows copied, counts match');
+      expect(report.indexOf('feeds:')).toBeLessThan(report.indexOf('feed_subscriptions:'));
       // Options before votes: the copy order follows the foreign keys.
       expect(report.indexOf('reading_poll_options')).toBeLessThan(report.indexOf('reading_votes'));
 
@@ -44,6 +48,11 @@ describe.skipIf(!inject('postgresUrl'))('paperbot migrate-to-postgres', () => {
         // New polls take numbers after the copied ones.
         const next = await after.say('suggest --replace', 'alice');
         expect((next.data as { pollId: number }).pollId).toBe(openId + 1);
+        // The feed came along, and a new one takes the next number.
+        const feeds = async () => ((await after.say('feed list')).data as { feeds: { id: number; source: string }[] }).feeds;
+        expect((await feeds()).map((f) => f.source)).toEqual(['arxiv:eess.IV']);
+        await after.say('feed add arxiv:cs.CV', 'alice', { canManageChannel: true });
+        expect((await feeds()).map((f) => f.id)).toEqual([1, 2]);
       } finally {
         await after.paperbot.close();
       }
