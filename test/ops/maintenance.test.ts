@@ -93,4 +93,13 @@ describe('paperbot doctor', () => {
     expect(badSetting.code).toBe(1);
     expect(badSetting.stdout).toMatch(/^PROBLEM settings: SLACK_BOT_TOKEN must be a bot token starting with "xoxb-"/m);
   });
+
+  it('GIVEN DATABASE_URL naming a server that is not there THEN it says so, with the fix, beside the SQLite file\'s check', async () => {
+    const env = { PAPERBOT_DB: join(tempDir(), 'state.db'), LOG_LEVEL: 'silent', DATABASE_URL: 'postgres://paperbot:secret@127.0.0.1:1/paperbot' };
+    const run = await paperbot(['doctor'], env);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^note\s+database: .*does not exist yet/m);
+    expect(run.stdout).toMatch(/^PROBLEM PostgreSQL: DATABASE_URL=postgres:\/\/\[redacted\]@127\.0\.0\.1:1\/paperbot cannot be reached \(ECONNREFUSED\)/m);
+    expect(run.stdout).not.toContain('secret');
+  });
 });

@@ -1,5 +1,5 @@
 import type { Platform } from '../../adapter.js';
-import type { SqlDatabase, SqlQueries } from '../../store/sql/types.js';
+import type { SqlDatabase } from '../../store/sql/types.js';
 import type { FeedSource } from './sources.js';
 
 /** Reads and writes of the feed tables, asynchronous, on SQLite or PostgreSQL. */
@@ -76,10 +76,6 @@ export function feedStore(sql: SqlDatabase): FeedStore {
 export class FeedStore {
   constructor(private readonly sql: SqlDatabase) {}
 
-  private get q(): SqlQueries {
-    return this.sql;
-  }
-
   /**
    * Subscriptions recorded before the adapters named a channel's workspace are in workspace ''.
    * The first command from the channel a feed was added in that names its workspace takes them
@@ -94,7 +90,7 @@ export class FeedStore {
     }
     const key = JSON.stringify([tenant.platform, tenant.workspaceId, channelId]);
     if (seen.has(key)) return;
-    await this.q.run(
+    await this.sql.run(
       `UPDATE feed_subscriptions SET workspace_id = ? WHERE platform = ? AND workspace_id = '' AND added_in = ?
        AND feed_id NOT IN (SELECT s.feed_id FROM feed_subscriptions s WHERE s.platform = ? AND s.workspace_id = ?)`,
       [tenant.workspaceId, tenant.platform, `${tenant.platform}:${channelId}`, tenant.platform, tenant.workspaceId],
@@ -104,7 +100,7 @@ export class FeedStore {
 
   /** The tenant's feeds, in the order they were first added. */
   feeds(tenant: Tenant): Promise<FeedRow[]> {
-    return this.q.all<FeedRow>(
+    return this.sql.all<FeedRow>(
       `SELECT ${COLUMNS} FROM feeds f JOIN feed_subscriptions s ON s.feed_id = f.id WHERE s.platform = ? AND s.workspace_id = ? ORDER BY f.id`,
       [tenant.platform, tenant.workspaceId],
     );
@@ -112,7 +108,7 @@ export class FeedStore {
 
   /** Every feed, whoever follows it. */
   all(): Promise<FeedRow[]> {
-    return this.q.all<FeedRow>(`SELECT ${COLUMNS} FROM feeds f ORDER BY f.id`);
+    return this.sql.all<FeedRow>(`SELECT ${COLUMNS} FROM feeds f ORDER BY f.id`);
   }
 
   /**
@@ -168,7 +164,7 @@ export class FeedStore {
     const found = new Set<string>();
     for (let i = 0; i < guidHashes.length; i += ITEMS_PER_INSERT) {
       const batch = guidHashes.slice(i, i + ITEMS_PER_INSERT);
-      const rows = await this.q.all<{ h: string }>(
+      const rows = await this.sql.all<{ h: string }>(
         `SELECT guid_hash AS h FROM feed_items WHERE feed_id = ? AND guid_hash IN (${batch.map(() => '?').join(', ')})`,
         [feedId, ...batch],
       );
@@ -196,7 +192,7 @@ export class FeedStore {
   }
 
   async recordFailure(feedId: number, state: FeedState, error: string, nextPollAt: string, now: string): Promise<void> {
-    await this.q.run('UPDATE feeds SET state = ?, failures = failures + 1, last_error = ?, last_error_at = ?, next_poll_at = ? WHERE id = ?', [
+    await this.sql.run('UPDATE feeds SET state = ?, failures = failures + 1, last_error = ?, last_error_at = ?, next_poll_at = ? WHERE id = ?', [
       state,
       error.slice(0, 500),
       now,
