@@ -80,6 +80,19 @@ describe.each(testedEngines())('two replicas polling one %s database', (engine) 
     expect(items?.n).toBe(JOURNALS);
   });
 
+  it('GIVEN a replica that claimed a feed and died before reading it THEN no one reads it during its lease, and another replica does after', async () => {
+    const [a, b] = await replicas(engine);
+    await say(a, `feed add ${a.fakes.journalUrl('orphan', 'rss2')}`);
+    // Replica A's claim, and then nothing: it stopped before the read recorded anything.
+    const claimed = await feedStore(a.bot.paperbot.services.sql).claimDue(new Date(T0).toISOString(), new Date(T0 + 10 * 60_000).toISOString(), 10);
+    expect(claimed).toHaveLength(1);
+    a.bot.clock.set(T0 + 9 * 60_000);
+    expect(await poll(b)).toEqual([]);
+    a.bot.clock.set(T0 + 10 * 60_000);
+    expect((await poll(b)).map((r) => r.outcome)).toEqual(['read']);
+    expect(a.fakes.requestsTo('/journal/orphan')).toHaveLength(1);
+  });
+
   it.runIf(engine === 'postgres')('GIVEN a replica in the middle of its claim THEN another replica takes the other due feeds at once, without waiting for it', async () => {
     const [a, b] = await replicas(engine);
     for (let i = 0; i < 6; i++) await say(a, `feed add ${a.fakes.journalUrl(`w${i}`, 'rss2')}`);
