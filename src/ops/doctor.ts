@@ -56,7 +56,7 @@ export async function checkDatabase(dbPath: string, knownVersions: number[]): Pr
     if (integrity !== 'ok') findings.push(problem(check, `${full} is damaged (${String(integrity)})`, 'restore the latest backup: paperbot restore <file>'));
     const hasSchema = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
     const applied = hasSchema ? (db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]) : [];
-    findings.push(schemaFinding(check, full, applied, knownVersions));
+    findings.push(schemaFinding(check, full, applied, knownVersions, ', after an automatic backup beside it'));
     findings.push(...(await inUse(check, sql)));
     return findings;
   } finally {
@@ -86,13 +86,13 @@ export async function checkPostgres(databaseUrl: string, knownVersions: number[]
   }
 }
 
-function schemaFinding(check: string, where: string, applied: number[], knownVersions: number[]): Finding {
+function schemaFinding(check: string, where: string, applied: number[], knownVersions: number[], beforeMigrating = ''): Finding {
   const pending = knownVersions.filter((v) => !applied.includes(v));
   const unknown = applied.filter((v) => !knownVersions.includes(v));
   if (unknown.length > 0) {
     return problem(check, `${where} has schema versions this paperbot does not know (${unknown.join(', ')}): it was used by a newer paperbot`, 'upgrade paperbot (see README, Upgrading)');
   }
-  if (pending.length > 0) return note(check, `${where}: ${pending.length} migration(s) will run at the next start (${pending.join(', ')})`);
+  if (pending.length > 0) return note(check, `${where}: ${pending.length} migration(s) will run at the next start (${pending.join(', ')})${beforeMigrating}`);
   return ok(check, `${where} (schema up to date, ${applied.length} migrations)`);
 }
 

@@ -80,16 +80,20 @@ describe.runIf(testedEngines().includes('postgres'))('backup and restore on Post
     const a = await bot(database);
     let batch = 0;
     let stop = false;
+    let landed: () => void = () => undefined;
+    // The backup starts once some batches have landed, and more keep landing while it reads.
+    const someLanded = new Promise<void>((resolve) => (landed = resolve));
     const writer = (async () => {
       while (!stop) {
         const n = batch++;
         await a.services.sql.transaction(async (tx) => {
           for (let i = 0; i < 20; i++) await tx.run('INSERT INTO meta (key, value) VALUES (?, ?)', [`w-${n}-${i}`, 'x']);
         });
+        if (n === 2) landed();
       }
     })();
     const file = join(database.dbPath, '..', 'during.backup');
-    await new Promise((r) => setTimeout(r, 50));
+    await someLanded;
     const result = await backupPostgres(database.databaseUrl!, file);
     stop = true;
     await writer;
