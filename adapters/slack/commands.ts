@@ -29,6 +29,8 @@ export async function onCommand(context: ListenerContext, command: SlashCommand,
   const invocation: Invocation = {
     text: command.text ?? '',
     platform: 'slack',
+    // The workspace the command came from: every group's state is kept per (platform, workspace, channel).
+    workspaceId: command.team_id,
     channelId: command.channel_id,
     userId: command.user_id,
     userName: command.user_name,

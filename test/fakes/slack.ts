@@ -230,6 +230,9 @@ export class FakeSlack {
   }
 }
 
+/** The workspace the fake's single bot token (SLACK_BOT_TOKEN) belongs to, and that requests come from unless told. */
+export const LAB_TEAM = 'T0LAB';
+
 // ---- Requests as Slack signs them -------------------------------------------------------------
 
 /** `v0=` + HMAC-SHA256 over `v0:timestamp:body`, as Slack signs every request. */
@@ -258,10 +261,10 @@ export function signedHeaders(secret: string, body: string, options: SignOptions
 }
 
 /** The form body Slack posts for `/paper <text>`. */
-export function slashCommandBody(fields: { text: string; responseUrl: string; userId?: string; channelId?: string; command?: string; triggerId?: string }): string {
+export function slashCommandBody(fields: { text: string; responseUrl: string; userId?: string; channelId?: string; command?: string; triggerId?: string; teamId?: string }): string {
   return new URLSearchParams({
     token: 'legacy-verification-token',
-    team_id: 'T0LAB',
+    team_id: fields.teamId ?? LAB_TEAM,
     team_domain: 'lab',
     channel_id: fields.channelId ?? 'C0PAPERS',
     channel_name: 'papers',
@@ -286,16 +289,18 @@ export function blockActionPayload(fields: {
   channelId?: string;
   messageTs?: string;
   triggerId?: string;
+  teamId?: string;
 }): Record<string, unknown> {
   const channelId = fields.channelId ?? 'C0PAPERS';
+  const teamId = fields.teamId ?? LAB_TEAM;
   return {
     type: 'block_actions',
-    user: { id: fields.userId ?? 'U0BOB', username: 'bob', name: 'bob', team_id: 'T0LAB' },
+    user: { id: fields.userId ?? 'U0BOB', username: 'bob', name: 'bob', team_id: teamId },
     api_app_id: 'A0PAPER',
     token: 'legacy-verification-token',
     container: { type: 'message', message_ts: fields.messageTs ?? '1800000000.000100', channel_id: channelId, is_ephemeral: true },
     trigger_id: fields.triggerId ?? `${Date.now()}.${randomUUID()}`,
-    team: { id: 'T0LAB', domain: 'lab' },
+    team: { id: teamId, domain: 'lab' },
     enterprise: null,
     is_enterprise_install: false,
     channel: { id: channelId, name: 'papers' },
