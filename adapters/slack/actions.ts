@@ -28,7 +28,7 @@ export async function onButton(context: ListenerContext, body: BlockAction<Butto
     trigger: 'button',
     messageRef: messageTs ? { platform: 'slack', channelId, messageId: messageTs } : undefined,
   };
-  const response = await answer(context, invocation);
+  const response = await answer(context, invocation, body.enterprise?.id);
   const { text, blocks } = response;
   const outcome = clickOutcome(decoded.effect, { kind: response.kind, visibility: response.response_type === 'in_channel' ? 'channel' : 'ephemeral' });
   if (outcome === 'replace') await safeRespond(context.log, respond, { text, blocks, replace_original: true });
