@@ -3,12 +3,16 @@ import { ConfigError } from '../../src/errors.js';
 import { checkDatabase, formatFindings, ok, problemFrom, type Finding } from '../../src/ops/doctor.js';
 import { backupDatabase, restoreDatabase } from '../../src/store/backup.js';
 import { migrateToPostgres } from '../../src/store/sql/copy.js';
+import { slackMigrations } from '../slack/migration.js';
 import { loadSettings, type Settings } from '../settings.js';
 import { loggerFor, options, type Io } from './io.js';
 
 /** The CLI's maintenance commands: backup, restore, doctor. */
 
-const knownVersions = () => migrations.map((m) => m.version);
+/** The whole schema: the core's and the capabilities', then the platform adapters' own (applied when the adapter first starts). */
+const schema = [...migrations, ...slackMigrations];
+const knownVersions = () => schema.map((m) => m.version);
+const adapterVersions = () => slackMigrations.map((m) => m.version);
 
 export async function backupCli(args: string[], io: Io): Promise<number> {
   const { positionals } = options(args, {});
@@ -50,7 +54,7 @@ export async function doctorCli(args: string[], io: Io): Promise<number> {
     findings.push(problemFrom('settings', error));
   }
   if (settings) {
-    findings.push(...checkDatabase(settings.dbPath, knownVersions()));
+    findings.push(...checkDatabase(settings.dbPath, knownVersions(), adapterVersions()));
     if (settings.slack) {
       const { checkSlack } = await import('../slack/doctor.js');
       findings.push(...(await checkSlack(settings.slack)));
@@ -72,7 +76,7 @@ export async function migrateToPostgresCli(args: string[], io: Io): Promise<numb
     io.stderr('paperbot: migrate-to-postgres copies PAPERBOT_DB into DATABASE_URL: set DATABASE_URL to an empty PostgreSQL database (postgres://user:password@host:5432/paperbot).\n');
     return 2;
   }
-  const counts = await migrateToPostgres(settings.dbPath, settings.databaseUrl, migrations, loggerFor(settings));
+  const counts = await migrateToPostgres(settings.dbPath, settings.databaseUrl, schema, loggerFor(settings));
   for (const { table, rows } of counts) io.stdout(`${table}: ${rows} rows copied, counts match\n`);
   io.stdout(`copied ${counts.length} tables from ${settings.dbPath}; start the bot with DATABASE_URL set to use them\n`);
   return 0;

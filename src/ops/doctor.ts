@@ -30,8 +30,9 @@ export function formatFindings(findings: Finding[]): string {
 /**
  * The state database: there or creatable, SQLite, writable, intact, and how its schema compares with
  * this code's migrations. Opens nothing for writing beyond a rolled-back probe and creates no file.
+ * `adapterVersions`, among the known ones, are applied when their adapter first starts: never pending.
  */
-export function checkDatabase(dbPath: string, knownVersions: number[]): Finding[] {
+export function checkDatabase(dbPath: string, knownVersions: number[], adapterVersions: number[] = []): Finding[] {
   const check = 'database';
   const full = resolve(dbPath);
   if (dbPath === ':memory:') return [note(check, 'PAPERBOT_DB=:memory:: state is lost at every stop')];
@@ -51,7 +52,7 @@ export function checkDatabase(dbPath: string, knownVersions: number[]): Finding[
     if (integrity !== 'ok') findings.push(problem(check, `${full} is damaged (${String(integrity)})`, 'restore the latest backup: paperbot restore <file>'));
     const hasSchema = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
     const applied = hasSchema ? (db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]) : [];
-    const pending = knownVersions.filter((v) => !applied.includes(v));
+    const pending = knownVersions.filter((v) => !applied.includes(v) && !adapterVersions.includes(v));
     const unknown = applied.filter((v) => !knownVersions.includes(v));
     if (unknown.length > 0) {
       findings.push(problem(check, `${full} has schema versions this paperbot does not know (${unknown.join(', ')}): it was used by a newer paperbot`, 'upgrade paperbot (see README, Upgrading)'));

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, inject, it, vi } from 'vitest';
+import { main } from '../../adapters/cli/index.js';
 import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.js';
 import { loadSettings } from '../../adapters/settings.js';
 import { createPaperbot, type Paperbot } from '../../src/app.js';
@@ -11,6 +12,7 @@ import { reply } from '../../src/reply.js';
 import type { Invocation } from '../../src/services.js';
 import { eventBody, FakeSlack, LAB_TEAM, signedHeaders, slashCommandBody, type FakeWorkspace } from '../fakes/slack.js';
 import { freshDatabase, testedEngines, type FreshDatabase } from '../helpers/engines.js';
+import { createTestDatabase } from '../helpers/postgres-server.js';
 import { readingCatalog } from '../reading/catalog.js';
 
 /**
@@ -73,7 +75,10 @@ async function replica(fake: FakeSlack, db: FreshDatabase, env: Record<string, s
   const handled: Invocation[] = [];
   const bot: Bot = { ...paperbot.bot, handle: (invocation) => (handled.push(invocation), paperbot.bot.handle(invocation)) };
   const adapter = createSlackAdapter({ config: config.slack!, bot, log, host: '127.0.0.1' });
+  let closed = false;
   const close = async () => {
+    if (closed) return;
+    closed = true;
     await adapter.stop().catch(() => {});
     await paperbot.close();
   };
@@ -233,5 +238,40 @@ describe.each(testedEngines())('Slack app distribution on %s', (engine) => {
     expect(refused.status).toBeGreaterThanOrEqual(400);
     expect(await installedTeams(a)).toEqual(['T0NEW']);
     expect(fake.callsTo('oauth.v2.access')).toHaveLength(1);
+  });
+});
+
+describe('the Slack adapter’s tables in the maintenance commands', () => {
+  async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
+    const out: string[] = [];
+    const io = { stdout: (t: string) => void out.push(t), stderr: (t: string) => void out.push(t), stdin: process.stdin, env: { ...env, LOG_LEVEL: 'silent' } };
+    return { code: await main(args, io), out: out.join('') };
+  }
+
+  it('GIVEN a SQLite database a distributed bot used THEN doctor knows its migration (not a newer paperbot’s), and migrate-to-postgres carries the installations over', async () => {
+    const fake = await fakeSlack();
+    const db = await database('sqlite');
+    const bot = await replica(fake, db);
+    expect((await install(fake, bot, bot, NEW_WORKSPACE)).status).toBe(200);
+    expect(await command(bot, 'gan mri', { teamId: 'T0NEW', channelId: 'C0NEWREAD' })).toContain('"blocks"');
+    await bot.close();
+
+    const doctor = await cli(['doctor'], { PAPERBOT_DB: db.dbPath });
+    expect(doctor.out).toMatch(/schema up to date/);
+    expect(doctor.out).not.toMatch(/newer paperbot/);
+    const fresh = await database('sqlite');
+    expect((await cli(['doctor'], { PAPERBOT_DB: fresh.dbPath })).out).not.toMatch(/migration\(s\) will run/);
+
+    const server = inject('postgresUrl');
+    if (!server) return;
+    const target = await createTestDatabase(server);
+    closing.push(() => target.drop());
+    const copy = await cli(['migrate-to-postgres'], { PAPERBOT_DB: db.dbPath, DATABASE_URL: target.url });
+    expect(copy.code, copy.out).toBe(0);
+    expect(copy.out).toContain('slack_installations: 1 rows copied, counts match');
+    expect(copy.out).toContain('slack_channels: 1 rows copied, counts match');
+    const onPostgres = await replica(fake, { ...db, databaseUrl: target.url, env: { PAPERBOT_DB: db.dbPath, DATABASE_URL: target.url } });
+    expect(await installedTeams(onPostgres)).toEqual(['T0NEW']);
+    expect(await command(onPostgres, 'gan mri', { teamId: 'T0NEW', channelId: 'C0NEWREAD' })).toContain('"blocks"');
   });
 });
