@@ -26,8 +26,9 @@ const HISTORY_SCOPES = ['channels:history', 'groups:history'];
 
 /**
  * A small Slack on 127.0.0.1: the Web API methods paperbot uses (`auth.test`, `chat.postMessage`,
- * `chat.update`, `apps.connections.open`), `response_url` endpoints, and a Socket Mode WebSocket
- * that `apps.connections.open` points at. It answers like Slack (`ok:false` errors, HTTP 429 with
+ * `chat.update`, `apps.connections.open`, and `oauth.v2.access` for app distribution, with the
+ * authorize page an admin approves installs on), `response_url` endpoints, and a Socket Mode
+ * WebSocket that `apps.connections.open` points at. It answers like Slack (`ok:false` errors, HTTP 429 with
  * Retry-After when told to) and records everything for the tests to read.
  */
 export class FakeSlack {
