@@ -98,6 +98,8 @@ export class SlackAdapter implements Adapter {
       // With distribution each request's token comes from its workspace's installation (Bolt's installer authorizes).
       ...(config.oauth ? {} : { token: config.botToken, botId: identity.botId, botUserId: identity.userId }),
       receiver,
+      // Bolt's conversation store is a per-process memory; nothing here uses it, and a replica must not depend on one.
+      convoStore: false,
       logger: this.boltLog,
       logLevel: LogLevel.WARN,
       developerMode: false,

@@ -5,6 +5,7 @@ import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/inde
 import { loadSettings } from '../../adapters/settings.js';
 import { createPaperbot, type Paperbot } from '../../src/app.js';
 import type { Bot } from '../../src/bot.js';
+import { tick as spotlightTick } from '../../src/capabilities/spotlight/tick.js';
 import { getSubscription } from '../../src/delivery/index.js';
 import { DeliveryError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
@@ -125,6 +126,14 @@ async function command(to: Replica, text: string, from: { teamId: string; channe
   return res.text();
 }
 
+/** The next Monday 09:00 UTC after now: the slot of `spotlight on monday 09:00 UTC`. */
+function nextMondayNine(): number {
+  const at = new Date();
+  at.setUTCHours(9, 0, 0, 0);
+  while (at.getUTCDay() !== 1 || at.getTime() <= Date.now()) at.setUTCDate(at.getUTCDate() + 1);
+  return at.getTime();
+}
+
 async function installedTeams(r: Replica): Promise<string[]> {
   return (await r.paperbot.services.sql.all<{ team_id: string }>('SELECT team_id FROM slack_installations ORDER BY team_id')).map((row) => row.team_id);
 }
@@ -157,6 +166,12 @@ describe.each(testedEngines())('Slack app distribution on %s', (engine) => {
     expect(bot.handled.at(-1)).toMatchObject({ workspaceId: 'T0NEW', channelId: 'C0NEWREAD' });
     expect(await command(bot, 'spotlight on monday 09:00 UTC', { teamId: 'T0NEW', channelId: 'C0NEWREAD' })).toMatch(/spotlight/i);
     expect(getSubscription(bot.paperbot.services.db, 'spotlight', 'slack', 'C0NEWREAD')).toMatchObject({ enabled: true, pausedReason: null });
+    // The scheduler's post goes out with the workspace's token too.
+    const monday = nextMondayNine();
+    const spotlights = await spotlightTick(bot.paperbot.services, new Date(monday + 60_000));
+    expect(spotlights.map((p) => p.channel)).toEqual(['C0NEWREAD']);
+    const scheduled = fake.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0NEWREAD');
+    expect(scheduled.map(FakeSlack.tokenOf)).toEqual([token, token]);
 
     // A workspace that never installed the app gets nowhere: Bolt finds no installation to authorize it.
     const handledBefore = bot.handled.length;
@@ -173,6 +188,8 @@ describe.each(testedEngines())('Slack app distribution on %s', (engine) => {
     });
     expect(await command(bot, 'gan mri', { teamId: 'T0NEW', channelId: 'C0NEWREAD' })).toBe('');
     expect(bot.handled).toHaveLength(handledBefore);
+    // The next week's slot finds the schedule paused and posts nothing.
+    expect(await spotlightTick(bot.paperbot.services, new Date(monday + 7 * 86_400_000 + 60_000))).toEqual([]);
     // Nothing posts there any more, and saying so pauses rather than retries.
     const refused = await bot.paperbot.services.outbox.post('slack', 'C0NEWREAD', reply('info', 'en', { title: 'hello' })).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(DeliveryError);
