@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { App, HTTPReceiver, LogLevel, type BlockAction, type ButtonAction, type Logger as BoltLogger, type SocketModeReceiver } from '@slack/bolt';
+import { App, ErrorCode, HTTPReceiver, LogLevel, type BlockAction, type ButtonAction, type Logger as BoltLogger, type SocketModeReceiver } from '@slack/bolt';
 import { createActionCodec, type ActionCodec } from '../../src/actions.js';
 import type { Adapter, MessageRef, PostOptions } from '../../src/adapter.js';
 import type { Bot } from '../../src/bot.js';
@@ -128,6 +128,11 @@ export class SlackAdapter implements Adapter {
       await onButton(context, body, action, respond);
     });
     app.error(async (error) => {
+      // A workspace without an installation (never installed, or uninstalled since): nothing failed here.
+      if (error.code === ErrorCode.AuthorizationError) {
+        log.warn(`slack: a request from a workspace with no installation of paperbot was ignored (${error.message.slice(0, 200)})`);
+        return;
+      }
       log.error('slack: a listener failed', error);
     });
     if (receiver instanceof HTTPReceiver) await this.listen(app, receiver);

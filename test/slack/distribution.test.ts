@@ -177,6 +177,8 @@ describe.each(testedEngines())('Slack app distribution on %s', (engine) => {
     const handledBefore = bot.handled.length;
     expect(await command(bot, 'gan mri', { teamId: 'T0STRANGER', channelId: 'C0STRANGE' })).toBe('');
     expect(bot.handled).toHaveLength(handledBefore);
+    await vi.waitFor(() => expect(bot.logs.join('\n')).toMatch(/request from a workspace with no installation of paperbot was ignored.*workspace T0STRANGER/));
+    expect(bot.logs.join('\n')).not.toContain('a listener failed');
 
     // The workspace uninstalls: Slack revokes its token and sends app_uninstalled.
     fake.revokeTokensOf('T0NEW');
