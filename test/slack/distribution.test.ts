@@ -260,6 +260,23 @@ describe.each(testedEngines())('Slack app distribution on %s', (engine) => {
   });
 });
 
+describe.each(testedEngines())('Slack Socket Mode replicas on %s', (engine) => {
+  it('GIVEN two replicas connected in Socket Mode and Slack delivering the same command to both THEN it runs once, and the other acknowledges it empty', async () => {
+    const fake = await fakeSlack();
+    const db = await database(engine);
+    const socketMode = { SLACK_CLIENT_ID: '', SLACK_CLIENT_SECRET: '', SLACK_STATE_SECRET: '', SLACK_BOT_TOKEN: SINGLE_TOKEN, SLACK_APP_TOKEN: 'xapp-distribution-app-token-0123' };
+    const [a, b] = [await replica(fake, db, socketMode), await replica(fake, db, socketMode)];
+    expect(fake.callsTo('apps.connections.open')).toHaveLength(2);
+    // The fake sends each envelope over every open connection: one copy to each replica.
+    await fake.sendEnvelope('slash_commands', {
+      token: 'legacy', team_id: LAB_TEAM, channel_id: 'C0SOCKET', user_id: 'U0ALICE', user_name: 'alice', command: '/paper',
+      text: 'gan mri', api_app_id: 'A0PAPER', response_url: 'http://127.0.0.1:9/unused', trigger_id: `${Date.now()}.socket`,
+    });
+    await vi.waitFor(() => expect([...a.logs, ...b.logs].join('\n')).toContain('a repeat of an already answered Socket Mode delivery (trigger)'), { timeout: 10_000, interval: 50 });
+    expect([...a.handled, ...b.handled].filter((i) => i.channelId === 'C0SOCKET')).toHaveLength(1);
+  });
+});
+
 describe('the Slack adapter’s tables in the maintenance commands', () => {
   async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
     const out: string[] = [];
