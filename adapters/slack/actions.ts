@@ -36,6 +36,6 @@ export async function onButton(context: ListenerContext, body: BlockAction<Butto
 }
 
 /** The clicking user's workspace: `team` on a click in a workspace, the user's own team otherwise (Enterprise Grid). */
-export function workspaceOf(body: Pick<BlockAction, 'team' | 'user'>): string {
+function workspaceOf(body: Pick<BlockAction, 'team' | 'user'>): string {
   return body.team?.id ?? body.user.team_id ?? '';
 }

@@ -14,9 +14,9 @@ import { API_TIMEOUT_MS, apiUrlOption, RETRY_CONFIG } from './web-api.js';
 
 /** Bolt's default paths: where a workspace admin starts an install, and where Slack sends them back with the code. */
 export const INSTALL_PATH = '/slack/install';
-export const REDIRECT_PATH = '/slack/oauth_redirect';
+const REDIRECT_PATH = '/slack/oauth_redirect';
 /** What each installing workspace grants: the manifest's two bot scopes. */
-export const BOT_SCOPES = ['commands', 'chat:write'];
+const BOT_SCOPES = ['commands', 'chat:write'];
 /** The scheduled posts a channel can have (the delivery layer's kinds); an uninstall pauses them all. */
 const SCHEDULED_KINDS = ['spotlight', 'digest'];
 

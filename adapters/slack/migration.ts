@@ -14,7 +14,7 @@ import type { Migration } from '../../src/store/migrations.js';
  *
  * Version 70 (the Slack adapter's range is 70–74).
  */
-export const slackMigration: Migration = {
+const slackMigration: Migration = {
   version: 70,
   name: 'slack',
   portable: () => `

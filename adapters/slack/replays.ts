@@ -53,9 +53,3 @@ export class SqlReplays implements Replays {
     }
   }
 }
-
-/** One process's memory (tests that build the adapter without a database, and the fallback above). */
-export function memoryReplays(now?: () => number): Replays {
-  const memory = new ReplayMemory(now);
-  return { remember: async (key) => memory.remember(key) };
-}

@@ -2,7 +2,7 @@ import { commaList, httpUrl, settingReader, urlSecrets, wholeNumber, type Env } 
 import { ConfigError } from '../../src/errors.js';
 
 /** App distribution: Bolt's OAuth install and redirect routes, and each workspace's installation in the database. */
-export type SlackOAuthConfig = {
+type SlackOAuthConfig = {
   clientId: string;
   clientSecret: string;
   /** Signs the OAuth state (a JWT in a cookie and the URL), so any replica sharing it verifies an install begun on another. */
