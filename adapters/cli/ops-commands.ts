@@ -7,12 +7,16 @@ import { backupPostgres, restorePostgres } from '../../src/store/sql/backup.js';
 import { maskUrlCredentials } from '../../src/log.js';
 import { existsSync } from 'node:fs';
 import { isPortable, isSqliteOnly } from '../../src/store/migrations.js';
+import { slackMigrations } from '../slack/migration.js';
 import { loadSettings, type Settings } from '../settings.js';
 import { loggerFor, options, type Io } from './io.js';
 
 /** The CLI's maintenance commands: backup, restore, doctor. */
 
-const knownVersions = () => migrations.map((m) => m.version);
+/** The whole schema: the core's and the capabilities', then the platform adapters' own (applied when the adapter first starts). */
+const schema = [...migrations, ...slackMigrations];
+const knownVersions = () => schema.map((m) => m.version);
+const adapterVersions = () => slackMigrations.map((m) => m.version);
 
 /** With DATABASE_URL, the backup of the SQLite file's part of the state (the catalog, for one) goes beside the PostgreSQL one. */
 const sqliteBeside = (file: string) => `${file}.sqlite`;
@@ -71,10 +75,10 @@ export async function doctorCli(args: string[], io: Io): Promise<number> {
   if (settings) {
     if (settings.databaseUrl) {
       // The state is in two places: the SQLite-only migrations' tables in the file, the store interface's on PostgreSQL.
-      findings.push(...(await checkDatabase(settings.dbPath, migrations.filter(isSqliteOnly).map((m) => m.version))));
-      findings.push(...(await checkPostgres(settings.databaseUrl, migrations.filter(isPortable).map((m) => m.version))));
+      findings.push(...(await checkDatabase(settings.dbPath, schema.filter(isSqliteOnly).map((m) => m.version))));
+      findings.push(...(await checkPostgres(settings.databaseUrl, schema.filter(isPortable).map((m) => m.version), adapterVersions())));
     } else {
-      findings.push(...(await checkDatabase(settings.dbPath, knownVersions())));
+      findings.push(...(await checkDatabase(settings.dbPath, knownVersions(), adapterVersions())));
     }
     if (settings.slack) {
       const { checkSlack } = await import('../slack/doctor.js');
@@ -97,7 +101,7 @@ export async function migrateToPostgresCli(args: string[], io: Io): Promise<numb
     io.stderr('paperbot: migrate-to-postgres copies PAPERBOT_DB into DATABASE_URL: set DATABASE_URL to an empty PostgreSQL database (postgres://user:password@host:5432/paperbot).\n');
     return 2;
   }
-  const counts = await migrateToPostgres(settings.dbPath, settings.databaseUrl, migrations, loggerFor(settings));
+  const counts = await migrateToPostgres(settings.dbPath, settings.databaseUrl, schema, loggerFor(settings));
   for (const { table, rows } of counts) io.stdout(`${table}: ${rows} rows copied, counts match\n`);
   io.stdout(`copied ${counts.length} tables from ${settings.dbPath}; start the bot with DATABASE_URL set to use them\n`);
   return 0;

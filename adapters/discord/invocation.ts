@@ -2,7 +2,7 @@ import { PermissionFlagsBits, type Interaction } from 'discord.js';
 import type { Invocation } from '../../src/services.js';
 
 /**
- * Who asked, where, and whether they may change the channel's settings (spotlight, reading group):
+ * Who asked, in which server and channel, and whether they may change the channel's settings (spotlight, reading group):
  * in a server, whoever holds Manage Channels there; in a DM with the bot, the user, since the
  * conversation is theirs alone.
  */
@@ -11,6 +11,8 @@ export function invocationFrom(interaction: Interaction, text: string, trigger: 
   return {
     text,
     platform: 'discord',
+    // The server the channel belongs to (state is kept per platform, server and channel); none in a DM.
+    workspaceId: interaction.guildId ?? undefined,
     channelId: interaction.channelId ?? '',
     userId: interaction.user.id,
     userName: interaction.user.globalName ?? interaction.user.username,

@@ -20,6 +20,7 @@ export async function onButton(context: ListenerContext, body: BlockAction<Butto
   const invocation: Invocation = {
     text: decoded.command,
     platform: 'slack',
+    workspaceId: workspaceOf(body),
     channelId,
     userId: body.user.id,
     userName: body.user.username ?? body.user.name,
@@ -27,9 +28,14 @@ export async function onButton(context: ListenerContext, body: BlockAction<Butto
     trigger: 'button',
     messageRef: messageTs ? { platform: 'slack', channelId, messageId: messageTs } : undefined,
   };
-  const response = await answer(context, invocation);
+  const response = await answer(context, invocation, body.enterprise?.id);
   const { text, blocks } = response;
   const outcome = clickOutcome(decoded.effect, { kind: response.kind, visibility: response.response_type === 'in_channel' ? 'channel' : 'ephemeral' });
   if (outcome === 'replace') await safeRespond(context.log, respond, { text, blocks, replace_original: true });
   else await safeRespond(context.log, respond, { text, blocks, response_type: outcome === 'channel' ? 'in_channel' : 'ephemeral', replace_original: false });
+}
+
+/** The clicking user's workspace: `team` on a click in a workspace, the user's own team otherwise (Enterprise Grid). */
+function workspaceOf(body: Pick<BlockAction, 'team' | 'user'>): string {
+  return body.team?.id ?? body.user.team_id ?? '';
 }

@@ -5,6 +5,7 @@ import { BILINGUAL_APOLOGY } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
 import type { ReplyKind } from '../../src/reply.js';
 import type { Invocation } from '../../src/services.js';
+import type { Workspace } from './installations.js';
 import { renderMessage, type SlackMessage } from './render.js';
 
 /** What Slack's command and button listeners need of the adapter. */
@@ -16,6 +17,8 @@ export type ListenerContext = {
   adminUsers: string[];
   /** How long a command may run before the ack goes out empty and the reply follows via response_url. */
   ackDeadlineMs: number;
+  /** Records which workspace the channel is used from, before the command may post there (distribution.ts). */
+  noteChannel(workspace: Workspace, channelId: string): Promise<void>;
 };
 
 export type ResponsePayload = SlackMessage & { response_type?: 'ephemeral' | 'in_channel'; replace_original?: boolean };
@@ -29,13 +32,15 @@ export async function onCommand(context: ListenerContext, command: SlashCommand,
   const invocation: Invocation = {
     text: command.text ?? '',
     platform: 'slack',
+    // The workspace the command came from: every group's state is kept per (platform, workspace, channel).
+    workspaceId: command.team_id,
     channelId: command.channel_id,
     userId: command.user_id,
     userName: command.user_name,
     ...managerRights(context, command.user_id),
     trigger: 'command',
   };
-  const handled = answer(context, invocation);
+  const handled = answer(context, invocation, command.enterprise_id);
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => {
     timer = setTimeout(() => resolve('late'), context.ackDeadlineMs);
@@ -58,8 +63,9 @@ export function managerRights(context: ListenerContext, userId: string): Pick<In
 }
 
 /** Runs the invocation and renders it; never throws, so the ack always carries something. */
-export async function answer(context: ListenerContext, invocation: Invocation): Promise<Answer> {
+export async function answer(context: ListenerContext, invocation: Invocation, enterpriseId?: string): Promise<Answer> {
   try {
+    await context.noteChannel({ teamId: invocation.workspaceId ?? '', enterpriseId }, invocation.channelId);
     const reply = await context.bot.handle(invocation);
     const message = renderMessage(reply, context.codec);
     return { kind: reply.kind, response_type: reply.visibility === 'channel' ? 'in_channel' : 'ephemeral', ...message };

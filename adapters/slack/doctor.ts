@@ -8,11 +8,14 @@ export async function checkSlack(config: SlackConfig): Promise<Finding[]> {
   const slackApiUrl = config.apiUrl ? (config.apiUrl.endsWith('/') ? config.apiUrl : `${config.apiUrl}/`) : undefined;
   const client = (token: string) => new webApi.WebClient(token, { ...(slackApiUrl ? { slackApiUrl } : {}), retryConfig: { retries: 0 }, timeout: 10_000 });
   const findings: Finding[] = [];
-  try {
-    const who = await client(config.botToken).auth.test();
-    findings.push(ok('Slack SLACK_BOT_TOKEN', `works (workspace ${who.team ?? who.team_id}, bot user ${who.user_id})`));
-  } catch (error) {
-    findings.push(tokenProblem('SLACK_BOT_TOKEN', error, 'copy the Bot User OAuth Token (xoxb-…) again from OAuth & Permissions, or reinstall the app'));
+  if (config.oauth) findings.push(ok('Slack app distribution', 'on: each workspace installs at /slack/install and its token is kept in the database'));
+  if (config.botToken) {
+    try {
+      const who = await client(config.botToken).auth.test();
+      findings.push(ok('Slack SLACK_BOT_TOKEN', `works (workspace ${who.team ?? who.team_id}, bot user ${who.user_id})`));
+    } catch (error) {
+      findings.push(tokenProblem('SLACK_BOT_TOKEN', error, 'copy the Bot User OAuth Token (xoxb-…) again from OAuth & Permissions, or reinstall the app'));
+    }
   }
   if (config.appToken) {
     try {

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { App, HTTPReceiver, LogLevel, type BlockAction, type ButtonAction, type Logger as BoltLogger, type SocketModeReceiver } from '@slack/bolt';
+import { App, ErrorCode, HTTPReceiver, LogLevel, type BlockAction, type ButtonAction, type Logger as BoltLogger, type SocketModeReceiver } from '@slack/bolt';
 import { createActionCodec, type ActionCodec } from '../../src/actions.js';
 import type { Adapter, MessageRef, PostOptions } from '../../src/adapter.js';
 import type { Bot } from '../../src/bot.js';
@@ -12,6 +12,7 @@ import { onButton } from './actions.js';
 import { boltLogger } from './bolt-logger.js';
 import { onCommand, type ListenerContext } from './commands.js';
 import { capConnections, DEFAULT_SERVER_LIMITS, serverOptions, type SlackServerLimits } from './connection-cap.js';
+import { installerReceiverOptions, INSTALL_PATH, listenForRemovals, SlackTenancy } from './distribution.js';
 import { isRefusal, toDeliveryError } from './errors.js';
 import { EVENTS_PATH, httpReceiver, ignoreRedeliveries, socketReceiver } from './receivers.js';
 import { ACTION_ID_PREFIX, LIMITS, renderMessage } from './render.js';
@@ -44,7 +45,11 @@ const ACK_DEADLINE_MS = 2000;
 /**
  * Slack transport: `/paper` and button clicks in (commands.ts, actions.ts), the command layer,
  * Block Kit out (render.ts), unprompted posts through the Web API (web-api.ts). Socket Mode when an
- * app token is configured, HTTP (with our extra request checks, request-guard.ts) otherwise.
+ * app token is configured, HTTP (with our extra request checks, request-guard.ts) otherwise. One
+ * workspace with SLACK_BOT_TOKEN, or many with app distribution (SLACK_CLIENT_ID…): Bolt's install
+ * routes and each workspace's installation in the database (distribution.ts). Nothing a second
+ * replica would need is kept in the process: installations, channels' workspaces and answered
+ * requests are all in the database.
  */
 export class SlackAdapter implements Adapter {
   readonly platform = 'slack' as const;
@@ -52,6 +57,7 @@ export class SlackAdapter implements Adapter {
   private readonly codec: ActionCodec = createActionCodec(LIMITS.buttonValue);
   private readonly boltLog: BoltLogger;
   private readonly web: SlackWebApi;
+  private readonly tenancy: SlackTenancy;
   private app: App | undefined;
   private server: Server | undefined;
   private socket: SocketModeReceiver | undefined;
@@ -63,7 +69,8 @@ export class SlackAdapter implements Adapter {
       throw new ConfigError('Slack HTTP mode needs SLACK_SIGNING_SECRET (Basic Information → Signing Secret), or set SLACK_APP_TOKEN for Socket Mode.');
     }
     this.boltLog = boltLogger(log);
-    this.web = new SlackWebApi(config, log, this.boltLog, options.maxRateLimitWaitMs);
+    this.tenancy = new SlackTenancy(config, options.bot.services, log);
+    this.web = new SlackWebApi(config, log, this.boltLog, (channelId) => this.tenancy.requireTokenFor(channelId), options.maxRateLimitWaitMs);
   }
 
   /** The HTTP port in use after start (HTTP mode), so tests can ask for port 0. */
@@ -75,23 +82,29 @@ export class SlackAdapter implements Adapter {
   async start(): Promise<void> {
     if (this.app) return;
     const { config, log } = this.options;
-    const identity = await this.web.checkToken();
+    await this.tenancy.ready();
+    const identity = config.botToken ? await this.web.checkToken() : {};
+    await this.tenancy.adoptSingleWorkspaceToken(identity);
     if (config.adminUsers.length === 0) {
       log.warn(
         'slack: SLACK_ADMIN_USERS is empty, so every member manages every channel (spotlight schedules, closing polls, the reading history). List the member ids who may in SLACK_ADMIN_USERS.',
       );
     }
-    const receiver = this.mode === 'socket' ? (this.socket = socketReceiver(config, this.boltLog)) : httpReceiver(config, this.boltLog, this.options.routes);
+    const receiver =
+      this.mode === 'socket'
+        ? (this.socket = socketReceiver(config, this.boltLog))
+        : httpReceiver(config, this.boltLog, this.options.routes, installerReceiverOptions(config, this.tenancy, log));
     const app = new App({
-      token: config.botToken,
+      // With distribution each request's token comes from its workspace's installation (Bolt's installer authorizes).
+      ...(config.oauth ? {} : { token: config.botToken, botId: identity.botId, botUserId: identity.userId }),
       receiver,
+      // Bolt's conversation store is a per-process memory; nothing here uses it, and a replica must not depend on one.
+      convoStore: false,
       logger: this.boltLog,
       logLevel: LogLevel.WARN,
       developerMode: false,
       // Checked above, once, with a clear message; Bolt would otherwise check lazily on the first request.
       tokenVerificationEnabled: false,
-      botId: identity.botId,
-      botUserId: identity.userId,
       clientOptions: { ...apiUrlOption(config), retryConfig: RETRY_CONFIG, timeout: API_TIMEOUT_MS },
     });
     const context: ListenerContext = {
@@ -100,15 +113,26 @@ export class SlackAdapter implements Adapter {
       log,
       adminUsers: config.adminUsers,
       ackDeadlineMs: this.options.ackDeadlineMs ?? ACK_DEADLINE_MS,
+      noteChannel: (workspace, channelId) =>
+        this.tenancy.noteChannel(workspace, channelId).catch((error: unknown) => {
+          // The command still runs; only a post it makes may then lack the workspace's token.
+          log.warn(`slack: could not record the workspace of channel ${channelId}: ${error instanceof Error ? error.message : String(error)}`);
+        }),
     };
     // HTTP mode turns repeats away before Bolt (request-guard.ts); Socket Mode's arrive here.
-    if (this.mode === 'socket') app.use(ignoreRedeliveries(log));
+    if (this.mode === 'socket') app.use(ignoreRedeliveries(log, this.tenancy.replays));
+    if (config.oauth) listenForRemovals(app, this.tenancy);
     app.command(/.*/, async ({ command, ack, respond }) => onCommand(context, command, ack, respond));
     app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: new RegExp(`^${ACTION_ID_PREFIX}`) }, async ({ body, action, ack, respond }) => {
       await ack();
       await onButton(context, body, action, respond);
     });
     app.error(async (error) => {
+      // A workspace without an installation (never installed, or uninstalled since): nothing failed here.
+      if (error.code === ErrorCode.AuthorizationError) {
+        log.warn(`slack: a request from a workspace with no installation of paperbot was ignored (${error.message.slice(0, 200)})`);
+        return;
+      }
       log.error('slack: a listener failed', error);
     });
     if (receiver instanceof HTTPReceiver) await this.listen(app, receiver);
@@ -145,6 +169,7 @@ export class SlackAdapter implements Adapter {
       endpoint: EVENTS_PATH,
       signingSecret: config.signingSecret as string,
       log: this.options.log,
+      replays: this.tenancy.replays,
     });
     const listen = this.options.host === undefined ? { port: config.port } : { port: config.port, host: this.options.host };
     const limits = { ...DEFAULT_SERVER_LIMITS, ...this.options.server };
@@ -155,7 +180,7 @@ export class SlackAdapter implements Adapter {
       throw portProblem(error, config.port, 'SLACK_PORT');
     }
     capConnections(this.server, limits.maxConnections);
-    this.options.log.info(`slack: listening for HTTP requests on port ${this.port}${EVENTS_PATH}`);
+    this.options.log.info(`slack: listening for HTTP requests on port ${this.port}${EVENTS_PATH}${config.oauth ? `, installs at ${INSTALL_PATH}` : ''}`);
   }
 
   /** Socket Mode: apps.connections.open with the app token, then the WebSocket. */

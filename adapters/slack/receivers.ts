@@ -1,16 +1,21 @@
-import { HTTPReceiver, LogLevel, SocketModeReceiver, type AnyMiddlewareArgs, type Logger as BoltLogger, type Middleware } from '@slack/bolt';
+import { HTTPReceiver, LogLevel, type HTTPReceiverOptions, SocketModeReceiver, type AnyMiddlewareArgs, type Logger as BoltLogger, type Middleware } from '@slack/bolt';
 import type { Logger } from '../../src/log.js';
 import type { OpsRoute } from '../../src/ops/http.js';
-import { bodyKey, MAX_BODY_BYTES, ReplayMemory, triggerKey } from './request-guard.js';
+import type { Replays } from './replays.js';
+import { bodyKey, eventKey, MAX_BODY_BYTES, triggerKey } from './request-guard.js';
 import type { SlackConfig } from './settings.js';
 import { apiUrlOption } from './web-api.js';
 
 /** The request path Slack posts slash commands and button clicks to in HTTP mode (Bolt's default). */
 export const EVENTS_PATH = '/slack/events';
 
-/** HTTP mode: Slack posts to EVENTS_PATH; `routes` (/healthz, /readyz, /metrics) are served beside it. */
-export function httpReceiver(config: SlackConfig, boltLog: BoltLogger, routes: OpsRoute[] | undefined): HTTPReceiver {
+/**
+ * HTTP mode: Slack posts to EVENTS_PATH; `routes` (/healthz, /readyz, /metrics) are served beside it,
+ * and with app distribution `installer` adds Bolt's install and redirect routes (distribution.ts).
+ */
+export function httpReceiver(config: SlackConfig, boltLog: BoltLogger, routes: OpsRoute[] | undefined, installer: Partial<HTTPReceiverOptions> = {}): HTTPReceiver {
   return new HTTPReceiver({
+    ...installer,
     signingSecret: config.signingSecret as string,
     endpoints: [EVENTS_PATH],
     logger: boltLog,
@@ -45,13 +50,14 @@ export function socketReceiver(config: SlackConfig, boltLog: BoltLogger): Socket
  * Socket Mode's counterpart of the HTTP guard's replay check: Slack delivers an envelope again when
  * its ack did not arrive in time, or after a reconnect, and a command or click must not run twice.
  * Known by its trigger_id (commands, clicks), its event_id (events) or else its whole body, for ten
- * minutes; a repeat is acknowledged empty and goes no further.
+ * minutes, in the database (Slack spreads envelopes over every open connection, so over replicas);
+ * a repeat is acknowledged empty and goes no further.
  */
-export function ignoreRedeliveries(log: Logger, memory = new ReplayMemory()): Middleware<AnyMiddlewareArgs> {
+export function ignoreRedeliveries(log: Logger, replays: Replays): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const body = args.body as { trigger_id?: unknown; event_id?: unknown };
-    const key = triggerKey(body.trigger_id) ?? (typeof body.event_id === 'string' && body.event_id ? `event:${body.event_id}` : bodyKey(JSON.stringify(body)));
-    if (memory.remember(key)) {
+    const key = triggerKey(body.trigger_id) ?? eventKey(body.event_id) ?? bodyKey(JSON.stringify(body));
+    if (await replays.remember(key)) {
       await args.next();
       return;
     }

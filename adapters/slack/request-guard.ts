@@ -2,13 +2,14 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { parse as parseForm } from 'node:querystring';
 import type { Logger } from '../../src/log.js';
+import type { Replays } from './replays.js';
 
 /** Slack's own payloads are a few KiB; anything far larger is not from Slack. */
 export const MAX_BODY_BYTES = 64 * 1024;
 /** The same window Bolt applies to old timestamps, applied to the future as well. */
 const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
 /** A request seen once is remembered this long: the skew window both ways, so no replay can outlive it. */
-const REPLAY_MEMORY_MS = 2 * MAX_CLOCK_SKEW_SECONDS * 1000;
+export const REPLAY_MEMORY_MS = 2 * MAX_CLOCK_SKEW_SECONDS * 1000;
 /** Signed requests remembered at most; Slack's traffic to one lab stays far below. */
 const REPLAY_MEMORY_ENTRIES = 50_000;
 /** At most one log line per this interval about refused requests, with how many there were. */
@@ -21,6 +22,8 @@ type GuardOptions = {
   endpoint: string;
   signingSecret: string;
   log: Logger;
+  /** Where answered requests are remembered: the database, shared by every replica (replays.ts). */
+  replays: Replays;
   now?: () => number;
 };
 
@@ -34,13 +37,13 @@ type Buffered = IncomingMessage & { rawBody?: Buffer };
  * limit gets 413; a signature timestamp that is not a plain integer within five minutes either way
  * gets 401 (Bolt rejects only stale ones and reads `Infinity`); the body is read (capped) and its
  * signature checked (401); a body that is not a well-formed form or JSON object, or repeats a form
- * key, gets 400; a signed request whose trigger_id (or whole body) was already served inside the
- * window is acknowledged with an empty 200 and not run again. Only then does Bolt see it, with the
- * body handed over so it is not read twice.
+ * key, gets 400; a signed request whose trigger_id (event_id for events, or else whole body) was
+ * already served inside the window, by this replica or another, is acknowledged with an empty 200
+ * and not run again. Only then does Bolt see it, with the body handed over so it is not read twice.
  */
 export function guardRequests(next: RequestListener, options: GuardOptions): RequestListener {
   const now = options.now ?? Date.now;
-  const seen = new ReplayMemory(now);
+  const seen = options.replays;
   const refusals = new RateLimitedLog(options.log, now);
   return (req: IncomingMessage, res: ServerResponse) => {
     if (!isEndpointPost(req, options.endpoint)) return next(req, res);
@@ -57,7 +60,7 @@ export function guardRequests(next: RequestListener, options: GuardOptions): Req
       return refuse(req, res, 401);
     }
     readCapped(req, MAX_BODY_BYTES).then(
-      (body) => {
+      async (body) => {
         if (body === null) return refuse(req, res, 413);
         if (!signatureMatches(options.signingSecret, stamp, body, signature)) {
           refusals.note('a bad signature');
@@ -68,9 +71,9 @@ export function guardRequests(next: RequestListener, options: GuardOptions): Req
           options.log.warn('slack: a signed request with a malformed payload was refused (400)');
           return answer(res, 400);
         }
-        const key = parsed.triggerId ?? bodyKey(body);
-        if (!seen.remember(key)) {
-          options.log.info(`slack: a repeat of an already answered request (${parsed.triggerId ? 'trigger_id' : 'same body'}) was acknowledged and ignored`);
+        const key = parsed.triggerId ?? parsed.eventId ?? bodyKey(body);
+        if (!(await seen.remember(key))) {
+          options.log.info(`slack: a repeat of an already answered request (${key.split(':')[0]}) was acknowledged and ignored`);
           return answer(res, 200);
         }
         (req as Buffered).rawBody = body;
@@ -105,7 +108,7 @@ function signatureMatches(secret: string, stamp: string, body: Buffer, signature
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-type Parsed = { triggerId?: string };
+type Parsed = { triggerId?: string; eventId?: string };
 
 /**
  * Slack posts commands and interactions form-encoded (interactions as one `payload` JSON field) and
@@ -127,7 +130,7 @@ function parsePayload(contentType: string | undefined, text: string): Parsed | n
     return { triggerId: triggerKey(object.trigger_id) };
   }
   const object = jsonObject(text);
-  return object ? {} : null;
+  return object ? { eventId: eventKey(object.event_id) } : null;
 }
 
 function jsonObject(text: string): Record<string, unknown> | null {
@@ -142,6 +145,11 @@ function jsonObject(text: string): Record<string, unknown> | null {
 /** The key of a request that carries a trigger_id (commands, interactions): the same click or command sent again. */
 export function triggerKey(value: unknown): string | undefined {
   return typeof value === 'string' && value ? `trigger:${value}` : undefined;
+}
+
+/** The key of an Events API delivery: Slack sends the same event_id again when it retries. */
+export function eventKey(value: unknown): string | undefined {
+  return typeof value === 'string' && value ? `event:${value}` : undefined;
 }
 
 /** Reads the body, or null as soon as it passes `max` bytes (chunked bodies declare no length). */

@@ -22,16 +22,23 @@ export function apiUrlOption(config: SlackConfig): { slackApiUrl?: string } {
   return { slackApiUrl: url.endsWith('/') ? url : `${url}/` };
 }
 
-/** The Web API calls the adapter makes itself: the token check at start, and unprompted posts and updates. */
+/** The bot token that may post in a channel (one workspace's, or the installation of the channel's workspace). */
+export type TokenFor = (channelId: string) => Promise<string>;
+
+/**
+ * The Web API calls the adapter makes itself: the token check at start, and unprompted posts and
+ * updates, each with the token of the channel's workspace.
+ */
 export class SlackWebApi {
   private readonly web: InstanceType<typeof webApi.WebClient>;
-  /** Whether conversations.history is allowed; unknown until the first look. */
-  private historyScope: boolean | undefined;
+  /** Whether conversations.history is allowed, by token (each workspace granted its own scopes); unknown until the first look. */
+  private readonly historyScope = new Map<string, boolean>();
 
   constructor(
     private readonly config: SlackConfig,
     private readonly log: Logger,
     boltLog: BoltLogger,
+    private readonly tokenFor: TokenFor,
     /** The longest Retry-After waited out before retrying; a longer one becomes a DeliveryError with `retryAfterMs`. */
     private readonly maxRateLimitWaitMs = 30_000,
   ) {
@@ -45,11 +52,11 @@ export class SlackWebApi {
     });
   }
 
-  /** auth.test at start, so a wrong or revoked token fails here with the fix in the message. */
-  async checkToken(): Promise<{ botId?: string; userId?: string }> {
+  /** auth.test at start, so a wrong or revoked SLACK_BOT_TOKEN fails here with the fix in the message. */
+  async checkToken(): Promise<{ botId?: string; userId?: string; teamId?: string; enterpriseId?: string }> {
     try {
       const result = await this.web.auth.test();
-      return { botId: result.bot_id, userId: result.user_id };
+      return { botId: result.bot_id, userId: result.user_id, teamId: result.team_id, enterpriseId: result.enterprise_id };
     } catch (error) {
       const failure = toDeliveryError('auth.test', error);
       if (isRefusal(error)) {
@@ -70,20 +77,22 @@ export class SlackWebApi {
     // instead, so a retry after a crash can find the message it already made (where the workspace
     // granted a history scope) rather than posting it twice.
     const key = options.idempotencyKey;
+    const token = await this.tokenFor(channelId);
     if (key && options.mayHaveArrived) {
-      const found = await this.findPosted(channelId, key);
+      const found = await this.findPosted(channelId, key, token);
       if (found) return found;
     }
     const metadata = key ? { metadata: { event_type: METADATA_EVENT, event_payload: { key } } } : {};
     const result = await this.call('chat.postMessage', () =>
-      this.web.chat.postMessage({ channel: channelId, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false, ...metadata }),
+      this.web.chat.postMessage({ token, channel: channelId, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false, ...metadata }),
     );
     if (!result.ts) throw new DeliveryError('slack chat.postMessage: no message ts in the response', false);
     return { platform: 'slack', channelId: result.channel ?? channelId, messageId: result.ts };
   }
 
   async update(ref: MessageRef, message: SlackMessage): Promise<void> {
-    await this.call('chat.update', () => this.web.chat.update({ channel: ref.channelId, ts: ref.messageId, text: message.text, blocks: message.blocks }));
+    const token = await this.tokenFor(ref.channelId);
+    await this.call('chat.update', () => this.web.chat.update({ token, channel: ref.channelId, ts: ref.messageId, text: message.text, blocks: message.blocks }));
   }
 
   /**
@@ -91,27 +100,27 @@ export class SlackWebApi {
    * when it is not there, or when the app has no history scope (then the re-post is logged as a
    * possible duplicate: reading a channel's history is a privacy cost the lab chooses, see README).
    */
-  private async findPosted(channelId: string, key: string): Promise<MessageRef | null> {
+  private async findPosted(channelId: string, key: string, token: string): Promise<MessageRef | null> {
     const where = `slack: ${channelId}: an earlier attempt at this post may have reached Slack`;
-    if (this.historyScope === false) {
+    if (this.historyScope.get(token) === false) {
       this.log.warn(`${where}; without channels:history/groups:history it cannot be checked, so this may be a duplicate`);
       return null;
     }
     let history: Awaited<ReturnType<typeof this.web.conversations.history>>;
     try {
       history = await this.call('conversations.history', () =>
-        this.web.conversations.history({ channel: channelId, limit: HISTORY_LOOKBACK, include_all_metadata: true }),
+        this.web.conversations.history({ token, channel: channelId, limit: HISTORY_LOOKBACK, include_all_metadata: true }),
       );
     } catch (error) {
       if (error instanceof DeliveryError && /missing_scope|not_allowed_token_type/.test(error.message)) {
-        this.historyScope = false;
+        this.historyScope.set(token, false);
         this.log.warn(`${where}; without channels:history/groups:history it cannot be checked, so this may be a duplicate`);
         return null;
       }
       // Unable to look: retrying later is better than risking a second message now.
       throw error;
     }
-    this.historyScope = true;
+    this.historyScope.set(token, true);
     const hit = history.messages?.find((m) => {
       const metadata = (m as { metadata?: { event_type?: string; event_payload?: { key?: unknown } } }).metadata;
       return metadata?.event_type === METADATA_EVENT && metadata.event_payload?.key === key;

@@ -33,9 +33,10 @@ export function formatFindings(findings: Finding[]): string {
 /**
  * The SQLite file: there or creatable, SQLite, writable, intact, and how its schema compares with
  * `knownVersions` (every migration; with PostgreSQL beside it, the SQLite-only ones). Opens nothing
- * for writing beyond a rolled-back probe and creates no file.
+ * for writing beyond a rolled-back probe and creates no file. `adapterVersions`, among the known
+ * ones, are applied when their adapter first starts: never pending.
  */
-export async function checkDatabase(dbPath: string, knownVersions: number[]): Promise<Finding[]> {
+export async function checkDatabase(dbPath: string, knownVersions: number[], adapterVersions: number[] = []): Promise<Finding[]> {
   const check = 'database';
   const full = resolve(dbPath);
   if (dbPath === ':memory:') return [note(check, 'PAPERBOT_DB=:memory:: state is lost at every stop')];
@@ -56,7 +57,7 @@ export async function checkDatabase(dbPath: string, knownVersions: number[]): Pr
     if (integrity !== 'ok') findings.push(problem(check, `${full} is damaged (${String(integrity)})`, 'restore the latest backup: paperbot restore <file>'));
     const hasSchema = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
     const applied = hasSchema ? (db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]) : [];
-    findings.push(schemaFinding(check, full, applied, knownVersions, ', after an automatic backup beside it'));
+    findings.push(schemaFinding(check, full, applied, knownVersions, adapterVersions, ', after an automatic backup beside it'));
     findings.push(...(await inUse(check, sql)));
     return findings;
   } finally {
@@ -68,7 +69,7 @@ export async function checkDatabase(dbPath: string, knownVersions: number[]): Pr
  * The PostgreSQL database of DATABASE_URL: reachable, and how its schema (the portable migrations,
  * recorded in its own schema_migrations) compares with this code's; who runs on it.
  */
-export async function checkPostgres(databaseUrl: string, knownVersions: number[]): Promise<Finding[]> {
+export async function checkPostgres(databaseUrl: string, knownVersions: number[], adapterVersions: number[] = []): Promise<Finding[]> {
   const check = 'PostgreSQL';
   const { PostgresSql } = await import('../store/sql/postgres.js');
   const sql = new PostgresSql(databaseUrl, { poolSize: 1 });
@@ -80,14 +81,14 @@ export async function checkPostgres(databaseUrl: string, knownVersions: number[]
       if ((error as { code?: unknown }).code !== '42P01') return [problemFrom(check, unreachable(databaseUrl, error))];
       return [note(check, `${sql.where} has no paperbot schema yet; the first start creates it (or copy a SQLite database in: paperbot migrate-to-postgres)`)];
     }
-    return [schemaFinding(check, sql.where, applied, knownVersions), ...(await inUse(check, sql))];
+    return [schemaFinding(check, sql.where, applied, knownVersions, adapterVersions), ...(await inUse(check, sql))];
   } finally {
     await sql.close();
   }
 }
 
-function schemaFinding(check: string, where: string, applied: number[], knownVersions: number[], beforeMigrating = ''): Finding {
-  const pending = knownVersions.filter((v) => !applied.includes(v));
+function schemaFinding(check: string, where: string, applied: number[], knownVersions: number[], adapterVersions: number[], beforeMigrating = ''): Finding {
+  const pending = knownVersions.filter((v) => !applied.includes(v) && !adapterVersions.includes(v));
   const unknown = applied.filter((v) => !knownVersions.includes(v));
   if (unknown.length > 0) {
     return problem(check, `${where} has schema versions this paperbot does not know (${unknown.join(', ')}): it was used by a newer paperbot`, 'upgrade paperbot (see README, Upgrading)');

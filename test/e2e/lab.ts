@@ -145,9 +145,9 @@ export class Lab {
   // ---- Slack ----
 
   /** A signed `/paper <text>`; resolves with what the user sees: the ack's body, or the response_url post after a late ack. */
-  async slackCommand(text: string, who: { userId?: string; channelId?: string } = {}): Promise<SlackMessage> {
+  async slackCommand(text: string, who: { userId?: string; channelId?: string; teamId?: string } = {}): Promise<SlackMessage> {
     const responseId = randomUUID();
-    const body = slashCommandBody({ text, responseUrl: this.slack.responseUrl(responseId), userId: who.userId, channelId: who.channelId });
+    const body = slashCommandBody({ text, responseUrl: this.slack.responseUrl(responseId), userId: who.userId, channelId: who.channelId, teamId: who.teamId });
     const res = await this.postToSlackApp(body);
     if (res.status !== 200) throw new Error(`slash command "${text}" got HTTP ${res.status}`);
     const ack = await res.text();
@@ -156,7 +156,7 @@ export class Lab {
   }
 
   /** A signed block_actions click on `button` of the message `messageTs`; resolves with the response_url post. */
-  async slackClick(button: SlackButton, who: { userId: string; channelId?: string; messageTs: string }): Promise<SlackMessage> {
+  async slackClick(button: SlackButton, who: { userId: string; channelId?: string; messageTs: string; teamId?: string }): Promise<SlackMessage> {
     const responseId = randomUUID();
     const payload = blockActionPayload({
       actionId: button.action_id,
@@ -165,6 +165,7 @@ export class Lab {
       userId: who.userId,
       channelId: who.channelId,
       messageTs: who.messageTs,
+      teamId: who.teamId,
     });
     // A click on a message in the channel, not on an ephemeral one.
     (payload.container as Record<string, unknown>).is_ephemeral = false;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Paper } from '../../src/catalog/paper.js';
 import { readingStore } from '../../src/capabilities/reading/store.js';
-import { CHANNEL_ID, PERMISSIONS, type Who } from '../fakes/discord-interactions.js';
+import { CHANNEL_ID, GUILD_ID, PERMISSIONS, type Who } from '../fakes/discord-interactions.js';
 import { discordButton, discordText, discordVoteCounts, Lab, type DiscordMessage } from './lab.js';
 
 /**
@@ -124,7 +124,7 @@ describe('Reading group on Discord through the real discord.js client', () => {
       const winner = paper(poll.paperIds[1]);
       expect(discordText((await lab.discordCommand('next', member('900000000000000101'))).data!)).toContain(winner.title.slice(0, 40));
       await lab.discordCommand('read', member(OPENER));
-      expect((await readingStore(lab.services.sql).reads({ platform: 'discord', workspaceId: '', channelId: CHANNEL_ID })).map((r) => r.paperId)).toEqual([winner.id]);
+      expect((await readingStore(lab.services.sql).reads({ platform: 'discord', workspaceId: GUILD_ID, channelId: CHANNEL_ID })).map((r) => r.paperId)).toEqual([winner.id]);
       const history = (await lab.discordCommand('history', member('900000000000000101'))).data!;
       expect(history.embeds?.map((e) => e.url)).toContain(winner.url);
       expect(discordText(history)).toContain('2026-11-30');
@@ -136,7 +136,7 @@ describe('Reading group on Discord through the real discord.js client', () => {
 
     it('GIVEN a new poll THEN the paper the group has read is not offered again', async () => {
       poll = await openPoll('suggest 3');
-      const read = (await readingStore(lab.services.sql).reads({ platform: 'discord', workspaceId: '', channelId: CHANNEL_ID })).map((r) => r.paperId);
+      const read = (await readingStore(lab.services.sql).reads({ platform: 'discord', workspaceId: GUILD_ID, channelId: CHANNEL_ID })).map((r) => r.paperId);
       expect(read).toHaveLength(1);
       expect(poll.paperIds).not.toContain(read[0]);
     });
@@ -171,6 +171,41 @@ describe('Reading group on Discord through the real discord.js client', () => {
       expect(patchesOf(poll.message.id).length).toBe(patchesBefore + 1);
       expect(discordVoteCounts(lastPatch(poll.message.id))).toEqual([30, 3, 10]);
       expect(await readingStore(lab.services.sql).voterCount(poll.pollId)).toBe(43);
+    });
+  });
+
+  describe('servers never mix: an interaction from server B reaches nothing of server A (issue 15)', () => {
+    const OTHER_GUILD = '777777777777777777';
+    // Manage Channels in server B, so only the server stands between the click and the poll.
+    const intruder: Who = { userId: '940000000000000001', permissions: PERMISSIONS.channelManager, channelId: CHANNEL_ID, guildId: OTHER_GUILD };
+
+    it('GIVEN an open poll in server A THEN its Vote and Close buttons clicked from server B, and a typed vote naming it, neither count, close nor show it', async () => {
+      const open = await readingStore(lab.services.sql).openPoll({ platform: 'discord', workspaceId: GUILD_ID, channelId: CHANNEL_ID });
+      expect(open).not.toBeNull();
+      const message = { ...lastPatch(open!.messageRef!.messageId), id: open!.messageRef!.messageId };
+      const votesBefore = (await readingStore(lab.services.sql).tally(open!.id)).map((o) => o.votes);
+      const patchesBefore = patchesOf(message.id).length;
+      for (const label of ['Vote 1', 'Close poll']) {
+        const answer = await lab.discordClick(discordButton(message, label), message, intruder);
+        expect(answer.type).toBe(4);
+        expect(answer.data?.flags).toBe(EPHEMERAL);
+        expect(discordText(answer.data!)).toContain(`This channel has no poll #${open!.id}`);
+        expect(discordVoteCounts(answer.data!)).toEqual([]);
+      }
+      expect(discordText((await lab.discordCommand(`vote 1 #${open!.id}`, intruder)).data!)).toContain(`This channel has no poll #${open!.id}`);
+      expect((await readingStore(lab.services.sql).tally(open!.id)).map((o) => o.votes)).toEqual(votesBefore);
+      expect((await lab.poll(open!.id)).closedAt).toBeNull();
+      expect(patchesOf(message.id)).toHaveLength(patchesBefore);
+    });
+
+    it('GIVEN server A has a reading history in a channel THEN /paper history from server B naming that channel sees none of it', async () => {
+      const read = (await readingStore(lab.services.sql).reads({ platform: 'discord', workspaceId: GUILD_ID, channelId: CHANNEL_ID })).map((r) => paper(r.paperId));
+      expect(read.length).toBeGreaterThan(0);
+      const theirs = (await lab.discordCommand('history', intruder)).data!;
+      expect(discordText(theirs)).toContain('has not marked any paper read yet');
+      expect(theirs.embeds ?? []).toEqual([]);
+      const ours = (await lab.discordCommand('history', member(OPENER))).data!;
+      expect(ours.embeds?.map((e) => e.url)).toEqual(expect.arrayContaining(read.map((p) => p.url)));
     });
   });
 });

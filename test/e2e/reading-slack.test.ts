@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Paper } from '../../src/catalog/paper.js';
 import { readingStore } from '../../src/capabilities/reading/store.js';
+import { LAB_TEAM } from '../fakes/slack.js';
 import { Lab, slackButton, slackButtons, slackText, slackVoteCounts, type SlackMessage } from './lab.js';
 
 /**
@@ -25,19 +26,19 @@ describe('Reading group on Slack through the real Bolt app', () => {
   });
 
   /** Opens a poll as `user` and returns its id and the message chat.postMessage carried. */
-  async function openPoll(text: string, user = OPENER): Promise<{ pollId: number; message: SlackMessage; ts: string; paperIds: string[] }> {
+  async function openPoll(text: string, user = OPENER, channelId = CHANNEL): Promise<{ pollId: number; message: SlackMessage; ts: string; paperIds: string[] }> {
     const before = lab.slack.callsTo('chat.postMessage').length;
-    const ack = await lab.slackCommand(text, { userId: user, channelId: CHANNEL });
+    const ack = await lab.slackCommand(text, { userId: user, channelId });
     const pollId = Number(/Poll #(\d+) is posted/.exec(slackText(ack))?.[1]);
     expect(pollId, slackText(ack)).toBeGreaterThan(0);
     const posted = lab.slack.callsTo('chat.postMessage').slice(before).filter((c) => String(c.body.text).includes(`poll #${pollId}`));
     expect(posted).toHaveLength(1);
-    expect(posted[0].body.channel).toBe(CHANNEL);
+    expect(posted[0].body.channel).toBe(channelId);
     const message: SlackMessage = { text: String(posted[0].body.text), blocks: JSON.parse(String(posted[0].body.blocks)) };
     const ref = (await lab.poll(pollId)).messageRef;
-    expect(ref).toMatchObject({ platform: 'slack', channelId: CHANNEL });
+    expect(ref).toMatchObject({ platform: 'slack', channelId });
     // Its idempotency key rides in the message metadata, so a retried post could find it (see adapters/slack/web-api.ts).
-    expect(lab.slack.messagesIn(CHANNEL).find((m) => m.ts === ref!.messageId)?.metadata).toMatchObject({ event_type: 'paperbot_post', event_payload: { key: expect.stringMatching(new RegExp(`^pbp-${pollId}-`)) } });
+    expect(lab.slack.messagesIn(channelId).find((m) => m.ts === ref!.messageId)?.metadata).toMatchObject({ event_type: 'paperbot_post', event_payload: { key: expect.stringMatching(new RegExp(`^pbp-${pollId}-`)) } });
     const paperIds = (await readingStore(lab.services.sql).tally(pollId)).map((o) => o.paperId);
     return { pollId, message, ts: ref!.messageId, paperIds };
   }
@@ -129,7 +130,7 @@ describe('Reading group on Slack through the real Bolt app', () => {
       expect(slackText(await lab.slackCommand('next', { userId: 'U0BOB', channelId: CHANNEL }))).toContain(winner.url);
       const read = await lab.slackCommand('read', { userId: OPENER, channelId: CHANNEL });
       expect(slackText(read)).not.toMatch(/Sorry|Only/);
-      expect((await readingStore(lab.services.sql).reads({ platform: 'slack', workspaceId: '', channelId: CHANNEL })).map((r) => r.paperId)).toEqual([winner.id]);
+      expect((await readingStore(lab.services.sql).reads({ platform: 'slack', workspaceId: LAB_TEAM, channelId: CHANNEL })).map((r) => r.paperId)).toEqual([winner.id]);
       const history = await lab.slackCommand('history', { userId: 'U0BOB', channelId: CHANNEL });
       expect(slackText(history)).toContain(winner.url);
       expect(slackText(history)).toContain('2026-11-30');
@@ -141,7 +142,7 @@ describe('Reading group on Slack through the real Bolt app', () => {
 
     it('GIVEN a new poll THEN the paper the group has read is not offered again', async () => {
       poll = await openPoll('suggest 3');
-      const read = (await readingStore(lab.services.sql).reads({ platform: 'slack', workspaceId: '', channelId: CHANNEL })).map((r) => r.paperId);
+      const read = (await readingStore(lab.services.sql).reads({ platform: 'slack', workspaceId: LAB_TEAM, channelId: CHANNEL })).map((r) => r.paperId);
       expect(read).toHaveLength(1);
       expect(poll.paperIds).not.toContain(read[0]);
     });
@@ -182,6 +183,47 @@ describe('Reading group on Slack through the real Bolt app', () => {
       expect(chatUpdatesOf(poll.ts).length).toBe(updatesBefore + 1);
       expect(slackVoteCounts(lastUpdate(poll.ts))).toEqual([30, 11, 2]);
       expect(await readingStore(lab.services.sql).voterCount(poll.pollId)).toBe(43);
+    });
+  });
+
+  describe('workspaces never mix: a signed request from workspace B reaches nothing of workspace A (issue 15)', () => {
+    const OTHER_TEAM = 'T0OTHER';
+    const A_CHANNEL = 'C0TENANTA';
+
+    it('GIVEN an open poll in workspace A THEN clicks on its Vote and Close buttons sent from workspace B, in B\'s channel or naming A\'s, neither count, close nor show it', async () => {
+      const poll = await openPoll('suggest 3', OPENER, A_CHANNEL);
+      const votesBefore = (await readingStore(lab.services.sql).tally(poll.pollId)).map((o) => o.votes);
+      const updatesBefore = chatUpdatesOf(poll.ts).length;
+      for (const channelId of ['C0TENANTB', A_CHANNEL]) {
+        for (const label of ['Vote 1', 'Close poll']) {
+          // An admin's id, so only the workspace stands between the click and the poll.
+          const response = await lab.slackClick(slackButton(poll.message, label), { userId: ADMIN, channelId, messageTs: poll.ts, teamId: OTHER_TEAM });
+          expect(response.replace_original).toBe(false);
+          expect(slackText(response)).toContain(`This channel has no poll #${poll.pollId}`);
+          expect(slackVoteCounts(response)).toEqual([]);
+        }
+        const typed = await lab.slackCommand(`vote 2 #${poll.pollId}`, { userId: ADMIN, channelId, teamId: OTHER_TEAM });
+        expect(slackText(typed)).toContain(`This channel has no poll #${poll.pollId}`);
+      }
+      expect((await readingStore(lab.services.sql).tally(poll.pollId)).map((o) => o.votes)).toEqual(votesBefore);
+      expect((await lab.poll(poll.pollId)).closedAt).toBeNull();
+      expect(chatUpdatesOf(poll.ts)).toHaveLength(updatesBefore);
+
+      // The same click from the poll's own workspace still counts.
+      const own = await lab.slackClick(slackButton(poll.message, 'Vote 1'), { userId: 'U0BOB', channelId: A_CHANNEL, messageTs: poll.ts });
+      expect(slackVoteCounts(own)).toEqual([1, 0, 0]);
+    });
+
+    it('GIVEN workspace A has a reading history in a channel THEN /paper history and /paper next from workspace B with the same channel id see none of it', async () => {
+      const read = (await readingStore(lab.services.sql).reads({ platform: 'slack', workspaceId: LAB_TEAM, channelId: CHANNEL })).map((r) => paper(r.paperId));
+      expect(read.length).toBeGreaterThan(0);
+      const theirs = slackText(await lab.slackCommand('history', { userId: 'U0BOB', channelId: CHANNEL, teamId: OTHER_TEAM }));
+      expect(theirs).toContain('has not marked any paper read yet');
+      for (const p of read) expect(theirs).not.toContain(p.url);
+      expect(slackText(await lab.slackCommand('next', { userId: 'U0BOB', channelId: CHANNEL, teamId: OTHER_TEAM }))).not.toContain('http');
+      // A's own history is as it was.
+      const ours = slackText(await lab.slackCommand('history', { userId: 'U0BOB', channelId: CHANNEL }));
+      for (const p of read) expect(ours).toContain(p.url);
     });
   });
 });

@@ -14,13 +14,21 @@ type Scripted = { kind: 'error'; error: string } | { kind: 'rate-limit'; retryAf
 /** A message the fake holds in a channel, with the metadata it was posted with. */
 export type StoredMessage = { ts: string; text: string; metadata?: { event_type: string; event_payload: Record<string, unknown> } };
 
+/** The app registered with the fake for distribution: its credentials, and the Redirect URL of its OAuth settings. */
+export type FakeSlackApp = { clientId: string; clientSecret: string; appId: string; redirectUrl?: string };
+/** A workspace an admin installs the app into. */
+export type FakeWorkspace = { teamId: string; teamName: string; enterpriseId?: string };
+/** A bot token the fake issued, and whose it is. */
+type IssuedToken = { workspace: FakeWorkspace; botUserId: string; botId: string; revoked: boolean };
+
 /** The scopes `conversations.history` needs, by channel kind. */
 const HISTORY_SCOPES = ['channels:history', 'groups:history'];
 
 /**
  * A small Slack on 127.0.0.1: the Web API methods paperbot uses (`auth.test`, `chat.postMessage`,
- * `chat.update`, `apps.connections.open`), `response_url` endpoints, and a Socket Mode WebSocket
- * that `apps.connections.open` points at. It answers like Slack (`ok:false` errors, HTTP 429 with
+ * `chat.update`, `apps.connections.open`, and `oauth.v2.access` for app distribution, with the
+ * authorize page an admin approves installs on), `response_url` endpoints, and a Socket Mode
+ * WebSocket that `apps.connections.open` points at. It answers like Slack (`ok:false` errors, HTTP 429 with
  * Retry-After when told to) and records everything for the tests to read.
  */
 export class FakeSlack {
@@ -37,6 +45,14 @@ export class FakeSlack {
   readonly channels = new Map<string, StoredMessage[]>();
   private tsCounter = 0;
   private port = 0;
+  /** The app whose installs the fake's OAuth pages accept (app distribution); none until a test registers one. */
+  app: FakeSlackApp | undefined;
+  /** The workspace whose admin approves the next install on the authorize page. */
+  private approvingWorkspace: FakeWorkspace | undefined;
+  /** Codes handed out by the authorize page, each good for one oauth.v2.access. */
+  private readonly codes = new Map<string, { workspace: FakeWorkspace; scope: string }>();
+  /** Bot tokens by value: the single-workspace token (SLACK_BOT_TOKEN, any xoxb- token the fake did not issue) is the lab's. */
+  private readonly issued = new Map<string, IssuedToken>();
 
   /** The bot token's scopes, sent in `x-oauth-scopes` as Slack does; history only with a history scope. */
   constructor(readonly scopes: string[] = ['commands', 'chat:write']) {
@@ -57,6 +73,34 @@ export class FakeSlack {
     const fake = new FakeSlack(options.scopes);
     fake.port = await listenOnLoopback(fake.server);
     return fake;
+  }
+
+  /**
+   * Registers the app for distribution, and says whose admin approves the next install: the
+   * authorize page (`/oauth/v2/authorize`, beside the API) then sends the browser to the app's
+   * Redirect URL with a code for that workspace.
+   */
+  registerApp(app: FakeSlackApp): void {
+    this.app = app;
+  }
+
+  approveNextInstallAs(workspace: FakeWorkspace): void {
+    this.approvingWorkspace = workspace;
+  }
+
+  /** The bot token the fake issued to a workspace's install (the latest), if any. */
+  tokenOf(teamId: string): string | undefined {
+    return [...this.issued].filter(([, t]) => t.workspace.teamId === teamId).at(-1)?.[0];
+  }
+
+  /** The workspace uninstalls the app: its tokens stop working, as Slack's do. */
+  revokeTokensOf(teamId: string): void {
+    for (const token of this.issued.values()) if (token.workspace.teamId === teamId) token.revoked = true;
+  }
+
+  /** The bot token a Web API call was made with. */
+  static tokenOf(call: ApiCall): string | undefined {
+    return call.authorization?.replace(/^Bearer /, '');
   }
 
   /** The Web API base URL, for SLACK_API_URL. */
@@ -159,6 +203,7 @@ export class FakeSlack {
       this.events.emit('record');
       return sendJson(res, 200, { ok: true });
     }
+    if (req.method === 'GET' && url.pathname === '/oauth/v2/authorize') return this.authorizePage(url, res);
     if (req.method === 'POST' && url.pathname.startsWith('/api/')) {
       const method = url.pathname.slice('/api/'.length);
       const contentType = req.headers['content-type'];
@@ -171,7 +216,9 @@ export class FakeSlack {
         return sendJson(res, 429, { ok: false, error: 'ratelimited' }, { ...scopeHeader, 'retry-after': String(next.retryAfterSeconds) });
       }
       if (next?.kind === 'error') return sendJson(res, 200, { ok: false, error: next.error }, scopeHeader);
-      const answer = this.answer(method, body);
+      const token = req.headers.authorization?.replace(/^Bearer /, '');
+      if (token && this.issued.get(token)?.revoked) return sendJson(res, 200, { ok: false, error: 'token_revoked' }, scopeHeader);
+      const answer = method === 'oauth.v2.access' ? this.exchangeCode(body) : this.answer(method, body, token);
       // Carried out, never answered: the request stays open until the client goes away.
       if (next?.kind === 'accept-and-hang') return;
       return sendJson(res, 200, answer, scopeHeader);
@@ -179,10 +226,60 @@ export class FakeSlack {
     sendJson(res, 404, { ok: false, error: 'not_found' });
   }
 
-  private answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
+  /**
+   * Slack's consent page, approved at once by the admin `approveNextInstallAs` named: back to the
+   * app's Redirect URL with a one-time code and the state as it came (Slack never reads the state).
+   */
+  private authorizePage(url: URL, res: ServerResponse): void {
+    const app = this.app;
+    const workspace = this.approvingWorkspace;
+    const scope = url.searchParams.get('scope') ?? '';
+    if (!app || url.searchParams.get('client_id') !== app.clientId || !app.redirectUrl) return sendJson(res, 400, { ok: false, error: 'invalid_client_id' });
+    if (!workspace || !scope) return sendJson(res, 400, { ok: false, error: workspace ? 'invalid_scope' : 'no_workspace_approves' });
+    const code = `code-${workspace.teamId}-${randomUUID()}`;
+    this.codes.set(code, { workspace, scope });
+    const back = new URL(url.searchParams.get('redirect_uri') ?? app.redirectUrl);
+    back.searchParams.set('code', code);
+    const state = url.searchParams.get('state');
+    if (state !== null) back.searchParams.set('state', state);
+    res.writeHead(302, { location: back.toString() });
+    res.end();
+  }
+
+  /** oauth.v2.access: the app's credentials and a code the authorize page gave, once, for a new bot token. */
+  private exchangeCode(body: Record<string, unknown>): Record<string, unknown> {
+    const app = this.app;
+    if (!app || body.client_id !== app.clientId || body.client_secret !== app.clientSecret) return { ok: false, error: 'invalid_client' };
+    const grant = this.codes.get(String(body.code));
+    if (!grant) return { ok: false, error: 'invalid_code' };
+    this.codes.delete(String(body.code));
+    const { workspace } = grant;
+    const token = `xoxb-${workspace.teamId}-${randomUUID()}`;
+    const issued: IssuedToken = { workspace, botUserId: `U0BOT${workspace.teamId}`, botId: `B0BOT${workspace.teamId}`, revoked: false };
+    this.issued.set(token, issued);
+    return {
+      ok: true,
+      app_id: app.appId,
+      authed_user: { id: `U0ADMIN${workspace.teamId}` },
+      scope: grant.scope,
+      token_type: 'bot',
+      access_token: token,
+      bot_user_id: issued.botUserId,
+      team: { id: workspace.teamId, name: workspace.teamName },
+      enterprise: workspace.enterpriseId ? { id: workspace.enterpriseId, name: 'Org' } : null,
+      is_enterprise_install: false,
+    };
+  }
+
+  private answer(method: string, body: Record<string, unknown>, token: string | undefined): Record<string, unknown> {
     switch (method) {
-      case 'auth.test':
-        return { ok: true, url: 'https://lab.example/', team: 'Lab', user: 'paperbot', team_id: 'T0LAB', user_id: 'U0BOT', bot_id: 'B0BOT' };
+      case 'auth.test': {
+        const issued = token ? this.issued.get(token) : undefined;
+        if (issued) {
+          return { ok: true, url: `https://${issued.workspace.teamId.toLowerCase()}.example/`, team: issued.workspace.teamName, user: 'paperbot', team_id: issued.workspace.teamId, user_id: issued.botUserId, bot_id: issued.botId };
+        }
+        return { ok: true, url: 'https://lab.example/', team: 'Lab', user: 'paperbot', team_id: LAB_TEAM, user_id: 'U0BOT', bot_id: 'B0BOT' };
+      }
       case 'chat.postMessage': {
         const ts = `${1_800_000_000 + this.tsCounter}.${String(++this.tsCounter).padStart(6, '0')}`;
         const channel = String(body.channel);
@@ -230,6 +327,9 @@ export class FakeSlack {
   }
 }
 
+/** The workspace the fake's single bot token (SLACK_BOT_TOKEN) belongs to, and that requests come from unless told. */
+export const LAB_TEAM = 'T0LAB';
+
 // ---- Requests as Slack signs them -------------------------------------------------------------
 
 /** `v0=` + HMAC-SHA256 over `v0:timestamp:body`, as Slack signs every request. */
@@ -258,10 +358,10 @@ export function signedHeaders(secret: string, body: string, options: SignOptions
 }
 
 /** The form body Slack posts for `/paper <text>`. */
-export function slashCommandBody(fields: { text: string; responseUrl: string; userId?: string; channelId?: string; command?: string; triggerId?: string }): string {
+export function slashCommandBody(fields: { text: string; responseUrl: string; userId?: string; channelId?: string; command?: string; triggerId?: string; teamId?: string }): string {
   return new URLSearchParams({
     token: 'legacy-verification-token',
-    team_id: 'T0LAB',
+    team_id: fields.teamId ?? LAB_TEAM,
     team_domain: 'lab',
     channel_id: fields.channelId ?? 'C0PAPERS',
     channel_name: 'papers',
@@ -277,6 +377,21 @@ export function slashCommandBody(fields: { text: string; responseUrl: string; us
   }).toString();
 }
 
+/** An Events API delivery (JSON) as Slack posts it: `app_uninstalled`, `tokens_revoked`, … from a workspace. */
+export function eventBody(teamId: string, event: Record<string, unknown>, eventId = `Ev${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`): string {
+  return JSON.stringify({
+    token: 'legacy-verification-token',
+    team_id: teamId,
+    api_app_id: 'A0PAPER',
+    event: { ...event, event_ts: '1800000000.000300' },
+    type: 'event_callback',
+    event_id: eventId,
+    event_time: 1_800_000_000,
+    authorizations: [{ enterprise_id: null, team_id: teamId, user_id: `U0BOT${teamId}`, is_bot: true, is_enterprise_install: false }],
+    is_ext_shared_channel: false,
+  });
+}
+
 /** The JSON payload Slack sends (form-encoded as `payload=…`) when a button is clicked. */
 export function blockActionPayload(fields: {
   actionId: string;
@@ -286,16 +401,18 @@ export function blockActionPayload(fields: {
   channelId?: string;
   messageTs?: string;
   triggerId?: string;
+  teamId?: string;
 }): Record<string, unknown> {
   const channelId = fields.channelId ?? 'C0PAPERS';
+  const teamId = fields.teamId ?? LAB_TEAM;
   return {
     type: 'block_actions',
-    user: { id: fields.userId ?? 'U0BOB', username: 'bob', name: 'bob', team_id: 'T0LAB' },
+    user: { id: fields.userId ?? 'U0BOB', username: 'bob', name: 'bob', team_id: teamId },
     api_app_id: 'A0PAPER',
     token: 'legacy-verification-token',
     container: { type: 'message', message_ts: fields.messageTs ?? '1800000000.000100', channel_id: channelId, is_ephemeral: true },
     trigger_id: fields.triggerId ?? `${Date.now()}.${randomUUID()}`,
-    team: { id: 'T0LAB', domain: 'lab' },
+    team: { id: teamId, domain: 'lab' },
     enterprise: null,
     is_enterprise_install: false,
     channel: { id: channelId, name: 'papers' },

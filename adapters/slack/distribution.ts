@@ -1,0 +1,196 @@
+import type { App, HTTPReceiverOptions, Installation, InstallationQuery } from '@slack/bolt';
+import { iso } from '../../src/clock.js';
+import { pause } from '../../src/delivery/index.js';
+import { DeliveryError } from '../../src/errors.js';
+import type { Logger } from '../../src/log.js';
+import type { Services } from '../../src/services.js';
+import { retryWhileBusy } from '../../src/store/busy.js';
+import { migrateSql } from '../../src/store/sql/migrate.js';
+import { SqlInstallationStore, WorkspaceChannels, type Workspace } from './installations.js';
+import { slackMigrations } from './migration.js';
+import { SqlReplays } from './replays.js';
+import type { SlackConfig } from './settings.js';
+import { API_TIMEOUT_MS, apiUrlOption, RETRY_CONFIG } from './web-api.js';
+
+/** Bolt's default paths: where a workspace admin starts an install, and where Slack sends them back with the code. */
+export const INSTALL_PATH = '/slack/install';
+const REDIRECT_PATH = '/slack/oauth_redirect';
+/** What each installing workspace grants: the manifest's two bot scopes. */
+const BOT_SCOPES = ['commands', 'chat:write'];
+/** The scheduled posts a channel can have (the delivery layer's kinds); an uninstall pauses them all. */
+const SCHEDULED_KINDS = ['spotlight', 'digest'];
+
+/** Who the single-workspace token (SLACK_BOT_TOKEN) is, from auth.test. */
+export type TokenIdentity = { teamId?: string; enterpriseId?: string; botId?: string; userId?: string };
+
+/**
+ * The Slack adapter's tenancy, all of it in the database so that replicas share it: each
+ * workspace's installation (app distribution), which workspace each channel is used from, and the
+ * requests already answered. Usable before `start` (a process that only posts).
+ */
+export class SlackTenancy {
+  readonly installations: SqlInstallationStore;
+  readonly channels: WorkspaceChannels;
+  readonly replays: SqlReplays;
+  private schema: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly config: SlackConfig,
+    private readonly services: Pick<Services, 'sql' | 'db' | 'clock'>,
+    private readonly log: Logger,
+  ) {
+    this.installations = new SqlInstallationStore(services.sql, services.clock);
+    this.channels = new WorkspaceChannels(services.sql, services.clock);
+    this.replays = new SqlReplays(services.sql, log);
+  }
+
+  /** The adapter's tables, created once (the same portable migration on SQLite and PostgreSQL). */
+  ready(): Promise<unknown> {
+    this.schema ??= migrateSql(this.services.sql, slackMigrations, { log: this.log }).catch((error: unknown) => {
+      this.schema = undefined;
+      throw error;
+    });
+    return this.schema;
+  }
+
+  /** Notes the channel's workspace when a command or click arrives from it (distribution only: one workspace needs no note). */
+  async noteChannel(workspace: Workspace, channelId: string): Promise<void> {
+    if (!this.config.oauth) return;
+    await this.ready();
+    await this.channels.note(workspace, channelId);
+  }
+
+  /**
+   * The bot token that may post in the channel: the single workspace's; or, with distribution, the
+   * installation of the workspace the channel was last used from (the single-workspace token for a
+   * channel never used since distribution began, when it is still set). Null when no installed
+   * workspace has the channel.
+   */
+  async tokenFor(channelId: string): Promise<string | null> {
+    if (!this.config.oauth) return this.config.botToken ?? null;
+    await this.ready();
+    const workspaces = await this.channels.workspacesOf(channelId);
+    for (const workspace of workspaces) {
+      const installation = await this.installations.find({ teamId: workspace.teamId, enterpriseId: workspace.enterpriseId, isEnterpriseInstall: false });
+      if (installation?.bot?.token) return installation.bot.token;
+    }
+    return workspaces.length === 0 ? (this.config.botToken ?? null) : null;
+  }
+
+  /** tokenFor, or a DeliveryError that pauses the schedule: no one can post there any more. */
+  async requireTokenFor(channelId: string): Promise<string> {
+    const token = await this.tokenFor(channelId);
+    if (token) return token;
+    throw new DeliveryError(`slack: no workspace that has paperbot installed is known for channel ${channelId} (it was uninstalled, or no one has used /paper there yet)`, true);
+  }
+
+  /**
+   * Keeps the single-workspace token on when distribution starts: stored as its workspace's
+   * installation unless that workspace has installed the app itself, so the workspace goes on
+   * working without an install.
+   */
+  async adoptSingleWorkspaceToken(identity: TokenIdentity): Promise<void> {
+    const token = this.config.botToken;
+    if (!this.config.oauth || !token || !identity.teamId || !identity.botId || !identity.userId) return;
+    await this.ready();
+    const installation: Installation<'v2', false> = {
+      team: { id: identity.teamId },
+      enterprise: identity.enterpriseId ? { id: identity.enterpriseId } : undefined,
+      user: { id: '', token: undefined, scopes: undefined },
+      bot: { token, id: identity.botId, userId: identity.userId, scopes: BOT_SCOPES },
+      tokenType: 'bot',
+      isEnterpriseInstall: false,
+      authVersion: 'v2',
+    };
+    if (await this.installations.storeIfAbsent(installation)) this.log.info(`slack: SLACK_BOT_TOKEN kept as the installation of workspace ${identity.teamId}`);
+  }
+
+  /**
+   * The workspace uninstalled the app or revoked its bot token: its installation goes, and every
+   * channel of it that no other installed workspace shares has its scheduled posts paused with the
+   * reason (`… on` in the channel resumes them after a new install).
+   */
+  async removeWorkspace(query: InstallationQuery<boolean>, why: string): Promise<void> {
+    await this.ready();
+    const removed = await this.installations.remove(query);
+    const reason = `the Slack workspace ${why}`;
+    let paused = 0;
+    for (const channelId of await this.channels.channelsOf(query)) {
+      if (await this.tokenFor(channelId)) continue;
+      await pauseScheduledPosts(this.services, channelId, reason);
+      paused++;
+    }
+    const who = query.isEnterpriseInstall ? `org ${query.enterpriseId}` : `workspace ${query.teamId}`;
+    this.log.info(`slack: ${who} ${why}: ${removed ? 'its installation is removed' : 'it had no installation here'}; scheduled posts paused in ${paused} channel(s)`);
+  }
+}
+
+/**
+ * The one call into the delivery layer: pause every scheduled kind of the channel, with the reason.
+ * (src/delivery's `pause`, synchronous on SQLite today; when the delivery layer moves to the store
+ * interface this becomes its async counterpart.)
+ */
+async function pauseScheduledPosts(services: Pick<Services, 'db' | 'clock'>, channelId: string, reason: string): Promise<void> {
+  const now = iso(services.clock.now().getTime());
+  await retryWhileBusy(services.db, async () => {
+    for (const kind of SCHEDULED_KINDS) pause(services.db, kind, 'slack', channelId, reason, now);
+  });
+}
+
+/**
+ * Bolt's OAuth install and redirect routes on the HTTP receiver: `/slack/install` sends the admin to
+ * Slack's authorize page with a signed state (a JWT under SLACK_STATE_SECRET, also set as a cookie,
+ * so any replica with the same secret verifies it: nothing about an install in flight is kept in a
+ * process); `/slack/oauth_redirect` checks the state against the cookie, exchanges the code with
+ * oauth.v2.access and stores the installation in the database. The authorize page lives beside the
+ * Web API (`…/oauth/v2/authorize` next to SLACK_API_URL's `…/api/`), so tests and proxies move both.
+ */
+export function installerReceiverOptions(config: SlackConfig, tenancy: SlackTenancy, log: Logger): Partial<HTTPReceiverOptions> {
+  const oauth = config.oauth;
+  if (!oauth) return {};
+  return {
+    clientId: oauth.clientId,
+    clientSecret: oauth.clientSecret,
+    stateSecret: oauth.stateSecret,
+    installationStore: tenancy.installations,
+    scopes: BOT_SCOPES,
+    installerOptions: {
+      installPath: INSTALL_PATH,
+      redirectUriPath: REDIRECT_PATH,
+      // Straight to Slack's consent page: our page would only hold the one link.
+      directInstall: true,
+      clientOptions: { ...apiUrlOption(config), retryConfig: RETRY_CONFIG, timeout: API_TIMEOUT_MS },
+      ...(config.apiUrl ? { authorizationUrl: new URL('../oauth/v2/authorize', apiUrlOption(config).slackApiUrl).toString() } : {}),
+      callbackOptions: {
+        afterInstallation: async (installation) => {
+          const where = installation.isEnterpriseInstall ? `org ${installation.enterprise?.id}` : `workspace ${installation.team?.id}`;
+          log.info(`slack: installed in ${where}${installation.team?.name ? ` (${installation.team.name})` : ''}`);
+          return true;
+        },
+      },
+    },
+  };
+}
+
+type LifecycleBody = { team_id?: string; enterprise_id?: string; authorizations?: { is_enterprise_install?: boolean }[] };
+
+/**
+ * `app_uninstalled` and `tokens_revoked` (of the bot's token) remove the workspace's installation
+ * and pause its channels. Bolt runs these two without an installation to authorize them.
+ */
+export function listenForRemovals(app: App, tenancy: SlackTenancy): void {
+  const queryOf = (body: LifecycleBody): InstallationQuery<boolean> => {
+    const orgWide = body.authorizations?.[0]?.is_enterprise_install === true;
+    return orgWide
+      ? { enterpriseId: body.enterprise_id ?? '', teamId: undefined, isEnterpriseInstall: true }
+      : { teamId: body.team_id ?? '', enterpriseId: body.enterprise_id, isEnterpriseInstall: false };
+  };
+  app.event('app_uninstalled', async ({ body }) => {
+    await tenancy.removeWorkspace(queryOf(body as LifecycleBody), 'uninstalled paperbot');
+  });
+  app.event('tokens_revoked', async ({ body, event }) => {
+    // Only the bot's token matters: paperbot asks for no user tokens.
+    if ((event.tokens.bot ?? []).length === 0) return;
+    await tenancy.removeWorkspace(queryOf(body as LifecycleBody), "revoked paperbot's token");
+  });
+}
