@@ -17,7 +17,16 @@ export const PERMISSIONS = {
   channelManager: String((1n << 4n) | (1n << 10n) | (1n << 11n) | (1n << 14n) | (1n << 16n)),
 };
 
-export type Who = { userId?: string; userName?: string; permissions?: string; dm?: boolean; channelId?: string };
+export type Who = { userId?: string; userName?: string; permissions?: string; dm?: boolean; channelId?: string; guildId?: string };
+
+/**
+ * A server id whose events Discord sends to shard `shard` of `count`: `(id >> 22) % count === shard`.
+ * Made from a fixed creation time, so each (shard, count) has one id.
+ */
+export function guildOnShard(shard: number, count: number): string {
+  const base = 1_000_000_000_000n - (1_000_000_000_000n % BigInt(count));
+  return (((base + BigInt(shard)) << 22n) | 0x12345n).toString();
+}
 
 export type SentInteraction = { id: string; token: string; payload: Record<string, unknown> };
 
@@ -55,13 +64,14 @@ function base(fake: FakeDiscord, type: number, who: Who): Record<string, unknown
       context: 1,
     };
   }
+  const guildId = who.guildId ?? GUILD_ID;
   return {
     ...common,
-    guild_id: GUILD_ID,
+    guild_id: guildId,
     guild_locale: 'en-US',
-    guild: { id: GUILD_ID, locale: 'en-US', features: [] },
+    guild: { id: guildId, locale: 'en-US', features: [] },
     channel_id: channelId,
-    channel: { id: channelId, type: 0, guild_id: GUILD_ID, name: 'papers', position: 0, flags: 0, permissions: PERMISSIONS.member },
+    channel: { id: channelId, type: 0, guild_id: guildId, name: 'papers', position: 0, flags: 0, permissions: PERMISSIONS.member },
     member: {
       user: user(who),
       roles: [],
@@ -74,7 +84,7 @@ function base(fake: FakeDiscord, type: number, who: Who): Record<string, unknown
       nick: null,
       avatar: null,
     },
-    authorizing_integration_owners: { '0': GUILD_ID },
+    authorizing_integration_owners: { '0': guildId },
     context: 0,
   };
 }
