@@ -44,6 +44,8 @@ export type DiscordAdapter = Adapter & {
   readonly shards?: ShardedGateway;
   /** The clients with a gateway session: `client`, or one per shard this replica holds. */
   gatewayClients(): Client[];
+  /** For /readyz: the gateway session is up; with DISCORD_SHARDS, every shard this replica holds is. */
+  connected(): boolean;
 };
 
 /** How long start() waits for the gateway's READY after logging in. */

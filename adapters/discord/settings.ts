@@ -14,7 +14,7 @@ export type DiscordConfig = {
   shards?: ShardSettings;
 };
 
-export type ShardSettings = {
+type ShardSettings = {
   /** `auto`: the count Discord recommends (GET /gateway/bot); a number: exactly that many. */
   count: 'auto' | number;
   /** How long a shard's lease lasts unrenewed: how soon another replica takes over a dead one's shards. */

@@ -39,7 +39,7 @@ CREATE TABLE discord_gateway_replicas (
 /** What the Discord adapter adds to the schema, for the commands that check a database's versions. */
 export const discordMigrations = [shardLeaseMigration];
 
-export type ShardLease = { shardId: number; shardCount: number; holder: string; expiresAt: string };
+type ShardLease = { shardId: number; shardCount: number; holder: string; expiresAt: string };
 
 /** The leases and the replicas alive at one moment, as one replica reads them. */
 export type ShardSurvey = { leases: ShardLease[]; liveReplicas: number };

@@ -5,7 +5,7 @@ import type { Logger } from '../../src/log.js';
 import type { ShardLeaseStore } from './shard-leases.js';
 
 /** One shard's gateway session, as the adapter opened it. */
-export type ShardConnection = {
+type ShardConnection = {
   /** Whether the session is up (READY, or resumed). */
   ready(): boolean;
   close(): Promise<void>;
