@@ -3,12 +3,15 @@ import { ConfigError } from '../../src/errors.js';
 import { checkDatabase, formatFindings, ok, problemFrom, type Finding } from '../../src/ops/doctor.js';
 import { backupDatabase, restoreDatabase } from '../../src/store/backup.js';
 import { migrateToPostgres } from '../../src/store/sql/copy.js';
+import { discordMigrations } from '../discord/shard-leases.js';
 import { loadSettings, type Settings } from '../settings.js';
 import { loggerFor, options, type Io } from './io.js';
 
 /** The CLI's maintenance commands: backup, restore, doctor. */
 
 const knownVersions = () => migrations.map((m) => m.version);
+/** The adapters' migrations: applied where the adapter needs them (DISCORD_SHARDS), so known but never pending. */
+const adapterVersions = () => discordMigrations.map((m) => m.version);
 
 export async function backupCli(args: string[], io: Io): Promise<number> {
   const { positionals } = options(args, {});
@@ -31,7 +34,7 @@ export async function restoreCli(args: string[], io: Io): Promise<number> {
     return 2;
   }
   const { dbPath } = loadSettings(io.env);
-  const result = await restoreDatabase(dbPath, file, knownVersions());
+  const result = await restoreDatabase(dbPath, file, [...knownVersions(), ...adapterVersions()]);
   io.stdout(`restored ${file} to ${result.file}${result.previous ? `; the database it replaced is ${result.previous}` : ''}\n`);
   return 0;
 }
@@ -50,7 +53,7 @@ export async function doctorCli(args: string[], io: Io): Promise<number> {
     findings.push(problemFrom('settings', error));
   }
   if (settings) {
-    findings.push(...checkDatabase(settings.dbPath, knownVersions()));
+    findings.push(...checkDatabase(settings.dbPath, knownVersions(), adapterVersions()));
     if (settings.slack) {
       const { checkSlack } = await import('../slack/doctor.js');
       findings.push(...(await checkSlack(settings.slack)));

@@ -31,7 +31,7 @@ export function formatFindings(findings: Finding[]): string {
  * The state database: there or creatable, SQLite, writable, intact, and how its schema compares with
  * this code's migrations. Opens nothing for writing beyond a rolled-back probe and creates no file.
  */
-export function checkDatabase(dbPath: string, knownVersions: number[]): Finding[] {
+export function checkDatabase(dbPath: string, knownVersions: number[], optionalVersions: number[] = []): Finding[] {
   const check = 'database';
   const full = resolve(dbPath);
   if (dbPath === ':memory:') return [note(check, 'PAPERBOT_DB=:memory:: state is lost at every stop')];
@@ -52,7 +52,8 @@ export function checkDatabase(dbPath: string, knownVersions: number[]): Finding[
     const hasSchema = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
     const applied = hasSchema ? (db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]) : [];
     const pending = knownVersions.filter((v) => !applied.includes(v));
-    const unknown = applied.filter((v) => !knownVersions.includes(v));
+    // An adapter's own migrations (Discord's shard leases) are applied only where it uses them: known, never pending.
+    const unknown = applied.filter((v) => !knownVersions.includes(v) && !optionalVersions.includes(v));
     if (unknown.length > 0) {
       findings.push(problem(check, `${full} has schema versions this paperbot does not know (${unknown.join(', ')}): it was used by a newer paperbot`, 'upgrade paperbot (see README, Upgrading)'));
     } else if (pending.length > 0) {

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordAdapter, type DiscordAdapter } from '../../adapters/discord/index.js';
 import { readDiscordSettings } from '../../adapters/discord/settings.js';
-import { ShardLeaseStore, shardLeaseMigration } from '../../adapters/discord/shard-leases.js';
+import { discordMigrations, ShardLeaseStore, shardLeaseMigration } from '../../adapters/discord/shard-leases.js';
 import { loadSettings } from '../../adapters/settings.js';
 import { createPaperbot, type Paperbot } from '../../src/app.js';
+import { migrations } from '../../src/capabilities/index.js';
+import { checkDatabase } from '../../src/ops/doctor.js';
 import { ManualClock } from '../../src/clock.js';
 import { ConfigError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
@@ -69,7 +71,9 @@ describe.each(testedEngines())('Discord gateway shards spread over two replicas 
     const channelId = freshChannel();
     const interaction = slashCommand(fake, 'segmentation', { guildId: guildOnShard(shard, SHARDS), channelId });
     sent.push(interaction);
-    const callback = await fake.waitFor((r) => r.method === 'POST' && r.path === `/api/v10/interactions/${interaction.id}/${interaction.token}/callback`);
+    const callback = await fake.waitFor(
+      (r) => r.method === 'POST' && r.path === `/api/v10/interactions/${interaction.id}/${interaction.token}/callback`,
+    );
     expect(bodyOf(callback).type).toBe(4);
     return { interaction, channelId };
   }
@@ -111,7 +115,12 @@ describe.each(testedEngines())('Discord gateway shards spread over two replicas 
       expect.objectContaining({ shard: 0, count: SHARDS }),
       expect.objectContaining({ shard: 1, count: SHARDS }),
     ]);
-    expect(fake.identifiedShards).toEqual(expect.arrayContaining([[0, SHARDS], [1, SHARDS]]));
+    expect(fake.identifiedShards).toEqual(
+      expect.arrayContaining([
+        [0, SHARDS],
+        [1, SHARDS],
+      ]),
+    );
     expect(a.adapter.gatewayClients()).toHaveLength(1);
     expect(b.adapter.gatewayClients()).toHaveLength(1);
     expect(a.adapter.connected()).toBe(true);
@@ -183,7 +192,10 @@ describe.each(testedEngines())('Discord shard leases on %s', (engine) => {
     const config = loadSettings(db.env);
     for (let i = 0; i < 2; i++) pools.push(await createPaperbot({ config, catalog: segmentationCatalog() }));
     await migrateSql(pools[0]!.services.sql, [shardLeaseMigration]);
-    const [a, b] = pools.map((p, i) => new ShardLeaseStore(p.services.sql, '111111111111111111', `replica-${i}`)) as [ShardLeaseStore, ShardLeaseStore];
+    const [a, b] = pools.map((p, i) => new ShardLeaseStore(p.services.sql, '111111111111111111', `replica-${i}`)) as [
+      ShardLeaseStore,
+      ShardLeaseStore,
+    ];
     const now = '2026-12-01T10:00:00.000Z';
     const until = '2026-12-01T10:00:30.000Z';
     const shards = Array.from({ length: 8 }, (_, i) => i);
@@ -199,6 +211,24 @@ describe.each(testedEngines())('Discord shard leases on %s', (engine) => {
     // The old holder cannot renew a lease that passed on.
     expect((await a.renew([heldByA], '2026-12-01T10:01:00.000Z')).has(heldByA)).toBe(false);
   });
+
+  // paperbot doctor reads SQLite files only.
+  if (engine === 'sqlite')
+    it('GIVEN the shard-lease migration applied THEN paperbot doctor knows its version and reports nothing pending', () => {
+      const known = migrations.map((m) => m.version);
+      const findings = checkDatabase(
+        db.dbPath,
+        known,
+        discordMigrations.map((m) => m.version),
+      );
+      expect(findings.map((f) => f.status)).toEqual(['ok']);
+      // Without the adapter's versions it would take the file for a newer paperbot's.
+      expect(
+        checkDatabase(db.dbPath, known)
+          .map((f) => f.detail)
+          .join(' '),
+      ).toMatch(/does not know \(75\)/);
+    });
 });
 
 describe('DISCORD_SHARDS', () => {
@@ -210,15 +240,22 @@ describe('DISCORD_SHARDS', () => {
 
   it('GIVEN auto or a number THEN it is read with the default lease of 30 s, or the one given', () => {
     expect(readDiscordSettings({ ...base, DISCORD_SHARDS: 'auto' })?.shards).toEqual({ count: 'auto', leaseMs: 30_000 });
-    expect(readDiscordSettings({ ...base, DISCORD_SHARDS: '4', DISCORD_SHARD_LEASE_SECONDS: '60' })?.shards).toEqual({ count: 4, leaseMs: 60_000 });
+    expect(readDiscordSettings({ ...base, DISCORD_SHARDS: '4', DISCORD_SHARD_LEASE_SECONDS: '60' })?.shards).toEqual({
+      count: 4,
+      leaseMs: 60_000,
+    });
   });
 
   it('GIVEN a malformed value THEN start-up fails with what to write instead', () => {
     for (const bad of ['0', 'two', '-1', '99999']) {
       expect(() => readDiscordSettings({ ...base, DISCORD_SHARDS: bad })).toThrow(ConfigError);
     }
-    expect(() => readDiscordSettings({ ...base, DISCORD_SHARDS: 'many' })).toThrow(/auto .* or a whole number of shards from 1 to 4096; got "many"/);
-    expect(() => readDiscordSettings({ ...base, DISCORD_SHARDS: 'auto', DISCORD_SHARD_LEASE_SECONDS: '5' })).toThrow(/DISCORD_SHARD_LEASE_SECONDS must be a whole number from 10 to 600/);
+    expect(() => readDiscordSettings({ ...base, DISCORD_SHARDS: 'many' })).toThrow(
+      /auto .* or a whole number of shards from 1 to 4096; got "many"/,
+    );
+    expect(() => readDiscordSettings({ ...base, DISCORD_SHARDS: 'auto', DISCORD_SHARD_LEASE_SECONDS: '5' })).toThrow(
+      /DISCORD_SHARD_LEASE_SECONDS must be a whole number from 10 to 600/,
+    );
     expect(() => readDiscordSettings({ ...base, DISCORD_SHARD_LEASE_SECONDS: '30' })).toThrow(/Set DISCORD_SHARDS=auto/);
   });
 });
