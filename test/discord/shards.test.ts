@@ -168,8 +168,28 @@ describe.each(testedEngines())('Discord gateway shards spread over two replicas 
     expect(a.answered).not.toContain(onZero.channelId);
   });
 
+  it('GIVEN a replica that joins and later stops cleanly THEN it takes a share, and its shard returns to the others without waiting for the lease', async () => {
+    const b = replicas[1] as Replica;
+    const c = await startReplica('c');
+    await b.adapter.shards!.tick();
+    await c.adapter.shards!.tick();
+    expect(b.adapter.shards?.shards()).toEqual([0]);
+    expect(c.adapter.shards?.shards()).toEqual([1]);
+    expect(openShards()).toEqual([0, 1]);
+    const onOne = await commandOnShard(1);
+    expect(c.answered).toContain(onOne.channelId);
+
+    await c.adapter.stop();
+    expect(openShards()).toEqual([0]);
+    // The clock has not moved: the lease was given back, not left to run out.
+    await b.adapter.shards!.tick();
+    expect(b.adapter.shards?.shards()).toEqual([0, 1]);
+    expect(openShards()).toEqual([0, 1]);
+    expect(b.adapter.connected()).toBe(true);
+  });
+
   it('THEN every command was answered exactly once', () => {
-    expect(sent.length).toBe(3);
+    expect(sent.length).toBe(4);
     for (const interaction of sent) expect(fake.responsesTo(interaction)).toHaveLength(1);
     const answered = replicas.flatMap((r) => r.answered);
     expect(new Set(answered).size).toBe(answered.length);
