@@ -8,11 +8,12 @@ import { migrations } from '../../src/capabilities/index.js';
 import { checkDatabase } from '../../src/ops/doctor.js';
 import { ManualClock } from '../../src/clock.js';
 import { ConfigError } from '../../src/errors.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger, silentLogger } from '../../src/log.js';
 import { migrateSql } from '../../src/store/sql/migrate.js';
 import { FakeDiscord, shardOfGuild } from '../fakes/discord.js';
 import { guildOnShard, slashCommand, type SentInteraction } from '../fakes/discord-interactions.js';
 import { freshDatabase, testedEngines, type FreshDatabase } from '../helpers/engines.js';
+import { tempDbPath } from '../helpers/temp-db.js';
 import { segmentationCatalog } from './catalog.js';
 import { bodyOf } from './harness.js';
 
@@ -249,6 +250,32 @@ describe.each(testedEngines())('Discord shard leases on %s', (engine) => {
           .join(' '),
       ).toMatch(/does not know \(75\)/);
     });
+});
+
+describe('Discord shards at start', () => {
+  it('GIVEN DISCORD_SHARDS and a token Discord rejects THEN start fails with the fix, holding no shard', async () => {
+    const fake = await new FakeDiscord({ shards: 2 }).listen();
+    const db = tempDbPath();
+    const config = loadSettings({
+      PAPERBOT_DB: db.dbPath,
+      DISCORD_TOKEN: 'a-revoked-token',
+      DISCORD_APP_ID: fake.appId,
+      DISCORD_API_URL: fake.apiUrl,
+      DISCORD_SHARDS: 'auto',
+    });
+    const paperbot = await createPaperbot({ config, catalog: segmentationCatalog() });
+    try {
+      const adapter = createDiscordAdapter({ config: config.discord!, bot: paperbot.bot, log: silentLogger });
+      await expect(adapter.start()).rejects.toThrow(/Discord rejected DISCORD_TOKEN/);
+      expect(adapter.connected()).toBe(false);
+      expect(fake.shardConnections()).toEqual([]);
+      expect(await paperbot.services.sql.all('SELECT shard_id FROM discord_shard_leases')).toEqual([]);
+    } finally {
+      await paperbot.close();
+      await fake.close();
+      db.cleanup();
+    }
+  });
 });
 
 describe('DISCORD_SHARDS', () => {
