@@ -56,6 +56,8 @@ export class FakeDiscord {
   lastIdentify?: Record<string, unknown>;
   /** Every IDENTIFY's `shard` field ([id, count], or undefined for a client that does not shard). */
   readonly identifiedShards: ([number, number] | undefined)[] = [];
+  /** A shard identified while another open connection held it (a guild's events would reach two sessions). */
+  readonly shardClashes: string[] = [];
   /** Problems with the responses the fake itself sends, checked against the same OpenAPI description. */
   readonly responseViolations: string[] = [];
   /** Channels that answer 404 Unknown Channel, as a deleted channel does. */
@@ -143,7 +145,10 @@ export class FakeDiscord {
 
   /** The open connections identified for a shard, by connection (two for one shard would mean a guild's events go twice). */
   shardConnections(): ShardConnectionInfo[] {
-    return [...this.sessionOf.values()]
+    // Open only: a socket whose close frame has arrived is on its way out (the client's destroy() waits for it).
+    return [...this.sessionOf.entries()]
+      .filter(([socket]) => socket.readyState === socket.OPEN)
+      .map(([, s]) => s)
       .map((s) => ({ connection: s.connection, shard: s.shard[0], count: s.shard[1] }))
       .sort((a, b) => a.shard - b.shard || a.connection - b.connection);
   }
@@ -225,6 +230,11 @@ export class FakeDiscord {
       return;
     }
     const session: GatewaySession = { id: `fake-session-${this.identifies}`, shard: shard ?? [0, 1], sequence: 0, connection: this.nextConnection++, socket };
+    for (const other of this.shardConnections()) {
+      if (other.shard === session.shard[0] && other.count === session.shard[1]) {
+        this.shardClashes.push(`shard ${other.shard} of ${other.count} identified on connection ${session.connection} while connection ${other.connection} holds it`);
+      }
+    }
     this.sessions.set(session.id, session);
     this.sessionOf.set(socket, session);
     this.current = session;
