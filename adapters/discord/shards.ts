@@ -54,6 +54,10 @@ export class ShardedGateway {
   private count?: number;
   private started = false;
   private stopped = false;
+  /** A round is running (waiting for the database, perhaps). */
+  private busy = false;
+  /** The first connection error of the start, to fail it with Discord's reason (a rejected token). */
+  private startError?: unknown;
 
   constructor(private readonly options: ShardedGatewayOptions) {
     this.renewEveryMs = Math.floor(options.leaseMs / 3);
@@ -69,12 +73,24 @@ export class ShardedGateway {
       throw this.startError;
     }
     this.started = true;
-    this.timer = setInterval(() => void this.tick().catch(() => {}), this.renewEveryMs);
+    this.timer = setInterval(() => this.onTimer(), this.renewEveryMs);
     this.timer.unref();
   }
 
-  /** The first connection error of the start, to fail it with Discord's reason (a rejected token). */
-  private startError?: unknown;
+  /**
+   * A round every third of a lease. While the last one still waits for the database (a query that
+   * hangs rather than fails), no other is queued behind it, but a shard whose lease would run out
+   * before the next timer is closed all the same: another replica may take it then.
+   */
+  private onTimer(): void {
+    if (!this.busy) {
+      void this.tick().catch(() => {});
+      return;
+    }
+    const now = this.options.clock.now().getTime();
+    void this.closeExpiring(now, 'its lease could not be renewed in time (the database is slow to answer)');
+  }
+
 
   /**
    * One round, then the connections it opened, READY or failed. Rounds never overlap: a round
@@ -82,7 +98,14 @@ export class ShardedGateway {
    */
   async tick(options: { failOnError?: boolean } = {}): Promise<void> {
     const previous = this.round ?? Promise.resolve();
-    const next = previous.then(() => this.renewAndBalance(options.failOnError ?? false));
+    const next = previous.then(async () => {
+      this.busy = true;
+      try {
+        await this.renewAndBalance(options.failOnError ?? false);
+      } finally {
+        this.busy = false;
+      }
+    });
     this.round = next.catch(() => {});
     await next;
     await Promise.allSettled([...this.held.values()].map((shard) => shard.connecting));
@@ -163,14 +186,15 @@ export class ShardedGateway {
     } catch (error) {
       if (failOnError) throw error;
       log.error('discord shards: renewing the leases failed', error);
-      // A lease that runs out before the next round may be taken then: its session must be closed first.
-      for (const [id, shard] of this.held) {
-        if (shard.validUntil - now <= this.renewEveryMs) {
-          log.warn(`discord shards: closing shard ${id}, whose lease could not be renewed`);
-          await this.close(id);
-        }
-      }
+      await this.closeExpiring(now, 'its lease could not be renewed');
     }
+  }
+
+  /** A lease that runs out before the next round may be taken then: its session must be closed first. */
+  private async closeExpiring(now: number, why: string): Promise<void> {
+    const expiring = [...this.held].filter(([, shard]) => shard.validUntil - now <= this.renewEveryMs).map(([id]) => id);
+    for (const id of expiring) this.options.log.warn(`discord shards: closing shard ${id}: ${why}`);
+    await Promise.allSettled(expiring.map((id) => this.close(id)));
   }
 
   /** Running replicas' count wins over this one's wish, so two counts never run at once. */

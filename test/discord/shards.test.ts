@@ -17,7 +17,12 @@ import { tempDbPath } from '../helpers/temp-db.js';
 import { segmentationCatalog } from './catalog.js';
 import { bodyOf } from './harness.js';
 
-const LEASE_SECONDS = 30;
+/**
+ * The longest lease the setting allows: its renewal timer (every 200 s of real time) never fires
+ * during the test, so the rounds are the ones the test runs, on the manual clock.
+ */
+const LEASE_SECONDS = 600;
+const RENEW_SECONDS = LEASE_SECONDS / 3;
 const SHARDS = 2;
 
 type Replica = {
@@ -191,8 +196,37 @@ describe.each(testedEngines())('Discord gateway shards spread over two replicas 
     expect(b.adapter.connected()).toBe(true);
   });
 
+  it('GIVEN a replica that loses its database THEN it closes its shards before their leases run out, and the other takes them after', async () => {
+    const b = replicas[1] as Replica;
+    const d = await startReplica('d');
+    await b.adapter.shards!.tick();
+    await d.adapter.shards!.tick();
+    expect(d.adapter.shards?.shards()).toEqual([1]);
+    // d's store goes away while its gateway session stays up.
+    await d.paperbot.close();
+    clock.advance((RENEW_SECONDS + 1) * 1000);
+    await d.adapter.shards!.tick();
+    // Its lease has more than a round left: the session stays.
+    expect(d.adapter.shards?.shards()).toEqual([1]);
+    clock.advance(RENEW_SECONDS * 1000);
+    await d.adapter.shards!.tick();
+    // Less than a round left and no renewal: closed before another replica could take it.
+    expect(d.adapter.shards?.shards()).toEqual([]);
+    expect(openShards()).toEqual([0]);
+    expect(d.logs.join('\n')).toMatch(/closing shard 1: its lease could not be renewed/);
+
+    await b.adapter.shards!.tick();
+    expect(b.adapter.shards?.shards()).toEqual([0]);
+    clock.advance(RENEW_SECONDS * 1000);
+    await b.adapter.shards!.tick();
+    expect(b.adapter.shards?.shards()).toEqual([0, 1]);
+    expect(openShards()).toEqual([0, 1]);
+    const onOne = await commandOnShard(1);
+    expect(b.answered).toContain(onOne.channelId);
+  });
+
   it('THEN every command was answered exactly once', () => {
-    expect(sent.length).toBe(4);
+    expect(sent.length).toBe(5);
     for (const interaction of sent) expect(fake.responsesTo(interaction)).toHaveLength(1);
     const answered = replicas.flatMap((r) => r.answered);
     expect(new Set(answered).size).toBe(answered.length);
