@@ -91,7 +91,6 @@ export class ShardedGateway {
     void this.closeExpiring(now, 'its lease could not be renewed in time (the database is slow to answer)');
   }
 
-
   /**
    * One round, then the connections it opened, READY or failed. Rounds never overlap: a round
    * asked for while one runs waits for it and then runs.
@@ -130,9 +129,13 @@ export class ShardedGateway {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await this.round?.catch(() => {});
+    // Sessions first (a round waiting for the database must not keep them open), then what that round took.
     const shards = this.shards();
     await Promise.allSettled(shards.map((id) => this.close(id)));
+    await this.round?.catch(() => {});
+    const takenMeanwhile = this.shards();
+    await Promise.allSettled(takenMeanwhile.map((id) => this.close(id)));
+    shards.push(...takenMeanwhile);
     try {
       await this.options.leases.release(shards);
       await this.options.leases.leave();
