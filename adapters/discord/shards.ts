@@ -164,7 +164,7 @@ export class ShardedGateway {
       }
       const survey = await leases.survey(iso(now));
       const others = survey.leases.filter((l) => l.holder !== leases.holder);
-      const count = this.agreedCount(others.map((l) => l.shardCount));
+      const count = this.agreedCount(survey.leases.map((l) => l.shardCount));
       if (count !== this.count) {
         // The count changed under us (the replicas that hold the others use another one): start again with it.
         log.warn(`discord shards: the other replicas run ${count} shard(s), this one ${this.count}; reconnecting with ${count}`);
@@ -200,11 +200,16 @@ export class ShardedGateway {
     await Promise.allSettled(expiring.map((id) => this.close(id)));
   }
 
-  /** Running replicas' count wins over this one's wish, so two counts never run at once. */
-  private agreedCount(othersCounts: number[]): number {
-    const wanted = this.count ?? 1;
-    if (othersCounts.length === 0) return wanted;
-    return othersCounts.includes(this.count ?? -1) ? wanted : (othersCounts[0] as number);
+  /**
+   * The count the running leases use wins over this replica's wish, so two counts do not run side by
+   * side for longer than a round: the count of the most live leases (this replica's own included),
+   * the larger on a tie, which every replica reading the same rows picks alike. None running: ours.
+   */
+  private agreedCount(liveCounts: number[]): number {
+    if (liveCounts.length === 0) return this.count ?? 1;
+    const tally = new Map<number, number>();
+    for (const c of liveCounts) tally.set(c, (tally.get(c) ?? 0) + 1);
+    return [...tally].sort(([countA, a], [countB, b]) => b - a || countB - countA)[0]![0];
   }
 
   /** Connects a shard whose lease was just taken; a shard that cannot connect is given back. */

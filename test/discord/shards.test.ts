@@ -45,7 +45,7 @@ describe.each(testedEngines())('Discord gateway shards spread over two replicas 
   const replicas: Replica[] = [];
   const sent: SentInteraction[] = [];
 
-  async function startReplica(name: string): Promise<Replica> {
+  async function startReplica(name: string, env: Record<string, string> = {}): Promise<Replica> {
     const config = loadSettings({
       ...db.env,
       DISCORD_TOKEN: fake.token,
@@ -53,6 +53,7 @@ describe.each(testedEngines())('Discord gateway shards spread over two replicas 
       DISCORD_API_URL: fake.apiUrl,
       DISCORD_SHARDS: 'auto',
       DISCORD_SHARD_LEASE_SECONDS: String(LEASE_SECONDS),
+      ...env,
     });
     const logs: string[] = [];
     const log = createLogger('info', [fake.token], (line) => logs.push(`${name}: ${line}`));
@@ -223,6 +224,20 @@ describe.each(testedEngines())('Discord gateway shards spread over two replicas 
     expect(openShards()).toEqual([0, 1]);
     const onOne = await commandOnShard(1);
     expect(b.answered).toContain(onOne.channelId);
+  });
+
+  it('GIVEN a replica set to another shard count THEN it joins with the count the running replicas use', async () => {
+    const b = replicas[1] as Replica;
+    const e = await startReplica('e', { DISCORD_SHARDS: '3' });
+    expect(e.adapter.shards?.shardCount()).toBe(SHARDS);
+    await b.adapter.shards!.tick();
+    await e.adapter.shards!.tick();
+    expect(e.adapter.shards?.shards()).toEqual([1]);
+    expect(fake.shardConnections().map((c) => [c.shard, c.count])).toEqual([
+      [0, SHARDS],
+      [1, SHARDS],
+    ]);
+    expect(fake.identifiedShards.filter((shard) => shard?.[1] !== SHARDS)).toEqual([]);
   });
 
   it('THEN every command was answered exactly once', () => {
