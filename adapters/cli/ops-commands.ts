@@ -8,15 +8,20 @@ import { maskUrlCredentials } from '../../src/log.js';
 import { existsSync } from 'node:fs';
 import { isPortable, isSqliteOnly } from '../../src/store/migrations.js';
 import { slackMigrations } from '../slack/migration.js';
+import { discordMigrations } from '../discord/shard-leases.js';
 import { loadSettings, type Settings } from '../settings.js';
 import { loggerFor, options, type Io } from './io.js';
 
 /** The CLI's maintenance commands: backup, restore, doctor. */
 
-/** The whole schema: the core's and the capabilities', then the platform adapters' own (applied when the adapter first starts). */
-const schema = [...migrations, ...slackMigrations];
+/**
+ * The whole schema: the core's and the capabilities', then the platform adapters' own, which run where
+ * the adapter needs them (Slack's when it first starts, Discord's shard leases with DISCORD_SHARDS):
+ * known, never pending.
+ */
+const schema = [...migrations, ...slackMigrations, ...discordMigrations];
 const knownVersions = () => schema.map((m) => m.version);
-const adapterVersions = () => slackMigrations.map((m) => m.version);
+const adapterVersions = () => [...slackMigrations, ...discordMigrations].map((m) => m.version);
 
 /** With DATABASE_URL, the backup of the SQLite file's part of the state (the catalog, for one) goes beside the PostgreSQL one. */
 const sqliteBeside = (file: string) => `${file}.sqlite`;
@@ -49,7 +54,7 @@ export async function restoreCli(args: string[], io: Io): Promise<number> {
   }
   const { dbPath, databaseUrl } = loadSettings(io.env);
   if (databaseUrl) {
-    const pg = await restorePostgres(databaseUrl, file, migrations);
+    const pg = await restorePostgres(databaseUrl, file, schema);
     io.stdout(`restored ${file} to ${maskUrlCredentials(databaseUrl)} (${pg.tables} tables, ${pg.rows} rows)${pg.previous ? `; the state it replaced is backed up in ${pg.previous}` : ''}\n`);
     file = sqliteBeside(file);
     if (!existsSync(file)) return 0;

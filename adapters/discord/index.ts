@@ -1,5 +1,17 @@
 import { createHash } from 'node:crypto';
-import { Client, DiscordAPIError, Events, GatewayIntentBits, HTTPError, RateLimitError, Routes, type APIMessage } from 'discord.js';
+import {
+  Client,
+  DiscordAPIError,
+  Events,
+  GatewayIntentBits,
+  HTTPError,
+  RateLimitError,
+  Routes,
+  SimpleIdentifyThrottler,
+  type APIMessage,
+  type ClientOptions,
+  type RESTGetAPIGatewayBotResult,
+} from 'discord.js';
 import { createActionCodec } from '../../src/actions.js';
 import type { Adapter, MessageRef } from '../../src/adapter.js';
 import type { Bot } from '../../src/bot.js';
@@ -11,6 +23,9 @@ import { DEFAULT_DEFER_AFTER_MS, handleInteraction } from './interactions.js';
 import { restBase, tokenRejected } from './api.js';
 import { LIMITS } from './limits.js';
 import { renderMessage } from './render.js';
+import { migrateSql } from '../../src/store/sql/migrate.js';
+import { discordMigrations, ShardLeaseStore } from './shard-leases.js';
+import { replicaName, ShardedGateway } from './shards.js';
 
 
 export type DiscordAdapterOptions = {
@@ -23,8 +38,14 @@ export type DiscordAdapterOptions = {
 
 export type DiscordAdapter = Adapter & {
   readonly platform: 'discord';
-  /** The discord.js client, for tests and diagnostics. */
+  /** The discord.js client that posts (and, without DISCORD_SHARDS, holds the gateway session), for tests and diagnostics. */
   readonly client: Client;
+  /** With DISCORD_SHARDS: this replica's share of the gateway's shards, for tests and diagnostics. */
+  readonly shards?: ShardedGateway;
+  /** The clients with a gateway session: `client`, or one per shard this replica holds. */
+  gatewayClients(): Client[];
+  /** For /readyz: the gateway session is up; with DISCORD_SHARDS, every shard this replica holds is. */
+  connected(): boolean;
 };
 
 /** How long start() waits for the gateway's READY after logging in. */
@@ -41,64 +62,127 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   const { config, bot, log } = options;
   const codec = createActionCodec(LIMITS.customId);
   const api = restBase(config.apiUrl);
-  const client = new Client({
+  const clientOptions: ClientOptions = {
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: { parse: [] },
     ...(api ? { rest: { api } } : {}),
-  });
+  };
+  const client = new Client(clientOptions);
   // Posting needs only REST: set the token now, so an adapter that is never started can still post.
   client.rest.setToken(config.token);
   const inflight = new Set<Promise<void>>();
+  // Every shard's interactions are answered through this one REST client (one view of the rate limits).
   const deps = { bot, rest: client.rest, codec, log, deferAfterMs: options.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS };
-
-  client.on(Events.InteractionCreate, (interaction) => {
-    const running = handleInteraction(interaction, deps)
-      .catch((error: unknown) => log.error('discord interaction handler failed', error))
-      .finally(() => inflight.delete(running));
-    inflight.add(running);
-  });
-  // Without an `error` listener an exception in a handler would end the process.
-  client.on(Events.Error, (error) => log.error('discord client error', error));
-  client.on(Events.ShardError, (error) => log.error('discord gateway error', error));
-  client.on(Events.Warn, (message) => log.warn(`discord: ${message}`));
-  client.on(Events.ShardResume, () => log.info('discord gateway resumed'));
   client.rest.on('rateLimited', (info) => log.warn(`discord rate limit on ${info.method} ${info.route}: waiting ${info.retryAfter} ms`));
+
+  const listen = (gatewayClient: Client) => {
+    gatewayClient.on(Events.InteractionCreate, (interaction) => {
+      const running = handleInteraction(interaction, deps)
+        .catch((error: unknown) => log.error('discord interaction handler failed', error))
+        .finally(() => inflight.delete(running));
+      inflight.add(running);
+    });
+    // Without an `error` listener an exception in a handler would end the process.
+    gatewayClient.on(Events.Error, (error) => log.error('discord client error', error));
+    gatewayClient.on(Events.ShardError, (error, shardId) => log.error(`discord gateway error (shard ${shardId})`, error));
+    gatewayClient.on(Events.Warn, (message) => log.warn(`discord: ${message}`));
+    gatewayClient.on(Events.ShardResume, (shardId) => log.info(`discord gateway resumed (shard ${shardId})`));
+  };
+
+  /** Logs in and waits for READY; a client that cannot is destroyed and the reason thrown as a setting to fix or a delivery error. */
+  const login = async (gatewayClient: Client) => {
+    let timer: NodeJS.Timeout | undefined;
+    const ready = new Promise<boolean>((resolve) => {
+      gatewayClient.once(Events.ClientReady, () => resolve(true));
+      timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS);
+    });
+    try {
+      await gatewayClient.login(config.token);
+      // A gateway that never says READY must fail the start, not hang it.
+      if (!(await ready)) throw new DeliveryError(`Discord's gateway did not become ready within ${READY_TIMEOUT_MS / 1000} s`, false);
+    } catch (error) {
+      // Nothing else will stop a client that never connected.
+      await gatewayClient.destroy().catch(() => {});
+      throw startFailure(error, api);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const shardClients = new Set<Client>();
+  const shards = config.shards ? shardedGateway(config.shards) : undefined;
+
+  function shardedGateway(settings: NonNullable<DiscordConfig['shards']>): ShardedGateway {
+    let throttler: SimpleIdentifyThrottler | undefined;
+    return new ShardedGateway({
+      leases: new ShardLeaseStore(bot.services.sql, config.appId, replicaName()),
+      clock: bot.services.clock,
+      log,
+      leaseMs: settings.leaseMs,
+      async wantedCount() {
+        let gateway: RESTGetAPIGatewayBotResult;
+        try {
+          gateway = (await client.rest.get(Routes.gatewayBot())) as RESTGetAPIGatewayBotResult;
+        } catch (error) {
+          throw startFailure(error, api);
+        }
+        // One identify queue for all this replica's shards: Discord's max_concurrency holds per bot, not per client.
+        throttler = new SimpleIdentifyThrottler(gateway.session_start_limit.max_concurrency);
+        const count = settings.count === 'auto' ? gateway.shards : settings.count;
+        log.info(`discord shards: ${count} shard(s)${settings.count === 'auto' ? ' (the count Discord recommends)' : ''}, leases of ${settings.leaseMs / 1000} s`);
+        return count;
+      },
+      async connect(shardId, shardCount) {
+        // discord.js's own sharding: a client for the shard ids this replica holds, out of the bot's total.
+        const shardClient = new Client({
+          ...clientOptions,
+          shards: [shardId],
+          shardCount,
+          ...(throttler ? { ws: { buildIdentifyThrottler: () => throttler as SimpleIdentifyThrottler } } : {}),
+        });
+        listen(shardClient);
+        await login(shardClient);
+        shardClients.add(shardClient);
+        return {
+          ready: () => shardClient.isReady(),
+          close: async () => {
+            shardClients.delete(shardClient);
+            await shardClient.destroy();
+          },
+        };
+      },
+    });
+  }
+
+  if (!shards) listen(client);
 
   return {
     platform: 'discord',
     client,
+    shards,
+
+    gatewayClients() {
+      return shards ? [...shardClients] : [client];
+    },
 
     async start() {
-      let timer: NodeJS.Timeout | undefined;
-      const ready = new Promise<boolean>((resolve) => {
-        client.once(Events.ClientReady, () => resolve(true));
-        timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS);
-      });
-      try {
-        await client.login(config.token);
-        // A gateway that never says READY must fail the start, not hang it.
-        if (!(await ready)) throw new DeliveryError(`Discord's gateway did not become ready within ${READY_TIMEOUT_MS / 1000} s`, false);
-      } catch (error) {
-        // Nothing else will stop a client that never connected.
-        await client.destroy().catch(() => {});
-        if (isUnauthorized(error)) throw tokenRejected();
-        if (error instanceof DiscordAPIError || error instanceof DeliveryError) throw error;
-        throw new DeliveryError(
-          `could not reach Discord${api ? ` at ${api}` : ''} (${networkReason(error)}). Check the network, or DISCORD_API_URL if set.`,
-          false,
-        );
-      } finally {
-        clearTimeout(timer);
+      if (shards) {
+        await migrateSql(bot.services.sql, discordMigrations, { log });
+        await shards.start();
+        log.info(`discord: connected shard(s) ${shards.shards().join(', ') || 'none (the other replicas hold them all)'} of ${shards.shardCount()}`);
+        return;
       }
+      await login(client);
       log.info(`discord: connected as ${client.user?.tag ?? config.appId}`);
     },
 
     connected() {
-      return client.isReady();
+      return shards ? shards.connected() : client.isReady();
     },
 
     async stop() {
       await Promise.race([Promise.allSettled([...inflight]), new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref())]);
+      await shards?.stop();
       await client.destroy();
     },
 
@@ -144,6 +228,13 @@ function deliveryError(error: unknown, what: string): DeliveryError {
   }
   if (error instanceof HTTPError) return new DeliveryError(`${what}: HTTP ${error.status}`, false);
   return new DeliveryError(`${what}: ${error instanceof Error ? error.message : String(error)}`, false);
+}
+
+/** Why the gateway could not start: a rejected token is a setting to fix; anything else says where it tried. */
+function startFailure(error: unknown, api: string | undefined): Error {
+  if (isUnauthorized(error)) return tokenRejected();
+  if (error instanceof DiscordAPIError || error instanceof DeliveryError) return error;
+  return new DeliveryError(`could not reach Discord${api ? ` at ${api}` : ''} (${networkReason(error)}). Check the network, or DISCORD_API_URL if set.`, false);
 }
 
 function isUnauthorized(error: unknown): boolean {

@@ -19,6 +19,15 @@ export const PERMISSIONS = {
 
 export type Who = { userId?: string; userName?: string; permissions?: string; dm?: boolean; channelId?: string; guildId?: string };
 
+/**
+ * A server id whose events Discord sends to shard `shard` of `count`: `(id >> 22) % count === shard`.
+ * Made from a fixed creation time, so each (shard, count) has one id.
+ */
+export function guildOnShard(shard: number, count: number): string {
+  const base = 1_000_000_000_000n - (1_000_000_000_000n % BigInt(count));
+  return (((base + BigInt(shard)) << 22n) | 0x12345n).toString();
+}
+
 export type SentInteraction = { id: string; token: string; payload: Record<string, unknown> };
 
 function user(who: Who) {

@@ -13,8 +13,10 @@ const SPEC_PATH = process.env.DISCORD_OPENAPI_SPEC ?? fileURLToPath(new URL('./d
 
 type Operation = { method: string; template: string; pattern: RegExp; schema: unknown };
 
+type JsonContent = { content?: Record<string, { schema?: unknown }> };
+
 type Spec = {
-  paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: unknown }> } }>>;
+  paths: Record<string, Record<string, { requestBody?: JsonContent; responses?: Record<string, JsonContent> }>>;
   components: unknown;
 };
 
@@ -28,6 +30,8 @@ export type DiscordRequestValidator = {
   validate(method: string, path: string, body: unknown): string[];
   /** Whether the spec describes a JSON body for this route at all. */
   knows(method: string, path: string): boolean;
+  /** Problems with a 200 response `body` the fake sends for `method path` (GET /gateway/bot); empty when valid. */
+  validateResponse(method: string, path: string, body: unknown): string[];
 };
 
 let shared: DiscordRequestValidator | undefined;
@@ -53,44 +57,56 @@ function createValidator(spec: Spec): DiscordRequestValidator {
   const fast = createAjv(spec, false);
   let detailed: Ajv2020 | undefined;
 
-  const operations: Operation[] = [];
-  for (const [template, item] of Object.entries(spec.paths)) {
-    for (const [method, op] of Object.entries(item)) {
-      const schema = op?.requestBody?.content?.['application/json']?.schema;
-      if (!schema) continue;
-      operations.push({ method: method.toUpperCase(), template, pattern: templatePattern(template), schema });
+  const operationsWith = (schemaOf: (op: { requestBody?: JsonContent; responses?: Record<string, JsonContent> }) => unknown): Operation[] => {
+    const operations: Operation[] = [];
+    for (const [template, item] of Object.entries(spec.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        const schema = op && schemaOf(op);
+        if (!schema) continue;
+        operations.push({ method: method.toUpperCase(), template, pattern: templatePattern(template), schema });
+      }
     }
-  }
-  // A literal segment (`@original`) must win over a parameter (`{message_id}`).
-  operations.sort((a, b) => paramCount(a.template) - paramCount(b.template));
+    // A literal segment (`@original`) must win over a parameter (`{message_id}`).
+    return operations.sort((a, b) => paramCount(a.template) - paramCount(b.template));
+  };
+  const operations = operationsWith((op) => op.requestBody?.content?.['application/json']?.schema);
+  const responses = operationsWith((op) => op.responses?.['200']?.content?.['application/json']?.schema);
 
   const compiled = new Map<string, ValidateFunction>();
   const compiledDetailed = new Map<string, ValidateFunction>();
-  const find = (method: string, path: string) => {
+  const findIn = (list: Operation[], method: string, path: string) => {
     const clean = decodeURIComponent(path.split('?')[0]).replace(/^\/api\/v\d+/, '');
-    return operations.find((o) => o.method === method.toUpperCase() && o.pattern.test(clean));
+    return list.find((o) => o.method === method.toUpperCase() && o.pattern.test(clean));
+  };
+  const find = (method: string, path: string) => findIn(operations, method, path);
+  const check = (op: Operation, key: string, body: unknown): string[] => {
+    let fn = compiled.get(key);
+    if (!fn) {
+      fn = fast.compile(rebase(op.schema) as object);
+      compiled.set(key, fn);
+    }
+    if (fn(body)) return [];
+    let full = compiledDetailed.get(key);
+    if (!full) {
+      detailed ??= createAjv(spec, true);
+      full = detailed.compile(rebase(op.schema) as object);
+      compiledDetailed.set(key, full);
+    }
+    full(body);
+    return describe(full.errors ?? fn.errors ?? [], `${op.method} ${op.template}`);
   };
 
   return {
     knows: (method, path) => find(method, path) !== undefined,
+    validateResponse(method, path, body) {
+      const op = findIn(responses, method, path);
+      if (!op) return [`no 200 response schema in Discord's OpenAPI description for ${method} ${path}`];
+      return check(op, `response ${op.method}${op.template}`, body);
+    },
     validate(method, path, body) {
       const op = find(method, path);
       if (!op) return [`no request body schema in Discord's OpenAPI description for ${method} ${path}`];
-      const key = op.method + op.template;
-      let fn = compiled.get(key);
-      if (!fn) {
-        fn = fast.compile(rebase(op.schema) as object);
-        compiled.set(key, fn);
-      }
-      if (fn(body)) return [];
-      let full = compiledDetailed.get(key);
-      if (!full) {
-        detailed ??= createAjv(spec, true);
-        full = detailed.compile(rebase(op.schema) as object);
-        compiledDetailed.set(key, full);
-      }
-      full(body);
-      return describe(full.errors ?? fn.errors ?? [], `${op.method} ${op.template}`);
+      return check(op, op.method + op.template, body);
     },
   };
 }

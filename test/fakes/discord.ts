@@ -28,7 +28,17 @@ export type FakeDiscordOptions = {
   token?: string;
   /** Reject every request whose body breaks Discord's schema with 400, as Discord would. Default true. */
   rejectInvalid?: boolean;
+  /** The shard count GET /gateway/bot recommends. Default 1. */
+  shards?: number;
+  /** `session_start_limit.max_concurrency`: how many shards may identify at once. Default 1. */
+  maxConcurrency?: number;
 };
+
+/** One gateway session: the shard it identified for, its sequence, and the socket it is on now. */
+type GatewaySession = { id: string; shard: [number, number]; sequence: number; connection: number; socket?: WebSocket };
+
+/** A connection to the fake gateway identified for a shard, as `shardConnections()` lists them. */
+export type ShardConnectionInfo = { connection: number; shard: number; count: number };
 
 type Waiter = { match: (r: ReceivedRequest) => boolean; resolve: (r: ReceivedRequest) => void };
 
@@ -42,8 +52,14 @@ export class FakeDiscord {
   /** Gateway sessions: how many IDENTIFYs and RESUMEs the fake has seen. */
   identifies = 0;
   resumes = 0;
-  /** The last IDENTIFY payload's data (intents, properties, …) without the token. */
+  /** The last IDENTIFY payload's data (intents, properties, `shard`, …) without the token. */
   lastIdentify?: Record<string, unknown>;
+  /** Every IDENTIFY's `shard` field ([id, count], or undefined for a client that does not shard). */
+  readonly identifiedShards: ([number, number] | undefined)[] = [];
+  /** A shard identified while another open connection held it (a guild's events would reach two sessions). */
+  readonly shardClashes: string[] = [];
+  /** Problems with the responses the fake itself sends, checked against the same OpenAPI description. */
+  readonly responseViolations: string[] = [];
   /** Channels that answer 404 Unknown Channel, as a deleted channel does. */
   readonly missingChannels = new Set<string>();
   /** Guild id → commands, plus `global`. */
@@ -56,9 +72,13 @@ export class FakeDiscord {
   private readonly rejectInvalid: boolean;
   private readonly sockets = new Set<WebSocket>();
   private readonly waiters = new Set<Waiter>();
-  private current?: WebSocket;
-  private sequence = 0;
-  private sessionId = 'fake-session-1';
+  private readonly shardCount: number;
+  private readonly maxConcurrency: number;
+  private current?: GatewaySession;
+  /** Sessions by id (a resume finds its session here), and the session on each open socket. */
+  private readonly sessions = new Map<string, GatewaySession>();
+  private readonly sessionOf = new Map<WebSocket, GatewaySession>();
+  private nextConnection = 1;
   private nextId = 1_000_000_000_000_000n;
   private channelRateLimits: { count: number; retryAfterMs: number } = { count: 0, retryAfterMs: 0 };
   private readonly seenNonces = new Map<string, unknown>();
@@ -69,6 +89,8 @@ export class FakeDiscord {
     this.appId = options.appId ?? '111111111111111111';
     this.token = options.token ?? 'fake-bot-token.abcdef.ghijklmnop';
     this.rejectInvalid = options.rejectInvalid ?? true;
+    this.shardCount = options.shards ?? 1;
+    this.maxConcurrency = options.maxConcurrency ?? 1;
     this.ready = new Promise((resolve) => (this.readyResolve = resolve));
     this.server = createServer((req, res) => void this.route(req, res));
     this.wss = new WebSocketServer({ server: this.server, path: GATEWAY_PATH });
@@ -106,15 +128,34 @@ export class FakeDiscord {
     this.channelRateLimits = { count, retryAfterMs };
   }
 
-  /** Sends a gateway dispatch to the connected client. */
+  /**
+   * Sends a gateway dispatch as Discord routes it: an event of a guild to the session of the shard
+   * `(guild_id >> 22) % shard count`, any other (a DM's) to shard 0. Without shards, to the last
+   * session identified.
+   */
   dispatch(event: string, data: unknown): void {
-    if (!this.current) throw new Error('fake discord: no gateway connection');
-    this.current.send(JSON.stringify({ op: 0, t: event, s: ++this.sequence, d: data }));
+    const guildId = (data as { guild_id?: unknown } | null)?.guild_id;
+    const open = [...this.sessionOf.values()];
+    const count = open[0]?.shard[1] ?? 1;
+    const shard = typeof guildId === 'string' ? shardOfGuild(guildId, count) : 0;
+    const session = count > 1 ? open.find((s) => s.shard[0] === shard) : this.current?.socket ? this.current : undefined;
+    if (!session?.socket) throw new Error(`fake discord: no gateway connection${count > 1 ? ` for shard ${shard} of ${count}` : ''}`);
+    session.socket.send(JSON.stringify({ op: 0, t: event, s: ++session.sequence, d: data }));
+  }
+
+  /** The open connections identified for a shard, by connection (two for one shard would mean a guild's events go twice). */
+  shardConnections(): ShardConnectionInfo[] {
+    // Open only: a socket whose close frame has arrived is on its way out (the client's destroy() waits for it).
+    return [...this.sessionOf.entries()]
+      .filter(([socket]) => socket.readyState === socket.OPEN)
+      .map(([, s]) => s)
+      .map((s) => ({ connection: s.connection, shard: s.shard[0], count: s.shard[1] }))
+      .sort((a, b) => a.shard - b.shard || a.connection - b.connection);
   }
 
   /** Closes the gateway connection with a resumable code (4000), as Discord does on its side. */
   dropConnection(): void {
-    this.current?.close(4000, 'fake: dropped');
+    this.current?.socket?.close(4000, 'fake: dropped');
   }
 
   /**
@@ -158,8 +199,12 @@ export class FakeDiscord {
 
   private connect(socket: WebSocket): void {
     this.sockets.add(socket);
-    this.current = socket;
-    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      const session = this.sessionOf.get(socket);
+      if (session?.socket === socket) session.socket = undefined;
+      this.sessionOf.delete(socket);
+    });
     socket.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 41_250 } }));
     socket.on('message', (raw) => {
       const packet = JSON.parse(raw.toString()) as { op: number; d: Record<string, unknown> };
@@ -177,20 +222,34 @@ export class FakeDiscord {
       socket.close(4004, 'Authentication failed');
       return;
     }
-    this.sequence = 0;
-    this.sessionId = `fake-session-${this.identifies}`;
+    const shard = data.shard as [number, number] | undefined;
+    this.identifiedShards.push(shard);
+    // Discord's rule: `shard` is [shard_id, num_shards] with shard_id below num_shards.
+    if (shard !== undefined && !(Array.isArray(shard) && shard.length === 2 && shard.every(Number.isInteger) && shard[0] >= 0 && shard[0] < shard[1])) {
+      socket.close(4010, 'Invalid shard');
+      return;
+    }
+    const session: GatewaySession = { id: `fake-session-${this.identifies}`, shard: shard ?? [0, 1], sequence: 0, connection: this.nextConnection++, socket };
+    for (const other of this.shardConnections()) {
+      if (other.shard === session.shard[0] && other.count === session.shard[1]) {
+        this.shardClashes.push(`shard ${other.shard} of ${other.count} identified on connection ${session.connection} while connection ${other.connection} holds it`);
+      }
+    }
+    this.sessions.set(session.id, session);
+    this.sessionOf.set(socket, session);
+    this.current = session;
     socket.send(
       JSON.stringify({
         op: 0,
         t: 'READY',
-        s: ++this.sequence,
+        s: ++session.sequence,
         d: {
           v: 10,
           user: { id: this.appId, username: 'paperbot', discriminator: '0', global_name: null, avatar: null, bot: true, flags: 0 },
           guilds: [],
-          session_id: this.sessionId,
+          session_id: session.id,
           resume_gateway_url: `ws://127.0.0.1:${this.port}${GATEWAY_PATH}`,
-          shard: [0, 1],
+          shard: session.shard,
           application: { id: this.appId, flags: 0 },
         },
       }),
@@ -200,11 +259,15 @@ export class FakeDiscord {
 
   private resume(socket: WebSocket, data: Record<string, unknown>): void {
     this.resumes++;
-    if (data.session_id !== this.sessionId || data.token !== this.token) {
+    const session = this.sessions.get(String(data.session_id));
+    if (!session || data.token !== this.token) {
       socket.send(JSON.stringify({ op: 9, d: false }));
       return;
     }
-    socket.send(JSON.stringify({ op: 0, t: 'RESUMED', s: ++this.sequence, d: {} }));
+    session.socket = socket;
+    this.sessionOf.set(socket, session);
+    this.current = session;
+    socket.send(JSON.stringify({ op: 0, t: 'RESUMED', s: ++session.sequence, d: {} }));
   }
 
   // ---- REST ----
@@ -246,11 +309,13 @@ export class FakeDiscord {
     let match: RegExpExecArray | null;
     if (request.method === 'GET' && path === '/api/v10/gateway/bot') {
       if (!request.authorized) return sendJson(res, 401, { message: '401: Unauthorized', code: 0 });
-      return sendJson(res, 200, {
+      const gateway = {
         url: `ws://127.0.0.1:${this.port}${GATEWAY_PATH}`,
-        shards: 1,
-        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
-      });
+        shards: this.shardCount,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: this.maxConcurrency },
+      };
+      this.responseViolations.push(...discordRequestValidator().validateResponse('GET', path, gateway));
+      return sendJson(res, 200, gateway);
     }
     if (request.method === 'POST' && m(/^\/api\/v10\/interactions\/\d+\/[^/]+\/callback$/)) {
       // Callbacks are authorized by the interaction token in the path, not the bot token.
@@ -351,6 +416,11 @@ export class FakeDiscord {
       name: String(command.name),
     };
   }
+}
+
+/** The shard Discord sends a guild's events to: `(guild_id >> 22) % num_shards`. */
+export function shardOfGuild(guildId: string, shardCount: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
 }
 
 /** A message object as Discord returns it, written by the bot `appId`: `type` 0 is a default message, 20 a command's reply. */

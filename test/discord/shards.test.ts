@@ -1,0 +1,359 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDiscordAdapter, type DiscordAdapter } from '../../adapters/discord/index.js';
+import { readDiscordSettings } from '../../adapters/discord/settings.js';
+import { discordMigrations, ShardLeaseStore, shardLeaseMigration } from '../../adapters/discord/shard-leases.js';
+import { loadSettings } from '../../adapters/settings.js';
+import { createPaperbot, type Paperbot } from '../../src/app.js';
+import { migrations } from '../../src/capabilities/index.js';
+import { checkDatabase } from '../../src/ops/doctor.js';
+import { ManualClock } from '../../src/clock.js';
+import { ConfigError } from '../../src/errors.js';
+import { createLogger, silentLogger } from '../../src/log.js';
+import { migrateSql } from '../../src/store/sql/migrate.js';
+import { FakeDiscord, shardOfGuild } from '../fakes/discord.js';
+import { guildOnShard, slashCommand, type SentInteraction } from '../fakes/discord-interactions.js';
+import { freshDatabase, testedEngines, type FreshDatabase } from '../helpers/engines.js';
+import { tempDbPath } from '../helpers/temp-db.js';
+import { segmentationCatalog } from './catalog.js';
+import { bodyOf } from './harness.js';
+
+/**
+ * The longest lease the setting allows: its renewal timer (every 200 s of real time) never fires
+ * during the test, so the rounds are the ones the test runs, on the manual clock.
+ */
+const LEASE_SECONDS = 600;
+const RENEW_SECONDS = LEASE_SECONDS / 3;
+const SHARDS = 2;
+
+type Replica = {
+  name: string;
+  paperbot: Paperbot;
+  adapter: DiscordAdapter;
+  /** The channels of the commands this replica's bot answered, in order. */
+  answered: string[];
+  logs: string[];
+};
+
+/** A channel id per test interaction, so the replica that answered it can be told from its bot's record. */
+let nextChannel = 900_000_000_000_000_000n;
+const freshChannel = () => (nextChannel++).toString();
+
+describe.each(testedEngines())('Discord gateway shards spread over two replicas on %s', (engine) => {
+  let fake: FakeDiscord;
+  let db: FreshDatabase;
+  const clock = new ManualClock('2026-12-01T10:00:00Z');
+  const replicas: Replica[] = [];
+  const sent: SentInteraction[] = [];
+
+  async function startReplica(name: string, env: Record<string, string> = {}): Promise<Replica> {
+    const config = loadSettings({
+      ...db.env,
+      DISCORD_TOKEN: fake.token,
+      DISCORD_APP_ID: fake.appId,
+      DISCORD_API_URL: fake.apiUrl,
+      DISCORD_SHARDS: 'auto',
+      DISCORD_SHARD_LEASE_SECONDS: String(LEASE_SECONDS),
+      ...env,
+    });
+    const logs: string[] = [];
+    const log = createLogger('info', [fake.token], (line) => logs.push(`${name}: ${line}`));
+    const answered: string[] = [];
+    // Each replica has its own core and store pool on the one database, as separate processes would.
+    const paperbot = await createPaperbot({
+      config,
+      log,
+      clock,
+      catalog: segmentationCatalog(),
+      hooks: { onHandled: ({ invocation }) => answered.push(invocation.channelId) },
+    });
+    const adapter = createDiscordAdapter({ config: config.discord!, bot: paperbot.bot, log, deferAfterMs: 10_000 });
+    await adapter.start();
+    const replica = { name, paperbot, adapter, answered, logs };
+    replicas.push(replica);
+    return replica;
+  }
+
+  /** Sends `/paper segmentation` in a server on `shard` and waits for its answer. */
+  async function commandOnShard(shard: number): Promise<{ interaction: SentInteraction; channelId: string }> {
+    const channelId = freshChannel();
+    const interaction = slashCommand(fake, 'segmentation', { guildId: guildOnShard(shard, SHARDS), channelId });
+    sent.push(interaction);
+    const callback = await fake.waitFor(
+      (r) => r.method === 'POST' && r.path === `/api/v10/interactions/${interaction.id}/${interaction.token}/callback`,
+    );
+    expect(bodyOf(callback).type).toBe(4);
+    return { interaction, channelId };
+  }
+
+  const openShards = () => fake.shardConnections().map((c) => c.shard);
+
+  beforeAll(async () => {
+    fake = await new FakeDiscord({ shards: SHARDS, maxConcurrency: SHARDS }).listen();
+    db = await freshDatabase(engine);
+  });
+
+  afterAll(async () => {
+    for (const r of replicas) {
+      await r.adapter.stop();
+      await r.paperbot.close().catch(() => {});
+    }
+    await fake.close();
+    await db.cleanup();
+    expect(fake.violations).toEqual([]);
+    expect(fake.responseViolations).toEqual([]);
+    // Over the whole run, no shard was ever identified while another connection held it.
+    expect(fake.shardClashes).toEqual([]);
+  });
+
+  it('GIVEN a second replica joins THEN the replicas share the recommended shards, each connected once', async () => {
+    const a = await startReplica('a');
+    expect(a.adapter.shards?.shardCount()).toBe(SHARDS);
+    // Alone, a replica holds every shard.
+    expect(a.adapter.shards?.shards()).toEqual([0, 1]);
+    expect(openShards()).toEqual([0, 1]);
+
+    const b = await startReplica('b');
+    expect(b.adapter.shards?.shards()).toEqual([]);
+    // The next rounds: a hands its surplus over, b takes it.
+    await a.adapter.shards!.tick();
+    await b.adapter.shards!.tick();
+    expect(a.adapter.shards?.shards()).toEqual([0]);
+    expect(b.adapter.shards?.shards()).toEqual([1]);
+    // Discord's view: one open session per shard, identified as [id, count].
+    expect(fake.shardConnections()).toEqual([
+      expect.objectContaining({ shard: 0, count: SHARDS }),
+      expect.objectContaining({ shard: 1, count: SHARDS }),
+    ]);
+    expect(fake.identifiedShards).toEqual(
+      expect.arrayContaining([
+        [0, SHARDS],
+        [1, SHARDS],
+      ]),
+    );
+    expect(a.adapter.gatewayClients()).toHaveLength(1);
+    expect(b.adapter.gatewayClients()).toHaveLength(1);
+    expect(a.adapter.connected()).toBe(true);
+    expect(b.adapter.connected()).toBe(true);
+  });
+
+  it('GIVEN a command in a server on each shard THEN the replica holding that shard answers it', async () => {
+    const [a, b] = replicas as [Replica, Replica];
+    expect(shardOfGuild(guildOnShard(0, SHARDS), SHARDS)).toBe(0);
+    expect(shardOfGuild(guildOnShard(1, SHARDS), SHARDS)).toBe(1);
+    const onZero = await commandOnShard(0);
+    const onOne = await commandOnShard(1);
+    expect(a.answered).toContain(onZero.channelId);
+    expect(b.answered).toContain(onOne.channelId);
+    expect(b.answered).not.toContain(onZero.channelId);
+    expect(a.answered).not.toContain(onOne.channelId);
+  });
+
+  it('GIVEN a replica dies without giving its shards back THEN after its lease the other connects them and answers there', async () => {
+    const [a, b] = replicas as [Replica, Replica];
+    const before = fake.shardConnections().find((c) => c.shard === 0)!;
+    // A crash: the gateway sessions drop and nothing renews or releases a lease (its store is gone).
+    for (const client of a.adapter.gatewayClients()) await client.destroy();
+    await a.paperbot.close();
+    expect(openShards()).toEqual([1]);
+    // /readyz on the dead replica would say not ready: a shard it holds is not connected.
+    expect(a.adapter.connected()).toBe(false);
+
+    // Within the lease, shard 0 is still a's: b leaves it alone.
+    clock.advance((LEASE_SECONDS - 1) * 1000);
+    await b.adapter.shards!.tick();
+    expect(b.adapter.shards?.shards()).toEqual([1]);
+    expect(openShards()).toEqual([1]);
+
+    clock.advance(2000);
+    await b.adapter.shards!.tick();
+    expect(b.adapter.shards?.shards()).toEqual([0, 1]);
+    expect(b.adapter.connected()).toBe(true);
+    const after = fake.shardConnections();
+    expect(after.map((c) => c.shard)).toEqual([0, 1]);
+    expect(after.find((c) => c.shard === 0)?.connection).not.toBe(before.connection);
+
+    const onZero = await commandOnShard(0);
+    expect(b.answered).toContain(onZero.channelId);
+    expect(a.answered).not.toContain(onZero.channelId);
+  });
+
+  it('GIVEN a replica that joins and later stops cleanly THEN it takes a share, and its shard returns to the others without waiting for the lease', async () => {
+    const b = replicas[1] as Replica;
+    const c = await startReplica('c');
+    await b.adapter.shards!.tick();
+    await c.adapter.shards!.tick();
+    expect(b.adapter.shards?.shards()).toEqual([0]);
+    expect(c.adapter.shards?.shards()).toEqual([1]);
+    expect(openShards()).toEqual([0, 1]);
+    const onOne = await commandOnShard(1);
+    expect(c.answered).toContain(onOne.channelId);
+
+    await c.adapter.stop();
+    expect(openShards()).toEqual([0]);
+    // The clock has not moved: the lease was given back, not left to run out.
+    await b.adapter.shards!.tick();
+    expect(b.adapter.shards?.shards()).toEqual([0, 1]);
+    expect(openShards()).toEqual([0, 1]);
+    expect(b.adapter.connected()).toBe(true);
+  });
+
+  it('GIVEN a replica that loses its database THEN it closes its shards before their leases run out, and the other takes them after', async () => {
+    const b = replicas[1] as Replica;
+    const d = await startReplica('d');
+    await b.adapter.shards!.tick();
+    await d.adapter.shards!.tick();
+    expect(d.adapter.shards?.shards()).toEqual([1]);
+    // d's store goes away while its gateway session stays up.
+    await d.paperbot.close();
+    clock.advance((RENEW_SECONDS + 1) * 1000);
+    await d.adapter.shards!.tick();
+    // Its lease has more than a round left: the session stays.
+    expect(d.adapter.shards?.shards()).toEqual([1]);
+    clock.advance(RENEW_SECONDS * 1000);
+    await d.adapter.shards!.tick();
+    // Less than a round left and no renewal: closed before another replica could take it.
+    expect(d.adapter.shards?.shards()).toEqual([]);
+    expect(openShards()).toEqual([0]);
+    expect(d.logs.join('\n')).toMatch(/closing shard 1: its lease could not be renewed/);
+
+    await b.adapter.shards!.tick();
+    expect(b.adapter.shards?.shards()).toEqual([0]);
+    clock.advance(RENEW_SECONDS * 1000);
+    await b.adapter.shards!.tick();
+    expect(b.adapter.shards?.shards()).toEqual([0, 1]);
+    expect(openShards()).toEqual([0, 1]);
+    const onOne = await commandOnShard(1);
+    expect(b.answered).toContain(onOne.channelId);
+  });
+
+  it('GIVEN a replica set to another shard count THEN it joins with the count the running replicas use', async () => {
+    const b = replicas[1] as Replica;
+    const e = await startReplica('e', { DISCORD_SHARDS: '3' });
+    expect(e.adapter.shards?.shardCount()).toBe(SHARDS);
+    await b.adapter.shards!.tick();
+    await e.adapter.shards!.tick();
+    expect(e.adapter.shards?.shards()).toEqual([1]);
+    expect(fake.shardConnections().map((c) => [c.shard, c.count])).toEqual([
+      [0, SHARDS],
+      [1, SHARDS],
+    ]);
+    expect(fake.identifiedShards.filter((shard) => shard?.[1] !== SHARDS)).toEqual([]);
+  });
+
+  it('THEN every command was answered exactly once', () => {
+    expect(sent.length).toBe(5);
+    for (const interaction of sent) expect(fake.responsesTo(interaction)).toHaveLength(1);
+    const answered = replicas.flatMap((r) => r.answered);
+    expect(new Set(answered).size).toBe(answered.length);
+  });
+});
+
+describe.each(testedEngines())('Discord shard leases on %s', (engine) => {
+  let db: FreshDatabase;
+  const pools: Paperbot[] = [];
+
+  beforeAll(async () => {
+    db = await freshDatabase(engine);
+  });
+  afterAll(async () => {
+    for (const p of pools) await p.close();
+    await db.cleanup();
+  });
+
+  it('GIVEN two replicas racing for the same shards THEN each shard goes to exactly one of them', async () => {
+    const config = loadSettings(db.env);
+    for (let i = 0; i < 2; i++) pools.push(await createPaperbot({ config, catalog: segmentationCatalog() }));
+    await migrateSql(pools[0]!.services.sql, [shardLeaseMigration]);
+    const [a, b] = pools.map((p, i) => new ShardLeaseStore(p.services.sql, '111111111111111111', `replica-${i}`)) as [
+      ShardLeaseStore,
+      ShardLeaseStore,
+    ];
+    const now = '2026-12-01T10:00:00.000Z';
+    const until = '2026-12-01T10:00:30.000Z';
+    const shards = Array.from({ length: 8 }, (_, i) => i);
+    const results = await Promise.all(shards.flatMap((id) => [a.acquire(id, 8, now, until), b.acquire(id, 8, now, until)]));
+    for (const id of shards) expect(Number(results[2 * id]) + Number(results[2 * id + 1]), `shard ${id}`).toBe(1);
+    const survey = await a.survey(now);
+    expect(survey.leases.map((l) => l.shardId)).toEqual(shards);
+
+    // A running lease stays with its holder; once it has run out, another replica may take it.
+    const heldByA = survey.leases.find((l) => l.holder === 'replica-0')!.shardId;
+    expect(await b.acquire(heldByA, 8, '2026-12-01T10:00:29.000Z', '2026-12-01T10:00:59.000Z')).toBe(false);
+    expect(await b.acquire(heldByA, 8, until, '2026-12-01T10:01:00.000Z')).toBe(true);
+    // The old holder cannot renew a lease that passed on.
+    expect((await a.renew([heldByA], '2026-12-01T10:01:00.000Z')).has(heldByA)).toBe(false);
+  });
+
+  // paperbot doctor reads SQLite files only.
+  if (engine === 'sqlite')
+    it('GIVEN the shard-lease migration applied THEN paperbot doctor knows its version and reports nothing pending', () => {
+      const known = migrations.map((m) => m.version);
+      const findings = checkDatabase(
+        db.dbPath,
+        known,
+        discordMigrations.map((m) => m.version),
+      );
+      expect(findings.map((f) => f.status)).toEqual(['ok']);
+      // Without the adapter's versions it would take the file for a newer paperbot's.
+      expect(
+        checkDatabase(db.dbPath, known)
+          .map((f) => f.detail)
+          .join(' '),
+      ).toMatch(/does not know \(75\)/);
+    });
+});
+
+describe('Discord shards at start', () => {
+  it('GIVEN DISCORD_SHARDS and a token Discord rejects THEN start fails with the fix, holding no shard', async () => {
+    const fake = await new FakeDiscord({ shards: 2 }).listen();
+    const db = tempDbPath();
+    const config = loadSettings({
+      PAPERBOT_DB: db.dbPath,
+      DISCORD_TOKEN: 'a-revoked-token',
+      DISCORD_APP_ID: fake.appId,
+      DISCORD_API_URL: fake.apiUrl,
+      DISCORD_SHARDS: 'auto',
+    });
+    const paperbot = await createPaperbot({ config, catalog: segmentationCatalog() });
+    try {
+      const adapter = createDiscordAdapter({ config: config.discord!, bot: paperbot.bot, log: silentLogger });
+      await expect(adapter.start()).rejects.toThrow(/Discord rejected DISCORD_TOKEN/);
+      expect(adapter.connected()).toBe(false);
+      expect(fake.shardConnections()).toEqual([]);
+      expect(await paperbot.services.sql.all('SELECT shard_id FROM discord_shard_leases')).toEqual([]);
+    } finally {
+      await paperbot.close();
+      await fake.close();
+      db.cleanup();
+    }
+  });
+});
+
+describe('DISCORD_SHARDS', () => {
+  const base = { DISCORD_TOKEN: 't', DISCORD_APP_ID: '123456789012345678' };
+
+  it('GIVEN no setting THEN the bot holds the gateway alone, as before', () => {
+    expect(readDiscordSettings(base)?.shards).toBeUndefined();
+  });
+
+  it('GIVEN auto or a number THEN it is read with the default lease of 30 s, or the one given', () => {
+    expect(readDiscordSettings({ ...base, DISCORD_SHARDS: 'auto' })?.shards).toEqual({ count: 'auto', leaseMs: 30_000 });
+    expect(readDiscordSettings({ ...base, DISCORD_SHARDS: '4', DISCORD_SHARD_LEASE_SECONDS: '60' })?.shards).toEqual({
+      count: 4,
+      leaseMs: 60_000,
+    });
+  });
+
+  it('GIVEN a malformed value THEN start-up fails with what to write instead', () => {
+    for (const bad of ['0', 'two', '-1', '99999']) {
+      expect(() => readDiscordSettings({ ...base, DISCORD_SHARDS: bad })).toThrow(ConfigError);
+    }
+    expect(() => readDiscordSettings({ ...base, DISCORD_SHARDS: 'many' })).toThrow(
+      /auto .* or a whole number of shards from 1 to 4096; got "many"/,
+    );
+    expect(() => readDiscordSettings({ ...base, DISCORD_SHARDS: 'auto', DISCORD_SHARD_LEASE_SECONDS: '5' })).toThrow(
+      /DISCORD_SHARD_LEASE_SECONDS must be a whole number from 10 to 600/,
+    );
+    expect(() => readDiscordSettings({ ...base, DISCORD_SHARD_LEASE_SECONDS: '30' })).toThrow(/Set DISCORD_SHARDS=auto/);
+  });
+});
