@@ -1,0 +1,78 @@
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
+
+/**
+ * The build (scripts/build.mjs) also bundles the CLI with its packages into dist/paperbot.cjs, and
+ * compiles it once into a V8 code cache beside it. Node 20 starting from dist/'s own modules resolves,
+ * reads, lexes and compiles about a thousand files (discord.js and Bolt most of them) on every start;
+ * the bundle is one read, and the code cache spares the compiling of what start-up runs.
+ *
+ * The cache is only a hint: its first line names the bundle it was made from (a hash the build writes
+ * into the bundle's first line), and V8 checks the rest against its own version and flags. A cache
+ * that does not fit is not used (the bundle compiles from source as it would without one), and a
+ * fresh one is written once the command has run, if the folder is writable.
+ */
+
+type CliModule = typeof import('./index.js');
+
+export type LoadedBundle = {
+  cli: CliModule;
+  /** Writes the code cache when there was none that fitted; from then on a no-op. */
+  saveCodeCache(): void;
+};
+
+const HEADER = /^\/\* paperbot bundle (\w+) \*\//;
+
+/** The bundle at `bundleUrl` when the build made one, its code cache used if it fits; null when absent. */
+export function loadBundle(bundleUrl: URL): LoadedBundle | null {
+  const file = fileURLToPath(bundleUrl);
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+  const id = HEADER.exec(source)?.[1];
+  if (!id) return null;
+  const cacheFile = `${file}.cache`;
+  const stamp = Buffer.from(`${id}\n`);
+  let cachedData: Buffer | undefined;
+  try {
+    const cache = readFileSync(cacheFile);
+    if (cache.subarray(0, stamp.length).equals(stamp)) cachedData = cache.subarray(stamp.length);
+  } catch {
+    // No cache yet: compiled from source, and one is written after the run.
+  }
+  const script = new vm.Script(wrap(source), {
+    filename: file,
+    cachedData,
+    // The bundle is a CommonJS script: `import()` of a package left outside it goes to Node's own loader.
+    ...(vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER ? { importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER } : {}),
+  });
+  const module = { exports: {} as CliModule };
+  const run = script.runInThisContext() as (exports: object, require: NodeJS.Require, module: object, filename: string, dirname: string) => void;
+  run(module.exports, createRequire(file), module, file, dirname(file));
+  let stale = !cachedData || script.cachedDataRejected === true;
+  return {
+    cli: module.exports,
+    saveCodeCache() {
+      if (!stale) return;
+      stale = false;
+      try {
+        const temp = `${cacheFile}.${process.pid}.tmp`;
+        writeFileSync(temp, Buffer.concat([stamp, script.createCachedData()]));
+        renameSync(temp, cacheFile);
+      } catch {
+        // A read-only installation compiles from source each start; it still runs.
+      }
+    },
+  };
+}
+
+/** The CommonJS wrapper, on the bundle's first line so that its line numbers stay those of the file. */
+function wrap(source: string): string {
+  return `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+}
