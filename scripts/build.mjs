@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tsc = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url));
@@ -71,7 +71,7 @@ writeFileSync(bundle, `/* paperbot bundle ${createHash('sha256').update(body).di
 // The code cache: the bundle compiled by this Node, with what `start` loads, made in a process of its own.
 const warmUp = `
   const { loadBundle } = await import(${JSON.stringify(`${dist}adapters/cli/bundle.js`)});
-  const bundle = loadBundle(new URL(${JSON.stringify(`file://${bundle}`)}));
+  const bundle = loadBundle(new URL(${JSON.stringify(pathToFileURL(bundle).href)}), 'build');
   await bundle.cli.warmUp();
   bundle.saveCodeCache();`;
 const warmed = spawnSync(process.execPath, ['--input-type=module', '-e', warmUp], { cwd: root, stdio: 'inherit' });

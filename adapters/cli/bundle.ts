@@ -11,9 +11,11 @@ import vm from 'node:vm';
  * the bundle is one read, and the code cache spares the compiling of what start-up runs.
  *
  * The cache is only a hint: its first line names the bundle it was made from (a hash the build writes
- * into the bundle's first line), and V8 checks the rest against its own version and flags. A cache
- * that does not fit is not used (the bundle compiles from source as it would without one), and a
- * fresh one is written once the command has run, if the folder is writable.
+ * into the bundle's first line) and the command that made it, and V8 checks the rest against its own
+ * version and flags. A cache that does not fit is not used (the bundle compiles from source as it
+ * would without one), and a fresh one is written once the command has run, if the folder is
+ * writable. The build's cache holds the modules `start` loads; the first `start` replaces it with
+ * one that also holds what connecting and serving compiled.
  */
 
 type CliModule = typeof import('./index.js');
@@ -26,8 +28,11 @@ export type LoadedBundle = {
 
 const HEADER = /^\/\* paperbot bundle (\w+) \*\//;
 
-/** The bundle at `bundleUrl` when the build made one, its code cache used if it fits; null when absent. */
-export function loadBundle(bundleUrl: URL): LoadedBundle | null {
+/**
+ * The bundle at `bundleUrl` when the build made one, its code cache used if it fits; null when absent.
+ * `command`: what this process runs (`start`, or `build` for the build's own warm-up).
+ */
+export function loadBundle(bundleUrl: URL, command: string): LoadedBundle | null {
   const file = fileURLToPath(bundleUrl);
   let source: string;
   try {
@@ -38,11 +43,13 @@ export function loadBundle(bundleUrl: URL): LoadedBundle | null {
   const id = HEADER.exec(source)?.[1];
   if (!id) return null;
   const cacheFile = `${file}.cache`;
-  const stamp = Buffer.from(`${id}\n`);
   let cachedData: Buffer | undefined;
+  let madeBy: string | undefined;
   try {
     const cache = readFileSync(cacheFile);
-    if (cache.subarray(0, stamp.length).equals(stamp)) cachedData = cache.subarray(stamp.length);
+    const firstLine = cache.indexOf(10);
+    const [forBundle, by] = cache.subarray(0, Math.max(0, firstLine)).toString('latin1').split(' ');
+    if (forBundle === id) [cachedData, madeBy] = [cache.subarray(firstLine + 1), by];
   } catch {
     // No cache yet: compiled from source, and one is written after the run.
   }
@@ -55,7 +62,7 @@ export function loadBundle(bundleUrl: URL): LoadedBundle | null {
   const module = { exports: {} as CliModule };
   const run = script.runInThisContext() as (exports: object, require: NodeJS.Require, module: object, filename: string, dirname: string) => void;
   run(module.exports, createRequire(file), module, file, dirname(file));
-  let stale = !cachedData || script.cachedDataRejected === true;
+  let stale = !cachedData || script.cachedDataRejected === true || (command === 'start' && madeBy !== 'start');
   return {
     cli: module.exports,
     saveCodeCache() {
@@ -63,7 +70,7 @@ export function loadBundle(bundleUrl: URL): LoadedBundle | null {
       stale = false;
       try {
         const temp = `${cacheFile}.${process.pid}.tmp`;
-        writeFileSync(temp, Buffer.concat([stamp, script.createCachedData()]));
+        writeFileSync(temp, Buffer.concat([Buffer.from(`${id} ${command}\n`), script.createCachedData()]));
         renameSync(temp, cacheFile);
       } catch {
         // A read-only installation compiles from source each start; it still runs.
