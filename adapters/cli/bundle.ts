@@ -36,7 +36,8 @@ export function loadBundle(bundleUrl: URL, command: string): LoadedBundle | null
   const file = fileURLToPath(bundleUrl);
   let source: string;
   try {
-    source = readFileSync(file, 'utf8');
+    // ASCII (the build makes sure): read as Latin-1, V8 keeps it one byte a character.
+    source = readFileSync(file, 'latin1');
   } catch {
     return null;
   }
