@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,12 +69,15 @@ export function loadBundle(bundleUrl: URL, command: string): LoadedBundle | null
     saveCodeCache() {
       if (!stale) return;
       stale = false;
+      const temp = `${cacheFile}.${process.pid}.tmp`;
       try {
-        const temp = `${cacheFile}.${process.pid}.tmp`;
+        // A read-only installation (the container's, systemd's ProtectSystem) keeps the build's cache.
+        accessSync(dirname(file), constants.W_OK);
         writeFileSync(temp, Buffer.concat([Buffer.from(`${id} ${command}\n`), script.createCachedData()]));
         renameSync(temp, cacheFile);
       } catch {
-        // A read-only installation compiles from source each start; it still runs.
+        // Not writable, or the disk is full: the next run compiles what the cache lacks again.
+        rmSync(temp, { force: true });
       }
     },
   };
