@@ -70,7 +70,7 @@ writeFileSync(bundle, `/* paperbot bundle ${createHash('sha256').update(body).di
 
 // The code cache: the bundle compiled by this Node, with what `start` loads, made in a process of its own.
 const warmUp = `
-  const { loadBundle } = await import(${JSON.stringify(`${dist}adapters/cli/bundle.js`)});
+  const { loadBundle } = await import(${JSON.stringify(pathToFileURL(`${dist}adapters/cli/bundle.js`).href)});
   const bundle = loadBundle(new URL(${JSON.stringify(pathToFileURL(bundle).href)}), 'build');
   await bundle.cli.warmUp();
   bundle.saveCodeCache();`;
@@ -85,11 +85,11 @@ process.exit(warmed.status ?? 1);
  * template or a comment. An escaped one (`\\’`, the same character) loses its backslash first.
  */
 function asciiOnly(text) {
-  const ascii = text.replace(/(\\*)([^\x00-\x7f])/g, (_, slashes, char) => {
+  const ascii = text.replace(/(\\*)([\u0080-\uffff])/g, (_, slashes, char) => {
     const kept = slashes.length % 2 === 1 ? slashes.slice(1) : slashes;
     return `${kept}\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
   });
-  if (/[^\x00-\x7f]/.test(ascii)) throw new Error('the bundle is not ASCII');
+  if (/[\u0080-\uffff]/.test(ascii)) throw new Error('the bundle is not ASCII');
   return ascii;
 }
 

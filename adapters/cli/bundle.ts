@@ -54,12 +54,8 @@ export function loadBundle(bundleUrl: URL, command: string): LoadedBundle | null
   } catch {
     // No cache yet: compiled from source, and one is written after the run.
   }
-  const script = new vm.Script(wrap(source), {
-    filename: file,
-    cachedData,
-    // The bundle is a CommonJS script: `import()` of a package left outside it goes to Node's own loader.
-    ...(vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER ? { importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER } : {}),
-  });
+  // A CommonJS script with no import() left (the build turns each into a require or a lazy evaluation).
+  const script = new vm.Script(wrap(source), { filename: file, cachedData });
   const module = { exports: {} as CliModule };
   const run = script.runInThisContext() as (exports: object, require: NodeJS.Require, module: object, filename: string, dirname: string) => void;
   run(module.exports, createRequire(file), module, file, dirname(file));
