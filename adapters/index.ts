@@ -1,5 +1,7 @@
 import type { Adapter } from '../src/adapter.js';
 import type { Paperbot } from '../src/app.js';
+import type { Bot } from '../src/bot.js';
+import type { Services } from '../src/services.js';
 import type { Logger } from '../src/log.js';
 import type { OpsRoute } from '../src/ops/http.js';
 import type { DiscordConfig } from './discord/settings.js';
@@ -47,17 +49,19 @@ const PLATFORM_ORDER = ['slack', 'discord'];
  * chat clients are imported only here, so a search from the command line never loads one.
  */
 export async function startPlatformAdapters(
-  paperbot: Paperbot,
+  paperbot: Paperbot | Promise<Paperbot>,
   config: Settings,
   log: Logger,
   { receive = true, routes, modules = loadPlatformAdapters(config) }: StartOptions = {},
 ): Promise<Adapter[]> {
-  const { outbox } = paperbot.services;
+  const core = Promise.resolve(paperbot);
+  const bot = paperbot instanceof Promise ? botWhenReady(paperbot) : paperbot.bot;
   const started: Adapter[] = [];
   const begin = async (adapter: Adapter, description: string) => {
     started.push(adapter);
-    if (receive) await adapter.start();
-    outbox.register(adapter);
+    // A core that fails to start ends the connecting too: the failure is reported without waiting for it.
+    if (receive) await Promise.all([adapter.start(), core]);
+    (await core).services.outbox.register(adapter);
     log.info(receive ? `${adapter.platform} adapter started (${description})` : `${adapter.platform} adapter ready to post`);
   };
   // Each platform connects on its own (loading its client, a handshake or two): side by side, start-up
@@ -67,7 +71,7 @@ export async function startPlatformAdapters(
     const slack = config.slack;
     starting.push(
       modules.slack.then(({ createSlackAdapter }) =>
-        begin(createSlackAdapter({ config: slack, bot: paperbot.bot, log: log.child({ platform: 'slack' }), routes }), slack.appToken ? 'Socket Mode' : 'HTTP'),
+        begin(createSlackAdapter({ config: slack, bot, log: log.child({ platform: 'slack' }), routes }), slack.appToken ? 'Socket Mode' : 'HTTP'),
       ),
     );
   }
@@ -75,7 +79,7 @@ export async function startPlatformAdapters(
     const discord = config.discord;
     starting.push(
       modules.discord.then(({ createDiscordAdapter }) =>
-        begin(createDiscordAdapter({ config: discord, bot: paperbot.bot, log: log.child({ platform: 'discord' }) }), 'gateway'),
+        begin(createDiscordAdapter({ config: discord, bot, log: log.child({ platform: 'discord' }) }), 'gateway'),
       ),
     );
   }
@@ -85,10 +89,40 @@ export async function startPlatformAdapters(
   if (failure) {
     // One adapter failing to start must not leave the others running (an open port keeps the process alive).
     await Promise.allSettled(started.map((adapter) => adapter.stop()));
-    for (const adapter of started) outbox.unregister(adapter.platform);
+    const outbox = await core.then((p) => p.services.outbox, () => null);
+    for (const adapter of started) outbox?.unregister(adapter.platform);
     throw failure.reason;
   }
   return started;
+}
+
+/** What an adapter reads of the core without waiting (Discord's autocomplete) finds nothing while it starts. */
+const NOTHING_YET = { search: { complete: () => [] } } as unknown as Services;
+
+/**
+ * The bot for adapters that connect while the core is still being built (`paperbot start`): an event
+ * that arrives before the core is ready waits for it, then runs as any other (the adapters acknowledge
+ * a slow answer and send it when done); autocomplete offers nothing meanwhile.
+ */
+function botWhenReady(core: Promise<Paperbot>): Bot {
+  let ready: Bot | null = null;
+  core.then(
+    (paperbot) => {
+      ready = paperbot.bot;
+    },
+    () => {},
+  );
+  return {
+    get services() {
+      return ready?.services ?? NOTHING_YET;
+    },
+    get commands() {
+      return ready?.commands ?? [];
+    },
+    async handle(invocation) {
+      return (ready ?? (await core).bot).handle(invocation);
+    },
+  };
 }
 
 export async function registerDiscordCommands(config: DiscordConfig, log: Logger): Promise<string> {

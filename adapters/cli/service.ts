@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Adapter } from '../../src/adapter.js';
-import { createPaperbot } from '../../src/app.js';
+import { createPaperbot, type Paperbot } from '../../src/app.js';
 import type { Db } from '../../src/store/db.js';
 import { opsRoutes, startOpsServer, type Readiness } from '../../src/ops/http.js';
 import { InFlight, stopSignals } from '../../src/ops/lifecycle.js';
@@ -33,7 +33,7 @@ export async function start(io: Io): Promise<number> {
   const metrics = new Metrics();
   const inflight = new InFlight();
   const began = Date.now();
-  const paperbot = await createPaperbot({
+  const core = createPaperbot({
     config: settings,
     log,
     hooks: {
@@ -45,6 +45,20 @@ export async function start(io: Io): Promise<number> {
     },
     onDelivered: ({ platform, outcome, retry }) => metrics.posted(platform, outcome, { retry }),
   });
+  let paperbot: Paperbot | undefined;
+  let adapters: Adapter[] = [];
+  const routes = opsRoutes({ metrics, readiness: () => readiness(paperbot?.services.db, settings, adapters) });
+  // The platforms connect while the core is built (their handshakes wait on the network meanwhile);
+  // an event that comes before the core is ready waits for it. /readyz says ready once both are.
+  const connecting = startPlatformAdapters(core, settings, log, { routes, modules: platformModules });
+  connecting.catch(() => {});
+  try {
+    paperbot = await core;
+  } catch (error) {
+    // The adapters give up connecting when the core fails; once they have stopped, nothing keeps the process.
+    await connecting.catch(() => {});
+    throw error;
+  }
   const { db } = paperbot.services;
   metrics.catalogSize(paperbot.catalog.papers.length);
   log.info(`catalog ready: ${paperbot.catalog.papers.length} papers, ${Date.now() - began} ms into start-up`);
@@ -55,16 +69,15 @@ export async function start(io: Io): Promise<number> {
   // When the reader of our output goes away (`npm start 2>&1 | head`), every write fails; left to the
   // handler above, logging that failure into the same closed pipe fails again, round and round at
   // full CPU. There is no one left to answer, so stop.
+  const built = paperbot;
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', () => {
-      paperbot.close();
+      built.close();
       process.exit(0);
     });
   }
 
   const lease = await holdRunningLease(paperbot.services.sql);
-  let adapters: Adapter[] = [];
-  const routes = opsRoutes({ metrics, readiness: () => readiness(db, settings, adapters) });
   const slackServesRoutes = Boolean(settings.slack && !settings.slack.appToken);
   let opsServer: Awaited<ReturnType<typeof startOpsServer>> | undefined;
   try {
@@ -72,9 +85,11 @@ export async function start(io: Io): Promise<number> {
       opsServer = await startOpsServer(routes, settings.httpPort);
       log.info(`health and metrics on port ${opsServer.port} (/healthz, /readyz, /metrics)`);
     }
-    adapters = await startPlatformAdapters(paperbot, settings, log, { routes, modules: platformModules });
+    adapters = await connecting;
   } catch (error) {
     opsServer?.close();
+    // Connected adapters are stopped: an open connection would keep the process alive.
+    await connecting.then((started) => Promise.allSettled(started.map((a) => a.stop())), () => {});
     await lease.release().catch(() => undefined);
     await paperbot.close();
     throw error;
@@ -127,12 +142,15 @@ export async function start(io: Io): Promise<number> {
   return 0;
 }
 
-/** /readyz: the database answers and each configured platform's adapter is connected. */
-function readiness(db: Db, settings: Settings, adapters: Adapter[]): Readiness {
+/** /readyz: the core is built, the database answers and each configured platform's adapter is connected. */
+function readiness(db: Db | undefined, settings: Settings, adapters: Adapter[]): Readiness {
   const checks: Record<string, string> = {};
   try {
-    db.prepare('SELECT 1').get();
-    checks.database = 'ok';
+    if (!db) checks.database = 'starting';
+    else {
+      db.prepare('SELECT 1').get();
+      checks.database = 'ok';
+    }
   } catch (error) {
     checks.database = error instanceof Error ? error.message : String(error);
   }

@@ -68,6 +68,37 @@ describe('starting the chat adapters', () => {
     expect(discord.requests.filter((r) => r.method === 'POST' && r.path === `/api/v10/channels/${CHANNEL_ID}/messages`)).toHaveLength(1);
   });
 
+  it('GIVEN the core still being built (paperbot start) THEN the platforms connect meanwhile, and a command that comes first is answered once it is ready', async () => {
+    const { paperbot, settings, slack, discord } = await bootWith();
+    let coreReady: (built: Paperbot) => void = () => {};
+    const core = new Promise<Paperbot>((resolve) => {
+      coreReady = resolve;
+    });
+    const starting = startPlatformAdapters(core, settings, paperbot.services.log);
+    await slack.waitForSocket();
+    await discord.waitFor((r) => r.path.includes('/gateway'));
+    const early = slack.sendEnvelope('slash_commands', {
+      channel_id: 'C0PAPERS', user_id: 'U0ALICE', user_name: 'alice', command: '/paper', text: 'segmentation',
+      response_url: slack.responseUrl('early'), trigger_id: '1.2.3', team_id: 'T0LAB', api_app_id: 'A0PAPER', token: 't',
+    });
+    expect(paperbot.services.outbox.has('slack')).toBe(false);
+    coreReady(paperbot);
+    const adapters = await starting;
+    cleanup.push(async () => void (await Promise.all(adapters.map((a) => a.stop()))));
+    expect(paperbot.services.outbox.has('slack')).toBe(true);
+    expect(paperbot.services.outbox.has('discord')).toBe(true);
+    expect(JSON.stringify(await early)).toMatch(/segmentation/i);
+  });
+
+  it('GIVEN the core fails while the platforms connect THEN they are closed again and the core’s error is what start reports', async () => {
+    const { paperbot, settings, slack } = await bootWith();
+    const failure = new ConfigError('PAPERBOT_DB "/nowhere" cannot hold the state database.');
+    const error = await startPlatformAdapters(Promise.reject(failure), settings, paperbot.services.log).catch((e: unknown) => e);
+    expect(error).toBe(failure);
+    await slack.waitForNoSocket();
+    expect(paperbot.services.outbox.has('slack')).toBe(false);
+  });
+
   it('GIVEN Discord rejects its token after Slack has connected THEN start fails naming DISCORD_TOKEN and Slack is closed again', async () => {
     const { paperbot, settings, slack } = await bootWith('not-the-right-token-42');
     const error = await startPlatformAdapters(paperbot, settings, paperbot.services.log).catch((e: unknown) => e);
