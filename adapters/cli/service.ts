@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Adapter } from '../../src/adapter.js';
 import { createPaperbot, type Paperbot } from '../../src/app.js';
-import type { Db } from '../../src/store/db.js';
+import type { Services } from '../../src/services.js';
 import { opsRoutes, startOpsServer, type Readiness } from '../../src/ops/http.js';
 import { InFlight, stopSignals } from '../../src/ops/lifecycle.js';
 import { Metrics } from '../../src/ops/metrics.js';
@@ -47,7 +47,7 @@ export async function start(io: Io): Promise<number> {
   });
   let paperbot: Paperbot | undefined;
   let adapters: Adapter[] = [];
-  const routes = opsRoutes({ metrics, readiness: () => readiness(paperbot?.services.db, settings, adapters) });
+  const routes = opsRoutes({ metrics, readiness: () => readiness(paperbot?.services, settings, adapters) });
   // The platforms connect while the core is built (their handshakes wait on the network meanwhile);
   // an event that comes before the core is ready waits for it. /readyz says ready once both are.
   const connecting = startPlatformAdapters(core, settings, log, { routes, modules: platformModules });
@@ -142,17 +142,38 @@ export async function start(io: Io): Promise<number> {
   return 0;
 }
 
-/** /readyz: the core is built, the database answers and each configured platform's adapter is connected. */
-function readiness(db: Db | undefined, settings: Settings, adapters: Adapter[]): Readiness {
+/** How long /readyz waits for PostgreSQL before saying it does not answer (a probe must not hang). */
+const READY_QUERY_TIMEOUT_MS = 2000;
+
+/**
+ * /readyz: the core is built, the database answers (the SQLite file, and PostgreSQL when DATABASE_URL
+ * names it) and each configured platform's adapter is connected.
+ */
+async function readiness(services: Pick<Services, 'db' | 'sql'> | undefined, settings: Settings, adapters: Adapter[]): Promise<Readiness> {
   const checks: Record<string, string> = {};
-  try {
-    if (!db) checks.database = 'starting';
-    else {
-      db.prepare('SELECT 1').get();
+  const failure = (error: unknown) => (error instanceof Error ? error.message : String(error));
+  if (!services) checks.database = 'starting';
+  else {
+    try {
+      services.db.prepare('SELECT 1').get();
       checks.database = 'ok';
+    } catch (error) {
+      checks.database = failure(error);
     }
-  } catch (error) {
-    checks.database = error instanceof Error ? error.message : String(error);
+    if (settings.databaseUrl) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${READY_QUERY_TIMEOUT_MS} ms`)), READY_QUERY_TIMEOUT_MS);
+      });
+      try {
+        await Promise.race([services.sql.one('SELECT 1 AS ok'), timeout]);
+        checks.postgres = 'ok';
+      } catch (error) {
+        checks.postgres = failure(error);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
   }
   for (const platform of ['slack', 'discord'] as const) {
     if (!settings[platform]) continue;

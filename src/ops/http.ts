@@ -7,8 +7,8 @@ import type { Metrics } from './metrics.js';
 export type Readiness = { ready: boolean; checks: Record<string, string> };
 
 export type OpsProbe = {
-  /** The database answers and every configured platform is connected. */
-  readiness(): Readiness;
+  /** The database answers and every configured platform is connected (a promise when a check goes over the network). */
+  readiness(): Readiness | Promise<Readiness>;
   metrics: Metrics;
 };
 
@@ -30,8 +30,12 @@ export function opsRoutes(probe: OpsProbe): OpsRoute[] {
       path: '/readyz',
       method: ['GET'],
       handler: (_req, res) => {
-        const { ready, checks } = probe.readiness();
-        json(res, ready ? 200 : 503, { ok: ready, checks });
+        Promise.resolve()
+          .then(() => probe.readiness())
+          .then(
+            ({ ready, checks }) => json(res, ready ? 200 : 503, { ok: ready, checks }),
+            (error: unknown) => json(res, 503, { ok: false, error: error instanceof Error ? error.message : String(error) }),
+          );
       },
     },
     {
