@@ -18,6 +18,11 @@ export type StartOptions = {
   routes?: OpsRoute[];
   /** The platforms' modules, when `loadPlatformAdapters` began loading them earlier; loaded now otherwise. */
   modules?: PlatformModules;
+  /**
+   * With a core still being built: the state database it was given (`openState`) and its clock, for
+   * the adapters that keep state of their own and start before the core is ready.
+   */
+  early?: Pick<Services, 'db' | 'sql' | 'clock'>;
 };
 
 /** The configured platforms' adapter modules, each on its way in. */
@@ -52,10 +57,10 @@ export async function startPlatformAdapters(
   paperbot: Paperbot | Promise<Paperbot>,
   config: Settings,
   log: Logger,
-  { receive = true, routes, modules = loadPlatformAdapters(config) }: StartOptions = {},
+  { receive = true, routes, modules = loadPlatformAdapters(config), early }: StartOptions = {},
 ): Promise<Adapter[]> {
   const core = Promise.resolve(paperbot);
-  const bot = paperbot instanceof Promise ? botWhenReady(paperbot) : paperbot.bot;
+  const bot = paperbot instanceof Promise ? botWhenReady(paperbot, early) : paperbot.bot;
   const started: Adapter[] = [];
   const begin = async (adapter: Adapter, description: string) => {
     started.push(adapter);
@@ -96,16 +101,18 @@ export async function startPlatformAdapters(
   return started;
 }
 
-/** What an adapter reads of the core without waiting (Discord's autocomplete) finds nothing while it starts. */
-const NOTHING_YET = { search: { complete: () => [] } } as unknown as Services;
 
 /**
  * The bot for adapters that connect while the core is still being built (`paperbot start`): an event
  * that arrives before the core is ready waits for it, then runs as any other (the adapters acknowledge
  * a slow answer and send it when done); autocomplete offers nothing meanwhile.
  */
-function botWhenReady(core: Promise<Paperbot>): Bot {
+function botWhenReady(core: Promise<Paperbot>, early: StartOptions['early']): Bot {
+  if (!early) throw new Error('startPlatformAdapters: a core still being built needs `early`, the state it was given (openState)');
   let ready: Bot | null = null;
+  // What an adapter reads of the core without waiting: the state database (the same handles the core
+  // uses) and the clock; the search (Discord's autocomplete) finds nothing while the index builds.
+  const meanwhile = { ...early, search: { complete: () => [] } } as unknown as Services;
   core.then(
     (paperbot) => {
       ready = paperbot.bot;
@@ -114,7 +121,7 @@ function botWhenReady(core: Promise<Paperbot>): Bot {
   );
   return {
     get services() {
-      return ready?.services ?? NOTHING_YET;
+      return ready?.services ?? meanwhile;
     },
     get commands() {
       return ready?.commands ?? [];

@@ -36,7 +36,27 @@ export type PaperbotOptions = {
   hooks?: BotHooks;
   /** Hears how each unprompted post ended (metrics). */
   onDelivered?: DeliveryObserver;
+  /** The state database opened beforehand with `openState` (`paperbot start` hands it to the adapters early); opened here otherwise. */
+  state?: State;
 };
+
+/** The state database: the SQLite file and the store interface (SQLite, or PostgreSQL with DATABASE_URL), migrated. */
+export type State = Pick<Services, 'db' | 'sql'>;
+
+/**
+ * Opens and migrates the state database. It takes milliseconds where the catalog and its index take
+ * the better part of start-up, so `paperbot start` opens it first: adapters that keep state of their
+ * own (Slack's installations, Discord's shard leases) use it while the catalog loads.
+ */
+export async function openState(config: Config, log: Logger = silentLogger): Promise<State> {
+  const db = openDb(config.dbPath, migrations, log);
+  try {
+    return { db, sql: await openSqlStore(config, db, migrations, log) };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
 
 /**
  * Builds the core once: catalog, search index, state database, command dispatcher. Adapters take the
@@ -48,14 +68,7 @@ export async function createPaperbot(options: PaperbotOptions): Promise<Paperbot
   const catalog = options.catalog ?? (await loadCatalog({ extraSources: config.extraSources }));
   const vocabulary = catalog.vocabulary ?? bundledVocabulary();
   const clock = options.clock ?? systemClock;
-  const db = openDb(config.dbPath, migrations, log);
-  let sql: Awaited<ReturnType<typeof openSqlStore>>;
-  try {
-    sql = await openSqlStore(config, db, migrations, log);
-  } catch (error) {
-    db.close();
-    throw error;
-  }
+  const { db, sql } = options.state ?? (await openState(config, log));
   // The list seeds the stored catalog; what people and imports added lives beside it in the database.
   const store = new CatalogStore(db, vocabulary, clock);
   store.seed(catalog.papers);

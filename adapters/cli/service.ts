@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Adapter } from '../../src/adapter.js';
-import { createPaperbot, type Paperbot } from '../../src/app.js';
+import { createPaperbot, openState, type Paperbot } from '../../src/app.js';
+import { systemClock } from '../../src/clock.js';
 import type { Services } from '../../src/services.js';
 import { opsRoutes, startOpsServer, type Readiness } from '../../src/ops/http.js';
 import { InFlight, stopSignals } from '../../src/ops/lifecycle.js';
@@ -33,9 +34,11 @@ export async function start(io: Io): Promise<number> {
   const metrics = new Metrics();
   const inflight = new InFlight();
   const began = Date.now();
+  const state = await openState(settings, log);
   const core = createPaperbot({
     config: settings,
     log,
+    state,
     hooks: {
       inflight,
       onHandled: ({ command, outcome, seconds, invocation }) => {
@@ -50,7 +53,7 @@ export async function start(io: Io): Promise<number> {
   const routes = opsRoutes({ metrics, readiness: () => readiness(paperbot?.services, settings, adapters) });
   // The platforms connect while the core is built (their handshakes wait on the network meanwhile);
   // an event that comes before the core is ready waits for it. /readyz says ready once both are.
-  const connecting = startPlatformAdapters(core, settings, log, { routes, modules: platformModules });
+  const connecting = startPlatformAdapters(core, settings, log, { routes, modules: platformModules, early: { ...state, clock: systemClock } });
   connecting.catch(() => {});
   try {
     paperbot = await core;

@@ -74,7 +74,7 @@ describe('starting the chat adapters', () => {
     const core = new Promise<Paperbot>((resolve) => {
       coreReady = resolve;
     });
-    const starting = startPlatformAdapters(core, settings, paperbot.services.log);
+    const starting = startPlatformAdapters(core, settings, paperbot.services.log, { early: paperbot.services });
     await slack.waitForSocket();
     await discord.waitFor((r) => r.path.includes('/gateway'));
     const early = slack.sendEnvelope('slash_commands', {
@@ -93,7 +93,7 @@ describe('starting the chat adapters', () => {
   it('GIVEN the core fails while the platforms connect THEN they are closed again and the core’s error is what start reports', async () => {
     const { paperbot, settings, slack } = await bootWith();
     const failure = new ConfigError('PAPERBOT_DB "/nowhere" cannot hold the state database.');
-    const error = await startPlatformAdapters(Promise.reject(failure), settings, paperbot.services.log).catch((e: unknown) => e);
+    const error = await startPlatformAdapters(Promise.reject(failure), settings, paperbot.services.log, { early: paperbot.services }).catch((e: unknown) => e);
     expect(error).toBe(failure);
     await slack.waitForNoSocket();
     expect(paperbot.services.outbox.has('slack')).toBe(false);
