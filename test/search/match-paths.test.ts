@@ -16,9 +16,16 @@ const index = new PaperIndex(papers, bundledVocabulary());
 const search = searchOver(index);
 const queries = mixedQueries(papers, 700, seededRandom(3)).concat(['-brain', 'NOT lung -ct', 'deep learning -segmentation', 'gan OR unet OR cnn mri', 'liver OR kidney -ct']);
 
+/** Each live paper's terms, worked out once: the definition below asks for them per query and paper. */
+const termsOfSlot = new Map(
+  Array.from({ length: index.slotCount }, (_, slot) => slot)
+    .filter((slot) => index.isLive(slot))
+    .map((slot) => [slot, index.termsOf(index.paperAt(slot)!)] as const),
+);
+
 /** Whether a paper holds a unit itself (not a related concept), in the fields the unit looks in. */
 function holds(slot: number, unit: Unit): boolean {
-  const terms = index.termsOf(index.paperAt(slot)!);
+  const terms = termsOfSlot.get(slot)!;
   return unit.lookups.some((l) => l.exact && ((terms.get(l.term)?.fields ?? 0) & l.fields) !== 0);
 }
 
