@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { openDatabaseFile } from './open.js';
-import { snapshotBeforeMigrations } from './snapshot.js';
+import { markCreatedEmpty, snapshotBeforeMigrations } from './snapshot.js';
 import { isSqliteOnly, SCHEMA_MIGRATIONS_DDL, type Migration } from './migrations.js';
 
 export type Db = Database.Database;
@@ -84,6 +84,7 @@ export function migrate(db: Db, migrations: Migration[], log?: Logger): void {
   db.exec(SCHEMA_MIGRATIONS_DDL);
   const applied = () => new Set((db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]));
   const done = applied();
+  if (done.size === 0) markCreatedEmpty(db);
   // Portable migrations are migrateSql's (sql/migrate.ts), on the store interface's connection.
   const pending = migrations
     .filter(isSqliteOnly)

@@ -3,6 +3,20 @@ import { existsSync, rmSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 
 /**
+ * Databases this process found empty: the SQLite-only migrations fill them first, and the portable
+ * ones that follow on the store interface must not take that for state worth a copy.
+ */
+const createdEmpty = new WeakSet<Database.Database>();
+
+export function markCreatedEmpty(db: Database.Database): void {
+  createdEmpty.add(db);
+}
+
+export function isCreatedEmpty(db: Database.Database): boolean {
+  return createdEmpty.has(db);
+}
+
+/**
  * Before migrations change a database that already holds state, a copy of it beside the file:
  * `<db>.before-v<highest pending version>.bak`, so an upgrade that goes wrong can be undone with
  * `paperbot restore`. `VACUUM INTO` writes one consistent, compacted copy in a single synchronous
@@ -11,7 +25,7 @@ import { ConfigError } from '../errors.js';
  * Returns the copy's path, or null when none was needed.
  */
 export function snapshotBeforeMigrations(db: Database.Database, pendingVersions: number[]): string | null {
-  if (db.memory || pendingVersions.length === 0) return null;
+  if (db.memory || pendingVersions.length === 0 || isCreatedEmpty(db)) return null;
   const applied = db.prepare('SELECT count(*) FROM schema_migrations').pluck().get() as number;
   if (applied === 0) return null;
   const target = `${db.name}.before-v${Math.max(...pendingVersions)}.bak`;

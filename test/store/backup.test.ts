@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -120,5 +120,12 @@ describe('migrations on a database that holds state', () => {
     const fresh = join(d, 'fresh.db');
     openDb(fresh, migrations).close();
     expect(existsSync(`${fresh}.before-v${latest}.bak`)).toBe(false);
+    // Nor when the store interface's portable migrations follow on the same new file (a first start).
+    const { openState } = await import('../../src/app.js');
+    const { loadConfig } = await import('../../src/config.js');
+    const state = await openState(loadConfig({ PAPERBOT_DB: join(d, 'first-start.db') }));
+    state.db.close();
+    await state.sql.close();
+    expect(readdirSync(d).filter((f) => f.startsWith('first-start.db.before'))).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { ConfigError } from '../../errors.js';
 import { maskUrlCredentials, type Logger } from '../../log.js';
 import type { Migration } from '../migrations.js';
 import { openDatabaseFile } from '../open.js';
-import { snapshotBeforeMigrations } from '../snapshot.js';
+import { isCreatedEmpty, markCreatedEmpty, snapshotBeforeMigrations } from '../snapshot.js';
 import { migrateSql } from './migrate.js';
 import { SqliteSql } from './sqlite.js';
 import type { SqlDatabase } from './types.js';
@@ -50,6 +50,8 @@ export async function openSqlStore(settings: SqlSettings, legacy: Database.Datab
     handle.pragma('busy_timeout = 50');
   }
   const store = new SqliteSql(handle, settings.dbPath, !shared);
+  // The file is one database whichever connection migrates it: new to `legacy`, new to this one.
+  if (isCreatedEmpty(legacy)) markCreatedEmpty(handle);
   try {
     await migrateSql(store, migrations, { log, beforeApplying: (versions) => snapshotBeforeMigrations(handle, versions) });
   } catch (error) {
