@@ -4,7 +4,7 @@ import { DeliveryError } from '../../src/errors.js';
 import { tick } from '../../src/capabilities/spotlight/index.js';
 import { idempotencyKey, retryDelayMs } from '../../src/delivery/index.js';
 import { getSubscription, postsOf } from '../../src/capabilities/spotlight/store.js';
-import { RecordingAdapter, spotlightBot, syntheticPapers, tempDbPath, type SpotlightBot } from './harness.js';
+import { RecordingAdapter, spotlightBot, syntheticPapers, tempDbPath, type SpotlightBot, channelRef } from './harness.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -65,7 +65,7 @@ describe('a post that fails and is retried', () => {
     expect(slack.attempts).toHaveLength(3);
     expect(new Set(slack.attempts.map((a) => a.key))).toEqual(new Set([idempotencyKey('slack', 'C1', MONDAY)]));
     expect(slack.posts).toHaveLength(1);
-    const rows = postsOf(b.paperbot.services.db, 'slack', 'C1');
+    const rows = (await postsOf(b.paperbot.services.sql, channelRef('slack', 'C1')));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: 'posted', attempts: 3, paperId: posts[0].paper.id, messageId: posts[0].messageId });
   });
@@ -94,7 +94,7 @@ describe('a post that fails and is retried', () => {
     for (let i = 0; i < 20; i++) slack.failures.push(new DeliveryError('timeout', false));
     for (let t = SLOT; t <= SLOT + 4 * HOUR; t += 5 * MIN) await tickAt(b, t);
     expect(slack.posts).toHaveLength(0);
-    const row = postsOf(b.paperbot.services.db, 'slack', 'C1')[0];
+    const row = (await postsOf(b.paperbot.services.sql, channelRef('slack', 'C1')))[0];
     expect(row.status).toBe('expired');
     expect(lines.some((l) => l.includes('gave up on 2026-11-30T09:00:00.000Z'))).toBe(true);
     slack.failures.length = 0;
@@ -112,7 +112,7 @@ describe('a process without the platform', () => {
     const consoleOnly = await subscribed('C1', { dbPath: tmp.dbPath });
     consoleOnly.paperbot.services.outbox.unregister('slack');
     expect(await tickAt(consoleOnly, SLOT + MIN)).toEqual([]);
-    expect(postsOf(consoleOnly.paperbot.services.db, 'slack', 'C1')).toEqual([]);
+    expect((await postsOf(consoleOnly.paperbot.services.sql, channelRef('slack', 'C1')))).toEqual([]);
     const full = await bot({ dbPath: tmp.dbPath, clock: new ManualClock(SLOT + 2 * MIN) });
     expect((await tick(full.paperbot.services)).map((p) => p.channel)).toEqual(['C1']);
   });
@@ -128,7 +128,7 @@ describe('a channel the bot can no longer post to', () => {
 
     const first = await tickAt(b, SLOT);
     expect(first.map((p) => `${p.platform}:${p.channel}`).sort()).toEqual(['discord:D1', 'slack:C2']);
-    const sub = getSubscription(b.paperbot.services.db, 'slack', 'C1')!;
+    const sub = (await getSubscription(b.paperbot.services.sql, channelRef('slack', 'C1')))!;
     expect(sub.pausedReason).toContain('channel_not_found');
     expect(lines.some((l) => l.includes('WARN spotlight slack:C1: paused') && l.includes('channel_not_found'))).toBe(true);
 
@@ -250,7 +250,7 @@ describe('restart in the middle of a slot', () => {
 
     const second = await bot({ dbPath: tmp.dbPath, clock: new ManualClock(SLOT + 30 * HOUR) });
     expect(await tick(second.paperbot.services)).toEqual([]);
-    expect(postsOf(second.paperbot.services.db, 'slack', 'C1')[0].status).toBe('unknown');
+    expect((await postsOf(second.paperbot.services.sql, channelRef('slack', 'C1')))[0].status).toBe('unknown');
     const rest: string[] = [];
     for (let w = 1; w < papers.length; w++) rest.push(...(await tickAt(second, SLOT + w * WEEK)).map((p) => p.paper.id));
     expect(rest).toHaveLength(papers.length - 1);

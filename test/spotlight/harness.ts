@@ -9,6 +9,11 @@ import type { Reply } from '../../src/reply.js';
 import { RecordingAdapter } from '../helpers/recording-adapter.js';
 
 export { RecordingAdapter, type Delivered } from '../helpers/recording-adapter.js';
+
+/** A channel of the workspace '' (what adapters that name no workspace record), or of `workspaceId`. */
+export function channelRef(platform: Platform, channel: string, workspaceId = ''): { platform: Platform; workspaceId: string; channel: string } {
+  return { platform, workspaceId, channel };
+}
 export { tempDbPath } from '../helpers/temp-db.js';
 
 const TASKS: Term[] = [
