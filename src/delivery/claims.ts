@@ -72,11 +72,14 @@ export function retryDelayMs(attempts: number): number {
 /**
  * At most 25 characters (Discord's nonce limit), the same for every attempt at one slot. The
  * spotlight's slots are keyed by the slot alone (keys issued before the delivery layer stay valid);
- * any other kind names itself in front of the slot.
+ * any other kind names itself in front of the slot. A channel of a named workspace names it too, so
+ * two workspaces posting to one shared channel (Slack Connect) never share a key; the workspace ''
+ * keeps the keys issued before tenants.
  */
-export function idempotencyKey(platform: Platform, channel: string, slot: string, kind: DeliveryKind = 'spotlight'): string {
+export function idempotencyKey(platform: Platform, channel: string, slot: string, kind: DeliveryKind = 'spotlight', workspaceId = ''): string {
   const what = kind === 'spotlight' ? slot : `${kind} ${slot}`;
-  return `sp${createHash('sha256').update(`${platform}\n${channel}\n${what}`).digest('hex').slice(0, 23)}`;
+  const where = workspaceId ? `${workspaceId}\n${channel}` : channel;
+  return `sp${createHash('sha256').update(`${platform}\n${where}\n${what}`).digest('hex').slice(0, 23)}`;
 }
 
 export { iso } from '../clock.js';

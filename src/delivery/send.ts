@@ -52,7 +52,7 @@ export async function sendClaim(
   const tag = `${claim.kind} ${label(claim)}`;
   try {
     const ref = await services.outbox.post(claim.platform, claim.channel, message, {
-      idempotencyKey: idempotencyKey(claim.platform, claim.channel, claim.slot, claim.kind),
+      idempotencyKey: idempotencyKey(claim.platform, claim.channel, claim.slot, claim.kind, claim.workspaceId),
       attempt: claim.attempts,
       // A claim attempted before and never recorded as posted may have reached the channel.
       mayHaveArrived: claim.attempts > 1,

@@ -54,7 +54,7 @@ export type SpotlightBot = {
   clock: ManualClock;
   dbPath: string;
   /** Types `/paper <text>` in a channel as someone who may manage it (unless told otherwise). */
-  say(platform: Platform, channel: string, text: string, options?: { canManageChannel?: boolean }): Promise<Reply>;
+  say(platform: Platform, channel: string, text: string, options?: { canManageChannel?: boolean; workspaceId?: string }): Promise<Reply>;
   close(): void;
 };
 
@@ -88,6 +88,7 @@ export async function spotlightBot(options: {
       paperbot.bot.handle({
         text,
         platform,
+        workspaceId: o.workspaceId,
         channelId: channel,
         userId: 'U1',
         canManageChannel: o.canManageChannel ?? true,
