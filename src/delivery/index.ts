@@ -7,7 +7,7 @@
  */
 export * from './claims.js';
 export { describeSchedule, isAtMostDaily, weeklyParts } from './cron.js';
-export { dropLease, heldLeases, holdLease, releaseLeases } from './leases.js';
+export { heldLeases, holdLease, releaseLeases } from './leases.js';
 export { continueIds, deliveryMigration, deliveryTenantsMigration } from './migration.js';
 export { parseOnArgs, scheduleFor } from './schedule-words.js';
 export * from './send.js';
