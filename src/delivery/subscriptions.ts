@@ -51,13 +51,28 @@ export async function activeSubscriptions(q: SqlQueries, kind: DeliveryKind): Pr
  * on another's transaction, so the work spreads over the replicas instead of queueing behind one.
  * A channel skipped this way is being claimed by the replica that holds it, or its slot is still open
  * at the next minute's tick. Exactly-once does not rest on the lock (the claim's insert does): the
- * lock only keeps two replicas from both choosing content for one slot. A command (`spotlight now`)
- * waits instead (`skip` false): the person asked for this channel. SQLite: no row locks; the write
- * transaction already excludes every other writer.
+ * lock keeps two replicas from both choosing content for one slot. A command (`spotlight now`) waits
+ * instead (`skip` false): the person asked for this channel.
+ *
+ * The channel's rows of the other kinds are locked too, waiting, all in the order of their kind: a
+ * digest claiming the spotlight of its slot along holds both, so a spotlight tick on another replica
+ * waits for that claim to commit and then finds its slot taken (one message, not the spotlight
+ * alone beside a digest that could have carried it). Only the own row is ever skipped, and every
+ * wait is for a row later in the one order, so two claims never wait on each other in a circle.
+ * SQLite: no row locks; the write transaction already excludes every other writer.
  */
 export async function lockSubscription(sql: SqlDatabase, tx: SqlTransaction, kind: DeliveryKind, ref: ChannelRef, skip: boolean): Promise<boolean> {
-  const lock = sql.dialect.name === 'postgres' ? (skip ? ' FOR UPDATE SKIP LOCKED' : ' FOR UPDATE') : '';
-  return (await tx.one(`SELECT 1 AS locked FROM delivery_subscriptions WHERE kind = ? AND ${channelKey()}${lock}`, [kind, ...channelParams(ref)])) !== null;
+  const row = `SELECT 1 AS locked FROM delivery_subscriptions WHERE kind = ? AND ${channelKey()}`;
+  if (sql.dialect.name !== 'postgres') return (await tx.one(row, [kind, ...channelParams(ref)])) !== null;
+  const kinds = await tx.all<{ kind: string }>(`SELECT kind FROM delivery_subscriptions WHERE ${channelKey()} ORDER BY kind`, channelParams(ref));
+  let mine = false;
+  for (const { kind: other } of kinds) {
+    const own = other === kind;
+    const locked = (await tx.one(`${row} FOR UPDATE${own && skip ? ' SKIP LOCKED' : ''}`, [other, ...channelParams(ref)])) !== null;
+    if (own && !locked) return false;
+    mine ||= own && locked;
+  }
+  return mine;
 }
 
 export type SubscribeInput = ChannelRef & {

@@ -122,7 +122,7 @@ export async function attempt(
 /**
  * The spotlight as a part of another kind's message (the digest's) when both fall in the same slot:
  * it is claimed along only when its own schedule has that very slot, and shows the claimed paper.
- * The digest's transaction skips a spotlight another replica's spotlight tick is claiming alone.
+ * The digest's transaction already holds the spotlight's row (see `lockSubscription`).
  */
 export const spotlightPart: SlotPart = {
   kind: 'spotlight',
@@ -131,7 +131,7 @@ export const spotlightPart: SlotPart = {
     if (!sub || !sub.enabled || sub.pausedReason) return null;
     const own = latestSlot(sub.schedule, sub.timezone, now);
     if (own === null || iso(own) !== slot || own < Date.parse(sub.enabledAt)) return null;
-    return (await claimSlot(services, ref, slot, 'schedule', now, { tx, skipLocked: true }))?.id ?? null;
+    return (await claimSlot(services, ref, slot, 'schedule', now, { tx }))?.id ?? null;
   },
   async render(services, claim, lang) {
     const sub = await store.getSubscription(services.sql, claim);
