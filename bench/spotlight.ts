@@ -19,11 +19,11 @@ export async function run(): Promise<{ maxDelayMs: number; tickMs: number; met: 
   const clock = new ManualClock('2021-01-01T00:00:00Z');
   const paperbot = await createPaperbot({ config: loadConfig({ PAPERBOT_DB: db.dbPath }), clock, log: createLogger('silent') });
   paperbot.services.outbox.register(new RecordingAdapter('slack'));
-  const { db: sqlite } = paperbot.services;
+  const { sql } = paperbot.services;
   for (let i = 0; i < CHANNELS; i++) {
-    store.subscribe(sqlite, { platform: 'slack', channel: `C${i}`, schedule: `${i % 60} 9 * * *`, timezone: 'Europe/Berlin', lang: 'en', now: '2021-01-01T00:00:00.000Z' });
+    await store.subscribe(sql, { platform: 'slack', workspaceId: '', channel: `C${i}`, schedule: `${i % 60} 9 * * *`, timezone: 'Europe/Berlin', lang: 'en', now: '2021-01-01T00:00:00.000Z' });
   }
-  store.subscribe(sqlite, { platform: 'slack', channel: 'CDENSE', schedule: '* * * * *', timezone: 'Europe/Berlin', lang: 'en', now: '2021-01-01T00:00:00.000Z' });
+  await store.subscribe(sql, { platform: 'slack', workspaceId: '', channel: 'CDENSE', schedule: '* * * * *', timezone: 'Europe/Berlin', lang: 'en', now: '2021-01-01T00:00:00.000Z' });
   // Five years later, within the grace window of every channel's slot that day.
   clock.set('2026-01-05T10:30:00Z');
   const histogram = monitorEventLoopDelay({ resolution: 1 });
@@ -33,7 +33,7 @@ export async function run(): Promise<{ maxDelayMs: number; tickMs: number; met: 
   const tickMs = performance.now() - started;
   histogram.disable();
   const maxDelayMs = histogram.max / 1e6;
-  paperbot.close();
+  await paperbot.close();
   db.cleanup();
   const met = maxDelayMs <= GOAL_MS;
   console.log(`tick over ${CHANNELS} daily channels after a 5-year gap + one stored "* * * * *": ${posts.length} posts in ${tickMs.toFixed(0)} ms`);

@@ -23,7 +23,7 @@ export type Scheduler = {
    * After the drain: hands back the attempt leases of posts still in flight (a platform slower than
    * the drain), so another process retries them at once instead of after the lease. How many.
    */
-  releaseLeases(): number;
+  releaseLeases(): Promise<number>;
 };
 
 /** The kinds of post that ride in a digest when they fall in its slot: the composition is here, so the capabilities need not know each other. */
@@ -82,8 +82,8 @@ export function startScheduler(services: Services, hooks: SchedulerHooks = {}): 
       void task.stop();
       void task.destroy();
     },
-    releaseLeases() {
-      const released = releaseLeases(services.db, services.clock.now().toISOString());
+    async releaseLeases() {
+      const released = await releaseLeases(services.sql, services.clock.now().toISOString());
       if (released > 0) services.log.warn(`scheduler: handed back ${released} attempt lease(s) of posts still in flight at stop; another process retries them now`);
       return released;
     },

@@ -123,7 +123,7 @@ export async function start(io: Io): Promise<number> {
     scheduler.stop();
     const drained = await inflight.drain(DRAIN_MS);
     // A post still in flight after the drain hands its lease back, so another process retries it now.
-    scheduler.releaseLeases();
+    await scheduler.releaseLeases().catch((error: unknown) => log.error('scheduler: could not hand back the attempt leases', error));
     const all = [...adapters, ...(consoleAdapter ? [consoleAdapter] : [])];
     await Promise.race([Promise.allSettled(all.map((a) => a.stop())), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]);
     await lease.release().catch((error: unknown) => log.warn(`could not release the running lease (${String(error)}); it goes stale in ${STALE_AFTER_MS / 1000} s`));

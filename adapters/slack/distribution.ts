@@ -117,7 +117,7 @@ export class SlackTenancy {
     let paused = 0;
     for (const channelId of await this.channels.channelsOf(query)) {
       if (await this.tokenFor(channelId)) continue;
-      await pauseScheduledPosts(this.services, channelId, reason);
+      await pauseScheduledPosts(this.services, query.teamId ?? '', channelId, reason);
       paused++;
     }
     const who = query.isEnterpriseInstall ? `org ${query.enterpriseId}` : `workspace ${query.teamId}`;
@@ -127,13 +127,15 @@ export class SlackTenancy {
 
 /**
  * The one call into the delivery layer: pause every scheduled kind of the channel, with the reason.
- * (src/delivery's `pause`, synchronous on SQLite today; when the delivery layer moves to the store
- * interface this becomes its async counterpart.)
+ * Rows from before the workspace was known (workspace '') are the channel's too until a command
+ * adopts them, so they pause with it.
  */
-async function pauseScheduledPosts(services: Pick<Services, 'db' | 'clock'>, channelId: string, reason: string): Promise<void> {
+async function pauseScheduledPosts(services: Pick<Services, 'sql' | 'clock'>, workspaceId: string, channelId: string, reason: string): Promise<void> {
   const now = iso(services.clock.now().getTime());
-  await retryWhileBusy(services.db, async () => {
-    for (const kind of SCHEDULED_KINDS) pause(services.db, kind, 'slack', channelId, reason, now);
+  await services.sql.transaction(async (tx) => {
+    for (const kind of SCHEDULED_KINDS) {
+      for (const workspace of new Set([workspaceId, ''])) await pause(tx, kind, { platform: 'slack', workspaceId: workspace, channel: channelId }, reason, now);
+    }
   });
 }
 

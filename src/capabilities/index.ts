@@ -1,7 +1,7 @@
 import type { Capability, Command } from '../services.js';
 import { coreMigration, metaOnStoreMigration, type Migration } from '../store/migrations.js';
 import { catalogCapability } from './catalog/index.js';
-import { deliveryMigration } from '../delivery/index.js';
+import { deliveryMigration, deliveryTenantsMigration } from '../delivery/index.js';
 import { digestCapability } from './digest/index.js';
 import { feedsCapability } from './feeds/index.js';
 import { followCapability } from './follow/index.js';
@@ -33,4 +33,4 @@ const capabilities: Capability[] = [
 export const commands: Command[] = capabilities.flatMap((c) => c.commands);
 
 /** The whole schema: the core's migrations, the delivery layer's (below the capabilities that post on a schedule), then each capability's. */
-export const migrations: Migration[] = [coreMigration, metaOnStoreMigration, deliveryMigration, ...capabilities.flatMap((c) => c.migrations)];
+export const migrations: Migration[] = [coreMigration, metaOnStoreMigration, deliveryMigration, deliveryTenantsMigration, ...capabilities.flatMap((c) => c.migrations)];

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { Statement } from 'better-sqlite3';
 import type { Platform } from '../adapter.js';
-import type { Db } from '../store/db.js';
+import type { SqlDatabase, SqlQueries, SqlTransaction } from '../store/sql/types.js';
 import { dropLease, holdLease } from './leases.js';
 
 /**
- * Claim, then post, then record. A claim (a row under UNIQUE(kind, platform, channel, slot), written
+ * Claim, then post, then record. A claim (a row under UNIQUE(kind, platform, workspace, channel, slot), written
  * with what it will post in the same transaction) happens before anything reaches the platform, so a
  * second process, a restart or a retry can never post the slot again with other content. An attempt
  * holds a lease (next_attempt_at moved forward); a process killed mid-post leaves the lease to run
@@ -15,7 +14,24 @@ import { dropLease, holdLease } from './leases.js';
 
 /** Which of the scheduled posts a claim or subscription is; each capability that posts on a schedule names its own. */
 export type DeliveryKind = string;
-export type ChannelRef = { platform: Platform; channel: string };
+/** A channel of one tenant: platform, workspace (Slack team, Discord server; '' when unknown), channel. */
+export type ChannelRef = { platform: Platform; workspaceId: string; channel: string };
+
+/** The channel a command was typed in. */
+export function channelOf(invocation: { platform: Platform; workspaceId?: string; channelId: string }): ChannelRef {
+  return { platform: invocation.platform, workspaceId: invocation.workspaceId ?? '', channel: invocation.channelId };
+}
+
+/** The tenant key's columns and values, in that order: `platform = ? AND workspace_id = ? AND channel = ?` (table alias `c`, `s`, … or none). */
+export function channelKey(alias = ''): string {
+  const a = alias ? `${alias}.` : '';
+  return `${a}platform = ? AND ${a}workspace_id = ? AND ${a}channel = ?`;
+}
+export function sameChannel(a: ChannelRef, b: ChannelRef): boolean {
+  return a.platform === b.platform && a.workspaceId === b.workspaceId && a.channel === b.channel;
+}
+
+export const channelParams = (ref: ChannelRef): [Platform, string, string] => [ref.platform, ref.workspaceId, ref.channel];
 type Trigger = 'schedule' | 'now';
 type ClaimStatus = 'pending' | 'posted' | 'failed' | 'expired' | 'unknown' | 'skipped' | 'empty';
 
@@ -23,6 +39,7 @@ export type ClaimRow = {
   id: number;
   kind: DeliveryKind;
   platform: Platform;
+  workspaceId: string;
   channel: string;
   /** The slot as an ISO 8601 UTC instant. */
   slot: string;
@@ -55,17 +72,20 @@ export function retryDelayMs(attempts: number): number {
 /**
  * At most 25 characters (Discord's nonce limit), the same for every attempt at one slot. The
  * spotlight's slots are keyed by the slot alone (keys issued before the delivery layer stay valid);
- * any other kind names itself in front of the slot.
+ * any other kind names itself in front of the slot. A channel of a named workspace names it too, so
+ * two workspaces posting to one shared channel (Slack Connect) never share a key; the workspace ''
+ * keeps the keys issued before tenants.
  */
-export function idempotencyKey(platform: Platform, channel: string, slot: string, kind: DeliveryKind = 'spotlight'): string {
+export function idempotencyKey(platform: Platform, channel: string, slot: string, kind: DeliveryKind = 'spotlight', workspaceId = ''): string {
   const what = kind === 'spotlight' ? slot : `${kind} ${slot}`;
-  return `sp${createHash('sha256').update(`${platform}\n${channel}\n${what}`).digest('hex').slice(0, 23)}`;
+  const where = workspaceId ? `${workspaceId}\n${channel}` : channel;
+  return `sp${createHash('sha256').update(`${platform}\n${where}\n${what}`).digest('hex').slice(0, 23)}`;
 }
 
 export { iso } from '../clock.js';
 
 export function label(ref: ChannelRef): string {
-  return `${ref.platform}:${ref.channel}`;
+  return ref.workspaceId ? `${ref.platform}:${ref.workspaceId}/${ref.channel}` : `${ref.platform}:${ref.channel}`;
 }
 
 /** Whether the grace window for a claim has passed: it runs from the slot, or from the claim for a `now` that took a past slot. */
@@ -73,25 +93,13 @@ export function beyondGrace(claim: Pick<ClaimRow, 'slot' | 'claimedAt'>, now: nu
   return now - Math.max(Date.parse(claim.slot), Date.parse(claim.claimedAt)) > graceHours * HOUR;
 }
 
-/** Prepared statements, once per connection: a tick every minute runs the same few queries. */
-const statements = new WeakMap<Db, Map<string, Statement<unknown[], unknown>>>();
-
-/** The statement for `sql`, typed by its parameters and the row it returns (`db.prepare<Params, Row>`). */
-export function stmt<Params extends unknown[] = unknown[], Row = unknown>(db: Db, sql: string): Statement<Params, Row> {
-  let byDb = statements.get(db);
-  if (!byDb) statements.set(db, (byDb = new Map()));
-  const cached = byDb.get(sql);
-  // The cache is keyed by the SQL text, and one text is always asked for with the same types.
-  if (cached) return cached as unknown as Statement<Params, Row>;
-  const prepared = db.prepare<Params, Row>(sql);
-  byDb.set(sql, prepared as unknown as Statement<unknown[], unknown>);
-  return prepared;
-}
-
-/** Columns under the names of ClaimRow's fields; `in_flight` is 0 or 1. */
-export const CLAIM_COLUMNS = `c.id, c.kind, c.platform, c.channel, c.slot, c.trigger, c.status, c.attempts, c.in_flight AS inFlight,
-  c.next_attempt_at AS nextAttemptAt, c.last_error AS lastError, c.message_id AS messageId, c.claimed_at AS claimedAt,
-  c.posted_at AS postedAt, c.carried_by AS carriedBy`;
+/**
+ * Columns under the names of ClaimRow's fields, quoted (PostgreSQL folds unquoted names to lower
+ * case); `in_flight` is 0 or 1.
+ */
+export const CLAIM_COLUMNS = `c.id, c.kind, c.platform, c.workspace_id AS "workspaceId", c.channel, c.slot, c.trigger, c.status, c.attempts,
+  c.in_flight AS "inFlight", c.next_attempt_at AS "nextAttemptAt", c.last_error AS "lastError", c.message_id AS "messageId",
+  c.claimed_at AS "claimedAt", c.posted_at AS "postedAt", c.carried_by AS "carriedBy"`;
 type ClaimRecord = Omit<ClaimRow, 'inFlight'> & { inFlight: number };
 
 export function toClaim<R extends ClaimRecord>(r: R): Omit<R, 'inFlight'> & { inFlight: boolean } {
@@ -99,11 +107,8 @@ export function toClaim<R extends ClaimRecord>(r: R): Omit<R, 'inFlight'> & { in
 }
 
 /** The latest slot this channel has any record of for this kind (posted, pending, skipped …). */
-export function latestRecordedSlot(db: Db, kind: DeliveryKind, ref: ChannelRef): string | null {
-  const r = stmt<[string, Platform, string], { slot: string | null }>(
-    db,
-    'SELECT MAX(slot) AS slot FROM delivery_claims WHERE kind = ? AND platform = ? AND channel = ?',
-  ).get(kind, ref.platform, ref.channel);
+export async function latestRecordedSlot(q: SqlQueries, kind: DeliveryKind, ref: ChannelRef): Promise<string | null> {
+  const r = await q.one<{ slot: string | null }>(`SELECT MAX(slot) AS slot FROM delivery_claims WHERE kind = ? AND ${channelKey()}`, [kind, ...channelParams(ref)]);
   return r?.slot ?? null;
 }
 
@@ -116,101 +121,107 @@ export type NewClaim = ChannelRef & {
   leaseUntil: string | null;
 };
 
-/** Inserts the claim; null when the slot already has a row (another process or an earlier run). */
-export function insertClaim(db: Db, c: NewClaim): number | null {
+/**
+ * Inserts the claim (in the caller's transaction); null when the slot already has a row (another
+ * replica, an earlier run). Why an insert and not a lock: the row is the claim. Under the UNIQUE key,
+ * `ON CONFLICT DO NOTHING` lets exactly one of any number of writers in, on SQLite and PostgreSQL
+ * alike; on PostgreSQL a second writer racing an uncommitted first waits for its commit and then
+ * inserts nothing, so there is no window in which both believe they hold the slot. The claimer holds
+ * the first attempt's lease (`holdLease`) once the transaction has committed.
+ */
+export async function insertClaim(q: SqlQueries, c: NewClaim): Promise<number | null> {
   const pending = c.leaseUntil !== null;
-  const r = stmt(
-    db,
-    `INSERT INTO delivery_claims (kind, platform, channel, slot, trigger, status, attempts, in_flight, next_attempt_at, claimed_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (kind, platform, channel, slot) DO NOTHING`,
-  ).run(c.kind, c.platform, c.channel, c.slot, c.trigger, pending ? 'pending' : 'empty', pending ? 1 : 0, pending ? 1 : 0, c.leaseUntil, c.now);
-  if (r.changes === 0) return null;
-  const id = Number(r.lastInsertRowid);
-  if (c.leaseUntil !== null) holdLease(db, id, c.leaseUntil);
-  return id;
+  const r = await q.one<{ id: number }>(
+    `INSERT INTO delivery_claims (kind, platform, workspace_id, channel, slot, trigger, status, attempts, in_flight, next_attempt_at, claimed_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (kind, platform, workspace_id, channel, slot) DO NOTHING RETURNING id`,
+    [c.kind, ...channelParams(c), c.slot, c.trigger, pending ? 'pending' : 'empty', pending ? 1 : 0, pending ? 1 : 0, c.leaseUntil, c.now],
+  );
+  return r?.id ?? null;
 }
 
-export function insertSkipped(db: Db, kind: DeliveryKind, ref: ChannelRef, slot: string, now: string, reason: string): number | null {
-  const r = stmt(
-    db,
-    `INSERT INTO delivery_claims (kind, platform, channel, slot, trigger, status, last_error, claimed_at)
-     VALUES (?, ?, ?, ?, 'schedule', 'skipped', ?, ?) ON CONFLICT (kind, platform, channel, slot) DO NOTHING`,
-  ).run(kind, ref.platform, ref.channel, slot, reason, now);
-  return r.changes > 0 ? Number(r.lastInsertRowid) : null;
+export async function insertSkipped(q: SqlQueries, kind: DeliveryKind, ref: ChannelRef, slot: string, now: string, reason: string): Promise<number | null> {
+  const r = await q.one<{ id: number }>(
+    `INSERT INTO delivery_claims (kind, platform, workspace_id, channel, slot, trigger, status, last_error, claimed_at)
+     VALUES (?, ?, ?, ?, ?, 'schedule', 'skipped', ?, ?) ON CONFLICT (kind, platform, workspace_id, channel, slot) DO NOTHING RETURNING id`,
+    [kind, ...channelParams(ref), slot, reason, now],
+  );
+  return r?.id ?? null;
 }
 
 /**
  * Takes the next attempt of a pending claim: only one process gets it, because the row only matches
- * while its next attempt is due, and taking it moves that time forward by the lease.
+ * while its next attempt is due, and taking it moves that time forward by the lease. A conditional
+ * UPDATE rather than a lock held through the post: the post is a network call of seconds, and a
+ * replica that dies mid-post must not hold anything but a lease that runs out. On PostgreSQL a second
+ * replica's UPDATE waits for the first's row lock, re-reads the committed row, finds the lease moved
+ * on and changes nothing.
  */
-export function takeAttempt(db: Db, id: number, now: string, leaseUntil: string): boolean {
-  const r = stmt(
-    db,
+export async function takeAttempt(sql: SqlDatabase, id: number, now: string, leaseUntil: string): Promise<boolean> {
+  const changed = await sql.run(
     `UPDATE delivery_claims SET attempts = attempts + 1, in_flight = 1, next_attempt_at = ?
       WHERE id = ? AND status = 'pending' AND carried_by IS NULL AND next_attempt_at <= ?`,
-  ).run(leaseUntil, id, now);
-  if (r.changes === 0) return false;
-  holdLease(db, id, leaseUntil);
+    [leaseUntil, id, now],
+  );
+  if (changed === 0) return false;
+  holdLease(sql, id, leaseUntil);
   return true;
 }
 
 /** Puts a claim of another kind into a carrier's message: it is attempted, posted and ended with its carrier. */
-export function carry(db: Db, carriedId: number, carrierId: number): void {
-  stmt(db, "UPDATE delivery_claims SET carried_by = ?, in_flight = 0, next_attempt_at = NULL WHERE id = ? AND status = 'pending'").run(carrierId, carriedId);
-  dropLease(db, carriedId);
+export async function carry(q: SqlQueries, carriedId: number, carrierId: number): Promise<void> {
+  await q.run("UPDATE delivery_claims SET carried_by = ?, in_flight = 0, next_attempt_at = NULL WHERE id = ? AND status = 'pending'", [carrierId, carriedId]);
 }
 
 /** The claims a carrier's message carries, as rows. */
-export function carriedBy(db: Db, carrierId: number): ClaimRow[] {
-  return stmt<[number], ClaimRecord>(db, `SELECT ${CLAIM_COLUMNS} FROM delivery_claims c WHERE c.carried_by = ? ORDER BY c.id`).all(carrierId).map(toClaim);
+export async function carriedBy(q: SqlQueries, carrierId: number): Promise<ClaimRow[]> {
+  return (await q.all<ClaimRecord>(`SELECT ${CLAIM_COLUMNS} FROM delivery_claims c WHERE c.carried_by = ? ORDER BY c.id`, [carrierId])).map(toClaim);
 }
 
 /** Records the post, and the same message for every claim it carried. */
-export function markPosted(db: Db, id: number, messageId: string, now: string): void {
-  stmt(
-    db,
+export async function markPosted(sql: SqlDatabase, id: number, messageId: string, now: string): Promise<void> {
+  await sql.run(
     `UPDATE delivery_claims SET status = 'posted', in_flight = 0, message_id = ?, posted_at = ?, next_attempt_at = NULL, last_error = NULL
       WHERE id = ? OR (carried_by = ? AND status = 'pending')`,
-  ).run(messageId, now, id, id);
-  dropLease(db, id);
+    [messageId, now, id, id],
+  );
+  dropLease(sql, id);
 }
 
-export function markRetry(db: Db, id: number, error: string, nextAttemptAt: string): void {
-  stmt(db, "UPDATE delivery_claims SET in_flight = 0, last_error = ?, next_attempt_at = ? WHERE id = ? AND status = 'pending'").run(
+export async function markRetry(sql: SqlDatabase, id: number, error: string, nextAttemptAt: string): Promise<void> {
+  await sql.run("UPDATE delivery_claims SET in_flight = 0, last_error = ?, next_attempt_at = ? WHERE id = ? AND status = 'pending'", [
     error.slice(0, 500),
     nextAttemptAt,
     id,
-  );
-  dropLease(db, id);
+  ]);
+  dropLease(sql, id);
 }
 
 /**
- * Ends a pending claim, and every claim it carried, with `status`. When `dueBy` is given, only a
- * claim whose next attempt is due by then (not one another process is attempting right now).
- * True when this call ended it.
+ * Ends a pending claim, and every claim it carried, with `status` (in the caller's transaction, so
+ * the two never part). When `dueBy` is given, only a claim whose next attempt is due by then (not one
+ * another process is attempting right now). True when this call ended it.
  */
-export function endClaim(db: Db, id: number, status: 'failed' | 'expired' | 'unknown', error: string | null, dueBy?: string): boolean {
+export async function endClaim(tx: SqlTransaction, id: number, status: 'failed' | 'expired' | 'unknown', error: string | null, dueBy?: string): Promise<boolean> {
   const message = error === null ? null : error.slice(0, 500);
-  const r =
+  const changed =
     dueBy === undefined
-      ? stmt(db, "UPDATE delivery_claims SET status = ?, in_flight = 0, next_attempt_at = NULL, last_error = COALESCE(?, last_error) WHERE id = ? AND status = 'pending'").run(
+      ? await tx.run("UPDATE delivery_claims SET status = ?, in_flight = 0, next_attempt_at = NULL, last_error = COALESCE(?, last_error) WHERE id = ? AND status = 'pending'", [
           status,
           message,
           id,
-        )
-      : stmt(db, "UPDATE delivery_claims SET status = ?, in_flight = 0, next_attempt_at = NULL WHERE id = ? AND status = 'pending' AND next_attempt_at <= ?").run(
+        ])
+      : await tx.run("UPDATE delivery_claims SET status = ?, in_flight = 0, next_attempt_at = NULL WHERE id = ? AND status = 'pending' AND next_attempt_at <= ?", [
           status,
           id,
           dueBy,
-        );
-  if (r.changes === 0) return false;
-  stmt(db, "UPDATE delivery_claims SET status = ?, in_flight = 0, next_attempt_at = NULL, last_error = COALESCE(?, last_error) WHERE carried_by = ? AND status = 'pending'").run(
+        ]);
+  if (changed === 0) return false;
+  await tx.run("UPDATE delivery_claims SET status = ?, in_flight = 0, next_attempt_at = NULL, last_error = COALESCE(?, last_error) WHERE carried_by = ? AND status = 'pending'", [
     status,
     message,
     id,
-  );
-  dropLease(db, id);
+  ]);
   return true;
 }
 

@@ -7,8 +7,8 @@
  */
 export * from './claims.js';
 export { describeSchedule, isAtMostDaily, weeklyParts } from './cron.js';
-export { heldLeases, releaseLeases } from './leases.js';
-export { deliveryMigration } from './migration.js';
+export { heldLeases, holdLease, releaseLeases } from './leases.js';
+export { continueIds, deliveryMigration, deliveryTenantsMigration } from './migration.js';
 export { parseOnArgs, scheduleFor } from './schedule-words.js';
 export * from './send.js';
 export { latestSlot, missedSlots, nextSlot } from './slots.js';

@@ -1,4 +1,4 @@
-import type { Db } from '../store/db.js';
+import type { SqlDatabase } from '../store/sql/types.js';
 
 /**
  * The attempt leases this process holds: claim id → the lease's end, as written. An attempt that is
@@ -7,20 +7,20 @@ import type { Db } from '../store/db.js';
  * process; released, the claim is due again at once, and the retry carries the same idempotency key,
  * so a post that did arrive is not shown twice where the platform honours the key.
  */
-const held = new WeakMap<Db, Map<number, string>>();
+const held = new WeakMap<SqlDatabase, Map<number, string>>();
 
-export function holdLease(db: Db, id: number, until: string): void {
+export function holdLease(db: SqlDatabase, id: number, until: string): void {
   let leases = held.get(db);
   if (!leases) held.set(db, (leases = new Map()));
   leases.set(id, until);
 }
 
-export function dropLease(db: Db, id: number): void {
+export function dropLease(db: SqlDatabase, id: number): void {
   held.get(db)?.delete(id);
 }
 
 /** How many attempt leases this process holds on `db` right now. */
-export function heldLeases(db: Db): number {
+export function heldLeases(db: SqlDatabase): number {
   return held.get(db)?.size ?? 0;
 }
 
@@ -30,14 +30,16 @@ export function heldLeases(db: Db): number {
  * changed since it was taken (another process took the claim after it ran out) is left alone.
  * Returns how many were released.
  */
-export function releaseLeases(db: Db, now: string): number {
+export async function releaseLeases(db: SqlDatabase, now: string): Promise<number> {
   const leases = held.get(db);
-  if (!leases || leases.size === 0 || !db.open) return 0;
-  const release = db.prepare("UPDATE delivery_claims SET next_attempt_at = ? WHERE id = ? AND status = 'pending' AND next_attempt_at = ?");
-  let released = 0;
-  db.transaction(() => {
-    for (const [id, until] of leases) released += release.run(now, id, until).changes;
-  })();
+  if (!leases || leases.size === 0 || db.closed) return 0;
+  const taken = [...leases];
   leases.clear();
-  return released;
+  return db.transaction(async (tx) => {
+    let released = 0;
+    for (const [id, until] of taken) {
+      released += await tx.run("UPDATE delivery_claims SET next_attempt_at = ? WHERE id = ? AND status = 'pending' AND next_attempt_at = ?", [now, id, until]);
+    }
+    return released;
+  });
 }

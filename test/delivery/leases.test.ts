@@ -5,7 +5,8 @@ import { digestTick } from '../../src/capabilities/digest/index.js';
 import { tick as spotlightTick } from '../../src/capabilities/spotlight/index.js';
 import { heldLeases } from '../../src/delivery/index.js';
 import type { Reply } from '../../src/reply.js';
-import { RecordingAdapter, spotlightBot, syntheticPapers, tempDbPath, type SpotlightBot } from '../spotlight/harness.js';
+import { freshDatabase, testedEngines, type Engine, type FreshDatabase } from '../helpers/engines.js';
+import { RecordingAdapter, spotlightBot, syntheticPapers, type SpotlightBot } from '../spotlight/harness.js';
 
 /**
  * Issue 14: a stop finishes what is in flight within the drain and hands back the attempt leases of
@@ -25,32 +26,40 @@ class SilentAdapter extends RecordingAdapter {
   }
 }
 
-const closers: (() => void)[] = [];
-afterEach(() => {
-  for (const c of closers.splice(0).reverse()) c();
+const closers: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of closers.splice(0).reverse()) await c();
 });
 
-async function bot(dbPath: string): Promise<SpotlightBot> {
-  const b = await spotlightBot({ dbPath, papers: syntheticPapers(6) });
-  closers.push(() => b.close());
+async function database(engine: Engine): Promise<FreshDatabase> {
+  const fresh = await freshDatabase(engine);
+  closers.push(() => fresh.cleanup());
+  return fresh;
+}
+
+/** A bot on the database: two of them are two processes on one machine (one SQLite file, and PostgreSQL when tested). */
+async function bot(fresh: FreshDatabase): Promise<SpotlightBot> {
+  const b = await spotlightBot({ dbPath: fresh.dbPath, env: fresh.env, papers: syntheticPapers(6) });
+  closers.push(() => b.paperbot.close());
   return b;
 }
 
 function claimOf(b: SpotlightBot, kind: string) {
-  return b.paperbot.services.db
-    .prepare("SELECT status, attempts, in_flight AS inFlight, next_attempt_at AS nextAttemptAt FROM delivery_claims WHERE kind = ? AND platform = 'slack' AND slot = ?")
-    .get(kind, SLOT) as { status: string; attempts: number; inFlight: number; nextAttemptAt: string } | undefined;
+  return b.paperbot.services.sql.one<{ status: string; attempts: number; inFlight: number; nextAttemptAt: string }>(
+    `SELECT status, attempts, in_flight AS "inFlight", next_attempt_at AS "nextAttemptAt" FROM delivery_claims WHERE kind = ? AND platform = 'slack' AND slot = ?`,
+    [kind, SLOT],
+  );
 }
 
 async function until(check: () => boolean): Promise<void> {
   while (!check()) await new Promise((r) => setTimeout(r, 5));
 }
 
+describe.each(testedEngines())('on %s', (engine) => {
 for (const kind of ['spotlight', 'digest'] as const) {
   it(`GIVEN a ${kind} post the platform never answers WHEN the process stops THEN its lease is handed back and a second process posts it at once with the same key`, async () => {
-    const { dbPath, cleanup } = tempDbPath();
-    closers.push(cleanup);
-    const first = await bot(dbPath);
+    const fresh = await database(engine);
+    const first = await bot(fresh);
     first.clock.set('2026-11-30T08:00:00Z');
     if (kind === 'spotlight') {
       await first.say('slack', 'C1', 'spotlight on monday 09:00 UTC');
@@ -71,34 +80,33 @@ for (const kind of ['spotlight', 'digest'] as const) {
     const scheduler = startScheduler(first.paperbot.services);
     await until(() => silent.heard.length === 1);
     scheduler.stop();
-    expect(claimOf(first, kind)).toMatchObject({ status: 'pending', inFlight: 1, nextAttemptAt: '2026-11-30T09:03:00.000Z' });
-    expect(heldLeases(first.paperbot.services.db)).toBe(1);
+    expect(await claimOf(first, kind)).toMatchObject({ status: 'pending', inFlight: 1, nextAttemptAt: '2026-11-30T09:03:00.000Z' });
+    expect(heldLeases(first.paperbot.services.sql)).toBe(1);
 
     // Held, the lease keeps every other process off the slot.
-    const second = await bot(dbPath);
+    const second = await bot(fresh);
     second.clock.set(AT);
     const tickOf = (b: SpotlightBot) => (kind === 'spotlight' ? spotlightTick(b.paperbot.services) : digestTick(b.paperbot.services));
     expect(await tickOf(second)).toEqual([]);
 
     // The drain ran out with the post still in flight: the stop hands the lease back.
-    expect(scheduler.releaseLeases()).toBe(1);
-    expect(heldLeases(first.paperbot.services.db)).toBe(0);
-    expect(claimOf(first, kind)).toMatchObject({ status: 'pending', inFlight: 1, nextAttemptAt: AT });
-    expect(scheduler.releaseLeases()).toBe(0);
+    expect(await scheduler.releaseLeases()).toBe(1);
+    expect(heldLeases(first.paperbot.services.sql)).toBe(0);
+    expect(await claimOf(first, kind)).toMatchObject({ status: 'pending', inFlight: 1, nextAttemptAt: AT });
+    expect(await scheduler.releaseLeases()).toBe(0);
 
     const retried = await tickOf(second);
     expect(retried).toHaveLength(1);
     expect(second.adapters.slack.posts).toHaveLength(1);
     expect(second.adapters.slack.posts[0].key).toBe(silent.heard[0].key);
-    expect(claimOf(second, kind)).toMatchObject({ status: 'posted', attempts: 2, inFlight: 0 });
+    expect(await claimOf(second, kind)).toMatchObject({ status: 'posted', attempts: 2, inFlight: 0 });
   });
 }
 
 describe('releasing leases', () => {
   it('GIVEN a lease another process took after it ran out THEN the release leaves that one alone', async () => {
-    const { dbPath, cleanup } = tempDbPath();
-    closers.push(cleanup);
-    const first = await bot(dbPath);
+    const fresh = await database(engine);
+    const first = await bot(fresh);
     first.clock.set('2026-11-30T08:00:00Z');
     await first.say('slack', 'C1', 'spotlight on monday 09:00 UTC');
     const silent = new SilentAdapter('slack');
@@ -107,7 +115,7 @@ describe('releasing leases', () => {
     void spotlightTick(first.paperbot.services);
     await until(() => silent.heard.length === 1);
     // Three minutes on, the lease has run out and a second process takes the claim (and hangs too).
-    const second = await bot(dbPath);
+    const second = await bot(fresh);
     const silentToo = new SilentAdapter('slack');
     second.paperbot.services.outbox.register(silentToo);
     second.clock.set('2026-11-30T09:04:00Z');
@@ -115,7 +123,8 @@ describe('releasing leases', () => {
     await until(() => silentToo.heard.length === 1);
     const scheduler = startScheduler(first.paperbot.services);
     scheduler.stop();
-    expect(scheduler.releaseLeases()).toBe(0);
-    expect(claimOf(first, 'spotlight')).toMatchObject({ attempts: 2, nextAttemptAt: '2026-11-30T09:06:00.000Z' });
+    expect(await scheduler.releaseLeases()).toBe(0);
+    expect(await claimOf(first, 'spotlight')).toMatchObject({ attempts: 2, nextAttemptAt: '2026-11-30T09:06:00.000Z' });
   });
+});
 });

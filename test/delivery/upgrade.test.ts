@@ -6,12 +6,15 @@ import * as digestStore from '../../src/capabilities/digest/store.js';
 import { tick as spotlightTick } from '../../src/capabilities/spotlight/index.js';
 import * as spotlightStore from '../../src/capabilities/spotlight/store.js';
 import { openDb } from '../../src/store/db.js';
-import { spotlightBot, syntheticPapers, tempDbPath, type SpotlightBot } from '../spotlight/harness.js';
+import { migrateSql } from '../../src/store/sql/migrate.js';
+import { SqliteSql } from '../../src/store/sql/sqlite.js';
+import { channelRef, spotlightBot, syntheticPapers, tempDbPath, type SpotlightBot } from '../spotlight/harness.js';
 
 /**
  * A database written before the delivery layer (the spotlight's and the digest's own tables, schema
- * up to version 22) is brought forward by migrations 40 to 42 without losing a row: rotations, claims
- * and their papers, digest windows and papers, the spotlight a digest carried, pauses, follows.
+ * up to version 22) is brought forward by migrations 40 to 42, then to tenant keys by 60 and 61,
+ * without losing a row: rotations, claims and their papers, digest windows and papers, the spotlight
+ * a digest carried, pauses, follows.
  */
 
 const AT = '2026-11-01T00:00:00.000Z';
@@ -19,9 +22,13 @@ const SLOT_1 = '2026-11-16T09:00:00.000Z';
 const SLOT_2 = '2026-11-23T09:00:00.000Z';
 const SLOT_3 = '2026-11-30T09:00:00.000Z';
 
-function writeOldDatabase(dbPath: string): void {
-  const db = openDb(dbPath, migrations.filter((m) => m.version < 40));
+async function writeOldDatabase(dbPath: string): Promise<void> {
+  const old = migrations.filter((m) => m.version < 40);
+  const db = openDb(dbPath, old);
   try {
+    // The schema as the paperbot before the delivery layer left it (its portable migrations on the same file).
+    const sql = new SqliteSql(db, dbPath, false);
+    await migrateSql(sql, old);
     const sub = db.prepare(
       `INSERT INTO spotlight_subscriptions (platform, channel, schedule, timezone, lang, enabled, enabled_at, paused_reason, paused_at, seed, round, created_by, created_at, updated_at)
        VALUES (?, ?, '0 9 * * 1', 'UTC', ?, 1, ?, ?, ?, ?, ?, 'U1', ?, ?)`,
@@ -60,62 +67,56 @@ describe('upgrading a database from before the delivery layer', () => {
   const { dbPath, cleanup } = tempDbPath();
   let b: SpotlightBot;
   const db = () => b.paperbot.services.db;
+  const sql = () => b.paperbot.services.sql;
+  const C1 = channelRef('slack', 'C1');
 
   beforeAll(async () => {
-    writeOldDatabase(dbPath);
+    await writeOldDatabase(dbPath);
     b = await spotlightBot({ dbPath, papers: syntheticPapers(8) });
     b.clock.set('2026-11-30T09:30:00Z');
   });
-  afterAll(() => {
-    b?.close();
+  afterAll(async () => {
+    await b?.paperbot.close();
     cleanup();
   });
 
-  it('applies the delivery migrations once and drops the old tables', () => {
-    const versions = db().prepare('SELECT version FROM schema_migrations WHERE version BETWEEN 40 AND 42 ORDER BY version').pluck().all();
-    expect(versions).toEqual([40, 41, 42]);
+  it('applies the delivery migrations once, drops the old tables and their read-only views, and puts every row in the workspace ""', async () => {
+    const versions = db().prepare('SELECT version FROM schema_migrations WHERE version BETWEEN 40 AND 69 ORDER BY version').pluck().all();
+    expect(versions).toEqual(expect.arrayContaining([40, 41, 42, 60, 61]));
     const tables = db().prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
     expect(tables).toEqual(expect.arrayContaining(['delivery_subscriptions', 'delivery_claims', 'spotlight_rotations', 'spotlight_picks', 'digest_windows', 'digest_papers', 'follows']));
     for (const old of ['spotlight_subscriptions', 'spotlight_posts', 'digest_subscriptions', 'digest_posts', 'digest_items']) expect(tables).not.toContain(old);
+    expect(db().prepare("SELECT name FROM sqlite_master WHERE type = 'view'").pluck().all()).toEqual([]);
+    expect(db().prepare("SELECT name FROM sqlite_master WHERE name LIKE '%by_tenant%'").pluck().all()).toEqual([]);
+    for (const table of ['delivery_subscriptions', 'delivery_claims', 'spotlight_rotations', 'digest_papers', 'follows']) {
+      expect(await sql().all(`SELECT DISTINCT workspace_id FROM ${table}`), table).toEqual([{ workspace_id: '' }]);
+    }
+    // The foreign keys point at the rebuilt claims, and still hold.
+    expect(db().pragma('foreign_key_check')).toEqual([]);
+    expect(db().prepare("SELECT sql FROM sqlite_master WHERE name = 'spotlight_picks'").pluck().get()).toMatch(/REFERENCES "?delivery_claims"? \(id\)/);
   });
 
-  it('answers queries written against the old tables through read-only views of the same names', () => {
-    expect(db().prepare("SELECT seed, round FROM spotlight_subscriptions WHERE channel = 'C1'").get()).toEqual({ seed: 12345, round: 2 });
-    expect(db().prepare("SELECT id, status, paper_id FROM spotlight_posts WHERE channel = 'C1' ORDER BY slot").all()).toEqual([
-      { id: 7, status: 'posted', paper_id: 'p01' },
-      { id: 8, status: 'posted', paper_id: 'p02' },
-      { id: 9, status: 'pending', paper_id: 'p03' },
-    ]);
-    expect(db().prepare('SELECT count(*) FROM digest_subscriptions').pluck().get()).toBe(1);
-    expect(db().prepare('SELECT slot, spotlight_post_id FROM digest_posts ORDER BY slot').all()).toEqual([
-      { slot: SLOT_2, spotlight_post_id: null },
-      { slot: SLOT_3, spotlight_post_id: 9 },
-    ]);
-    expect(db().prepare('SELECT paper_id FROM digest_items ORDER BY paper_id').pluck().all()).toEqual(['p04', 'p05']);
-    expect(() => db().prepare("DELETE FROM spotlight_posts WHERE id = 7").run()).toThrow(/view/);
-  });
-
-  it('keeps each spotlight rotation, its claims with their papers, and a pause with its reason', () => {
-    expect(spotlightStore.getSubscription(db(), 'slack', 'C1')).toMatchObject({ seed: 12345, round: 2, enabled: true, pausedReason: null, schedule: '0 9 * * 1' });
-    expect(spotlightStore.getSubscription(db(), 'slack', 'C2')).toMatchObject({ seed: 777, lang: 'zh', pausedReason: 'channel_not_found' });
-    expect(spotlightStore.postsOf(db(), 'slack', 'C1').map((p) => [p.id, p.slot, p.status, p.paperId, p.messageId])).toEqual([
+  it('keeps each spotlight rotation, its claims with their papers, and a pause with its reason', async () => {
+    expect(await spotlightStore.getSubscription(sql(), C1)).toMatchObject({ seed: 12345, round: 2, enabled: true, pausedReason: null, schedule: '0 9 * * 1' });
+    expect(await spotlightStore.getSubscription(sql(), channelRef('slack', 'C2'))).toMatchObject({ seed: 777, lang: 'zh', pausedReason: 'channel_not_found' });
+    expect((await spotlightStore.postsOf(sql(), C1)).map((p) => [p.id, p.slot, p.status, p.paperId, p.messageId])).toEqual([
       [7, SLOT_1, 'posted', 'p01', 'm1'],
       [8, SLOT_2, 'posted', 'p02', 'm2'],
       [9, SLOT_3, 'pending', 'p03', null],
     ]);
-    expect([...spotlightStore.usedPaperIds(db(), 'slack', 'C1', 2)].sort()).toEqual(['p01', 'p02', 'p03']);
+    expect([...(await spotlightStore.usedPaperIds(sql(), C1, 2))].sort()).toEqual(['p01', 'p02', 'p03']);
   });
 
-  it('keeps the digest windows, the papers each digest holds, and the spotlight the pending one carries', () => {
-    const sub = digestStore.getSubscription(db(), 'slack', 'C1')!;
+  it('keeps the digest windows, the papers each digest holds, and the spotlight the pending one carries', async () => {
+    const sub = (await digestStore.getSubscription(sql(), C1))!;
     expect(sub).toMatchObject({ enabled: true, enabledAt: AT });
-    expect(digestStore.windowStart(db(), sub)).toBe(SLOT_3);
-    expect([...digestStore.deliveredPaperIds(db(), 'slack', 'C1')].sort()).toEqual(['p04', 'p05']);
-    const pending = digestStore.getPost(db(), 'slack', 'C1', SLOT_3)!;
+    expect(await digestStore.windowStart(sql(), sub)).toBe(SLOT_3);
+    expect([...(await digestStore.deliveredPaperIds(sql(), C1))].sort()).toEqual(['p04', 'p05']);
+    const pending = (await digestStore.getPost(sql(), C1, SLOT_3))!;
     expect(pending).toMatchObject({ status: 'pending', inFlight: true, attempts: 1, windowTo: SLOT_3, paperCount: 1 });
-    expect(digestStore.itemsOf(db(), pending.id)).toEqual([{ paperId: 'p05', topic: 'lung nodule', rank: 1 }]);
-    expect(spotlightStore.getPost(db(), 'slack', 'C1', SLOT_3)).toMatchObject({ carriedBy: pending.id, nextAttemptAt: null });
-    expect(digestStore.lastPosted(db(), 'slack', 'C1')).toMatchObject({ slot: SLOT_2, messageId: 'd1' });
+    expect(await digestStore.itemsOf(sql(), pending.id)).toEqual([{ paperId: 'p05', topic: 'lung nodule', rank: 1 }]);
+    expect(await spotlightStore.getPost(sql(), C1, SLOT_3)).toMatchObject({ carriedBy: pending.id, nextAttemptAt: null });
+    expect(await digestStore.lastPosted(sql(), C1)).toMatchObject({ slot: SLOT_2, messageId: 'd1' });
   });
 
   it('keeps the followed topics', async () => {
@@ -131,7 +132,7 @@ describe('upgrading a database from before the delivery layer', () => {
     const sent = b.adapters.slack.in('C1');
     expect(sent).toHaveLength(1);
     expect(sent[0].reply.papers.map((p) => p.id)).toContain('p03');
-    expect(spotlightStore.getPost(db(), 'slack', 'C1', SLOT_3)).toMatchObject({ status: 'posted', messageId: digests[0].messageId });
+    expect(await spotlightStore.getPost(sql(), C1, SLOT_3)).toMatchObject({ status: 'posted', messageId: digests[0].messageId });
     // The next week's spotlight is a paper round 2 has not shown yet.
     b.clock.set('2026-12-07T09:01:00Z');
     const [next] = await spotlightTick(services);

@@ -7,7 +7,8 @@ import { tick as spotlightTick } from '../../src/capabilities/spotlight/index.js
 import type { Services } from '../../src/services.js';
 import type { FakePaper } from '../fakes/feeds.js';
 import { feedsBot } from '../feeds/harness.js';
-import { syntheticPapers, tempDbPath } from '../spotlight/harness.js';
+import { freshDatabase, testedEngines, type FreshDatabase } from '../helpers/engines.js';
+import { syntheticPapers } from '../spotlight/harness.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -19,8 +20,8 @@ const digestTick = (services: Services) => tickDigests(services, services.clock.
 
 const paper = (key: string, title: string, at: number, extra: Partial<FakePaper> = {}): FakePaper => ({ key, title, authors: ['Ada Lovelace'], abstract: `About ${title}.`, at, ...extra });
 
-describe('the weekly digest', () => {
-  const { dbPath, cleanup } = tempDbPath();
+describe.each(testedEngines())('the weekly digest on %s', (engine) => {
+  let fresh: FreshDatabase | undefined;
   let h: Awaited<ReturnType<typeof feedsBot>>;
   const services = () => h.bot.paperbot.services;
   const run = async (at: number) => {
@@ -30,14 +31,15 @@ describe('the weekly digest', () => {
   };
 
   beforeAll(async () => {
-    h = await feedsBot({ dbPath, start: MON - DAY, papers: syntheticPapers(6) });
+    fresh = await freshDatabase(engine);
+    h = await feedsBot({ dbPath: fresh.dbPath, env: fresh.env, start: MON - DAY, papers: syntheticPapers(6) });
     expect((await h.bot.say('slack', 'C1', `feed add ${h.fakes.journalUrl('mia', 'rss2')}`)).kind).toBe('feed-add');
     for (const q of ['segmentation mri', 'lung nodule']) expect((await h.bot.say('slack', 'C1', `follow ${q}`)).kind).toBe('follow');
     expect((await h.bot.say('slack', 'C1', 'digest on monday 09:00 UTC')).kind).toBe('digest-on');
   });
   afterAll(async () => {
     await h?.close();
-    cleanup();
+    await fresh?.cleanup();
   });
 
   it('posts the matching new papers of the week under the topic that matched, none that does not match', async () => {

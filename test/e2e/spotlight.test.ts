@@ -4,6 +4,7 @@ import type { SpotlightPost } from '../../src/capabilities/spotlight/deliver.js'
 import * as spotlightStore from '../../src/capabilities/spotlight/store.js';
 import { CHANNEL_ID, PERMISSIONS } from '../fakes/discord-interactions.js';
 import { discordText, Lab, slackText, type DiscordMessage } from './lab.js';
+import { channelRef } from '../spotlight/harness.js';
 
 /**
  * Issue 5 end to end: channels subscribe through the real slash commands, the injected clock moves
@@ -30,8 +31,8 @@ describe('Weekly spotlight through the real Slack and Discord clients', () => {
   const reported: SpotlightPost[] = [];
 
   const slackPostsTo = (channel: string) => lab.slack.callsTo('chat.postMessage').filter((c) => c.body.channel === channel);
-  const subscription = (platform: 'slack' | 'discord', channel: string) =>
-    listSubscriptions(lab.services).find((s) => s.platform === platform && s.channel === channel);
+  const subscription = async (platform: 'slack' | 'discord', channel: string) =>
+    (await listSubscriptions(lab.services)).find((s) => s.platform === platform && s.channel === channel);
   const tickAt = async (at: string) => {
     const posts = await lab.tick(at);
     reported.push(...posts);
@@ -52,7 +53,7 @@ describe('Weekly spotlight through the real Slack and Discord clients', () => {
     const answer = await lab.slackCommand(SUBSCRIBE, { userId: 'U0ALICE', channelId: SLACK_LAB });
     expect(answer.response_type).toBe('ephemeral');
     expect(slackText(answer)).toMatch(/Only people who may manage this channel/);
-    expect(subscription('slack', SLACK_LAB)).toBeUndefined();
+    expect(await subscription('slack', SLACK_LAB)).toBeUndefined();
   });
 
   it('GIVEN a Discord member without Manage Channels THEN `spotlight on` is refused, to them alone, and subscribes nothing', async () => {
@@ -60,7 +61,7 @@ describe('Weekly spotlight through the real Slack and Discord clients', () => {
     expect(answer.type).toBe(4);
     expect(answer.data?.flags).toBe(64);
     expect(discordText(answer.data!)).toMatch(/Only people who may manage this channel/);
-    expect(subscription('discord', DISCORD_LAB)).toBeUndefined();
+    expect(await subscription('discord', DISCORD_LAB)).toBeUndefined();
   });
 
   it('GIVEN admins subscribe two Slack and two Discord channels THEN each is on, with Monday 09:00 UTC as its next slot', async () => {
@@ -79,7 +80,7 @@ describe('Weekly spotlight through the real Slack and Discord clients', () => {
       ['discord', DISCORD_LAB],
       ['discord', DISCORD_DOOMED],
     ] as const) {
-      expect(subscription(platform, channel)).toMatchObject({ state: 'on', timezone: 'UTC', nextSlot: slotOf(mondays[0]) });
+      expect(await subscription(platform, channel)).toMatchObject({ state: 'on', timezone: 'UTC', nextSlot: slotOf(mondays[0]) });
     }
   });
 
@@ -160,10 +161,10 @@ describe('Weekly spotlight through the real Slack and Discord clients', () => {
 
     const posts = await tickAt(slotOf(mondays[2]));
     expect(posts.map((p) => `${p.platform}:${p.channel}`).sort()).toEqual([`discord:${DISCORD_LAB}`, `slack:${SLACK_LAB}`]);
-    expect(subscription('slack', SLACK_DOOMED)).toMatchObject({ state: 'paused', pausedReason: expect.stringContaining('channel_not_found'), nextSlot: null });
-    expect(subscription('discord', DISCORD_DOOMED)).toMatchObject({ state: 'paused', pausedReason: expect.stringMatching(/404|Unknown Channel/), nextSlot: null });
-    expect(subscription('slack', SLACK_LAB)?.state).toBe('on');
-    expect(subscription('discord', DISCORD_LAB)?.state).toBe('on');
+    expect(await subscription('slack', SLACK_DOOMED)).toMatchObject({ state: 'paused', pausedReason: expect.stringContaining('channel_not_found'), nextSlot: null });
+    expect(await subscription('discord', DISCORD_DOOMED)).toMatchObject({ state: 'paused', pausedReason: expect.stringMatching(/404|Unknown Channel/), nextSlot: null });
+    expect((await subscription('slack', SLACK_LAB))?.state).toBe('on');
+    expect((await subscription('discord', DISCORD_LAB))?.state).toBe('on');
     expect(lab.logs.some((l) => /paused/.test(l) && l.includes(SLACK_DOOMED))).toBe(true);
 
     // Paused channels are not tried again the next week.
@@ -196,7 +197,7 @@ describe('Weekly spotlight through the real Slack and Discord clients', () => {
     const messageIds = new Set(attempts.map((a) => (a.responseBody as { id: string }).id));
     expect(messageIds.size).toBe(1);
     expect(toLab[0].messageId).toBe([...messageIds][0]);
-    expect(spotlightStore.getPost(lab.services.db, 'discord', DISCORD_LAB, slot)).toMatchObject({ status: 'posted', messageId: toLab[0].messageId });
+    expect((await spotlightStore.getPost(lab.services.sql, channelRef('discord', DISCORD_LAB), slot))).toMatchObject({ status: 'posted', messageId: toLab[0].messageId });
   });
 
   it('over the five weeks each live channel saw five different papers, one per slot', () => {

@@ -37,7 +37,7 @@ describe('paperbot backup and restore', () => {
     expect(restored.code).toBe(0);
     expect(restored.stdout).toMatch(/the database it replaced is .*state\.db\.before-restore-/);
     const db = new Database(env.PAPERBOT_DB, { readonly: true });
-    expect(db.prepare('SELECT count(*) FROM spotlight_subscriptions WHERE enabled = 1').pluck().get()).toBe(1);
+    expect(db.prepare("SELECT count(*) FROM delivery_subscriptions WHERE kind = 'spotlight' AND enabled = 1").pluck().get()).toBe(1);
     db.close();
     expect((await paperbot(['backup'], env)).code).toBe(2);
   });

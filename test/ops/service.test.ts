@@ -115,7 +115,7 @@ describe('paperbot as a service (a real child process)', () => {
     expect(await bot.exited).toBe(0);
     // The post in flight was finished and recorded, not abandoned.
     expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
-    expect(db.prepare("SELECT status FROM spotlight_posts WHERE channel = 'C0PAPERS'").pluck().all()).toEqual(['posted']);
+    expect(db.prepare("SELECT status FROM delivery_claims WHERE kind = 'spotlight' AND channel = 'C0PAPERS'").pluck().all()).toEqual(['posted']);
     expect(db.prepare("SELECT count(*) FROM meta WHERE key LIKE 'running:%'").pluck().get()).toBe(0);
     expect(bot.stderr()).toMatch(/SIGTERM: stopping/);
     expect(bot.stderr()).toMatch(/stopped cleanly/);

@@ -16,6 +16,9 @@ import { freshDatabase, testedEngines, type FreshDatabase } from '../helpers/eng
 import { createTestDatabase } from '../helpers/postgres-server.js';
 import { readingCatalog } from '../reading/catalog.js';
 
+/** The channel of the workspace installed in the test, as the delivery layer keys it. */
+const NEW_READING_CHANNEL = { platform: 'slack', workspaceId: 'T0NEW', channel: 'C0NEWREAD' } as const;
+
 /**
  * Slack app distribution (issue 15) through the real Bolt app over 127.0.0.1: a workspace admin
  * opens /slack/install, Slack's (fake) consent page sends the browser back to /slack/oauth_redirect
@@ -165,7 +168,7 @@ describe.each(testedEngines())('Slack app distribution on %s', (engine) => {
     expect(FakeSlack.tokenOf(posted[0])).toBe(token);
     expect(bot.handled.at(-1)).toMatchObject({ workspaceId: 'T0NEW', channelId: 'C0NEWREAD' });
     expect(await command(bot, 'spotlight on monday 09:00 UTC', { teamId: 'T0NEW', channelId: 'C0NEWREAD' })).toMatch(/spotlight/i);
-    expect(getSubscription(bot.paperbot.services.db, 'spotlight', 'slack', 'C0NEWREAD')).toMatchObject({ enabled: true, pausedReason: null });
+    expect(await getSubscription(bot.paperbot.services.sql, 'spotlight', NEW_READING_CHANNEL)).toMatchObject({ enabled: true, pausedReason: null });
     // The scheduler's post goes out with the workspace's token too.
     const monday = nextMondayNine();
     const spotlights = await spotlightTick(bot.paperbot.services, new Date(monday + 60_000));
@@ -184,7 +187,7 @@ describe.each(testedEngines())('Slack app distribution on %s', (engine) => {
     fake.revokeTokensOf('T0NEW');
     expect((await send(bot, eventBody('T0NEW', { type: 'app_uninstalled' }), 'application/json')).status).toBe(200);
     await vi.waitFor(async () => expect(await installedTeams(bot)).toEqual([]), { timeout: 10_000, interval: 50 });
-    await vi.waitFor(() => expect(getSubscription(bot.paperbot.services.db, 'spotlight', 'slack', 'C0NEWREAD')?.pausedReason).toContain('uninstalled paperbot'), {
+    await vi.waitFor(async () => expect((await getSubscription(bot.paperbot.services.sql, 'spotlight', NEW_READING_CHANNEL))?.pausedReason).toContain('uninstalled paperbot'), {
       timeout: 10_000,
       interval: 50,
     });

@@ -9,7 +9,7 @@ import { tick } from '../../src/capabilities/spotlight/index.js';
 import { postsOf } from '../../src/capabilities/spotlight/store.js';
 import { FakeSlack } from '../fakes/slack.js';
 import { tempDbPath } from '../helpers/temp-db.js';
-import { syntheticPapers } from '../spotlight/harness.js';
+import { syntheticPapers, channelRef } from '../spotlight/harness.js';
 
 const CHANNEL = 'C0SPOT';
 const SLOT = '2026-11-30T09:00:00.000Z';
@@ -58,7 +58,7 @@ async function crashThenRetry(scopes: string[]) {
     // After the attempt's lease (2 minutes), another process takes the claim.
     const retry = await bot(db.dbPath, fake, '2026-11-30T09:03:00Z', logs);
     const posted = await tick(retry.services);
-    const rows = postsOf(retry.services.db, 'slack', CHANNEL);
+    const rows = (await postsOf(retry.services.sql, channelRef('slack', CHANNEL)));
     retry.close();
     return { fake, posted, rows, logs };
   } finally {

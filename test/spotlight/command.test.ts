@@ -3,7 +3,7 @@ import { ManualClock } from '../../src/clock.js';
 import { renderText } from '../../src/reply.js';
 import { tick } from '../../src/capabilities/spotlight/index.js';
 import { getSubscription, postsOf } from '../../src/capabilities/spotlight/store.js';
-import { localWeekdayTime, spotlightBot, syntheticPapers, tempDbPath, type SpotlightBot } from './harness.js';
+import { localWeekdayTime, spotlightBot, syntheticPapers, tempDbPath, type SpotlightBot, channelRef } from './harness.js';
 
 const HOUR = 3_600_000;
 const opened: SpotlightBot[] = [];
@@ -57,9 +57,9 @@ describe('spotlight on: reading the day, time, zone and language', () => {
     const zh = await b.say('slack', 'C1', 'spotlight on 周五 16:30 Asia/Shanghai');
     expect(zh.lang).toBe('zh');
     expect(renderText(zh)).toContain('每周五 16:30（Asia/Shanghai）');
-    expect(getSubscription(b.paperbot.services.db, 'slack', 'C1')?.lang).toBe('zh');
+    expect((await getSubscription(b.paperbot.services.sql, channelRef('slack', 'C1')))?.lang).toBe('zh');
     await b.say('slack', 'C2', 'spotlight on friday 16:30 lang:zh');
-    expect(getSubscription(b.paperbot.services.db, 'slack', 'C2')?.lang).toBe('zh');
+    expect((await getSubscription(b.paperbot.services.sql, channelRef('slack', 'C2')))?.lang).toBe('zh');
     b.clock.set('2026-11-27T16:30:00Z');
     await tick(b.paperbot.services);
     const post = b.adapters.slack.in('C2')[0].reply;
@@ -104,7 +104,7 @@ describe('spotlight on: reading the day, time, zone and language', () => {
       expect(r.kind).toBe('error');
       expect(r.data?.code).toBe(code);
       expect(r.intro[0]).toMatch(message);
-      expect(getSubscription(b.paperbot.services.db, 'slack', 'C1')).toBeNull();
+      expect((await getSubscription(b.paperbot.services.sql, channelRef('slack', 'C1')))).toBeNull();
     });
   }
 
@@ -137,7 +137,7 @@ describe('who may change the spotlight', () => {
       expect(r.data?.code, text).toBe('not-allowed');
       expect(r.intro[0]).toContain('Only people who may manage this channel');
     }
-    const sub = getSubscription(b.paperbot.services.db, 'slack', 'C1')!;
+    const sub = (await getSubscription(b.paperbot.services.sql, channelRef('slack', 'C1')))!;
     expect(sub).toMatchObject({ schedule: '0 9 * * 1', enabled: true });
     expect(b.adapters.slack.posts).toHaveLength(0);
     expect((await b.say('slack', 'C1', 'spotlight status', { canManageChannel: false })).kind).toBe('spotlight-status');
@@ -218,7 +218,7 @@ describe('status, preview, now and off', () => {
     expect(await tick(b.paperbot.services)).toHaveLength(1);
     const ids = b.adapters.slack.in('C1').map((d) => d.reply.papers[0].id);
     expect(new Set(ids).size).toBe(3);
-    const slots = postsOf(b.paperbot.services.db, 'slack', 'C1').map((p) => localWeekdayTime(p.slot, 'UTC').date);
+    const slots = (await postsOf(b.paperbot.services.sql, channelRef('slack', 'C1'))).map((p) => localWeekdayTime(p.slot, 'UTC').date);
     expect(slots).toEqual(['2026-11-30', '2026-12-02', '2026-12-07']);
   });
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tick } from '../../src/capabilities/spotlight/index.js';
 import * as store from '../../src/capabilities/spotlight/store.js';
-import { spotlightBot, syntheticPapers, tempDbPath, type SpotlightBot } from './harness.js';
+import { spotlightBot, syntheticPapers, tempDbPath, type SpotlightBot, channelRef } from './harness.js';
 
 /**
  * Work is counted, not timed: every local-time computation of the scheduler goes through
@@ -45,7 +45,7 @@ describe('a spotlight is at most daily', () => {
       expect(r.kind).toBe('error');
       expect(r.data).toMatchObject({ code: 'schedule-too-dense' });
       expect(r.intro.join(' ')).toMatch(/at most once a day/);
-      expect(store.getSubscription(b.paperbot.services.db, 'slack', 'C1')).toBeNull();
+      expect((await store.getSubscription(b.paperbot.services.sql, channelRef('slack', 'C1')))).toBeNull();
     });
   }
 
@@ -66,14 +66,14 @@ describe('a spotlight is at most daily', () => {
   it('GIVEN a database that already holds "* * * * *" after a long gap THEN one tick pauses the channel with a reason and does bounded work', async () => {
     const lines: string[] = [];
     const b = await start(lines);
-    const { db } = b.paperbot.services;
-    store.subscribe(db, { platform: 'slack', channel: 'CDENSE', schedule: '* * * * *', timezone: 'Europe/Berlin', lang: 'en', now: '2026-01-01T00:00:00.000Z' });
+    const { sql } = b.paperbot.services;
+    await store.subscribe(sql, { ...channelRef('slack', 'CDENSE'), schedule: '* * * * *', timezone: 'Europe/Berlin', lang: 'en', now: '2026-01-01T00:00:00.000Z' });
     b.clock.set('2026-11-27T12:00:30Z');
     const { result, calls } = await countIntlCalls(() => tick(b.paperbot.services));
     expect(result).toEqual([]);
     expect(calls).toBeLessThan(100);
     expect(b.adapters.slack.posts).toHaveLength(0);
-    const sub = store.getSubscription(db, 'slack', 'CDENSE')!;
+    const sub = (await store.getSubscription(sql, channelRef('slack', 'CDENSE')))!;
     expect(sub.pausedReason).toMatch(/more often than once a day/);
     expect(lines.join('\n')).toMatch(/CDENSE.*paused/);
     const status = await b.say('slack', 'CDENSE', 'spotlight status');

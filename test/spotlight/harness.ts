@@ -9,6 +9,11 @@ import type { Reply } from '../../src/reply.js';
 import { RecordingAdapter } from '../helpers/recording-adapter.js';
 
 export { RecordingAdapter, type Delivered } from '../helpers/recording-adapter.js';
+
+/** A channel of the workspace '' (what adapters that name no workspace record), or of `workspaceId`. */
+export function channelRef(platform: Platform, channel: string, workspaceId = ''): { platform: Platform; workspaceId: string; channel: string } {
+  return { platform, workspaceId, channel };
+}
 export { tempDbPath } from '../helpers/temp-db.js';
 
 const TASKS: Term[] = [
@@ -49,7 +54,7 @@ export type SpotlightBot = {
   clock: ManualClock;
   dbPath: string;
   /** Types `/paper <text>` in a channel as someone who may manage it (unless told otherwise). */
-  say(platform: Platform, channel: string, text: string, options?: { canManageChannel?: boolean }): Promise<Reply>;
+  say(platform: Platform, channel: string, text: string, options?: { canManageChannel?: boolean; workspaceId?: string }): Promise<Reply>;
   close(): void;
 };
 
@@ -83,6 +88,7 @@ export async function spotlightBot(options: {
       paperbot.bot.handle({
         text,
         platform,
+        workspaceId: o.workspaceId,
         channelId: channel,
         userId: 'U1',
         canManageChannel: o.canManageChannel ?? true,

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import type { SpotlightPost } from '../../src/capabilities/spotlight/index.js';
 import { postsOf } from '../../src/capabilities/spotlight/store.js';
-import { spotlightBot, tempDbPath } from './harness.js';
+import { spotlightBot, tempDbPath, channelRef } from './harness.js';
 
 /**
  * Real concurrency and real crashes: separate node processes on one SQLite file, and kill -9.
@@ -138,7 +138,7 @@ describe('kill -9 in the middle of posting', () => {
     expect(posts[0].paper.id).toBe(delivered[0].paper);
 
     const bot = await spotlightBot({ dbPath, papers: (await import('./harness.js')).syntheticPapers(PAPERS) });
-    const rows = postsOf(bot.paperbot.services.db, 'slack', 'C1');
+    const rows = (await postsOf(bot.paperbot.services.sql, channelRef('slack', 'C1')));
     expect(rows.map((r) => [r.slot, r.status, r.paperId, r.messageId])).toEqual([[MONDAY, 'posted', delivered[0].paper, delivered[0].messageId]]);
     bot.close();
     cleanup();
@@ -181,7 +181,7 @@ describe('kill -9 in the middle of posting', () => {
     }
 
     const bot = await spotlightBot({ dbPath, papers: (await import('./harness.js')).syntheticPapers(PAPERS) });
-    const rows = postsOf(bot.paperbot.services.db, 'slack', 'C1');
+    const rows = (await postsOf(bot.paperbot.services.sql, channelRef('slack', 'C1')));
     expect(rows).toHaveLength(weeks);
     expect(rows.every((r) => r.status === 'posted')).toBe(true);
     expect(rows.map((r) => r.paperId)).toEqual(papers);

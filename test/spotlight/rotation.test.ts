@@ -3,7 +3,7 @@ import type { Paper } from '../../src/catalog/paper.js';
 import { ManualClock } from '../../src/clock.js';
 import { tick } from '../../src/capabilities/spotlight/index.js';
 import { postsOf } from '../../src/capabilities/spotlight/store.js';
-import { spotlightBot, syntheticPapers, tempDbPath, type SpotlightBot } from './harness.js';
+import { spotlightBot, syntheticPapers, tempDbPath, type SpotlightBot, channelRef } from './harness.js';
 
 const HOUR = 3_600_000;
 const WEEK = 7 * 24 * HOUR;
@@ -92,7 +92,7 @@ describe('the rotation', () => {
 
     const nextRound = await weeks(b, 7, after.length);
     expect([...nextRound].sort()).toEqual(after.map((p) => p.id).sort());
-    const rows = postsOf(b.paperbot.services.db, 'slack', 'C1');
+    const rows = (await postsOf(b.paperbot.services.sql, channelRef('slack', 'C1')));
     expect(rows.map((r) => r.round)).toEqual([1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2]);
   });
 
@@ -104,7 +104,7 @@ describe('the rotation', () => {
     a.adapters.slack.failures.push(new Error('socket hang up'));
     a.clock.set(SLOT);
     expect(await tick(a.paperbot.services)).toEqual([]);
-    const claimed = postsOf(a.paperbot.services.db, 'slack', 'C1')[0].paperId!;
+    const claimed = (await postsOf(a.paperbot.services.sql, channelRef('slack', 'C1')))[0].paperId!;
     a.close();
     opened.splice(opened.indexOf(a), 1);
 

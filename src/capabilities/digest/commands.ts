@@ -1,6 +1,6 @@
 import { mayManage, type Command, type CommandInput } from '../../services.js';
 import { UserError } from '../../errors.js';
-import { describeSchedule, formatLocal, iso, nextSlot, parseOnArgs, scheduleFor, weeklyParts } from '../../delivery/index.js';
+import { channelOf, describeSchedule, formatLocal, iso, label, nextSlot, parseOnArgs, sameChannel, scheduleFor, weeklyParts, type ChannelRef } from '../../delivery/index.js';
 import { hasHan } from '../../i18n/index.js';
 import { reply, type Reply } from '../../reply.js';
 import { followedTopics } from '../../topics.js';
@@ -32,20 +32,27 @@ function notOn(): UserError {
   return new UserError('digest-off', digestText.both('notOn'), ['digest on', 'digest on friday 16:00 Europe/Berlin']);
 }
 
-function subscriptionOf(input: CommandInput): DigestSubscription {
-  const sub = store.getSubscription(input.services.db, input.invocation.platform, input.invocation.channelId);
+/** The channel the command was typed in, with what was recorded there before its workspace was known. */
+async function channelHere(input: CommandInput): Promise<ChannelRef> {
+  const ref = channelOf(input.invocation);
+  await store.adopt(input.services.sql, ref);
+  return ref;
+}
+
+async function subscriptionOf(input: CommandInput): Promise<DigestSubscription> {
+  const sub = await store.getSubscription(input.services.sql, await channelHere(input));
   if (!sub) throw notOn();
   return sub;
 }
 
 /** The papers the next digest would carry right now. */
-function upcoming(input: CommandInput, sub: DigestSubscription): DigestEntry[] {
+async function upcoming(input: CommandInput, sub: DigestSubscription): Promise<DigestEntry[]> {
   const { services } = input;
   const now = services.clock.now().getTime();
-  const m = lazyMatcher(services, [sub], now)();
-  const from = store.windowStart(services.db, sub);
-  const topics = followedTopics(services.db, sub.platform, sub.channel).map((f) => f.query);
-  const sent = store.deliveredPaperIds(services.db, sub.platform, sub.channel);
+  const m = await lazyMatcher(services, [sub], now)();
+  const from = await store.windowStart(services.sql, sub);
+  const topics = (await followedTopics(services.sql, sub)).map((f) => f.query);
+  const sent = await store.deliveredPaperIds(services.sql, sub);
   return m.matcher
     .digestFor(topics, (id) => (m.enteredAt.get(id) ?? '') > from && !sent.has(id))
     .flatMap((item) => {
@@ -54,20 +61,21 @@ function upcoming(input: CommandInput, sub: DigestSubscription): DigestEntry[] {
     });
 }
 
-function turnOn(input: CommandInput, rest: string): Reply {
+async function turnOn(input: CommandInput, rest: string): Promise<Reply> {
   requireManager(input);
   const { services, invocation, lang } = input;
   const request = parseOnArgs(rest, 'digest');
-  const existing = store.getSubscription(services.db, invocation.platform, invocation.channelId);
+  const here = await channelHere(input);
+  const existing = await store.getSubscription(services.sql, here);
   const schedule = rest.trim() === '' && existing ? existing.schedule : scheduleFor(request, existing ? weeklyParts(existing.schedule) : null);
   const timezone = request.timezone ?? existing?.timezone ?? services.config.spotlight.timezone;
   const postLang = request.lang ?? (rest.trim() === '' && existing && !hasHan(input.args) ? existing.lang : lang);
   const now = services.clock.now().getTime();
   const next = nextSlot(schedule, timezone, now);
   if (next === null) throw new UserError('cron-never', digestText.both('cronNever', { schedule }));
-  store.subscribe(services.db, { platform: invocation.platform, channel: invocation.channelId, schedule, timezone, lang: postLang, by: invocation.userId, now: iso(now) });
-  const topics = followedTopics(services.db, invocation.platform, invocation.channelId).length;
-  services.log.info(`digest ${invocation.platform}:${invocation.channelId}: on, ${schedule} ${timezone} ${postLang}, by ${invocation.userId}`);
+  await store.subscribe(services.sql, { ...here, schedule, timezone, lang: postLang, by: invocation.userId, now: iso(now) });
+  const topics = (await followedTopics(services.sql, here)).length;
+  services.log.info(`digest ${label(here)}: on, ${schedule} ${timezone} ${postLang}, by ${invocation.userId}`);
   return reply('digest-on', lang, {
     visibility: 'channel',
     title: digestText.text(lang, 'onTitle'),
@@ -80,10 +88,10 @@ function turnOn(input: CommandInput, rest: string): Reply {
   });
 }
 
-function turnOff(input: CommandInput): Reply {
+async function turnOff(input: CommandInput): Promise<Reply> {
   requireManager(input);
-  const { services, invocation, lang } = input;
-  const changed = store.unsubscribe(services.db, invocation.platform, invocation.channelId, iso(services.clock.now().getTime()));
+  const { services, lang } = input;
+  const changed = await store.unsubscribe(services.sql, await channelHere(input), iso(services.clock.now().getTime()));
   return reply('digest-off', lang, {
     visibility: changed ? 'channel' : 'ephemeral',
     intro: [changed ? digestText.text(lang, 'offDone') : digestText.text(lang, 'offNotOn')],
@@ -91,37 +99,37 @@ function turnOff(input: CommandInput): Reply {
   });
 }
 
-function status(input: CommandInput): Reply {
+async function status(input: CommandInput): Promise<Reply> {
   const { services, lang } = input;
-  const sub = subscriptionOf(input);
+  const sub = await subscriptionOf(input);
   const now = services.clock.now().getTime();
-  const last = store.lastPosted(services.db, sub.platform, sub.channel);
+  const last = await store.lastPosted(services.sql, sub);
   const intro: string[] = [];
   if (!sub.enabled) intro.push(digestText.text(lang, 'statusOff'));
   else if (sub.pausedReason) intro.push(digestText.text(lang, 'statusPaused', { reason: sub.pausedReason }));
   else intro.push(digestText.text(lang, 'statusOn', { schedule: describeSchedule(sub.schedule, lang), timezone: sub.timezone }));
   intro.push(last ? digestText.text(lang, 'lastDigest', { local: formatLocal(Date.parse(last.postedAt ?? last.slot), sub.timezone), count: last.paperCount }) : digestText.text(lang, 'noneYet'));
   const next = sub.enabled && !sub.pausedReason ? nextSlot(sub.schedule, sub.timezone, now) : null;
-  const pending = upcoming(input, sub);
+  const pending = await upcoming(input, sub);
   if (next !== null) intro.push(digestText.text(lang, 'nextHolds', { local: formatLocal(next, sub.timezone), timezone: sub.timezone, count: pending.length }));
   return reply('digest-status', lang, { intro, data: { state: !sub.enabled ? 'off' : sub.pausedReason ? 'paused' : 'on', lastPosted: last?.postedAt ?? null, nextSlot: next === null ? null : iso(next), upcoming: pending.length } });
 }
 
-function preview(input: CommandInput): Reply {
+async function preview(input: CommandInput): Promise<Reply> {
   const { services, lang } = input;
-  const sub = subscriptionOf(input);
-  const entries = upcoming(input, sub);
+  const sub = await subscriptionOf(input);
+  const entries = await upcoming(input, sub);
   if (entries.length === 0) return reply('digest-preview', lang, { intro: [digestText.text(lang, 'nothingNew')], data: { papers: [] } });
-  return digestReply({ lang, entries, since: store.windowStart(services.db, sub).slice(0, 10), preview: true });
+  return digestReply({ lang, entries, since: (await store.windowStart(services.sql, sub)).slice(0, 10), preview: true });
 }
 
 async function now(input: CommandInput): Promise<Reply> {
   requireManager(input);
   const { services, lang } = input;
-  const sub = subscriptionOf(input);
+  const sub = await subscriptionOf(input);
   if (!sub.enabled || sub.pausedReason) throw notOn();
   const at = services.clock.now().getTime();
-  const claim = claimDigest(services, sub, iso(at), 'now', at, lazyMatcher(services, [sub], at), { skipEmpty: true });
+  const claim = await claimDigest(services, sub, iso(at), 'now', at, lazyMatcher(services, [sub], at), { skipEmpty: true });
   if (!claim) return reply('digest-now', lang, { intro: [digestText.text(lang, 'nothingSinceLast')], data: { result: 'empty' } });
   const result = await attemptDigest(services, sub, claim.post, 1, at);
   if (result.kind === 'posted') return reply('digest-now', lang, { intro: [digestText.text(lang, 'posted', { count: result.post.papers.length })], data: { result: 'posted', post: result.post } });
@@ -129,14 +137,16 @@ async function now(input: CommandInput): Promise<Reply> {
   return reply('digest-now', lang, { intro: [digestText.text(lang, 'willRetry', { error: result.error })], data: { result: 'retry' } });
 }
 
-function more(input: CommandInput, rest: string): Reply {
-  const { services, invocation, lang } = input;
+async function more(input: CommandInput, rest: string): Promise<Reply> {
+  const { services, lang } = input;
+  const here = await channelHere(input);
   const id = Number(rest);
-  const post = Number.isInteger(id) ? store.postById(services.db, id) : store.lastPosted(services.db, invocation.platform, invocation.channelId);
-  if (!post || post.platform !== invocation.platform || post.channel !== invocation.channelId) {
+  const post = Number.isInteger(id) ? await store.postById(services.sql, id) : await store.lastPosted(services.sql, here);
+  // A digest of another channel, or of another workspace's channel of the same id, is not there.
+  if (!post || !sameChannel(post, here)) {
     throw new UserError('digest-more', digestText.both('noSuchDigest'));
   }
-  return moreReply(lang, entriesOf(services, post.id));
+  return moreReply(lang, await entriesOf(services, post.id));
 }
 
 export const digestCommand: Command = {

@@ -4,15 +4,18 @@ import {
   claimParts,
   combineReplies,
   endStatusOf,
+  holdLease,
   iso,
   renderParts,
   sendClaim,
+  type ChannelRef,
   type DeliveryKind,
   type SendResult,
   type SlotPart,
 } from '../../delivery/index.js';
 import { countOf } from '../../i18n/index.js';
 import type { Services } from '../../services.js';
+import type { SqlTransaction } from '../../store/sql/types.js';
 import { followedTopics } from '../../topics.js';
 import type { TopicMatcher } from './match.js';
 import { digestReply, type DigestEntry } from './render.js';
@@ -29,6 +32,7 @@ import type { DigestPost, DigestSubscription } from './store.js';
 
 export type DigestPosted = {
   platform: Platform;
+  workspaceId: string;
   channel: string;
   slot: string;
   papers: { id: string; title: string }[];
@@ -39,13 +43,20 @@ export type DigestPosted = {
 
 export type DigestAttempt = { kind: 'posted'; post: DigestPosted } | Exclude<SendResult, { kind: 'posted' }>;
 
-export type MatcherSource = () => { matcher: TopicMatcher; enteredAt: Map<string, string> };
+export type MatcherSource = () => Promise<{ matcher: TopicMatcher; enteredAt: Map<string, string> }>;
 
 /** The papers a channel's next digest would carry, computed inside the caller's transaction. */
-function selectItems(services: Services, sub: DigestSubscription, matcher: TopicMatcher, from: string, to: string, enteredAt: Map<string, string>): store.DigestItem[] {
-  const topics = followedTopics(services.db, sub.platform, sub.channel).map((f) => f.query);
+async function selectItems(
+  tx: SqlTransaction,
+  sub: DigestSubscription,
+  matcher: TopicMatcher,
+  from: string,
+  to: string,
+  enteredAt: Map<string, string>,
+): Promise<store.DigestItem[]> {
+  const topics = (await followedTopics(tx, sub)).map((f) => f.query);
   if (topics.length === 0) return [];
-  const sent = store.deliveredPaperIds(services.db, sub.platform, sub.channel);
+  const sent = await store.deliveredPaperIds(tx, sub);
   return matcher.digestFor(topics, (id) => {
     const at = enteredAt.get(id);
     return at !== undefined && at > from && at <= to && !sent.has(id);
@@ -58,47 +69,43 @@ function selectItems(services: Services, sub: DigestSubscription, matcher: Topic
  * same slot, to carry them. A slot with nothing is recorded as `empty` (the window moves on, nothing
  * is posted) unless `skipEmpty`. Null when the slot was taken, or empty and skipped.
  */
-export function claimDigest(
+export async function claimDigest(
   services: Services,
   sub: DigestSubscription,
   slot: string,
   trigger: 'schedule' | 'now',
   now: number,
   matcher: MatcherSource,
-  options: { skipEmpty?: boolean; parts?: readonly SlotPart[] } = {},
-): { post: DigestPost; items: store.DigestItem[] } | null {
-  const { db } = services;
-  return db
-    .transaction(() => {
-      const current = store.getSubscription(db, sub.platform, sub.channel);
-      if (!current || !current.enabled || current.pausedReason) return null;
-      if (store.getPost(db, sub.platform, sub.channel, slot)) return null;
-      const from = store.windowStart(db, current);
-      const to = trigger === 'now' ? iso(now) : slot;
-      const m = matcher();
-      const items = selectItems(services, current, m.matcher, from, to, m.enteredAt);
-      if (items.length === 0 && options.skipEmpty) return null;
-      const id = store.insertPost(db, {
-        platform: sub.platform,
-        channel: sub.channel,
-        slot,
-        trigger,
-        windowTo: to,
-        now: iso(now),
-        leaseUntil: iso(now + ATTEMPT_LEASE_MS),
-        items,
-      });
-      if (id === null) return null;
-      if (items.length > 0 && trigger === 'schedule') claimParts(services, options.parts ?? [], sub, slot, now, id);
-      const post = store.postById(db, id);
-      return post ? { post, items } : null;
-    })
-    .immediate();
+  options: { skipEmpty?: boolean; skipLocked?: boolean; parts?: readonly SlotPart[] } = {},
+): Promise<{ post: DigestPost; items: store.DigestItem[] } | null> {
+  const { sql } = services;
+  // The new papers come from the catalog, still on the synchronous handle: read before the
+  // transaction, which only does database work on its own connection.
+  const m = await matcher();
+  const ref: ChannelRef = { platform: sub.platform, workspaceId: sub.workspaceId, channel: sub.channel };
+  const claimed = await sql.transaction(async (tx) => {
+    if (!(await store.lockSubscription(sql, tx, ref, options.skipLocked ?? false))) return null;
+    const current = await store.getSubscription(tx, ref);
+    if (!current || !current.enabled || current.pausedReason) return null;
+    if (await store.getPost(tx, ref, slot)) return null;
+    const from = await store.windowStart(tx, current);
+    const to = trigger === 'now' ? iso(now) : slot;
+    const items = await selectItems(tx, current, m.matcher, from, to, m.enteredAt);
+    if (items.length === 0 && options.skipEmpty) return null;
+    const id = await store.insertPost(tx, { ...ref, slot, trigger, windowTo: to, now: iso(now), leaseUntil: iso(now + ATTEMPT_LEASE_MS), items });
+    if (id === null) return null;
+    if (items.length > 0 && trigger === 'schedule') await claimParts(services, tx, options.parts ?? [], ref, slot, now, id);
+    const post = await store.postById(tx, id);
+    return post ? { post, items } : null;
+  });
+  // The first attempt's lease is this process's once the claim is committed.
+  if (claimed && claimed.items.length > 0) holdLease(sql, claimed.post.id, iso(now + ATTEMPT_LEASE_MS));
+  return claimed;
 }
 
-export function entriesOf(services: Services, postId: number): DigestEntry[] {
+export async function entriesOf(services: Services, postId: number): Promise<DigestEntry[]> {
   const out: DigestEntry[] = [];
-  for (const item of store.itemsOf(services.db, postId)) {
+  for (const item of await store.itemsOf(services.sql, postId)) {
     const paper = services.search.get(item.paperId);
     if (paper) out.push({ ...item, paper });
   }
@@ -114,18 +121,19 @@ export async function attemptDigest(
   now: number,
   parts: readonly SlotPart[] = [],
 ): Promise<DigestAttempt> {
-  const entries = entriesOf(services, post.id);
-  const carried = renderParts(services, parts, post.id, sub.lang, now);
-  const since = store.windowStartBefore(services.db, sub, post).slice(0, 10);
+  const entries = await entriesOf(services, post.id);
+  const carried = await renderParts(services, parts, post.id, sub.lang, now);
+  const since = (await store.windowStartBefore(services.sql, sub, post)).slice(0, 10);
   const message = combineReplies(carried.replies, digestReply({ lang: sub.lang, entries, postId: post.id, since }));
   const what = `${countOf(entries.length, 'paper')}${carried.kinds.length ? ` with the ${carried.kinds.join(' and ')}` : ''}`;
   const result = await sendClaim(services, { ...post, attempts }, message, now, what);
-  if (result.kind === 'paused') store.givePapersBack(services.db, post.id);
+  if (result.kind === 'paused') await store.givePapersBack(services.sql, post.id);
   if (result.kind !== 'posted') return result;
   return {
     kind: 'posted',
     post: {
       platform: sub.platform,
+      workspaceId: sub.workspaceId,
       channel: sub.channel,
       slot: post.slot,
       papers: entries.map((e) => ({ id: e.paper.id, title: e.paper.title })),
@@ -136,6 +144,6 @@ export async function attemptDigest(
 }
 
 /** Gives up a pending digest beyond the grace window; what it carried ends with it. */
-export function giveUp(services: Services, post: DigestPost, now: number): boolean {
-  return services.db.transaction(() => store.endPost(services.db, post.id, endStatusOf(post), null, iso(now))).immediate();
+export function giveUp(services: Services, post: DigestPost, now: number): Promise<boolean> {
+  return services.sql.transaction((tx) => store.endPost(tx, post.id, endStatusOf(post), null, iso(now)));
 }

@@ -13,7 +13,7 @@ import type { Migration } from '../../store/migrations.js';
 export const digestMigration: Migration = {
   version: 22,
   name: 'digest',
-  sql: `
+  portable: (d) => `
 CREATE TABLE digest_subscriptions (
   platform      TEXT NOT NULL,
   channel       TEXT NOT NULL,
@@ -31,7 +31,7 @@ CREATE TABLE digest_subscriptions (
 );
 
 CREATE TABLE digest_posts (
-  id                INTEGER PRIMARY KEY,
+  id                ${d.autoIdColumn},
   platform          TEXT NOT NULL,
   channel           TEXT NOT NULL,
   slot              TEXT NOT NULL,
@@ -75,7 +75,7 @@ CREATE INDEX digest_items_post ON digest_items (post_id, rank);
 export const digestOnDeliveryMigration: Migration = {
   version: 42,
   name: 'digest on delivery',
-  sql: `
+  portable: () => `
 CREATE TABLE digest_windows (
   claim_id    INTEGER PRIMARY KEY REFERENCES delivery_claims (id) ON DELETE CASCADE,
   window_to   TEXT NOT NULL,

@@ -1,13 +1,14 @@
-import type { Platform } from '../../adapter.js';
 import type { Paper } from '../../catalog/paper.js';
 import * as delivery from '../../delivery/index.js';
-import { CLAIM_COLUMNS, stmt, toClaim, type ClaimRow } from '../../delivery/index.js';
+import { channelKey, channelParams, CLAIM_COLUMNS, toClaim, type ChannelRef, type ClaimRow } from '../../delivery/index.js';
 import type { Db } from '../../store/db.js';
+import type { SqlDatabase, SqlQueries, SqlTransaction } from '../../store/sql/types.js';
 
 /**
- * Reads and writes of the digest's state: its schedule and claims in the delivery layer's tables
- * (kind `digest`), and what is its own: each claim's window and the papers it carries. Every
- * multi-step change runs in the caller's transaction.
+ * Reads and writes of the digest's state, on the store interface (SQLite or PostgreSQL): its
+ * schedule and claims in the delivery layer's tables (kind `digest`), and what is its own: each
+ * claim's window and the papers it carries. Every multi-step change runs in the caller's
+ * transaction. `q` is the database or that transaction.
  */
 
 const KIND = 'digest';
@@ -20,68 +21,71 @@ export type DigestPost = ClaimRow & { windowTo: string; paperCount: number };
 
 export type DigestItem = { paperId: string; topic: string; rank: number };
 
-const POSTS = `SELECT ${CLAIM_COLUMNS}, COALESCE(w.window_to, c.slot) AS windowTo, COALESCE(w.paper_count, 0) AS paperCount
+const POSTS = `SELECT ${CLAIM_COLUMNS}, COALESCE(w.window_to, c.slot) AS "windowTo", COALESCE(w.paper_count, 0) AS "paperCount"
   FROM delivery_claims c LEFT JOIN digest_windows w ON w.claim_id = c.id WHERE c.kind = '${KIND}'`;
 type PostRecord = Omit<DigestPost, 'inFlight'> & { inFlight: number };
 /** Statuses whose window counts as covered: the next digest starts where they end. */
 const COVERED = "'posted', 'unknown', 'pending', 'empty'";
 
-export function getSubscription(db: Db, platform: Platform, channel: string): DigestSubscription | null {
-  return delivery.getSubscription(db, KIND, platform, channel);
+export function getSubscription(q: SqlQueries, ref: ChannelRef): Promise<DigestSubscription | null> {
+  return delivery.getSubscription(q, KIND, ref);
 }
 
-export function activeSubscriptions(db: Db): DigestSubscription[] {
-  return delivery.activeSubscriptions(db, KIND);
+export function activeSubscriptions(q: SqlQueries): Promise<DigestSubscription[]> {
+  return delivery.activeSubscriptions(q, KIND);
+}
+
+/** Locks the channel's digest subscription for a claim (see `delivery.lockSubscription`). */
+export function lockSubscription(sql: SqlDatabase, tx: SqlTransaction, ref: ChannelRef, skip: boolean): Promise<boolean> {
+  return delivery.lockSubscription(sql, tx, KIND, ref, skip);
 }
 
 /** Turns the digest on; a digest already on keeps its window (and when it was turned on). */
-export function subscribe(db: Db, s: delivery.SubscribeInput): DigestSubscription | null {
-  delivery.subscribe(db, KIND, s, 'keep');
-  return getSubscription(db, s.platform, s.channel);
+export async function subscribe(q: SqlQueries, s: delivery.SubscribeInput): Promise<DigestSubscription | null> {
+  await delivery.subscribe(q, KIND, s, 'keep');
+  return getSubscription(q, s);
 }
 
-export function unsubscribe(db: Db, platform: Platform, channel: string, now: string): boolean {
-  return delivery.unsubscribe(db, KIND, platform, channel, now);
+export function unsubscribe(q: SqlQueries, ref: ChannelRef, now: string): Promise<boolean> {
+  return delivery.unsubscribe(q, KIND, ref, now);
 }
 
-export function getPost(db: Db, platform: Platform, channel: string, slot: string): DigestPost | null {
-  const r = stmt<[Platform, string, string], PostRecord>(db, `${POSTS} AND c.platform = ? AND c.channel = ? AND c.slot = ?`).get(platform, channel, slot);
+export async function getPost(q: SqlQueries, ref: ChannelRef, slot: string): Promise<DigestPost | null> {
+  const r = await q.one<PostRecord>(`${POSTS} AND ${channelKey('c')} AND c.slot = ?`, [...channelParams(ref), slot]);
   return r ? toClaim(r) : null;
 }
 
-export function postById(db: Db, id: number): DigestPost | null {
-  const r = stmt<[number], PostRecord>(db, `${POSTS} AND c.id = ?`).get(id);
+export async function postById(q: SqlQueries, id: number): Promise<DigestPost | null> {
+  const r = await q.one<PostRecord>(`${POSTS} AND c.id = ?`, [id]);
   return r ? toClaim(r) : null;
 }
 
-export function pendingPosts(db: Db, platform: Platform, channel: string): DigestPost[] {
-  return stmt<[Platform, string], PostRecord>(db, `${POSTS} AND c.platform = ? AND c.channel = ? AND c.status = 'pending' AND c.carried_by IS NULL ORDER BY c.slot`)
-    .all(platform, channel)
-    .map(toClaim);
+export async function pendingPosts(q: SqlQueries, ref: ChannelRef): Promise<DigestPost[]> {
+  return (await q.all<PostRecord>(`${POSTS} AND ${channelKey('c')} AND c.status = 'pending' AND c.carried_by IS NULL ORDER BY c.slot`, channelParams(ref))).map(toClaim);
 }
 
 /** Where the channel's next digest window starts: the end of the last window covered (posted or empty), else when the digest was turned on. */
-export function windowStart(db: Db, sub: DigestSubscription): string {
-  const r = stmt<[Platform, string], { w: string | null }>(
-    db,
+export async function windowStart(q: SqlQueries, sub: DigestSubscription): Promise<string> {
+  const r = await q.one<{ w: string | null }>(
     `SELECT MAX(w.window_to) AS w FROM delivery_claims c JOIN digest_windows w ON w.claim_id = c.id
-      WHERE c.kind = '${KIND}' AND c.platform = ? AND c.channel = ? AND c.status IN (${COVERED})`,
-  ).get(sub.platform, sub.channel);
+      WHERE c.kind = '${KIND}' AND ${channelKey('c')} AND c.status IN (${COVERED})`,
+    channelParams(sub),
+  );
   const w = r?.w ?? null;
   return w !== null && w > sub.enabledAt ? w : sub.enabledAt;
 }
 
 /** Where a given post's window started: the end of the window covered before it. */
-export function windowStartBefore(db: Db, sub: DigestSubscription, post: DigestPost): string {
-  const r = stmt<[Platform, string, number, string], { w: string | null }>(
-    db,
+export async function windowStartBefore(q: SqlQueries, sub: DigestSubscription, post: DigestPost): Promise<string> {
+  const r = await q.one<{ w: string | null }>(
     `SELECT MAX(w.window_to) AS w FROM delivery_claims c JOIN digest_windows w ON w.claim_id = c.id
-      WHERE c.kind = '${KIND}' AND c.platform = ? AND c.channel = ? AND c.status IN (${COVERED}) AND c.id != ? AND w.window_to <= ?`,
-  ).get(sub.platform, sub.channel, post.id, post.windowTo);
+      WHERE c.kind = '${KIND}' AND ${channelKey('c')} AND c.status IN (${COVERED}) AND c.id != ? AND w.window_to <= ?`,
+    [...channelParams(sub), post.id, post.windowTo],
+  );
   return r?.w ?? sub.enabledAt;
 }
 
-export type NewPost = { platform: Platform; channel: string; slot: string; trigger: 'schedule' | 'now'; windowTo: string; now: string; leaseUntil: string | null; items: DigestItem[] };
+export type NewPost = ChannelRef & { slot: string; trigger: 'schedule' | 'now'; windowTo: string; now: string; leaseUntil: string | null; items: DigestItem[] };
 
 /**
  * Claims the slot with its papers (`empty` when there are none: the window moves on, nothing is
@@ -89,29 +93,38 @@ export type NewPost = { platform: Platform; channel: string; slot: string; trigg
  * channel makes the insert fail, so the caller must leave those out (and does, reading inside the
  * same transaction). Null when the slot is taken.
  */
-export function insertPost(db: Db, p: NewPost): number | null {
+export async function insertPost(tx: SqlTransaction, p: NewPost): Promise<number | null> {
   const leaseUntil = p.items.length === 0 ? null : p.leaseUntil;
-  const id = delivery.insertClaim(db, { kind: KIND, platform: p.platform, channel: p.channel, slot: p.slot, trigger: p.trigger, now: p.now, leaseUntil });
+  const id = await delivery.insertClaim(tx, { kind: KIND, platform: p.platform, workspaceId: p.workspaceId, channel: p.channel, slot: p.slot, trigger: p.trigger, now: p.now, leaseUntil });
   if (id === null) return null;
-  stmt(db, 'INSERT INTO digest_windows (claim_id, window_to, paper_count) VALUES (?, ?, ?)').run(id, p.windowTo, p.items.length);
-  const item = stmt(db, 'INSERT INTO digest_papers (platform, channel, paper_id, claim_id, topic, rank) VALUES (?, ?, ?, ?, ?, ?)');
-  for (const it of p.items) item.run(p.platform, p.channel, it.paperId, id, it.topic, it.rank);
+  await tx.run('INSERT INTO digest_windows (claim_id, window_to, paper_count) VALUES (?, ?, ?)', [id, p.windowTo, p.items.length]);
+  for (const it of p.items) {
+    await tx.run('INSERT INTO digest_papers (platform, workspace_id, channel, paper_id, claim_id, topic, rank) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+      ...channelParams(p),
+      it.paperId,
+      id,
+      it.topic,
+      it.rank,
+    ]);
+  }
   return id;
 }
 
-export function insertSkipped(db: Db, platform: Platform, channel: string, slot: string, windowTo: string, now: string, reason: string): boolean {
-  const id = delivery.insertSkipped(db, KIND, { platform, channel }, slot, now, reason);
-  if (id !== null) stmt(db, 'INSERT INTO digest_windows (claim_id, window_to, paper_count) VALUES (?, ?, 0)').run(id, windowTo);
-  return id !== null;
+export async function insertSkipped(sql: SqlDatabase, ref: ChannelRef, slot: string, windowTo: string, now: string, reason: string): Promise<boolean> {
+  return sql.transaction(async (tx) => {
+    const id = await delivery.insertSkipped(tx, KIND, ref, slot, now, reason);
+    if (id !== null) await tx.run('INSERT INTO digest_windows (claim_id, window_to, paper_count) VALUES (?, ?, 0)', [id, windowTo]);
+    return id !== null;
+  });
 }
 
 /** The papers a channel has had in any digest (or has on its way). */
-export function deliveredPaperIds(db: Db, platform: Platform, channel: string): Set<string> {
-  return new Set(stmt(db, 'SELECT paper_id FROM digest_papers WHERE platform = ? AND channel = ?').pluck().all(platform, channel) as string[]);
+export async function deliveredPaperIds(q: SqlQueries, ref: ChannelRef): Promise<Set<string>> {
+  return new Set((await q.all<{ paper_id: string }>(`SELECT paper_id FROM digest_papers WHERE ${channelKey()}`, channelParams(ref))).map((r) => r.paper_id));
 }
 
-export function itemsOf(db: Db, postId: number): DigestItem[] {
-  return stmt<[number], DigestItem>(db, 'SELECT paper_id AS paperId, topic, rank FROM digest_papers WHERE claim_id = ? ORDER BY rank').all(postId);
+export function itemsOf(q: SqlQueries, postId: number): Promise<DigestItem[]> {
+  return q.all<DigestItem>('SELECT paper_id AS "paperId", topic, rank FROM digest_papers WHERE claim_id = ? ORDER BY rank', [postId]);
 }
 
 /**
@@ -119,34 +132,48 @@ export function itemsOf(db: Db, postId: number): DigestItem[] {
  * expired) gives its papers back for the next digest; one whose outcome is unknown keeps them (they
  * may be there). Only a post whose next attempt is due is ended when `dueBy` is given.
  */
-export function endPost(db: Db, id: number, status: 'failed' | 'expired' | 'unknown', error: string | null, dueBy?: string): boolean {
-  const ended = delivery.endClaim(db, id, status, error, dueBy);
-  if (ended && status !== 'unknown') givePapersBack(db, id);
+export async function endPost(tx: SqlTransaction, id: number, status: 'failed' | 'expired' | 'unknown', error: string | null, dueBy?: string): Promise<boolean> {
+  const ended = await delivery.endClaim(tx, id, status, error, dueBy);
+  if (ended && status !== 'unknown') await givePapersBack(tx, id);
   return ended;
 }
 
 /** A post that cannot have reached the channel frees its papers for the channel's next digest. */
-export function givePapersBack(db: Db, id: number): void {
-  stmt(db, 'DELETE FROM digest_papers WHERE claim_id = ?').run(id);
+export async function givePapersBack(q: SqlQueries, id: number): Promise<void> {
+  await q.run('DELETE FROM digest_papers WHERE claim_id = ?', [id]);
 }
 
 /** The latest posted digest of a channel, for `status` and `more`. */
-export function lastPosted(db: Db, platform: Platform, channel: string): DigestPost | null {
-  const r = stmt<[Platform, string], PostRecord>(db, `${POSTS} AND c.platform = ? AND c.channel = ? AND c.status = 'posted' ORDER BY c.slot DESC, c.id DESC LIMIT 1`).get(
-    platform,
-    channel,
-  );
+export async function lastPosted(q: SqlQueries, ref: ChannelRef): Promise<DigestPost | null> {
+  const r = await q.one<PostRecord>(`${POSTS} AND ${channelKey('c')} AND c.status = 'posted' ORDER BY c.slot DESC, c.id DESC LIMIT 1`, channelParams(ref));
   return r ? toClaim(r) : null;
+}
+
+/** The digest's papers recorded for the channel before its workspace was known (see `delivery.adoptOnce`). */
+export async function adopt(sql: SqlDatabase, ref: ChannelRef): Promise<void> {
+  await delivery.adoptDelivery(sql, ref);
+  await delivery.adoptOnce(sql, KIND, ref, async (tx, params) => {
+    await tx.run(
+      `UPDATE digest_papers SET workspace_id = ? WHERE platform = ? AND workspace_id = '' AND channel = ?
+       AND paper_id NOT IN (SELECT o.paper_id FROM digest_papers o WHERE ${channelKey('o')})`,
+      params,
+    );
+  });
 }
 
 export type Entered = { paper: Paper; enteredAt: string };
 
-/** Papers that entered the catalog (from anywhere but the bundled list) in (from, to], oldest first. */
+/**
+ * Papers that entered the catalog (from anywhere but the bundled list) in (from, to], oldest first.
+ * The catalog is still on the synchronous SQLite handle (issue 15 converts it later), so this read
+ * is too; callers make it before a claim's transaction, never inside one.
+ */
 export function enteredBetween(db: Db, from: string, to: string): Entered[] {
-  const rows = stmt<[string, string], { record: string; enteredAt: string }>(
-    db,
-    `SELECT record, added_at AS enteredAt FROM catalog_papers
-      WHERE added_at > ? AND added_at <= ? AND origin != 'bundled' AND hidden = 0 ORDER BY added_at, rowid`,
-  ).all(from, to);
+  const rows = db
+    .prepare<[string, string], { record: string; enteredAt: string }>(
+      `SELECT record, added_at AS enteredAt FROM catalog_papers
+        WHERE added_at > ? AND added_at <= ? AND origin != 'bundled' AND hidden = 0 ORDER BY added_at, rowid`,
+    )
+    .all(from, to);
   return rows.map((r) => ({ paper: JSON.parse(r.record) as Paper, enteredAt: r.enteredAt }));
 }

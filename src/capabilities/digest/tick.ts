@@ -1,6 +1,6 @@
 import type { Services } from '../../services.js';
-import { iso, label, retryDue, unclaimedSlot, type SlotPart } from '../../delivery/index.js';
-import { attemptDigest, claimDigest, giveUp, type DigestPosted } from './deliver.js';
+import { dueWork, iso, label, retryDue, type DueWork, type SlotPart } from '../../delivery/index.js';
+import { attemptDigest, claimDigest, giveUp, type DigestPosted, type MatcherSource } from './deliver.js';
 import { TopicMatcher } from './match.js';
 import * as store from './store.js';
 import type { DigestSubscription } from './store.js';
@@ -8,16 +8,18 @@ import type { DigestSubscription } from './store.js';
 const HOUR = 3_600_000;
 
 /** The new papers of every open window, indexed once per tick and only when some channel needs them. */
-export function lazyMatcher(services: Services, subs: DigestSubscription[], now: number) {
-  let built: { matcher: TopicMatcher; enteredAt: Map<string, string> } | null = null;
-  return () => {
-    if (!built) {
-      const from = subs.map((s) => store.windowStart(services.db, s)).reduce((a, b) => (a < b ? a : b), iso(now));
-      const entered = store.enteredBetween(services.db, from, iso(now));
-      built = { matcher: new TopicMatcher(entered.map((e) => e.paper)), enteredAt: new Map(entered.map((e) => [e.paper.id, e.enteredAt])) };
+export function lazyMatcher(services: Services, subs: DigestSubscription[], now: number): MatcherSource {
+  let built: ReturnType<MatcherSource> | null = null;
+  const build = async () => {
+    let from = iso(now);
+    for (const s of subs) {
+      const start = await store.windowStart(services.sql, s);
+      if (start < from) from = start;
     }
-    return built;
+    const entered = store.enteredBetween(services.db, from, iso(now));
+    return { matcher: new TopicMatcher(entered.map((e) => e.paper)), enteredAt: new Map(entered.map((e) => [e.paper.id, e.enteredAt])) };
   };
+  return () => (built ??= build());
 }
 
 export type DigestTickOptions = {
@@ -37,16 +39,19 @@ export async function digestTick(services: Services, now: Date = services.clock.
   const at = now.getTime();
   const posts: DigestPosted[] = [];
   let subs: DigestSubscription[];
+  let work: DueWork;
   try {
-    subs = store.activeSubscriptions(services.db).filter((s) => services.outbox.has(s.platform));
+    subs = (await store.activeSubscriptions(services.sql)).filter((s) => services.outbox.has(s.platform));
+    work = await dueWork(services.sql, 'digest', subs, at);
   } catch (error) {
     services.log.error('digest: could not read subscriptions', error);
     return posts;
   }
-  const matcher = lazyMatcher(services, subs, at);
+  // Only the channels with a slot to claim have a window to match papers in.
+  const matcher = lazyMatcher(services, subs.filter((s) => work.openSlot(s) !== null), at);
   for (const sub of subs) {
     try {
-      posts.push(...(await tickChannel(services, sub, at, matcher, options.parts ?? [])));
+      posts.push(...(await tickChannel(services, sub, at, work, matcher, options.parts ?? [])));
     } catch (error) {
       services.log.error(`digest ${label(sub)}: tick failed`, error);
     }
@@ -54,30 +59,32 @@ export async function digestTick(services: Services, now: Date = services.clock.
   return posts;
 }
 
-async function tickChannel(services: Services, sub: DigestSubscription, now: number, matcher: ReturnType<typeof lazyMatcher>, parts: readonly SlotPart[]): Promise<DigestPosted[]> {
-  const { db, log } = services;
+async function tickChannel(services: Services, sub: DigestSubscription, now: number, work: DueWork, matcher: MatcherSource, parts: readonly SlotPart[]): Promise<DigestPosted[]> {
+  const { sql, log } = services;
   const graceHours = services.config.spotlight.graceHours;
   const posts: DigestPosted[] = [];
-  const retried = await retryDue(
-    services,
-    store.pendingPosts(db, sub.platform, sub.channel),
-    now,
-    (post) => giveUp(services, post, now),
-    (post, attempts) => attemptDigest(services, sub, post, attempts, now, parts),
-  );
-  for (const result of retried) if (result.kind === 'posted') posts.push(result.post);
-  if (retried.at(-1)?.kind === 'paused') return posts;
+  if (work.retryDue(sub)) {
+    const retried = await retryDue(
+      services,
+      await store.pendingPosts(sql, sub),
+      now,
+      (post) => giveUp(services, post, now),
+      (post, attempts) => attemptDigest(services, sub, post, attempts, now, parts),
+    );
+    for (const result of retried) if (result.kind === 'posted') posts.push(result.post);
+    if (retried.at(-1)?.kind === 'paused') return posts;
+  }
 
-  const open = unclaimedSlot(db, sub, now);
+  const open = work.openSlot(sub);
   if (!open) return posts;
   const { at: latest, slot } = open;
   if (now - latest > graceHours * HOUR) {
-    if (store.insertSkipped(db, sub.platform, sub.channel, slot, slot, iso(now), 'missed beyond the grace window')) {
+    if (await store.insertSkipped(sql, sub, slot, slot, iso(now), 'missed beyond the grace window')) {
       log.warn(`digest ${label(sub)}: skipped the slot ${slot}: missed by more than the ${graceHours} h grace window; its papers go into the next digest`);
     }
     return posts;
   }
-  const claim = claimDigest(services, sub, slot, 'schedule', now, matcher, { parts });
+  const claim = await claimDigest(services, sub, slot, 'schedule', now, matcher, { parts, skipLocked: true });
   if (!claim || claim.items.length === 0) return posts;
   const result = await attemptDigest(services, sub, claim.post, 1, now, parts);
   if (result.kind === 'posted') posts.push(result.post);

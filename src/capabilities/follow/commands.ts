@@ -1,3 +1,4 @@
+import { channelOf, type ChannelRef } from '../../delivery/index.js';
 import { mayManage, type Command, type CommandInput } from '../../services.js';
 import { mustExist, UserError } from '../../errors.js';
 import { reply, type Reply } from '../../reply.js';
@@ -10,12 +11,19 @@ import * as store from './store.js';
 /** Most topics one channel follows. */
 const MAX_FOLLOWS = 25;
 
+/** The channel the command was typed in, with the topics it followed before its workspace was known. */
+async function channelHere(input: CommandInput): Promise<ChannelRef> {
+  const ref = channelOf(input.invocation);
+  await store.adopt(input.services.sql, ref);
+  return ref;
+}
+
 function requireManager(input: CommandInput): void {
   if (mayManage(input.invocation)) return;
   throw new UserError('not-allowed', followText.both('notAllowed'));
 }
 
-function follow(input: CommandInput): Reply {
+async function follow(input: CommandInput): Promise<Reply> {
   requireManager(input);
   const { services, invocation, lang } = input;
   const query = cleanInput(input.args).text.trim();
@@ -26,9 +34,10 @@ function follow(input: CommandInput): Reply {
   if (check.notices.some((n) => /no words or filters/.test(n.en))) {
     throw new UserError('follow-nothing', followText.both('nothingToFollow', { query }));
   }
-  const existing = store.followsOf(services.db, invocation.platform, invocation.channelId);
+  const here = await channelHere(input);
+  const existing = await store.followsOf(services.sql, here);
   if (existing.length >= MAX_FOLLOWS) throw new UserError('follow-many', followText.both('tooMany', { max: MAX_FOLLOWS }));
-  const added = store.addFollow(services.db, invocation.platform, invocation.channelId, query, invocation.userId, services.clock.now().toISOString());
+  const added = await store.addFollow(services.sql, here, query, invocation.userId, services.clock.now().toISOString());
   const count = existing.length + (added ? 1 : 0);
   return reply('follow', lang, {
     visibility: added ? 'channel' : 'ephemeral',
@@ -42,9 +51,9 @@ function follow(input: CommandInput): Reply {
   });
 }
 
-function following(input: CommandInput): Reply {
-  const { services, invocation, lang } = input;
-  const follows = store.followsOf(services.db, invocation.platform, invocation.channelId);
+async function following(input: CommandInput): Promise<Reply> {
+  const { services, lang } = input;
+  const follows = await store.followsOf(services.sql, await channelHere(input));
   if (follows.length === 0) {
     return reply('following', lang, { intro: [followText.text(lang, 'noTopics')], data: { follows: [] } });
   }
@@ -55,16 +64,17 @@ function following(input: CommandInput): Reply {
   });
 }
 
-function unfollow(input: CommandInput): Reply {
+async function unfollow(input: CommandInput): Promise<Reply> {
   requireManager(input);
-  const { services, invocation, lang } = input;
-  const follows = store.followsOf(services.db, invocation.platform, invocation.channelId);
+  const { services, lang } = input;
+  const here = await channelHere(input);
+  const follows = await store.followsOf(services.sql, here);
   const n = Number(input.args.trim());
   if (!Number.isInteger(n) || n < 1 || n > follows.length) {
     throw new UserError('unfollow-number', followText.both('badNumber', { count: follows.length }), ['following']);
   }
   const gone = mustExist(follows[n - 1], `followed topic ${n}`);
-  store.removeFollow(services.db, gone.id);
+  await store.removeFollow(services.sql, here, gone.id);
   return reply('unfollow', lang, { visibility: 'channel', intro: [followText.text(lang, 'unfollowed', { query: gone.query })], data: { removed: gone.query } });
 }
 

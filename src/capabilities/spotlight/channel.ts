@@ -1,7 +1,7 @@
 import type { Platform } from '../../adapter.js';
 import type { Services } from '../../services.js';
 import type { Lang } from '../../i18n/index.js';
-import { addDays, describeSchedule, formatLocal, iso, latestSlot, localAt, nextSlot, weekdayOf } from '../../delivery/index.js';
+import { addDays, describeSchedule, formatLocal, iso, latestSlot, localAt, nextSlot, weekdayOf, type ChannelRef } from '../../delivery/index.js';
 import { attempt, claimSlot, type AttemptResult } from './deliver.js';
 import { remainingInRound } from './rotation.js';
 import * as store from './store.js';
@@ -9,6 +9,7 @@ import type { Subscription } from './store.js';
 
 export type SubscriptionInfo = {
   platform: Platform;
+  workspaceId: string;
   channel: string;
   /** Five-field cron expression. */
   schedule: string;
@@ -28,20 +29,21 @@ export type SubscriptionInfo = {
 };
 
 /** The next slot that has no claim yet (a `spotlight now` may have taken this week's). */
-function nextFreeSlot(services: Services, sub: Subscription, now: number): number | null {
+async function nextFreeSlot(services: Services, sub: Subscription, now: number): Promise<number | null> {
   let t = nextSlot(sub.schedule, sub.timezone, now);
   for (let i = 0; t !== null && i < 52; i++) {
-    if (!store.getPost(services.db, sub.platform, sub.channel, iso(t))) return t;
+    if (!(await store.getPost(services.sql, sub, iso(t)))) return t;
     t = nextSlot(sub.schedule, sub.timezone, t);
   }
   return t;
 }
 
-export function subscriptionInfo(services: Services, sub: Subscription, now: number): SubscriptionInfo {
+export async function subscriptionInfo(services: Services, sub: Subscription, now: number): Promise<SubscriptionInfo> {
   const state = !sub.enabled ? 'off' : sub.pausedReason ? 'paused' : 'on';
-  const next = state === 'on' ? nextFreeSlot(services, sub, now) : null;
+  const next = state === 'on' ? await nextFreeSlot(services, sub, now) : null;
   return {
     platform: sub.platform,
+    workspaceId: sub.workspaceId,
     channel: sub.channel,
     schedule: sub.schedule,
     description: describeSchedule(sub.schedule, 'en'),
@@ -52,13 +54,15 @@ export function subscriptionInfo(services: Services, sub: Subscription, now: num
     nextSlot: next === null ? null : iso(next),
     nextSlotLocal: next === null ? null : formatLocal(next, sub.timezone),
     round: sub.round,
-    remaining: remainingInRound(services.db, sub, services.papers),
+    remaining: await remainingInRound(services.sql, sub, services.papers),
   };
 }
 
 /** Every subscription, on, paused or off, with its next slot. */
-export function listSubscriptions(services: Services, now: Date = services.clock.now()): SubscriptionInfo[] {
-  return store.allSubscriptions(services.db).map((sub) => subscriptionInfo(services, sub, now.getTime()));
+export async function listSubscriptions(services: Services, now: Date = services.clock.now()): Promise<SubscriptionInfo[]> {
+  const out: SubscriptionInfo[] = [];
+  for (const sub of await store.allSubscriptions(services.sql)) out.push(await subscriptionInfo(services, sub, now.getTime()));
+  return out;
 }
 
 function mondayOf(instant: number, zone: string): string {
@@ -72,12 +76,12 @@ function mondayOf(instant: number, zone: string): string {
  * slot if it is still free, whether it has passed or is still to come, so the schedule does not post
  * again that week; otherwise an extra slot at this instant.
  */
-function slotForNow(services: Services, sub: Subscription, now: number): string {
+async function slotForNow(services: Services, sub: Subscription, now: number): Promise<string> {
   const week = mondayOf(now, sub.timezone);
   const candidates = [latestSlot(sub.schedule, sub.timezone, now), nextSlot(sub.schedule, sub.timezone, now)];
   for (const t of candidates) {
     if (t === null || mondayOf(t, sub.timezone) !== week) continue;
-    if (!store.getPost(services.db, sub.platform, sub.channel, iso(t))) return iso(t);
+    if (!(await store.getPost(services.sql, sub, iso(t)))) return iso(t);
   }
   return iso(now);
 }
@@ -85,12 +89,12 @@ function slotForNow(services: Services, sub: Subscription, now: number): string 
 export type NowResult = AttemptResult | { kind: 'not-subscribed' } | { kind: 'busy' };
 
 /** Posts the channel's next spotlight at once, through the same claim as the schedule. */
-export async function postNow(services: Services, platform: Platform, channel: string, now: number): Promise<NowResult> {
-  const sub = store.getSubscription(services.db, platform, channel);
+export async function postNow(services: Services, ref: ChannelRef, now: number): Promise<NowResult> {
+  const sub = await store.getSubscription(services.sql, ref);
   if (!sub || !sub.enabled || sub.pausedReason) return { kind: 'not-subscribed' };
   if (services.papers.length === 0) return { kind: 'dropped', reason: 'the catalog is empty' };
-  const slot = slotForNow(services, sub, now);
-  const claim = claimSlot(services, platform, channel, slot, 'now', now);
+  const slot = await slotForNow(services, sub, now);
+  const claim = await claimSlot(services, ref, slot, 'now', now);
   if (!claim) return { kind: 'busy' };
   return attempt(services, sub, { id: claim.id, slot, paperId: claim.paper.id, attempts: 1 }, now);
 }

@@ -37,7 +37,7 @@ export async function spotlightCli(argv: string[], services: Services, write: (s
   if (sub === 'list') {
     const args = rest.filter((a) => a !== '--json');
     if (args.length) return unknown(args);
-    const subs = listSubscriptions(services);
+    const subs = await listSubscriptions(services);
     if (json) {
       out(JSON.stringify(subs, null, 2));
       return 0;

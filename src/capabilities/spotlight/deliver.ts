@@ -1,7 +1,8 @@
 import type { Platform } from '../../adapter.js';
 import type { Paper } from '../../catalog/paper.js';
-import { ATTEMPT_LEASE_MS, endClaim, iso, label, latestSlot, sendClaim, type SendResult, type SlotPart } from '../../delivery/index.js';
+import { ATTEMPT_LEASE_MS, endClaim, holdLease, iso, label, latestSlot, sendClaim, type ChannelRef, type SendResult, type SlotPart } from '../../delivery/index.js';
 import type { Services } from '../../services.js';
+import type { SqlTransaction } from '../../store/sql/types.js';
 import { spotlightReply } from './post.js';
 import { peekNext } from './rotation.js';
 import * as store from './store.js';
@@ -15,6 +16,7 @@ import type { PostRow, Subscription } from './store.js';
 
 export type SpotlightPost = {
   platform: Platform;
+  workspaceId: string;
   channel: string;
   /** The slot as an ISO 8601 UTC instant. */
   slot: string;
@@ -30,54 +32,65 @@ export type AttemptResult =
 
 export type Claim = { id: number; slot: string; paper: Paper; round: number };
 
+export type ClaimOptions = {
+  /** The caller's transaction (a digest claiming the spotlight along); by default its own. */
+  tx?: SqlTransaction;
+  /** A scheduled tick skips a channel another replica is claiming; a command waits for it (see `lockSubscription`). */
+  skipLocked?: boolean;
+};
+
 /**
  * Claims a slot for the channel with its next paper, in one write transaction (or in the caller's).
- * Null when the slot is already claimed, the channel is off or paused, or the catalog is empty.
+ * Null when the slot is already claimed, the channel is off or paused (or, skipping, being claimed
+ * elsewhere), or the catalog is empty. The paper is chosen under the subscription's row lock, so
+ * two replicas never choose for one channel at once; the slot is then taken by the claim's insert.
  */
-export function claimSlot(services: Services, platform: Platform, channel: string, slot: string, trigger: 'schedule' | 'now', now: number): Claim | null {
-  const { db } = services;
-  return db
-    .transaction((): Claim | null => {
-      const sub = store.getSubscription(db, platform, channel);
-      if (!sub || !sub.enabled || sub.pausedReason) return null;
-      if (store.getPost(db, platform, channel, slot)) return null;
-      const pick = peekNext(db, sub, services.papers);
-      if (!pick) {
-        services.log.warn(`spotlight ${label(sub)}: the catalog is empty; nothing to post for ${slot}`);
-        return null;
-      }
-      if (pick.round !== sub.round) store.setRound(db, platform, channel, pick.round);
-      const id = store.insertClaim(db, {
-        platform,
-        channel,
-        slot,
-        trigger,
-        paperId: pick.paper.id,
-        round: pick.round,
-        now: iso(now),
-        leaseUntil: iso(now + ATTEMPT_LEASE_MS),
-      });
-      return id === null ? null : { id, slot, paper: pick.paper, round: pick.round };
-    })
-    .immediate();
+export async function claimSlot(services: Services, ref: ChannelRef, slot: string, trigger: 'schedule' | 'now', now: number, options: ClaimOptions = {}): Promise<Claim | null> {
+  const claimIn = async (tx: SqlTransaction): Promise<Claim | null> => {
+    if (!(await store.lockSubscription(services.sql, tx, ref, options.skipLocked ?? false))) return null;
+    const sub = await store.getSubscription(tx, ref);
+    if (!sub || !sub.enabled || sub.pausedReason) return null;
+    if (await store.getPost(tx, ref, slot)) return null;
+    const pick = await peekNext(tx, sub, services.papers);
+    if (!pick) {
+      services.log.warn(`spotlight ${label(sub)}: the catalog is empty; nothing to post for ${slot}`);
+      return null;
+    }
+    if (pick.round !== sub.round) await store.setRound(tx, ref, pick.round);
+    const id = await store.insertClaim(tx, {
+      ...channelOf(ref),
+      slot,
+      trigger,
+      paperId: pick.paper.id,
+      round: pick.round,
+      now: iso(now),
+      leaseUntil: iso(now + ATTEMPT_LEASE_MS),
+    });
+    return id === null ? null : { id, slot, paper: pick.paper, round: pick.round };
+  };
+  if (options.tx) return claimIn(options.tx);
+  const claim = await services.sql.transaction(claimIn);
+  // The first attempt's lease is this process's once the claim is committed.
+  if (claim) holdLease(services.sql, claim.id, iso(now + ATTEMPT_LEASE_MS));
+  return claim;
 }
 
+const channelOf = (ref: ChannelRef): ChannelRef => ({ platform: ref.platform, workspaceId: ref.workspaceId, channel: ref.channel });
+
 /** A claimed paper that has since left the catalog is swapped for the channel's next one. */
-function paperFor(services: Services, sub: Subscription, row: Pick<PostRow, 'id' | 'paperId'>): Paper | null {
+async function paperFor(services: Services, sub: Subscription, row: Pick<PostRow, 'id' | 'paperId'>): Promise<Paper | null> {
   const found = services.papers.find((p) => p.id === row.paperId);
   if (found) return found;
-  const { db } = services;
-  return db
-    .transaction(() => {
-      const current = store.getSubscription(db, sub.platform, sub.channel) ?? sub;
-      const pick = peekNext(db, current, services.papers);
-      if (!pick) return null;
-      if (pick.round !== current.round) store.setRound(db, sub.platform, sub.channel, pick.round);
-      store.replacePaper(db, row.id, pick.paper.id, pick.round);
-      services.log.info(`spotlight ${label(sub)}: ${row.paperId} left the catalog; posting ${pick.paper.id} instead`);
-      return pick.paper;
-    })
-    .immediate();
+  return services.sql.transaction(async (tx) => {
+    await store.lockSubscription(services.sql, tx, sub, false);
+    const current = (await store.getSubscription(tx, sub)) ?? sub;
+    const pick = await peekNext(tx, current, services.papers);
+    if (!pick) return null;
+    if (pick.round !== current.round) await store.setRound(tx, sub, pick.round);
+    await store.replacePaper(tx, row.id, pick.paper.id, pick.round);
+    services.log.info(`spotlight ${label(sub)}: ${row.paperId} left the catalog; posting ${pick.paper.id} instead`);
+    return pick.paper;
+  });
 }
 
 function postFor(services: Services, paper: Paper, lang: Subscription['lang'], slot: string) {
@@ -91,39 +104,40 @@ export async function attempt(
   row: Pick<PostRow, 'id' | 'slot' | 'paperId' | 'attempts'>,
   now: number,
 ): Promise<AttemptResult> {
-  const paper = paperFor(services, sub, row);
+  const paper = await paperFor(services, sub, row);
   if (!paper) {
-    endClaim(services.db, row.id, 'expired', 'the catalog is empty');
+    await services.sql.transaction((tx) => endClaim(tx, row.id, 'expired', 'the catalog is empty'));
     services.log.warn(`spotlight ${label(sub)}: the catalog is empty; nothing to post for ${row.slot}`);
     return { kind: 'dropped', reason: 'the catalog is empty' };
   }
-  const claim = { id: row.id, kind: 'spotlight', platform: sub.platform, channel: sub.channel, slot: row.slot, attempts: row.attempts };
+  const claim = { id: row.id, kind: 'spotlight', ...channelOf(sub), slot: row.slot, attempts: row.attempts };
   const result = await sendClaim(services, claim, postFor(services, paper, sub.lang, row.slot), now, paper.id);
   if (result.kind !== 'posted') return result;
   return {
     kind: 'posted',
-    post: { platform: sub.platform, channel: sub.channel, slot: row.slot, paper: { id: paper.id, title: paper.title }, messageId: result.messageId },
+    post: { ...channelOf(sub), slot: row.slot, paper: { id: paper.id, title: paper.title }, messageId: result.messageId },
   };
 }
 
 /**
  * The spotlight as a part of another kind's message (the digest's) when both fall in the same slot:
  * it is claimed along only when its own schedule has that very slot, and shows the claimed paper.
+ * The digest's transaction already holds the spotlight's row (see `lockSubscription`).
  */
 export const spotlightPart: SlotPart = {
   kind: 'spotlight',
-  claimAlong(services, ref, slot, now) {
-    const sub = store.getSubscription(services.db, ref.platform, ref.channel);
+  async claimAlong(services, tx, ref, slot, now) {
+    const sub = await store.getSubscription(tx, ref);
     if (!sub || !sub.enabled || sub.pausedReason) return null;
     const own = latestSlot(sub.schedule, sub.timezone, now);
     if (own === null || iso(own) !== slot || own < Date.parse(sub.enabledAt)) return null;
-    return claimSlot(services, ref.platform, ref.channel, slot, 'schedule', now)?.id ?? null;
+    return (await claimSlot(services, ref, slot, 'schedule', now, { tx }))?.id ?? null;
   },
-  render(services, claim, lang) {
-    const sub = store.getSubscription(services.db, claim.platform, claim.channel);
-    const row = store.postById(services.db, claim.id);
+  async render(services, claim, lang) {
+    const sub = await store.getSubscription(services.sql, claim);
+    const row = await store.postById(services.sql, claim.id);
     if (!sub || !row) return null;
-    const paper = paperFor(services, sub, row);
+    const paper = await paperFor(services, sub, row);
     return paper ? postFor(services, paper, lang, claim.slot) : null;
   },
 };

@@ -14,7 +14,7 @@ import type { Migration } from '../../store/migrations.js';
 export const spotlightMigration: Migration = {
   version: 2,
   name: 'spotlight',
-  sql: `
+  portable: (d) => `
 CREATE TABLE spotlight_subscriptions (
   platform      TEXT NOT NULL,
   channel       TEXT NOT NULL,
@@ -34,7 +34,7 @@ CREATE TABLE spotlight_subscriptions (
 );
 
 CREATE TABLE spotlight_posts (
-  id              INTEGER PRIMARY KEY,
+  id              ${d.autoIdColumn},
   platform        TEXT NOT NULL,
   channel         TEXT NOT NULL,
   slot            TEXT NOT NULL,
@@ -66,7 +66,7 @@ CREATE INDEX spotlight_posts_pending ON spotlight_posts (status, next_attempt_at
 export const spotlightOnDeliveryMigration: Migration = {
   version: 41,
   name: 'spotlight on delivery',
-  sql: `
+  portable: () => `
 CREATE TABLE spotlight_rotations (
   platform TEXT NOT NULL,
   channel  TEXT NOT NULL,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Paper } from '../../catalog/paper.js';
 import { mustExist } from '../../errors.js';
-import type { Db } from '../../store/db.js';
+import type { SqlQueries } from '../../store/sql/types.js';
 import { lastPaperId, usedPaperIds, type Subscription } from './store.js';
 
 /**
@@ -32,15 +32,15 @@ export type Pick = {
  * The channel's next paper without changing anything. When the round is complete the next round's
  * first paper is chosen, never the one just posted (so a round boundary cannot show it twice in a row).
  */
-export function peekNext(db: Db, sub: Subscription, papers: readonly Paper[]): Pick | null {
+export async function peekNext(q: SqlQueries, sub: Subscription, papers: readonly Paper[]): Promise<Pick | null> {
   if (papers.length === 0) return null;
-  const used = usedPaperIds(db, sub.platform, sub.channel, sub.round);
+  const used = await usedPaperIds(q, sub, sub.round);
   const left = roundOrder(papers, sub.seed, sub.round).filter((p) => !used.has(p.id));
   const [next] = left;
   if (next) return { paper: next, round: sub.round, remainingAfter: left.length - 1 };
   const round = sub.round + 1;
   const order = roundOrder(papers, sub.seed, round);
-  const last = lastPaperId(db, sub.platform, sub.channel);
+  const last = await lastPaperId(q, sub);
   const head = mustExist(order[0], 'the first paper of the next round');
   const second = order[1];
   const first = second && head.id === last ? second : head;
@@ -48,8 +48,8 @@ export function peekNext(db: Db, sub: Subscription, papers: readonly Paper[]): P
 }
 
 /** How many papers the channel has still to see in this round (the whole catalog once it is complete). */
-export function remainingInRound(db: Db, sub: Subscription, papers: readonly Paper[]): number {
-  const used = usedPaperIds(db, sub.platform, sub.channel, sub.round);
+export async function remainingInRound(q: SqlQueries, sub: Subscription, papers: readonly Paper[]): Promise<number> {
+  const used = await usedPaperIds(q, sub, sub.round);
   const left = papers.filter((p) => !used.has(p.id)).length;
   return left === 0 ? papers.length : left;
 }

@@ -2,7 +2,7 @@ import { mustExist, UserError } from '../../errors.js';
 import { reply, type Reply } from '../../reply.js';
 import { mayManage, type CommandInput } from '../../services.js';
 import { postNow, subscriptionInfo } from './channel.js';
-import { describeSchedule, iso, nextSlot, parseOnArgs, scheduleFor, weeklyParts } from '../../delivery/index.js';
+import { channelOf, describeSchedule, iso, label, nextSlot, parseOnArgs, scheduleFor, weeklyParts, type ChannelRef } from '../../delivery/index.js';
 import { spotlightText } from './messages.js';
 import { spotlightReply } from './post.js';
 import { peekNext } from './rotation.js';
@@ -18,6 +18,13 @@ function requireManager(input: CommandInput): void {
   throw new UserError('not-allowed', spotlightText.both('notAllowed'));
 }
 
+/** The channel the command was typed in, with what was recorded there before its workspace was known. */
+async function channelHere(input: CommandInput): Promise<ChannelRef> {
+  const ref = channelOf(input.invocation);
+  await store.adopt(input.services.sql, ref);
+  return ref;
+}
+
 function notSubscribed(): UserError {
   return new UserError(
     'spotlight-off',
@@ -26,12 +33,13 @@ function notSubscribed(): UserError {
   );
 }
 
-export function turnOn(input: CommandInput, rest: string): Reply {
+export async function turnOn(input: CommandInput, rest: string): Promise<Reply> {
   requireManager(input);
   const { services, invocation } = input;
-  const { db, clock, config } = services;
+  const { clock, config } = services;
   const request = parseOnArgs(rest, 'spotlight');
-  const existing = store.getSubscription(db, invocation.platform, invocation.channelId);
+  const here = await channelHere(input);
+  const existing = await store.getSubscription(services.sql, here);
   const schedule =
     rest.trim() === '' && existing ? existing.schedule : scheduleFor(request, existing ? weeklyParts(existing.schedule) : null);
   const timezone = request.timezone ?? existing?.timezone ?? config.spotlight.timezone;
@@ -42,17 +50,16 @@ export function turnOn(input: CommandInput, rest: string): Reply {
   if (nextSlot(schedule, timezone, now) === null) {
     throw new UserError('cron-never', spotlightText.both('cronNever', { schedule }));
   }
-  const sub = store.subscribe(db, {
-    platform: invocation.platform,
-    channel: invocation.channelId,
+  const sub = await store.subscribe(services.sql, {
+    ...here,
     schedule,
     timezone,
     lang: postLang,
     by: invocation.userId,
     now: iso(now),
   });
-  const info = subscriptionInfo(services, sub, now);
-  services.log.info(`spotlight ${sub.platform}:${sub.channel}: on, ${schedule} ${timezone} ${postLang}, by ${invocation.userId}`);
+  const info = await subscriptionInfo(services, sub, now);
+  services.log.info(`spotlight ${label(sub)}: on, ${schedule} ${timezone} ${postLang}, by ${invocation.userId}`);
   return reply('spotlight-on', lang, {
     visibility: 'channel',
     title: spotlightText.text(lang, 'onTitle'),
@@ -64,11 +71,12 @@ export function turnOn(input: CommandInput, rest: string): Reply {
   });
 }
 
-export function turnOff(input: CommandInput): Reply {
+export async function turnOff(input: CommandInput): Promise<Reply> {
   requireManager(input);
   const { services, invocation, lang } = input;
-  const changed = store.unsubscribe(services.db, invocation.platform, invocation.channelId, iso(services.clock.now().getTime()));
-  if (changed) services.log.info(`spotlight ${invocation.platform}:${invocation.channelId}: off, by ${invocation.userId}`);
+  const here = await channelHere(input);
+  const changed = await store.unsubscribe(services.sql, here, iso(services.clock.now().getTime()));
+  if (changed) services.log.info(`spotlight ${label(here)}: off, by ${invocation.userId}`);
   return reply('spotlight-off', lang, {
     visibility: changed ? 'channel' : 'ephemeral',
     intro: [
@@ -78,11 +86,11 @@ export function turnOff(input: CommandInput): Reply {
   });
 }
 
-export function showStatus(input: CommandInput): Reply {
-  const { services, invocation, lang } = input;
-  const sub = store.getSubscription(services.db, invocation.platform, invocation.channelId);
+export async function showStatus(input: CommandInput): Promise<Reply> {
+  const { services, lang } = input;
+  const sub = await store.getSubscription(services.sql, await channelHere(input));
   if (!sub) throw notSubscribed();
-  const info = subscriptionInfo(services, sub, services.clock.now().getTime());
+  const info = await subscriptionInfo(services, sub, services.clock.now().getTime());
   const intro: string[] = [];
   if (info.state === 'off') intro.push(spotlightText.text(lang, 'statusOff'));
   else if (info.state === 'paused') intro.push(spotlightText.text(lang, 'statusPaused', { reason: String(sub.pausedReason) }));
@@ -94,13 +102,13 @@ export function showStatus(input: CommandInput): Reply {
   return reply('spotlight-status', lang, { intro, data: { ...info } });
 }
 
-export function showPreview(input: CommandInput): Reply {
-  const { services, invocation, lang } = input;
-  const sub = store.getSubscription(services.db, invocation.platform, invocation.channelId);
+export async function showPreview(input: CommandInput): Promise<Reply> {
+  const { services, lang } = input;
+  const sub = await store.getSubscription(services.sql, await channelHere(input));
   if (!sub) throw notSubscribed();
-  const pick = peekNext(services.db, sub, services.papers);
+  const pick = await peekNext(services.sql, sub, services.papers);
   if (!pick) throw new UserError('empty-catalog', spotlightText.both('emptyCatalog'));
-  const next = subscriptionInfo(services, sub, services.clock.now().getTime());
+  const next = await subscriptionInfo(services, sub, services.clock.now().getTime());
   const r = spotlightReply({
     paper: pick.paper,
     related: services.search.related(pick.paper, 3),
@@ -114,11 +122,12 @@ export function showPreview(input: CommandInput): Reply {
 
 export async function postNowHere(input: CommandInput): Promise<Reply> {
   requireManager(input);
-  const { services, invocation, lang } = input;
+  const { services, lang } = input;
   const at = services.clock.now().getTime();
-  const result = await postNow(services, invocation.platform, invocation.channelId, at);
+  const here = await channelHere(input);
+  const result = await postNow(services, here, at);
   if (result.kind === 'not-subscribed') {
-    const sub = store.getSubscription(services.db, invocation.platform, invocation.channelId);
+    const sub = await store.getSubscription(services.sql, here);
     if (sub?.pausedReason) {
       throw new UserError('spotlight-paused', spotlightText.both('pausedHere', { reason: sub.pausedReason }));
     }
@@ -129,8 +138,8 @@ export async function postNowHere(input: CommandInput): Promise<Reply> {
   }
   if (result.kind === 'posted') {
     const extra = result.post.slot === iso(at);
-    const sub = mustExist(store.getSubscription(services.db, invocation.platform, invocation.channelId), `spotlight subscription of ${invocation.platform}:${invocation.channelId}`);
-    const next = subscriptionInfo(services, sub, at);
+    const sub = mustExist(await store.getSubscription(services.sql, here), `spotlight subscription of ${label(here)}`);
+    const next = await subscriptionInfo(services, sub, at);
     const intro = [
       spotlightText.text(lang, 'posted', { title: result.post.paper.title }),
       spotlightText.text(lang, extra ? 'postedExtra' : 'postedCounts'),

@@ -1,6 +1,5 @@
 import type { Services } from '../../services.js';
-import { retryWhileBusy } from '../../store/busy.js';
-import { endClaim, isAtMostDaily, iso, label, missedSlots, retryDue, unclaimedSlot } from '../../delivery/index.js';
+import { dueWork, endClaim, isAtMostDaily, iso, label, missedSlots, retryDue, type DueWork } from '../../delivery/index.js';
 import { attempt, claimSlot, type SpotlightPost } from './deliver.js';
 import * as store from './store.js';
 import type { Subscription } from './store.js';
@@ -20,19 +19,19 @@ export async function tick(services: Services, now: Date = services.clock.now())
   const at = now.getTime();
   const posts: SpotlightPost[] = [];
   let subs: Subscription[];
+  let work: DueWork;
   try {
-    subs = store.activeSubscriptions(services.db);
+    // A process without this platform's adapter (a console-only `spotlight tick`) leaves its
+    // channels to one that has it, rather than claiming slots it cannot post.
+    subs = (await store.activeSubscriptions(services.sql)).filter((s) => services.outbox.has(s.platform));
+    work = await dueWork(services.sql, 'spotlight', subs, at);
   } catch (error) {
     services.log.error('spotlight: could not read subscriptions', error);
     return posts;
   }
   for (const sub of subs) {
-    // A process without this platform's adapter (a console-only `spotlight tick`) leaves its
-    // channels to one that has it, rather than claiming slots it cannot post.
-    if (!services.outbox.has(sub.platform)) continue;
     try {
-      // Another process holding the write lock is waited out between attempts, never in one statement.
-      posts.push(...(await retryWhileBusy(services.db, () => tickChannel(services, sub, at))));
+      posts.push(...(await tickChannel(services, sub, at, work)));
     } catch (error) {
       services.log.error(`spotlight ${label(sub)}: tick failed`, error);
     }
@@ -40,8 +39,8 @@ export async function tick(services: Services, now: Date = services.clock.now())
   return posts;
 }
 
-async function tickChannel(services: Services, sub: Subscription, now: number): Promise<SpotlightPost[]> {
-  const { db, log } = services;
+async function tickChannel(services: Services, sub: Subscription, now: number, work: DueWork): Promise<SpotlightPost[]> {
+  const { sql, log } = services;
   const graceMs = services.config.spotlight.graceHours * HOUR;
   const posts: SpotlightPost[] = [];
 
@@ -49,27 +48,29 @@ async function tickChannel(services: Services, sub: Subscription, now: number): 
   // run it (its slot arithmetic walks every minute of the day) and say so where the channel looks.
   if (!isAtMostDaily(sub.schedule)) {
     const reason = `the schedule "${sub.schedule}" fires more often than once a day; set a new one with \`/paper spotlight on\``;
-    store.pause(db, sub.platform, sub.channel, reason, iso(now));
+    await store.pause(sql, sub, reason, iso(now));
     log.warn(`spotlight ${label(sub)}: paused: ${reason}`);
     return posts;
   }
 
-  const retried = await retryDue(
-    services,
-    store.pendingPosts(db, sub.platform, sub.channel),
-    now,
-    // An attempt that never reported back may have reached the channel: its paper stays used.
-    (row, status) => endClaim(db, row.id, status, null, iso(now)),
-    (row, attempts) => attempt(services, sub, { ...row, attempts }, now),
-  );
-  for (const result of retried) if (result.kind === 'posted') posts.push(result.post);
-  if (retried.at(-1)?.kind === 'paused') return posts;
+  if (work.retryDue(sub)) {
+    const retried = await retryDue(
+      services,
+      await store.pendingPosts(sql, sub),
+      now,
+      // An attempt that never reported back may have reached the channel: its paper stays used.
+      (row, status) => sql.transaction((tx) => endClaim(tx, row.id, status, null, iso(now))),
+      (row, attempts) => attempt(services, sub, { ...row, attempts }, now),
+    );
+    for (const result of retried) if (result.kind === 'posted') posts.push(result.post);
+    if (retried.at(-1)?.kind === 'paused') return posts;
+  }
 
-  const open = unclaimedSlot(db, sub, now);
+  const open = work.openSlot(sub);
   if (!open) return posts;
   const { at: latest, slot } = open;
 
-  const since = store.latestRecordedSlot(db, sub.platform, sub.channel);
+  const since = await store.latestRecordedSlot(sql, sub);
   const from = Math.max(since ? Date.parse(since) : 0, Date.parse(sub.enabledAt) - 1);
   const logMissed = () => {
     const missed = missedSlots(sub.schedule, sub.timezone, from, latest, MISSED_SCAN_DAYS, MISSED_LISTED);
@@ -80,14 +81,14 @@ async function tickChannel(services: Services, sub: Subscription, now: number): 
   };
 
   if (now - latest > graceMs) {
-    if (store.insertSkipped(db, sub.platform, sub.channel, slot, iso(now), 'missed beyond the grace window')) {
+    if (await store.insertSkipped(sql, sub, slot, iso(now), 'missed beyond the grace window')) {
       log.warn(`spotlight ${label(sub)}: skipped the slot ${slot}: missed by more than the ${services.config.spotlight.graceHours} h grace window`);
       logMissed();
     }
     return posts;
   }
 
-  const claim = claimSlot(services, sub.platform, sub.channel, slot, 'schedule', now);
+  const claim = await claimSlot(services, sub, slot, 'schedule', now, { skipLocked: true });
   if (!claim) return posts;
   logMissed();
   const result = await attempt(services, sub, { id: claim.id, slot, paperId: claim.paper.id, attempts: 1 }, now);
