@@ -16,7 +16,14 @@ const run = promisify(execFile);
  * when we are root every PostgreSQL program runs as the `postgres` user through runuser, and the
  * folder is handed to that user first.
  */
-export type TestPostgres = { url: string; stop(): Promise<void> };
+export type TestPostgres = {
+  url: string;
+  stop(): Promise<void>;
+  /** Shuts the server down cleanly (its sessions end, new connections are refused), keeping its data. */
+  halt(): Promise<void>;
+  /** Starts it again on the same port and data after `halt()`. */
+  resume(): Promise<void>;
+};
 
 /** The folder of initdb and pg_ctl: PAPERBOT_PG_BINDIR, `pg_config --bindir`, or Debian's newest. */
 export function postgresBinDir(): string | null {
@@ -64,10 +71,11 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   try {
     await program('initdb', ['-D', data, '-U', 'paperbot', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions']);
     let port = 0;
+    let options = '';
     // Another process may take the free port between the check and the start: try a few.
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
-      const options = [
+      options = [
         '-c listen_addresses=127.0.0.1',
         `-p ${port}`,
         `-c unix_socket_directories=${dir}`,
@@ -92,6 +100,12 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     let stopped: Promise<void> | null = null;
     return {
       url,
+      halt: async () => {
+        await pgCtl('-m', 'fast', '-w', 'stop');
+      },
+      resume: async () => {
+        await pgCtl('-l', logFile, '-w', '-t', '60', '-o', options, 'start');
+      },
       stop: () =>
         (stopped ??= pgCtl('-m', 'immediate', '-w', 'stop')
           .then(() => undefined)
