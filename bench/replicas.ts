@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { FakeSlack } from '../test/fakes/slack.js';
 import { startTestPostgres } from '../test/helpers/postgres-server.js';
 import { minuteAfter, Replica, slashCommand, spotlightWordsFor } from '../test/helpers/replicas.js';
-import { quantile } from './load.js';
+import { Failures, quantile } from './load.js';
 import { SEARCH_QUERIES } from './slack.js';
 
 const CHANNELS = 1000;
@@ -66,10 +66,21 @@ async function spotlightDrain(replicas: Replica[], fake: FakeSlack, channels: nu
   const ids = Array.from({ length: channels }, (_, i) => `CSP${String(i).padStart(5, '0')}`);
   // Turned on through the bot itself, half on each replica, as the channels' admins would.
   const seedStarted = performance.now();
+  let resets = 0;
   await inParallel(ids, CONCURRENCY, async (channelId, i) => {
-    const answer = await slashCommand(replicas[i % replicas.length], fake, `spotlight on ${words}`, { channelId, userId: 'U0ADMIN', agent });
-    if (!/spotlight is on/i.test(answer.text)) throw new Error(`spotlight on in ${channelId} answered ${answer.status}: ${answer.text}`);
+    // Turning a channel on twice is harmless: a connection the server closed under us is tried again.
+    for (let attempt = 1; ; attempt++) {
+      const answer = await slashCommand(replicas[i % replicas.length], fake, `spotlight on ${words}`, { channelId, userId: 'U0ADMIN', agent }).catch((error: Error) => {
+        if (attempt >= 3) throw error;
+        resets++;
+        return null;
+      });
+      if (!answer) continue;
+      if (!/spotlight is on/i.test(answer.text)) throw new Error(`spotlight on in ${channelId} answered ${answer.status}: ${answer.text}`);
+      return;
+    }
   });
+  if (resets) console.log(`  (${resets} connection(s) reset while turning channels on, tried again)`);
   const seedSeconds = (performance.now() - seedStarted) / 1000;
   if (Date.now() >= slot) throw new Error(`seeding ${channels} channels took ${seedSeconds.toFixed(1)} s, past the slot; raise SEED_LEAD_MS`);
 
@@ -112,7 +123,7 @@ async function sumCounters(replicas: Replica[], name: string, labels: string): P
 type SearchRun = {
   perSecond: number;
   answered: number;
-  failed: number;
+  failed: Failures;
   p50: number;
   p99: number;
   /** CPU per answered search: in the replicas, and in this process (the client and the fake Slack). */
@@ -127,7 +138,7 @@ type SearchRun = {
 async function searches(replicas: Replica[], fake: FakeSlack, seconds: number, agent: Agent): Promise<SearchRun> {
   let next = 0;
   const latencies: number[] = [];
-  let failed = 0;
+  const failed = new Failures();
   const runFor = async (ms: number, record: boolean) => {
     const end = performance.now() + ms;
     await Promise.all(
@@ -139,8 +150,10 @@ async function searches(replicas: Replica[], fake: FakeSlack, seconds: number, a
             (error: Error) => ({ status: 0, text: error.message, via: 'none' as const }),
           );
           if (!record) continue;
-          if (answer.status === 200 && answer.via === 'ack' && answer.text && !APOLOGY.test(answer.text)) latencies.push(performance.now() - started);
-          else failed++;
+          if (answer.status !== 200) failed.add(answer.status ? `HTTP ${answer.status}` : answer.text);
+          else if (answer.via !== 'ack') failed.add('answered after the ack');
+          else if (!answer.text || APOLOGY.test(answer.text)) failed.add('no results');
+          else latencies.push(performance.now() - started);
         }
       }),
     );
@@ -187,7 +200,7 @@ function report(drain: Drain, one: SearchRun, two: SearchRun, channels: number):
   console.log(`  posted exactly once: ${channels - drain.missing - drain.doubled} of ${channels} (missing ${drain.missing}, more than once ${drain.doubled}; goal: every channel once): ${exactlyOnce ? 'met' : 'NOT met'}`);
   console.log(`  drained ${drain.drainSeconds.toFixed(1)} s after the slot; posts by replica: ${Object.entries(drain.byReplica).map(([n, c]) => `${n} ${c}`).join(', ')}`);
   const line = (label: string, r: SearchRun) =>
-    `  /paper searches, ${CONCURRENCY} in flight, ${label}: ${r.perSecond.toFixed(0)}/s (p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.failed} failed; CPU per search ${r.replicaCpuMs.toFixed(2)} ms in the replicas, ${r.clientCpuMs.toFixed(2)} ms in the client and fake)`;
+    `  /paper searches, ${CONCURRENCY} in flight, ${label}: ${r.perSecond.toFixed(0)}/s (p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.failed.total} failed${r.failed.total ? ` (${r.failed.describe(', ')})` : ''}; CPU per search ${r.replicaCpuMs.toFixed(2)} ms in the replicas, ${r.clientCpuMs.toFixed(2)} ms in the client and fake)`;
   console.log(line('one replica ', one));
   console.log(line('two replicas', two));
   console.log(`  two replicas sustain ${(two.perSecond / one.perSecond).toFixed(2)}× one (no figure in the issue; the bench client and the fake Slack share the same cores)`);
