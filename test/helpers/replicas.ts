@@ -11,7 +11,7 @@ import { signedHeaders, slashCommandBody, type FakeSlack } from '../fakes/slack.
  */
 
 const ROOT = new URL('../..', import.meta.url).pathname;
-export const REPLICA_SIGNING_SECRET = 'replica-signing-secret-0123456789';
+const REPLICA_SIGNING_SECRET = 'replica-signing-secret-0123456789';
 const LISTENING = /slack: listening for HTTP requests on port (\d+)/;
 
 export type ReplicaOptions = {
