@@ -9,6 +9,7 @@ import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import pg from 'pg';
 import { FakeSlack } from '../test/fakes/slack.js';
 import { startTestPostgres } from '../test/helpers/postgres-server.js';
 import { minuteAfter, Replica, slashCommand, spotlightWordsFor } from '../test/helpers/replicas.js';
@@ -45,6 +46,7 @@ export async function run(options: { channels?: number; searchSeconds?: number }
     // One after the other: both would migrate the same empty database at once otherwise.
     for (const name of ['a', 'b']) replicas.push(await Replica.start({ name, env, from: 'dist' }));
     const drain = await spotlightDrain(replicas, fake, channels, agent);
+    drain.claimsOn = (await claimsOnPostgres(postgres.url)) ? 'PostgreSQL' : 'the shared PAPERBOT_DB file';
     const one = await searches([replicas[0]], fake, searchSeconds, agent);
     const two = await searches(replicas, fake, searchSeconds, agent);
     report(drain, one, two, channels);
@@ -58,7 +60,18 @@ export async function run(options: { channels?: number; searchSeconds?: number }
   }
 }
 
-type Drain = { missing: number; doubled: number; drainSeconds: number; seedSeconds: number; byReplica: Record<string, number> };
+type Drain = { missing: number; doubled: number; drainSeconds: number; seedSeconds: number; byReplica: Record<string, number>; claimsOn?: string };
+
+/** Whether the delivery claims live on PostgreSQL yet (they stay in the SQLite file until the spotlight's conversion). */
+async function claimsOnPostgres(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<{ found: boolean }>("SELECT to_regclass('public.delivery_claims') IS NOT NULL AS found")).rows[0].found;
+  } finally {
+    await client.end();
+  }
+}
 
 async function spotlightDrain(replicas: Replica[], fake: FakeSlack, channels: number, agent: Agent): Promise<Drain> {
   const slot = minuteAfter(SEED_LEAD_MS);
@@ -198,7 +211,7 @@ function report(drain: Drain, one: SearchRun, two: SearchRun, channels: number):
   const exactlyOnce = drain.missing === 0 && drain.doubled === 0;
   console.log(`two replicas (dist/, Slack HTTP mode) on one PostgreSQL and one PAPERBOT_DB; ${channels} channels turned on in ${drain.seedSeconds.toFixed(1)} s, all with their slot in the same minute`);
   console.log(`  posted exactly once: ${channels - drain.missing - drain.doubled} of ${channels} (missing ${drain.missing}, more than once ${drain.doubled}; goal: every channel once): ${exactlyOnce ? 'met' : 'NOT met'}`);
-  console.log(`  drained ${drain.drainSeconds.toFixed(1)} s after the slot; posts by replica: ${Object.entries(drain.byReplica).map(([n, c]) => `${n} ${c}`).join(', ')}`);
+  console.log(`  drained ${drain.drainSeconds.toFixed(1)} s after the slot; posts by replica: ${Object.entries(drain.byReplica).map(([n, c]) => `${n} ${c}`).join(', ')}; the claims on ${drain.claimsOn}`);
   const line = (label: string, r: SearchRun) =>
     `  /paper searches, ${CONCURRENCY} in flight, ${label}: ${r.perSecond.toFixed(0)}/s (p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.failed.total} failed${r.failed.total ? ` (${r.failed.describe(', ')})` : ''}; CPU per search ${r.replicaCpuMs.toFixed(2)} ms in the replicas, ${r.clientCpuMs.toFixed(2)} ms in the client and fake)`;
   console.log(line('one replica ', one));
