@@ -3,9 +3,9 @@ import { listenOnLoopback, readBody } from '../fakes/http.js';
 
 /**
  * An HTTP relay on 127.0.0.1 in front of one replica's fake Slack that can freeze that replica in
- * the middle of a post: the nth matching request is held for good, either before it reaches the
- * fake (the post never arrives) or after (the post arrived, the answer never comes back). The test
- * then kills the replica while it waits, which is the moment a crash costs the most.
+ * the middle of a post: the nth matching request is held, either before it reaches the fake (the
+ * post has not arrived; `release()` lets it go on) or after (the post arrived, the answer never
+ * comes back). The test kills a replica while it waits, which is the moment a crash costs the most.
  */
 export type HoldMode = 'before-arrival' | 'after-arrival';
 export type HeldRequest = { path: string; body: Record<string, string> };
@@ -14,6 +14,7 @@ type Plan = { match: (path: string) => boolean; remaining: number; mode: HoldMod
 
 export class HoldingProxy {
   private plan: Plan | null = null;
+  private readonly waiting = new Set<() => void>();
 
   private constructor(
     private readonly server: Server,
@@ -27,7 +28,11 @@ export class HoldingProxy {
         const path = req.url ?? '/';
         const hold = proxy?.take(path);
         const held: HeldRequest = { path, body: decode(raw, req.headers) };
-        if (hold === 'before-arrival') return proxy?.announce(held);
+        if (hold === 'before-arrival') {
+          await proxy?.heldUntilRelease(held);
+          // A client that gave up meanwhile retries by itself: this request must not arrive as well.
+          if (req.socket.destroyed) return;
+        }
         const answer = await relay(targetPort, req.method ?? 'POST', path, req.headers, raw);
         if (hold === 'after-arrival') return proxy?.announce(held);
         res.writeHead(answer.status, answer.headers);
@@ -50,6 +55,13 @@ export class HoldingProxy {
     });
   }
 
+  /** Cancels a hold not yet taken, and lets every request held before arrival go on to the fake. */
+  release(): void {
+    this.plan = null;
+    for (const go of this.waiting) go();
+    this.waiting.clear();
+  }
+
   async close(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -59,6 +71,13 @@ export class HoldingProxy {
     const plan = this.plan;
     if (!plan || !plan.match(path) || --plan.remaining > 0) return undefined;
     return plan.mode;
+  }
+
+  private heldUntilRelease(held: HeldRequest): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiting.add(resolve);
+      this.announce(held);
+    });
   }
 
   private announce(held: HeldRequest): void {
