@@ -20,7 +20,7 @@ const CHANNELS = 1000;
 /** How many commands are in flight at once while seeding and while measuring searches. */
 const CONCURRENCY = 32;
 /** The seeding must be over before the slot; the slot is the first minute boundary this far ahead. */
-const SEED_LEAD_MS = 30_000;
+const SEED_LEAD_MS = 60_000;
 const SEARCH_SECONDS = 10;
 const APOLOGY = /something went wrong|出错/i;
 
