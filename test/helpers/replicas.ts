@@ -174,7 +174,21 @@ export async function slashCommand(
   return { status, text: String(later.body.text ?? ''), via: 'response_url' };
 }
 
-function post(port: number, body: string, agent?: Agent): Promise<{ status: number; raw: string }> {
+/**
+ * A kept-alive connection the server closed as idle just as the request went out fails with
+ * ECONNRESET before the server read anything: that one is sent again on a new connection, as
+ * Node's documentation advises (`reusedSocket`).
+ */
+async function post(port: number, body: string, agent?: Agent): Promise<{ status: number; raw: string }> {
+  try {
+    return await postOnce(port, body, agent);
+  } catch (error) {
+    if (!(error as { reusedSocket?: boolean }).reusedSocket || (error as { code?: string }).code !== 'ECONNRESET') throw error;
+    return postOnce(port, body, agent);
+  }
+}
+
+function postOnce(port: number, body: string, agent?: Agent): Promise<{ status: number; raw: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -192,7 +206,7 @@ function post(port: number, body: string, agent?: Agent): Promise<{ status: numb
         res.on('error', reject);
       },
     );
-    req.on('error', reject);
+    req.on('error', (error) => reject(Object.assign(error, { reusedSocket: req.reusedSocket })));
     req.end(body);
   });
 }
