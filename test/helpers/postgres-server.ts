@@ -23,6 +23,10 @@ export type TestPostgres = {
   halt(): Promise<void>;
   /** Starts it again on the same port and data after `halt()`. */
   resume(): Promise<void>;
+  /** Stops every process of the server where it stands (SIGSTOP), as a hung host would: connections stay open and nothing answers. */
+  freeze(): void;
+  /** Lets a frozen server go on (SIGCONT). */
+  thaw(): void;
 };
 
 /** The folder of initdb and pg_ctl: PAPERBOT_PG_BINDIR, `pg_config --bindir`, or Debian's newest. */
@@ -106,6 +110,8 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       resume: async () => {
         await pgCtl('-l', logFile, '-w', '-t', '60', '-o', options, 'start');
       },
+      freeze: () => signalServer(data, 'SIGSTOP'),
+      thaw: () => signalServer(data, 'SIGCONT'),
       stop: () =>
         (stopped ??= pgCtl('-m', 'immediate', '-w', 'stop')
           .then(() => undefined)
@@ -143,6 +149,19 @@ function stopWhenGone(owner: number, asRoot: boolean, pgCtl: string, data: strin
       }
     },
   };
+}
+
+/** Sends `signal` to the server's postmaster (named in its data folder) and to each of its children, postmaster first. */
+function signalServer(data: string, signal: 'SIGSTOP' | 'SIGCONT'): void {
+  const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(postmaster)], { encoding: 'utf8' }).split('\n').map(Number).filter((pid) => pid > 0);
+  for (const pid of [postmaster, ...children]) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // A backend that ended meanwhile.
+    }
+  }
 }
 
 function readLog(file: string): string {

@@ -32,38 +32,65 @@ function outcomeOf(answer: SlashAnswer): Outcome {
   throw new Error(`a vote answered neither a count nor a short apology: ${answer.status} ${answer.text}`);
 }
 
+/**
+ * Its own PostgreSQL server (it is stopped and started again), the fake Slack, two replicas on both,
+ * and a reading poll opened in CHANNEL. `vote` casts a voter's typed vote on one replica or the
+ * other and remembers the voter's last answer that said what became of the vote.
+ */
+async function pollOnTwoReplicas() {
+  const server = await startTestPostgres();
+  cleanups.push(() => server.stop());
+  const slack = await FakeSlack.start();
+  cleanups.push(() => slack.close());
+  const dir = mkdtempSync(join(tmpdir(), 'paperbot-outage-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const env = { PAPERBOT_DB: join(dir, 'state.db'), DATABASE_URL: server.url, SLACK_API_URL: slack.apiUrl };
+  const replicas: Replica[] = [];
+  for (const name of ['a', 'b']) {
+    const replica = await Replica.start({ name, env, from: 'sources' });
+    cleanups.push(() => replica.kill());
+    replicas.push(replica);
+  }
+  const [a] = replicas;
+
+  const opened = await slashCommand(a, slack, 'suggest 3', { channelId: CHANNEL, userId: 'U0ALICE' });
+  const pollId = Number(/Poll #(\d+) is posted/.exec(opened.text)?.[1]);
+  expect(pollId, opened.text).toBeGreaterThan(0);
+
+  /** Each voter's last answer that said what happened to the vote (an apology says nothing). */
+  const lastWord = new Map<string, { n: number; outcome: Exclude<Outcome, 'apology'> }>();
+  const vote = async (user: string, i: number): Promise<Outcome> => {
+    const n = (i % 3) + 1;
+    const outcome = outcomeOf(await slashCommand(replicas[i % 2], slack, `vote ${n}`, { channelId: CHANNEL, userId: user }));
+    if (outcome !== 'apology') lastWord.set(user, { n, outcome });
+    return outcome;
+  };
+  const voters = (from: number, count: number) => Array.from({ length: count }, (_, k) => `U${String(from + k).padStart(3, '0')}`);
+  const voteAll = (users: string[], offset: number) => Promise.all(users.map((user, k) => vote(user, offset + k)));
+
+  /** The votes stored now, as (voter, n). */
+  const stored = async () => {
+    const client = new pg.Client({ connectionString: server.url });
+    await client.connect();
+    try {
+      return (await client.query<{ user_id: string; n: number }>('SELECT user_id, n FROM reading_votes WHERE poll_id = $1 ORDER BY user_id, n', [pollId])).rows;
+    } finally {
+      await client.end();
+    }
+  };
+  /** The votes their voters were last told count. */
+  const told = () =>
+    [...lastWord]
+      .filter(([, w]) => w.outcome === 'added')
+      .map(([user_id, w]) => ({ user_id, n: w.n }))
+      .sort((x, y) => x.user_id.localeCompare(y.user_id));
+  return { server, slack, replicas, vote, voters, voteAll, stored, told, answered: (user: string) => lastWord.has(user) };
+}
+
 describe.skipIf(!postgresBinDir())('two replicas while PostgreSQL stops and comes back', () => {
   it('GIVEN votes and searches on two replicas while PostgreSQL is stopped for a few seconds THEN neither crashes, votes meanwhile get a short apology, searches are answered, the bot recovers by itself, and every vote the voters were told counts is counted once', async () => {
-    const server = await startTestPostgres();
-    cleanups.push(() => server.stop());
-    const slack = await FakeSlack.start();
-    cleanups.push(() => slack.close());
-    const dir = mkdtempSync(join(tmpdir(), 'paperbot-outage-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const env = { PAPERBOT_DB: join(dir, 'state.db'), DATABASE_URL: server.url, SLACK_API_URL: slack.apiUrl };
-    const replicas: Replica[] = [];
-    for (const name of ['a', 'b']) {
-      const replica = await Replica.start({ name, env, from: 'sources' });
-      cleanups.push(() => replica.kill());
-      replicas.push(replica);
-    }
+    const { server, slack, replicas, vote, voters, voteAll, stored, told, answered } = await pollOnTwoReplicas();
     const [a] = replicas;
-
-    const opened = await slashCommand(a, slack, 'suggest 3', { channelId: CHANNEL, userId: 'U0ALICE' });
-    const pollId = Number(/Poll #(\d+) is posted/.exec(opened.text)?.[1]);
-    expect(pollId, opened.text).toBeGreaterThan(0);
-
-    /** Each voter's last answer that said what happened to the vote (an apology says nothing). */
-    const lastWord = new Map<string, { n: number; outcome: Exclude<Outcome, 'apology'> }>();
-    const vote = async (user: string, i: number): Promise<Outcome> => {
-      const n = (i % 3) + 1;
-      const outcome = outcomeOf(await slashCommand(replicas[i % 2], slack, `vote ${n}`, { channelId: CHANNEL, userId: user }));
-      if (outcome !== 'apology') lastWord.set(user, { n, outcome });
-      return outcome;
-    };
-    const voters = (from: number, count: number) => Array.from({ length: count }, (_, k) => `U${String(from + k).padStart(3, '0')}`);
-    const voteAll = (users: string[], offset: number) => Promise.all(users.map((user, k) => vote(user, offset + k)));
-
     // Searches keep coming from before the stop until after the recovery, two at a time.
     const searches: { outage: boolean; answer: SlashAnswer }[] = [];
     let outage = false;
@@ -98,7 +125,7 @@ describe.skipIf(!postgresBinDir())('two replicas while PostgreSQL stops and come
 
     // Nothing restarts the replicas: each voter told to try again does so until the vote is answered.
     for (const [k, user] of voters(10, 20).entries()) {
-      if (lastWord.has(user)) continue;
+      if (answered(user)) continue;
       await a.until(`${user}'s vote to be answered after the server came back`, async () => (await vote(user, 10 + k)) !== 'apology', 100);
     }
     expect(await voteAll(voters(30, 10), 30)).toEqual(Array(10).fill('added'));
@@ -114,12 +141,30 @@ describe.skipIf(!postgresBinDir())('two replicas while PostgreSQL stops and come
     expect(searches.filter((s) => s.answer.status !== 200 || !s.answer.text || (!s.outage && APOLOGY.test(s.answer.text)))).toEqual([]);
 
     // Exactly the votes their voters were last told count are stored, each once.
-    const client = new pg.Client({ connectionString: server.url });
-    await client.connect();
-    cleanups.push(() => client.end());
-    const stored = (await client.query<{ user_id: string; n: number }>('SELECT user_id, n FROM reading_votes WHERE poll_id = $1 ORDER BY user_id, n', [pollId])).rows;
-    const told = [...lastWord].filter(([, w]) => w.outcome === 'added').map(([user_id, w]) => ({ user_id, n: w.n }));
-    expect(stored).toEqual(told.sort((x, y) => x.user_id.localeCompare(y.user_id)));
-    expect(told.length).toBeGreaterThanOrEqual(20);
+    expect(await stored()).toEqual(told());
+    expect(told().length).toBeGreaterThanOrEqual(20);
+  }, 300_000);
+
+  it('GIVEN votes in flight on two replicas while PostgreSQL hangs for a few seconds (its processes stopped, connections open) THEN the votes wait, each is answered once the server goes on, and each is counted once', async () => {
+    const { server, slack, replicas, voters, voteAll, stored, told } = await pollOnTwoReplicas();
+    expect(await voteAll(voters(0, 6), 0)).toEqual(Array(6).fill('added'));
+
+    const answeredLater = slack.responses.length;
+    server.freeze();
+    let thawed = false;
+    cleanups.push(() => thawed || server.thaw());
+    // Slack's ack cannot wait that long: these are acknowledged empty and answered on response_url.
+    const waiting = voteAll(voters(6, 12), 6);
+    await new Promise((r) => setTimeout(r, OUTAGE_MS));
+    server.thaw();
+    thawed = true;
+    expect(await waiting).toEqual(Array(12).fill('added'));
+    // They did wait: every one of them past the ack, once.
+    expect(slack.responses.length - answeredLater).toBe(12);
+    expect(await voteAll(voters(18, 6), 18)).toEqual(Array(6).fill('added'));
+
+    for (const replica of replicas) expect(replica.alive).toBe(true);
+    expect(await stored()).toEqual(told());
+    expect(told()).toHaveLength(24);
   }, 300_000);
 });
