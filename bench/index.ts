@@ -7,6 +7,7 @@ const suites: { name: string; load: () => Promise<{ run(): Promise<unknown> }> }
   { name: 'spotlight', load: () => import('./spotlight.js') },
   { name: 'ops', load: () => import('./ops.js') },
   { name: 'digest', load: () => import('./digest.js') },
+  { name: 'replicas', load: () => import('./replicas.js') },
 ];
 
 const only = process.argv.slice(2);

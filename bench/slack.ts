@@ -12,7 +12,7 @@ import { atSteadyRate, Failures, GOAL_P99_MS, loadShape, metGoal, summarize, typ
 import { tempDbPath } from '../test/helpers/temp-db.js';
 
 const SECRET = 'bench-signing-secret-0123456789';
-const QUERIES = ['segmentation', 'gan mri', '肺结节', 'lung ct', 'u-net', 'detection year:2018', 'breast', 'share segmentation'];
+export const SEARCH_QUERIES = ['segmentation', 'gan mri', '肺结节', 'lung ct', 'u-net', 'detection year:2018', 'breast', 'share segmentation'];
 
 export type SlackBenchResult = LoadResult & { requests: number };
 
@@ -39,7 +39,7 @@ export async function run(options: LoadOptions = {}): Promise<SlackBenchResult> 
 
   const send = (i: number, record: boolean) =>
     new Promise<void>((resolve) => {
-      const body = slashCommandBody({ text: QUERIES[i % QUERIES.length], responseUrl: fake.responseUrl(`bench-${i}`), userId: `U${i % 50}` });
+      const body = slashCommandBody({ text: SEARCH_QUERIES[i % SEARCH_QUERIES.length], responseUrl: fake.responseUrl(`bench-${i}`), userId: `U${i % 50}` });
       const started = performance.now();
       const req = request(
         { host: '127.0.0.1', port: adapter.port, path: '/slack/events', method: 'POST', agent, headers: { ...signedHeaders(SECRET, body), 'content-length': Buffer.byteLength(body) } },

@@ -16,7 +16,18 @@ const run = promisify(execFile);
  * when we are root every PostgreSQL program runs as the `postgres` user through runuser, and the
  * folder is handed to that user first.
  */
-export type TestPostgres = { url: string; stop(): Promise<void> };
+export type TestPostgres = {
+  url: string;
+  stop(): Promise<void>;
+  /** Shuts the server down cleanly (its sessions end, new connections are refused), keeping its data. */
+  halt(): Promise<void>;
+  /** Starts it again on the same port and data after `halt()`. */
+  resume(): Promise<void>;
+  /** Stops every process of the server where it stands (SIGSTOP), as a hung host would: connections stay open and nothing answers. */
+  freeze(): void;
+  /** Lets a frozen server go on (SIGCONT). */
+  thaw(): void;
+};
 
 /** The folder of initdb and pg_ctl: PAPERBOT_PG_BINDIR, `pg_config --bindir`, or Debian's newest. */
 export function postgresBinDir(): string | null {
@@ -64,10 +75,11 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   try {
     await program('initdb', ['-D', data, '-U', 'paperbot', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions']);
     let port = 0;
+    let options = '';
     // Another process may take the free port between the check and the start: try a few.
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
-      const options = [
+      options = [
         '-c listen_addresses=127.0.0.1',
         `-p ${port}`,
         `-c unix_socket_directories=${dir}`,
@@ -92,6 +104,14 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     let stopped: Promise<void> | null = null;
     return {
       url,
+      halt: async () => {
+        await pgCtl('-m', 'fast', '-w', 'stop');
+      },
+      resume: async () => {
+        await pgCtl('-l', logFile, '-w', '-t', '60', '-o', options, 'start');
+      },
+      freeze: () => signalServer(data, 'SIGSTOP'),
+      thaw: () => signalServer(data, 'SIGCONT'),
       stop: () =>
         (stopped ??= pgCtl('-m', 'immediate', '-w', 'stop')
           .then(() => undefined)
@@ -129,6 +149,19 @@ function stopWhenGone(owner: number, asRoot: boolean, pgCtl: string, data: strin
       }
     },
   };
+}
+
+/** Sends `signal` to the server's postmaster (named in its data folder) and to each of its children, postmaster first. */
+function signalServer(data: string, signal: 'SIGSTOP' | 'SIGCONT'): void {
+  const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(postmaster)], { encoding: 'utf8' }).split('\n').map(Number).filter((pid) => pid > 0);
+  for (const pid of [postmaster, ...children]) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // A backend that ended meanwhile.
+    }
+  }
 }
 
 function readLog(file: string): string {
