@@ -58,10 +58,10 @@ const MAX_CACHED_STEMS = 200_000;
  * fewer (`us`, `mr`, `ct`) and anything but plain letters are left alone.
  */
 function stem(word: string): string {
-  if (word.length <= 3 || !/^[a-z]+$/.test(word)) return word;
+  // Words left alone are cached too: one lookup per word, and the regular expression runs once per distinct word.
   let s = stems.get(word);
   if (s === undefined) {
-    s = porter2(americanSpelling(word));
+    s = word.length <= 3 || !/^[a-z]+$/.test(word) ? word : porter2(americanSpelling(word));
     if (stems.size >= MAX_CACHED_STEMS) stems.clear();
     stems.set(word, s);
   }
@@ -86,7 +86,10 @@ function words(text: string, stemmed: boolean): string[] {
   // Fast path: most titles and tags are plain ASCII, where NFKC changes nothing and \W splits.
   if (ASCII.test(text)) {
     const out: string[] = [];
-    for (const word of text.toLowerCase().replace(/([a-z0-9])'s\b/g, '$1').replace(/'/g, '').split(NON_WORD)) {
+    const lower = text.toLowerCase();
+    // Most texts have no apostrophe, and then nothing to strip.
+    const bare = lower.includes("'") ? lower.replace(/([a-z0-9])'s\b/g, '$1').replace(/'/g, '') : lower;
+    for (const word of bare.split(NON_WORD)) {
       if (word) out.push(fold(word));
     }
     return out;

@@ -31,6 +31,8 @@ export type Match = { start: number; end: number; concept: string | null; stop: 
 
 export const STOP = '\u0000stop';
 
+const NO_KINDS: ReadonlySet<ConceptKind> = new Set();
+
 export const VOCABULARY_PATH = pathToFileURL(projectPath('data', 'vocabulary.json'));
 
 /**
@@ -149,14 +151,22 @@ export class Vocabulary {
   }
 
   /** Every concept named anywhere in the tokens, nested phrases included: what a title mentions. */
-  conceptsIn(tokens: string[], exclude: ReadonlySet<ConceptKind> = new Set()): string[] {
-    const found = new Set<string>();
-    for (let i = 0; i < tokens.length; i++) {
-      this.scan(tokens, i, (_end, _key, value) => {
-        if (value !== STOP && !exclude.has(this.concepts.get(value)!.kind)) found.add(value);
-      });
-    }
-    return [...found];
+  conceptsIn(tokens: string[], exclude: ReadonlySet<ConceptKind> = NO_KINDS): string[] {
+    const found: string[] = [];
+    for (let i = 0; i < tokens.length; i++) this.conceptsAt(tokens, i, exclude, found);
+    return found;
+  }
+
+  /** Whether some phrase is or begins with this token: only then can `conceptsAt` find anything where it stands. */
+  startsPhrase(token: string): boolean {
+    return this.phrases.has(token) || this.prefixes.has(token);
+  }
+
+  /** Adds to `found`, once each, the concepts named by phrases starting at `start`, shortest first. */
+  conceptsAt(tokens: string[], start: number, exclude: ReadonlySet<ConceptKind>, found: string[]): void {
+    this.scan(tokens, start, (_end, _key, value) => {
+      if (value !== STOP && !exclude.has(this.concept(value).kind) && !found.includes(value)) found.push(value);
+    });
   }
 
   /** Calls `hit` for each phrase starting at `start`, shortest first, stopping when no phrase can continue. */

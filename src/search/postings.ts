@@ -1,9 +1,9 @@
-import type { FieldMask } from './documents.js';
+import type { FieldMask, TermSink } from './documents.js';
 
 /**
- * The papers holding one term, sorted by slot: parallel typed arrays (slot, BM25F weight, fields)
- * that grow by doubling. Papers are added in slot order while the index is built, so that is an
- * append; a paper added or changed later is put in place by binary search.
+ * The papers holding one term, sorted by slot: parallel typed arrays (slot, BM25F weight, fields).
+ * A build makes each list at its final size (`Postings.addBuffered`) and appends in slot order; a
+ * paper added or changed later is put in place by binary search, the arrays growing by doubling.
  */
 export class PostingList {
   slots: Int32Array;
@@ -57,16 +57,6 @@ export class PostingList {
     this.length--;
   }
 
-  /**
-   * Drops most of the spare capacity left by doubling, after a bulk build, but keeps an eighth: trimmed
-   * to the byte, the first paper added afterwards would copy every list it touches (a common
-   * concept's holds most of the catalog) to grow it.
-   */
-  trim(): void {
-    const capacity = this.length + Math.max(2, this.length >>> 3);
-    if (this.slots.length > capacity) this.resize(capacity);
-  }
-
   /** The fields this term was found in across all papers. */
   fieldUnion(): FieldMask {
     let mask = 0;
@@ -104,6 +94,61 @@ export class PostingList {
   }
 }
 
+/** Entries per chunk of a `PostingsBuffer`. */
+const CHUNK_BITS = 16;
+const CHUNK = 1 << CHUNK_BITS;
+
+/**
+ * A bulk build's postings before they are laid out: every (paper, term) entry in the order the
+ * papers were read, in fixed chunks that are never copied, and how many papers hold each term.
+ * `Postings.addBuffered` then gives each list its final size at once, so no list grows by doubling.
+ */
+export class PostingsBuffer implements TermSink {
+  private readonly chunks: { slots: Int32Array; terms: Int32Array; weights: Float32Array; fields: Uint16Array }[] = [];
+  length = 0;
+  /** Papers per term number. */
+  counts = new Int32Array(1024);
+  /** Term numbers in the order they were first met. */
+  readonly order: number[] = [];
+  /** The slot of the paper being read. */
+  slot = 0;
+
+  term(id: number, weight: number, fields: FieldMask): void {
+    const at = this.length & (CHUNK - 1);
+    if (at === 0) this.chunks.push({ slots: new Int32Array(CHUNK), terms: new Int32Array(CHUNK), weights: new Float32Array(CHUNK), fields: new Uint16Array(CHUNK) });
+    const chunk = this.chunks[this.chunks.length - 1]!;
+    chunk.slots[at] = this.slot;
+    chunk.terms[at] = id;
+    chunk.weights[at] = weight;
+    chunk.fields[at] = fields;
+    this.length++;
+    if (id >= this.counts.length) {
+      const counts = new Int32Array(Math.max(id + 1, this.counts.length * 2));
+      counts.set(this.counts);
+      this.counts = counts;
+    }
+    const before = this.counts[id] ?? 0;
+    this.counts[id] = before + 1;
+    if (before === 0) this.order.push(id);
+  }
+
+  /** Every entry, in the order they came. */
+  forEach(visit: (slot: number, id: number, weight: number, fields: FieldMask) => void): void {
+    for (let i = 0; i < this.length; i++) {
+      const chunk = this.chunks[i >>> CHUNK_BITS]!;
+      const at = i & (CHUNK - 1);
+      visit(chunk.slots[at] ?? 0, chunk.terms[at] ?? 0, chunk.weights[at] ?? 0, chunk.fields[at] ?? 0);
+    }
+  }
+}
+
+/**
+ * The room a list of `n` keeps for papers added later: an eighth, at least two. A list made to the
+ * byte would be copied whole by the first paper added afterwards (a common concept's list holds
+ * most of the catalog).
+ */
+const spareRoom = (n: number): number => Math.max(2, n >>> 3);
+
 /** From this length on, a restored list is copied out of the snapshot's buffer (see importLists). */
 const OWN_ARRAYS_FROM = 256;
 
@@ -121,6 +166,25 @@ export class Postings {
       onNewTerm?.(term);
     }
     list.insert(slot, weight, fields);
+  }
+
+  /**
+   * Adds what a bulk build buffered; `nameOf` names the term numbers. A new list is made at its
+   * final size, with its spare room (`spareRoom`).
+   */
+  addBuffered(buffer: PostingsBuffer, nameOf: (id: number) => string, onNewTerm?: (term: string) => void): void {
+    const byId: PostingList[] = [];
+    for (const id of buffer.order) {
+      const term = nameOf(id);
+      let list = this.lists.get(term);
+      if (!list) {
+        const n = buffer.counts[id] ?? 0;
+        this.lists.set(term, (list = new PostingList(n + spareRoom(n))));
+        onNewTerm?.(term);
+      }
+      byId[id] = list;
+    }
+    buffer.forEach((slot, id, weight, fields) => byId[id]!.insert(slot, weight, fields));
   }
 
   remove(slot: number, terms: Iterable<string>, onGoneTerm?: (term: string) => void): void {
@@ -148,10 +212,6 @@ export class Postings {
     return this.lists.keys();
   }
 
-  trim(): void {
-    for (const list of this.lists.values()) list.trim();
-  }
-
   /** The lists in the order their terms were first seen (a restore adds them back in that order). */
   exportLists(): PostingsState {
     const terms = [...this.lists.keys()];
@@ -175,7 +235,7 @@ export class Postings {
 
   /**
    * Takes back what `exportLists` gave. A long list gets its own arrays with the spare room a build
-   * leaves (`trim`): as a view of the snapshot's buffer, the first paper added to it would copy it
+   * leaves (`spareRoom`): as a view of the snapshot's buffer, the first paper added to it would copy it
    * whole, and a common concept's list holds most of the catalog. Short lists stay views.
    */
   importLists(state: PostingsState, onNewTerm?: (term: string) => void): void {
@@ -185,7 +245,7 @@ export class Postings {
       const [slots, weights, fields] = [state.slots.subarray(at, at + n), state.weights.subarray(at, at + n), state.fields.subarray(at, at + n)];
       let list: PostingList;
       if (n >= OWN_ARRAYS_FROM) {
-        list = new PostingList(n + Math.max(2, n >>> 3));
+        list = new PostingList(n + spareRoom(n));
         list.slots.set(slots);
         list.weights.set(weights);
         list.fields.set(fields);
