@@ -12,7 +12,6 @@ const WORD = /\p{Script=Han}+|(?:(?!\p{Script=Han})[\p{L}\p{N}])+/gu;
 const HAN = /\p{Script=Han}/u;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the whole ASCII range, control characters included, is meant.
 const ASCII = /^[\x00-\x7f]*$/;
-const NON_WORD = /[^a-z0-9]+/;
 
 export function isHan(token: string): boolean {
   return HAN.test(token);
@@ -89,8 +88,16 @@ function words(text: string, stemmed: boolean): string[] {
     const lower = text.toLowerCase();
     // Most texts have no apostrophe, and then nothing to strip.
     const bare = lower.includes("'") ? lower.replace(/([a-z0-9])'s\b/g, '$1').replace(/'/g, '') : lower;
-    for (const word of bare.split(NON_WORD)) {
-      if (word) out.push(fold(word));
+    // Runs of [a-z0-9], read by character code: no array of pieces to allocate and walk.
+    let start = -1;
+    for (let i = 0; i <= bare.length; i++) {
+      const c = i < bare.length ? bare.charCodeAt(i) : 0;
+      if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+        if (start < 0) start = i;
+      } else if (start >= 0) {
+        out.push(fold(bare.slice(start, i)));
+        start = -1;
+      }
     }
     return out;
   }

@@ -74,9 +74,12 @@ type Reading = { concepts: number[]; distances: number[]; words: number[] };
 /** What a title or abstract token contributes, read once per distinct token: its word term, whether it counts in the length, whether a phrase starts with it. */
 type TokenFacts = { word: number; counts: boolean; startsPhrase: boolean };
 
-/** `BROADER_DECAY ** steps`, computed once per number of steps. */
-const decayOf: number[] = [];
-const decay = (steps: number): number => (decayOf[steps] ??= BROADER_DECAY ** steps);
+/**
+ * `BROADER_DECAY ** steps`, by number of steps: a term's weight in a field is passed around as its
+ * steps (a whole number) and read from here where it is stored, so no number is boxed per term.
+ */
+const DECAY = Float64Array.from({ length: 64 }, (_, steps) => BROADER_DECAY ** steps);
+const decay = (steps: number): number => (steps < DECAY.length ? (DECAY[steps] ?? 0) : BROADER_DECAY ** steps);
 
 /** Above this many distinct terms, reading a paper on its own starts the term table afresh (see `startDocument`). */
 const MAX_TERMS = 1_000_000;
@@ -202,8 +205,11 @@ function cacheIn<K, V>(cache: Map<K, V>, key: K, value: V): void {
   cache.set(key, value);
 }
 
-/** Where a paper's terms go, by number, each once, with its BM25F weight and the fields it was found in. */
-export type TermSink = { term(id: number, weight: number, fields: FieldMask): void };
+/**
+ * Where a paper's terms go, all at once: `count` term numbers, each once, with its BM25F weight and
+ * the fields it was found in (arrays the collector reuses for the next paper).
+ */
+export type TermSink = { paperTerms(ids: Int32Array, weights: Float64Array, fields: Uint16Array, count: number): void };
 
 /**
  * Collects the terms of one paper: per term, the best weight per field, summed over fields. One
@@ -217,6 +223,9 @@ class TermCollector {
   /** Per term, the fields it was found in so far. */
   private masks = new Uint16Array(64);
   private best = new Float32Array(64 * FIELD_COUNT);
+  /** What `finish` hands on: per term, its weight and fields. */
+  private weights = new Float64Array(64);
+  private fields = new Uint16Array(64);
 
   /** Forgets a paper left half read (an exception while reading it). */
   reset(): void {
@@ -224,7 +233,8 @@ class TermCollector {
     this.count = 0;
   }
 
-  add(id: number, field: Field, weight: number): void {
+  /** The term found in a field, `steps` concepts up from what the paper names (0: named itself). */
+  add(id: number, field: Field, steps: number): void {
     if (id >= this.positionOf.length) {
       const grown = new Int32Array(Math.max(id + 1, this.positionOf.length * 2)).fill(-1);
       grown.set(this.positionOf);
@@ -238,12 +248,15 @@ class TermCollector {
         this.ids = grow(this.ids, new Int32Array(at * 2));
         this.masks = grow(this.masks, new Uint16Array(at * 2));
         this.best = grow(this.best, new Float32Array(this.best.length * 2));
+        this.weights = new Float64Array(at * 2);
+        this.fields = new Uint16Array(at * 2);
       }
       this.ids[at] = id;
       this.best.fill(0, at * FIELD_COUNT, (at + 1) * FIELD_COUNT);
       this.masks[at] = 0;
     }
     const i = at * FIELD_COUNT + field;
+    const weight = decay(steps);
     if (weight > (this.best[i] ?? 0)) this.best[i] = weight;
     this.masks[at] = (this.masks[at] ?? 0) | (1 << field);
   }
@@ -253,7 +266,7 @@ class TermCollector {
    * in, per term, in the order the terms came. Empties the collector.
    */
   finish(norms: Float32Array, sink: TermSink): void {
-    const { ids, best, masks } = this;
+    const { ids, best, masks, weights, fields: fieldsOf } = this;
     const count = this.count;
     this.reset();
     for (let at = 0; at < count; at++) {
@@ -267,12 +280,14 @@ class TermCollector {
         weight += ((FIELD_WEIGHT_OF[f] ?? 0) * w) / (norms[f] ?? 1);
         fields |= 1 << f;
       }
-      sink.term(ids[at] ?? 0, weight, fields);
+      weights[at] = weight;
+      fieldsOf[at] = fields;
     }
+    sink.paperTerms(ids, weights, fieldsOf, count);
   }
 }
 
-function grow<T extends Int32Array | Uint16Array | Float32Array>(from: T, to: T): T {
+function grow<T extends Int32Array | Uint16Array | Float32Array | Float64Array>(from: T, to: T): T {
   to.set(from);
   return to;
 }
@@ -297,7 +312,12 @@ export function documentTerms(paper: Paper, reader: TermReader, titleOut?: Title
 /** The same terms, by name, handed one by one to `visit` (adding or changing one paper). */
 export function visitDocumentTerms(paper: Paper, reader: TermReader, visit: TermVisitor, titleOut?: TitleTokens): void {
   reader.startDocument();
-  collectDocumentTerms(paper, reader, { term: (id, weight, fields) => visit(reader.termName(id), weight, fields) }, titleOut);
+  const sink: TermSink = {
+    paperTerms(ids, weights, fields, count) {
+      for (let at = 0; at < count; at++) visit(reader.termName(ids[at] ?? 0), weights[at] ?? 0, fields[at] ?? 0);
+    },
+  };
+  collectDocumentTerms(paper, reader, sink, titleOut);
 }
 
 /** The same terms, by number (`reader.termName` names them), into a sink: what a bulk build uses. */
@@ -323,17 +343,17 @@ export function collectDocumentTerms(paper: Paper, reader: TermReader, sink: Ter
   for (const d of paper.datasets) {
     const r = reader.read(d.name);
     // What a dataset is about (ADNI → Alzheimer's) is implied, not stated: the weakest field.
-    r.concepts.forEach((id, i) => {
+    for (let i = 0; i < r.concepts.length; i++) {
       const dist = r.distances[i] ?? 0;
-      terms.add(id, dist === 0 ? Field.Dataset : Field.Aux, decay(Math.max(0, dist - 1)));
-    });
-    for (const id of r.words) terms.add(id, Field.Dataset, 1);
+      terms.add(r.concepts[i] ?? 0, dist === 0 ? Field.Dataset : Field.Aux, Math.max(0, dist - 1));
+    }
+    for (const id of r.words) terms.add(id, Field.Dataset, 0);
   }
-  for (const author of paper.authors) for (const id of reader.authorWords(author)) terms.add(id, Field.Author, 1);
+  for (const author of paper.authors) for (const id of reader.authorWords(author)) terms.add(id, Field.Author, 0);
   if (paper.year !== null) {
     const [filter, word] = reader.yearTerms(paper.year);
-    terms.add(filter, Field.Year, 1);
-    terms.add(word, Field.Venue, 1);
+    terms.add(filter, Field.Year, 0);
+    terms.add(word, Field.Venue, 0);
   }
   norms.fill(1);
   // The labels are read as one short text: a paper with few labels is about each of them more.
@@ -345,8 +365,8 @@ export function collectDocumentTerms(paper: Paper, reader: TermReader, sink: Ter
 }
 
 function label(terms: TermCollector, r: Reading, field: Field): void {
-  r.concepts.forEach((id, i) => terms.add(id, field, decay(r.distances[i] ?? 0)));
-  for (const id of r.words) terms.add(id, field, 1);
+  for (let i = 0; i < r.concepts.length; i++) terms.add(r.concepts[i] ?? 0, field, r.distances[i] ?? 0);
+  for (const id of r.words) terms.add(id, field, 0);
 }
 
 /** A token `tokenize` gave is Han or not as a whole; a character below the CJK blocks settles it without a regular expression. */
@@ -355,15 +375,14 @@ const isHanToken = (token: string): boolean => token.charCodeAt(0) >= 0x2e80 && 
 /** Title or abstract: every concept named (nested phrases too, with broader ones) and every word; returns its length in words. */
 function freeText(text: string, tokens: string[], field: Field, terms: TermCollector, reader: TermReader): number {
   const v = reader.vocabulary;
-  const facts = tokens.map((t) => reader.token(t));
   const named: string[] = [];
-  for (let i = 0; i < tokens.length; i++) if (facts[i]?.startsPhrase) v.conceptsAt(tokens, i, TITLE_EXCLUDE, named);
+  for (let i = 0; i < tokens.length; i++) if (reader.token(tokens[i] ?? '').startsPhrase) v.conceptsAt(tokens, i, TITLE_EXCLUDE, named);
   for (const concept of named) label(terms, reader.closure(concept), field);
   let length = 0;
   let han = false;
   for (let i = 0; i < tokens.length; i++) {
-    const f = facts[i]!;
-    terms.add(f.word, field, 1);
+    const f = reader.token(tokens[i] ?? '');
+    terms.add(f.word, field, 0);
     if (f.counts) length++;
     han ||= isHanToken(tokens[i] ?? '');
   }
@@ -371,7 +390,7 @@ function freeText(text: string, tokens: string[], field: Field, terms: TermColle
   if (han) {
     for (const ch of text) {
       const id = reader.hanChar(ch);
-      if (id >= 0) terms.add(id, field, 1);
+      if (id >= 0) terms.add(id, field, 0);
     }
   }
   return length;

@@ -113,7 +113,11 @@ export class PostingsBuffer implements TermSink {
   /** The slot of the paper being read. */
   slot = 0;
 
-  term(id: number, weight: number, fields: FieldMask): void {
+  paperTerms(ids: Int32Array, weights: Float64Array, fields: Uint16Array, count: number): void {
+    for (let i = 0; i < count; i++) this.add(ids[i] ?? 0, weights[i] ?? 0, fields[i] ?? 0);
+  }
+
+  private add(id: number, weight: number, fields: FieldMask): void {
     const at = this.length & (CHUNK - 1);
     if (at === 0) this.chunks.push({ slots: new Int32Array(CHUNK), terms: new Int32Array(CHUNK), weights: new Float32Array(CHUNK), fields: new Uint16Array(CHUNK) });
     const chunk = this.chunks[this.chunks.length - 1]!;
