@@ -4,7 +4,7 @@ import { isHan, surfaceTokens, titleKey, tokenize } from '../catalog/tokens.js';
 import { typoBudget } from './fuzzy.js';
 import { ALL_CONTENT, bit, collectDocumentTerms, documentTerms, Field, TermReader, visitDocumentTerms, type FieldMask, type TermWeight, type TitleTokens } from './documents.js';
 import { KnownValues } from './known-values.js';
-import { Postings, PostingsBuffer, type PostingList, type PostingsState } from './postings.js';
+import { Postings, PostingsBuilder, type PostingList, type PostingsState } from './postings.js';
 import { mustExist } from '../errors.js';
 import type { KnownValuesState } from './known-values.js';
 import { WordDictionary } from './words.js';
@@ -113,23 +113,23 @@ export class PaperIndex {
   }
 
   /**
-   * The build: papers in new slots (the first of several with one id), each read once into a
-   * buffer of term numbers, then every posting list made at its final size and filled in one pass.
+   * The build: papers in new slots (the first of several with one id), each read once into term
+   * numbers that a `PostingsBuilder` appends to their lists a block at a time.
    */
   private addAll(papers: readonly Paper[]): void {
-    const buffer = new PostingsBuffer();
+    const built = new PostingsBuilder(this.postings, papers.length, (id) => this.reader.termName(id), this.learnTerm);
     const title: TitleTokens = { tokens: [], key: '' };
     for (const paper of papers) {
       if (this.slotOf.has(paper.id)) continue;
       const slot = this.slots.length;
-      buffer.slot = slot;
-      collectDocumentTerms(paper, this.reader, buffer, title);
+      built.slot = slot;
+      collectDocumentTerms(paper, this.reader, built, title);
       this.slots[slot] = paper;
       this.slotOf.set(paper.id, slot);
       this.live++;
       this.learnFacts(paper, slot, title);
     }
-    this.postings.addBuffered(buffer, (id) => this.reader.termName(id), this.learnTerm);
+    built.finish();
   }
 
   /** Adds a paper, or replaces the one with the same id: only the terms that changed are touched. */

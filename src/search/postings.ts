@@ -2,7 +2,7 @@ import type { FieldMask, TermSink } from './documents.js';
 
 /**
  * The papers holding one term, sorted by slot: parallel typed arrays (slot, BM25F weight, fields).
- * A build makes each list at its final size (`Postings.addBuffered`) and appends in slot order; a
+ * A build sizes each list for what it will hold (`PostingsBuilder`) and appends in slot order; a
  * paper added or changed later is put in place by binary search, the arrays growing by doubling.
  */
 export class PostingList {
@@ -81,7 +81,12 @@ export class PostingList {
     return lo;
   }
 
-  private resize(capacity: number): void {
+  /** How many papers the list has room for before it must grow. */
+  get capacity(): number {
+    return this.slots.length;
+  }
+
+  resize(capacity: number): void {
     const slots = new Int32Array(capacity);
     const weights = new Float32Array(capacity);
     const fields = new Uint16Array(capacity);
@@ -94,55 +99,88 @@ export class PostingList {
   }
 }
 
-/** Entries per chunk of a `PostingsBuffer`. */
-const CHUNK_BITS = 16;
-const CHUNK = 1 << CHUNK_BITS;
+/** Entries a `PostingsBuilder` holds before it adds them to their lists. */
+const BLOCK = 1 << 16;
 
 /**
- * A bulk build's postings before they are laid out: every (paper, term) entry in the order the
- * papers were read, in fixed chunks that are never copied, and how many papers hold each term.
- * `Postings.addBuffered` then gives each list its final size at once, so no list grows by doubling.
+ * A bulk build's postings: the papers' terms gathered a block at a time, then appended to their
+ * lists. Each list is sized for the count the papers read so far project over the whole build,
+ * with its spare room, so a list is rarely copied to grow, and at the end only a list sized well
+ * beyond what it holds is cut back. The memory a build allocates outside the JS heap stays close
+ * to what the index keeps: allocating much more there makes V8 run a full collection, which costs
+ * as much as the whole heap (the catalog's papers included).
  */
-export class PostingsBuffer implements TermSink {
-  private readonly chunks: { slots: Int32Array; terms: Int32Array; weights: Float32Array; fields: Uint16Array }[] = [];
-  length = 0;
-  /** Papers per term number. */
-  counts = new Int32Array(1024);
-  /** Term numbers in the order they were first met. */
-  readonly order: number[] = [];
+export class PostingsBuilder implements TermSink {
+  private slots = new Int32Array(BLOCK);
+  private terms = new Int32Array(BLOCK);
+  private weights = new Float32Array(BLOCK);
+  private fields = new Uint16Array(BLOCK);
+  private length = 0;
+  /** Per term number, its entries in this block. */
+  private counts = new Int32Array(1024);
+  /** The term numbers of this block, in the order they were first met. */
+  private readonly blockTerms: number[] = [];
+  private readonly lists: (PostingList | undefined)[] = [];
+  private papersRead = 0;
   /** The slot of the paper being read. */
   slot = 0;
 
+  /**
+   * `papers`: how many the build will read, for projecting. `nameOf` names a term number; `onNewTerm`
+   * hears of each term the postings did not hold yet, in the order the terms were first met.
+   */
+  constructor(
+    private readonly postings: Postings,
+    private readonly papers: number,
+    private readonly nameOf: (id: number) => string,
+    private readonly onNewTerm?: (term: string) => void,
+  ) {}
+
   paperTerms(ids: Int32Array, weights: Float64Array, fields: Uint16Array, count: number): void {
-    for (let i = 0; i < count; i++) this.add(ids[i] ?? 0, weights[i] ?? 0, fields[i] ?? 0);
+    if (this.length + count > this.slots.length) {
+      this.flush();
+      // A paper with more terms than a block holds gets a bigger block.
+      if (count > this.slots.length) [this.slots, this.terms, this.weights, this.fields] = [new Int32Array(count), new Int32Array(count), new Float32Array(count), new Uint16Array(count)];
+    }
+    for (let i = 0; i < count; i++) {
+      const id = ids[i] ?? 0;
+      const at = this.length++;
+      this.slots[at] = this.slot;
+      this.terms[at] = id;
+      this.weights[at] = weights[i] ?? 0;
+      this.fields[at] = fields[i] ?? 0;
+      if (id >= this.counts.length) {
+        const counts = new Int32Array(Math.max(id + 1, this.counts.length * 2));
+        counts.set(this.counts);
+        this.counts = counts;
+      }
+      const before = this.counts[id] ?? 0;
+      this.counts[id] = before + 1;
+      if (before === 0) this.blockTerms.push(id);
+    }
+    this.papersRead++;
   }
 
-  private add(id: number, weight: number, fields: FieldMask): void {
-    const at = this.length & (CHUNK - 1);
-    if (at === 0) this.chunks.push({ slots: new Int32Array(CHUNK), terms: new Int32Array(CHUNK), weights: new Float32Array(CHUNK), fields: new Uint16Array(CHUNK) });
-    const chunk = this.chunks[this.chunks.length - 1]!;
-    chunk.slots[at] = this.slot;
-    chunk.terms[at] = id;
-    chunk.weights[at] = weight;
-    chunk.fields[at] = fields;
-    this.length++;
-    if (id >= this.counts.length) {
-      const counts = new Int32Array(Math.max(id + 1, this.counts.length * 2));
-      counts.set(this.counts);
-      this.counts = counts;
-    }
-    const before = this.counts[id] ?? 0;
-    this.counts[id] = before + 1;
-    if (before === 0) this.order.push(id);
+  /** Adds what is gathered, and cuts back the lists sized well beyond what they hold. */
+  finish(): void {
+    this.flush();
+    for (const list of this.lists) if (list && list.capacity > list.length + 2 * spareRoom(list.length)) list.resize(list.length + spareRoom(list.length));
   }
 
-  /** Every entry, in the order they came. */
-  forEach(visit: (slot: number, id: number, weight: number, fields: FieldMask) => void): void {
-    for (let i = 0; i < this.length; i++) {
-      const chunk = this.chunks[i >>> CHUNK_BITS]!;
-      const at = i & (CHUNK - 1);
-      visit(chunk.slots[at] ?? 0, chunk.terms[at] ?? 0, chunk.weights[at] ?? 0, chunk.fields[at] ?? 0);
+  private flush(): void {
+    const scale = this.papers / Math.max(1, this.papersRead);
+    for (const id of this.blockTerms) {
+      const needed = (this.lists[id]?.length ?? 0) + (this.counts[id] ?? 0);
+      const projected = Math.max(needed, Math.ceil(needed * scale));
+      const capacity = projected + spareRoom(projected);
+      let list = this.lists[id];
+      if (!list) this.lists[id] = list = this.postings.listFor(this.nameOf(id), capacity, this.onNewTerm);
+      if (list.capacity < needed) list.resize(capacity);
+      this.counts[id] = 0;
     }
+    this.blockTerms.length = 0;
+    for (let i = 0; i < this.length; i++) this.lists[this.terms[i] ?? 0]?.insert(this.slots[i] ?? 0, this.weights[i] ?? 0, this.fields[i] ?? 0);
+    this.length = 0;
   }
 }
 
@@ -172,23 +210,14 @@ export class Postings {
     list.insert(slot, weight, fields);
   }
 
-  /**
-   * Adds what a bulk build buffered; `nameOf` names the term numbers. A new list is made at its
-   * final size, with its spare room (`spareRoom`).
-   */
-  addBuffered(buffer: PostingsBuffer, nameOf: (id: number) => string, onNewTerm?: (term: string) => void): void {
-    const byId: PostingList[] = [];
-    for (const id of buffer.order) {
-      const term = nameOf(id);
-      let list = this.lists.get(term);
-      if (!list) {
-        const n = buffer.counts[id] ?? 0;
-        this.lists.set(term, (list = new PostingList(n + spareRoom(n))));
-        onNewTerm?.(term);
-      }
-      byId[id] = list;
+  /** The list of a term, made with room for `capacity` papers if the term is new. */
+  listFor(term: string, capacity: number, onNewTerm?: (term: string) => void): PostingList {
+    let list = this.lists.get(term);
+    if (!list) {
+      this.lists.set(term, (list = new PostingList(capacity)));
+      onNewTerm?.(term);
     }
-    buffer.forEach((slot, id, weight, fields) => byId[id]!.insert(slot, weight, fields));
+    return list;
   }
 
   remove(slot: number, terms: Iterable<string>, onGoneTerm?: (term: string) => void): void {
