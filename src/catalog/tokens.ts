@@ -12,7 +12,6 @@ const WORD = /\p{Script=Han}+|(?:(?!\p{Script=Han})[\p{L}\p{N}])+/gu;
 const HAN = /\p{Script=Han}/u;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the whole ASCII range, control characters included, is meant.
 const ASCII = /^[\x00-\x7f]*$/;
-const NON_WORD = /[^a-z0-9]+/;
 
 export function isHan(token: string): boolean {
   return HAN.test(token);
@@ -58,10 +57,10 @@ const MAX_CACHED_STEMS = 200_000;
  * fewer (`us`, `mr`, `ct`) and anything but plain letters are left alone.
  */
 function stem(word: string): string {
-  if (word.length <= 3 || !/^[a-z]+$/.test(word)) return word;
+  // Words left alone are cached too: one lookup per word, and the regular expression runs once per distinct word.
   let s = stems.get(word);
   if (s === undefined) {
-    s = porter2(americanSpelling(word));
+    s = word.length <= 3 || !/^[a-z]+$/.test(word) ? word : porter2(americanSpelling(word));
     if (stems.size >= MAX_CACHED_STEMS) stems.clear();
     stems.set(word, s);
   }
@@ -86,8 +85,19 @@ function words(text: string, stemmed: boolean): string[] {
   // Fast path: most titles and tags are plain ASCII, where NFKC changes nothing and \W splits.
   if (ASCII.test(text)) {
     const out: string[] = [];
-    for (const word of text.toLowerCase().replace(/([a-z0-9])'s\b/g, '$1').replace(/'/g, '').split(NON_WORD)) {
-      if (word) out.push(fold(word));
+    const lower = text.toLowerCase();
+    // Most texts have no apostrophe, and then nothing to strip.
+    const bare = lower.includes("'") ? lower.replace(/([a-z0-9])'s\b/g, '$1').replace(/'/g, '') : lower;
+    // Runs of [a-z0-9], read by character code: no array of pieces to allocate and walk.
+    let start = -1;
+    for (let i = 0; i <= bare.length; i++) {
+      const c = i < bare.length ? bare.charCodeAt(i) : 0;
+      if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+        if (start < 0) start = i;
+      } else if (start >= 0) {
+        out.push(fold(bare.slice(start, i)));
+        start = -1;
+      }
     }
     return out;
   }

@@ -31,6 +31,11 @@ export type Match = { start: number; end: number; concept: string | null; stop: 
 
 export const STOP = '\u0000stop';
 
+const NO_KINDS: ReadonlySet<ConceptKind> = new Set();
+
+/** A token in the phrase tree: the phrase so far, its concept (or STOP) if it is a whole phrase, and the tokens that can follow. */
+type PhraseNode = { key: string; value: string | undefined; next: Map<string, PhraseNode> | undefined };
+
 export const VOCABULARY_PATH = pathToFileURL(projectPath('data', 'vocabulary.json'));
 
 /**
@@ -44,19 +49,20 @@ export class Vocabulary {
   readonly hanWords = new Set<string>();
   /** What the whole list is about ("deep learning", 医学图像): restricts nothing, never the reason a paper ranks. */
   readonly domainPhrases = new Set<string>();
-  /** Every proper token prefix of a phrase, so phrase matching stops as soon as nothing can follow. */
-  private readonly prefixes = new Set<string>();
+  /**
+   * The phrases as a tree of tokens, so matching walks from token to token (no joined string per
+   * step) and stops as soon as no phrase can continue.
+   */
+  private readonly phraseTree = new Map<string, PhraseNode>();
   readonly columns = new Map<string, string>();
   readonly emptyCells: Set<string>;
   readonly compounds = new Map<string, string[]>();
   readonly headingCorrections: Correction[];
   readonly areaCorrections: Correction[];
-  private readonly maxPhrase: number;
   private readonly maxHan: number;
   private readonly closures = new Map<string, string[]>();
 
   constructor(readonly file: VocabularyFile) {
-    let maxPhrase = 1;
     let maxHan = 1;
     const addPhrase = (text: string, value: string, where: string) => {
       const tokens = this.tokens(text, false);
@@ -67,8 +73,6 @@ export class Vocabulary {
         throw new Error(`paperbot: data/vocabulary.json: "${text}" (${where}) already belongs to ${existing}`);
       }
       if (existing === undefined || existing === STOP) this.phrases.set(key, value);
-      for (let i = 1; i < tokens.length; i++) this.prefixes.add(tokens.slice(0, i).join(' '));
-      maxPhrase = Math.max(maxPhrase, tokens.length);
       for (const t of tokens) if (isHan(t)) maxHan = Math.max(maxHan, t.length);
     };
     // Han words first, so that synonyms containing several Han runs tokenize consistently.
@@ -97,8 +101,20 @@ export class Vocabulary {
     for (const [cell, ids] of Object.entries(file.cells.compounds)) this.compounds.set(this.tokens(cell, false).join(' '), ids);
     this.headingCorrections = file.corrections.heading;
     this.areaCorrections = file.corrections.area;
-    this.maxPhrase = maxPhrase;
+    for (const [key, value] of this.phrases) this.addToTree(key, value);
     this.maxHan = maxHan;
+  }
+
+  private addToTree(key: string, value: string): void {
+    const tokens = key.split(' ');
+    let level = this.phraseTree;
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i] ?? '';
+      let node = level.get(token);
+      if (!node) level.set(token, (node = { key: tokens.slice(0, i + 1).join(' '), value: undefined, next: undefined }));
+      if (i === tokens.length - 1) node.value = value;
+      else level = node.next ??= new Map();
+    }
   }
 
   static load(path: URL | string = VOCABULARY_PATH): Vocabulary {
@@ -149,24 +165,33 @@ export class Vocabulary {
   }
 
   /** Every concept named anywhere in the tokens, nested phrases included: what a title mentions. */
-  conceptsIn(tokens: string[], exclude: ReadonlySet<ConceptKind> = new Set()): string[] {
-    const found = new Set<string>();
-    for (let i = 0; i < tokens.length; i++) {
-      this.scan(tokens, i, (_end, _key, value) => {
-        if (value !== STOP && !exclude.has(this.concepts.get(value)!.kind)) found.add(value);
-      });
+  conceptsIn(tokens: string[], exclude: ReadonlySet<ConceptKind> = NO_KINDS): string[] {
+    const found: string[] = [];
+    for (let i = 0; i < tokens.length; i++) this.conceptsAt(tokens, i, exclude, found);
+    return found;
+  }
+
+  /** Whether some phrase is or begins with this token: only then can `conceptsAt` find anything where it stands. */
+  startsPhrase(token: string): boolean {
+    return this.phraseTree.has(token);
+  }
+
+  /** Adds to `found`, once each, the concepts named by phrases starting at `start`, shortest first. */
+  conceptsAt(tokens: string[], start: number, exclude: ReadonlySet<ConceptKind>, found: string[]): void {
+    let node = this.phraseTree.get(tokens[start] ?? '');
+    for (let end = start + 1; node; end++) {
+      const value = node.value;
+      if (value !== undefined && value !== STOP && !exclude.has(this.concept(value).kind) && !found.includes(value)) found.push(value);
+      node = end < tokens.length ? node.next?.get(tokens[end] ?? '') : undefined;
     }
-    return [...found];
   }
 
   /** Calls `hit` for each phrase starting at `start`, shortest first, stopping when no phrase can continue. */
   private scan(tokens: string[], start: number, hit: (end: number, key: string, value: string) => void): void {
-    let key = '';
-    for (let end = start + 1; end <= tokens.length && end - start <= this.maxPhrase; end++) {
-      key = end === start + 1 ? (tokens[start] ?? '') : `${key} ${tokens[end - 1]}`;
-      const value = this.phrases.get(key);
-      if (value !== undefined) hit(end, key, value);
-      if (!this.prefixes.has(key)) break;
+    let node = this.phraseTree.get(tokens[start] ?? '');
+    for (let end = start + 1; node; end++) {
+      if (node.value !== undefined) hit(end, node.key, node.value);
+      node = end < tokens.length ? node.next?.get(tokens[end] ?? '') : undefined;
     }
   }
 

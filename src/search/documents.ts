@@ -68,114 +68,195 @@ export type TitleTokens = { tokens: string[]; key: string };
 export type TermWeight = { weight: number; fields: FieldMask };
 export type TermVisitor = (term: string, weight: number, fields: FieldMask) => void;
 
-/** What a label, venue, dataset or author string contributes: concept terms with their distance from the label, and word terms. */
-type Reading = { concepts: [string, number][]; words: string[] };
+/** What a label, venue or dataset string contributes: concept terms with their distance from the label, and word terms, by number. */
+type Reading = { concepts: number[]; distances: number[]; words: number[] };
+
+/** What a title or abstract token contributes, read once per distinct token: its word term, whether it counts in the length, whether a phrase starts with it. */
+type TokenFacts = { word: number; counts: boolean; startsPhrase: boolean };
 
 /**
- * Reads strings into index terms, remembering each distinct string: labels, venues, datasets and
- * authors repeat across thousands of papers, so each is read once.
+ * `BROADER_DECAY ** steps`, by number of steps: a term's weight in a field is passed around as its
+ * steps (a whole number) and read from here where it is stored, so no number is boxed per term.
+ */
+const DECAY = Float64Array.from({ length: 64 }, (_, steps) => BROADER_DECAY ** steps);
+const decay = (steps: number): number => (steps < DECAY.length ? (DECAY[steps] ?? 0) : BROADER_DECAY ** steps);
+
+/** Above this many distinct terms, reading a paper on its own starts the term table afresh (see `startDocument`). */
+const MAX_TERMS = 1_000_000;
+/** Above this many entries, a cache of strings read is emptied (a living catalog meets new names for ever). */
+const MAX_CACHED = 100_000;
+
+/**
+ * Reads strings into index terms, remembering each distinct string: labels, venues, datasets,
+ * authors and title words repeat across thousands of papers, so each is read once. Terms
+ * (`c:<concept>`, `w:<word>`, `y:<year>`) are numbered as they are first met, so that a build
+ * keys its per-paper and per-term work by number instead of hashing strings millions of times.
  */
 export class TermReader {
-  private readonly cache = new Map<string, Reading>();
-  private readonly tokenCache = new Map<string, string[]>();
-  private readonly closureCache = new Map<string, [string, number][]>();
-  private readonly wordTerms = new Map<string, string>();
-  private readonly yearTerms = new Map<number, string>();
+  private idOf = new Map<string, number>();
+  private names: string[] = [];
+  private readonly readings = new Map<string, Reading>();
+  private readonly authorTerms = new Map<string, number[]>();
+  private readonly tokenFacts = new Map<string, TokenFacts>();
+  private readonly closures = new Map<string, Reading>();
+  private readonly years = new Map<number, [number, number]>();
+  private readonly hanChars = new Map<string, number>();
 
   constructor(readonly vocabulary: Vocabulary) {}
 
+  /** The number of a term, given on first use. */
+  termId(term: string): number {
+    let id = this.idOf.get(term);
+    if (id === undefined) {
+      id = this.names.length;
+      this.idOf.set(term, id);
+      this.names.push(term);
+    }
+    return id;
+  }
+
+  termName(id: number): string {
+    return this.names[id] ?? '';
+  }
+
   /**
-   * `w:<word>`, one string per word: a build reads the same words millions of times, and a string
-   * made once is hashed once (a fresh concatenation is flattened and hashed at every map lookup).
+   * Called before a paper is read on its own (not inside a bulk build, whose buffered term numbers
+   * must stay valid): after very many distinct terms (a living catalog's abstracts), the table and
+   * every cache holding numbers start afresh.
    */
-  wordTerm(word: string): string {
-    let term = this.wordTerms.get(word);
-    if (term === undefined) {
-      term = `w:${word}`;
-      if (this.wordTerms.size > 200_000) this.wordTerms.clear();
-      this.wordTerms.set(word, term);
-    }
-    return term;
+  startDocument(): void {
+    if (this.names.length <= MAX_TERMS) return;
+    this.idOf = new Map();
+    this.names = [];
+    for (const cache of [this.readings, this.authorTerms, this.tokenFacts, this.closures, this.years, this.hanChars]) cache.clear();
   }
 
-  /** `y:<year>`, made once per year. */
-  yearTerm(year: number): string {
-    let term = this.yearTerms.get(year);
-    if (term === undefined) this.yearTerms.set(year, (term = `y:${year}`));
-    return term;
+  /** The terms of a year: `y:<year>` (the filter) and `w:<year>` (the year as a word). */
+  yearTerms(year: number): [number, number] {
+    let ids = this.years.get(year);
+    if (ids === undefined) this.years.set(year, (ids = [this.termId(`y:${year}`), this.termId(`w:${year}`)]));
+    return ids;
   }
 
-  /** Plain tokens, no vocabulary: names must not turn into concepts (an author called Pet is no PET scan). */
-  tokens(text: string): string[] {
-    let t = this.tokenCache.get(text);
-    if (!t) {
-      t = this.vocabulary.tokens(text);
-      if (this.tokenCache.size > 100_000) this.tokenCache.clear();
-      this.tokenCache.set(text, t);
+  /** An author's word terms. Plain tokens, no vocabulary: an author called Pet is no PET scan; initials are left out, or every one-letter word would hit. */
+  authorWords(author: string): number[] {
+    let ids = this.authorTerms.get(author);
+    if (ids === undefined) {
+      ids = this.vocabulary.tokens(author).flatMap((t) => (t.length > 1 ? [this.termId(`w:${t}`)] : []));
+      cacheIn(this.authorTerms, author, ids);
     }
-    return t;
+    return ids;
+  }
+
+  /** A title or abstract token's facts. */
+  token(token: string): TokenFacts {
+    let facts = this.tokenFacts.get(token);
+    if (facts === undefined) {
+      const v = this.vocabulary;
+      const phrase = v.phrases.get(token);
+      // Stop words do not count in a text's length; a token that is a concept, or no phrase, does.
+      facts = { word: this.termId(`w:${token}`), counts: phrase === undefined || v.concepts.has(phrase), startsPhrase: v.startsPhrase(token) };
+      cacheIn(this.tokenFacts, token, facts);
+    }
+    return facts;
+  }
+
+  /** The word term of a single Han character, or -1 for any other character. */
+  hanChar(ch: string): number {
+    let id = this.hanChars.get(ch);
+    if (id === undefined) this.hanChars.set(ch, (id = isHan(ch) ? this.termId(`w:${ch}`) : -1));
+    return id;
   }
 
   read(text: string): Reading {
-    let r = this.cache.get(text);
+    let r = this.readings.get(text);
     if (r) return r;
     const v = this.vocabulary;
-    const concepts = new Map<string, number>();
-    const words = new Set<string>();
+    const concepts = new Map<number, number>();
+    const words = new Set<number>();
     for (const m of v.readLongest(v.tokens(text))) {
       if (m.stop) continue;
-      if (m.concept) for (const [id, d] of this.closure(m.concept)) concepts.set(id, Math.min(d, concepts.get(id) ?? d));
-      else words.add(m.text);
+      if (m.concept) {
+        const c = this.closure(m.concept);
+        c.concepts.forEach((id, i) => concepts.set(id, Math.min(c.distances[i] ?? 0, concepts.get(id) ?? Number.POSITIVE_INFINITY)));
+      } else words.add(this.termId(`w:${m.text}`));
     }
     // Single Han characters, so a one-character query (癌) finds labels that hold it (肝癌).
-    if (isHan(text)) for (const ch of text) if (isHan(ch)) words.add(ch);
-    r = { concepts: [...concepts], words: [...words].map((w) => this.wordTerm(w)) };
-    if (this.cache.size > 100_000) this.cache.clear();
-    this.cache.set(text, r);
+    if (isHan(text)) for (const ch of text) if (isHan(ch)) words.add(this.termId(`w:${ch}`));
+    r = { concepts: [...concepts.keys()], distances: [...concepts.values()], words: [...words] };
+    cacheIn(this.readings, text, r);
     return r;
   }
 
   /** A concept and every broader one, as `c:<concept>` terms, with how many steps up each is. */
-  closure(id: string): [string, number][] {
-    let out = this.closureCache.get(id);
+  closure(id: string): Reading {
+    let out = this.closures.get(id);
     if (!out) {
-      out = this.vocabulary.distances(id).map(([c, d]): [string, number] => [`c:${c}`, d]);
-      this.closureCache.set(id, out);
+      const distances = this.vocabulary.distances(id);
+      out = { concepts: distances.map(([c]) => this.termId(`c:${c}`)), distances: distances.map(([, d]) => d), words: [] };
+      this.closures.set(id, out);
     }
     return out;
   }
 }
 
+function cacheIn<K, V>(cache: Map<K, V>, key: K, value: V): void {
+  if (cache.size >= MAX_CACHED) cache.clear();
+  cache.set(key, value);
+}
+
+/**
+ * Where a paper's terms go, all at once: `count` term numbers, each once, with its BM25F weight and
+ * the fields it was found in (arrays the collector reuses for the next paper).
+ */
+export type TermSink = { paperTerms(ids: Int32Array, weights: Float64Array, fields: Uint16Array, count: number): void };
+
 /**
  * Collects the terms of one paper: per term, the best weight per field, summed over fields. One
- * collector serves a whole build (papers are read one after another), so reading a paper
- * allocates little more than its result.
+ * collector serves a whole build (papers are read one after another, synchronously), so reading a
+ * paper allocates nothing: per term number, where it sits in this paper (-1: not yet).
  */
 class TermCollector {
-  private readonly slotOf = new Map<string, number>();
-  private readonly terms: string[] = [];
+  private positionOf = new Int32Array(1024).fill(-1);
+  private ids = new Int32Array(64);
+  private count = 0;
   /** Per term, the fields it was found in so far. */
   private masks = new Uint16Array(64);
   private best = new Float32Array(64 * FIELD_COUNT);
+  /** What `finish` hands on: per term, its weight and fields. */
+  private weights = new Float64Array(64);
+  private fields = new Uint16Array(64);
 
-  add(term: string, field: Field, weight: number): void {
-    let at = this.slotOf.get(term);
-    if (at === undefined) {
-      at = this.terms.length;
-      this.slotOf.set(term, at);
-      this.terms.push(term);
-      if (at === this.masks.length) {
-        const masks = new Uint16Array(at * 2);
-        masks.set(this.masks);
-        this.masks = masks;
-        const best = new Float32Array(this.best.length * 2);
-        best.set(this.best);
-        this.best = best;
+  /** Forgets a paper left half read (an exception while reading it). */
+  reset(): void {
+    for (let at = 0; at < this.count; at++) this.positionOf[this.ids[at] ?? 0] = -1;
+    this.count = 0;
+  }
+
+  /** The term found in a field, `steps` concepts up from what the paper names (0: named itself). */
+  add(id: number, field: Field, steps: number): void {
+    if (id >= this.positionOf.length) {
+      const grown = new Int32Array(Math.max(id + 1, this.positionOf.length * 2)).fill(-1);
+      grown.set(this.positionOf);
+      this.positionOf = grown;
+    }
+    let at = this.positionOf[id] ?? -1;
+    if (at < 0) {
+      at = this.count++;
+      this.positionOf[id] = at;
+      if (at === this.ids.length) {
+        this.ids = grow(this.ids, new Int32Array(at * 2));
+        this.masks = grow(this.masks, new Uint16Array(at * 2));
+        this.best = grow(this.best, new Float32Array(this.best.length * 2));
+        this.weights = new Float64Array(at * 2);
+        this.fields = new Uint16Array(at * 2);
       }
+      this.ids[at] = id;
       this.best.fill(0, at * FIELD_COUNT, (at + 1) * FIELD_COUNT);
       this.masks[at] = 0;
     }
     const i = at * FIELD_COUNT + field;
+    const weight = decay(steps);
     if (weight > (this.best[i] ?? 0)) this.best[i] = weight;
     this.masks[at] = (this.masks[at] ?? 0) | (1 << field);
   }
@@ -184,9 +265,11 @@ class TermCollector {
    * BM25F: the field-weighted sum of (length-normalised) frequencies, and the fields it was found
    * in, per term, in the order the terms came. Empties the collector.
    */
-  finish(norms: Float32Array, visit: TermVisitor): void {
-    const { terms, best, masks } = this;
-    for (let at = 0; at < terms.length; at++) {
+  finish(norms: Float32Array, sink: TermSink): void {
+    const { ids, best, masks, weights, fields: fieldsOf } = this;
+    const count = this.count;
+    this.reset();
+    for (let at = 0; at < count; at++) {
       let weight = 0;
       let fields = 0;
       // Only the fields the term was found in, lowest first (the order of the sum stays the same).
@@ -197,14 +280,21 @@ class TermCollector {
         weight += ((FIELD_WEIGHT_OF[f] ?? 0) * w) / (norms[f] ?? 1);
         fields |= 1 << f;
       }
-      visit(terms[at] ?? '', weight, fields);
+      weights[at] = weight;
+      fieldsOf[at] = fields;
     }
-    this.slotOf.clear();
-    terms.length = 0;
+    sink.paperTerms(ids, weights, fieldsOf, count);
   }
 }
 
+function grow<T extends Int32Array | Uint16Array | Float32Array | Float64Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
 const collector = new TermCollector();
+/** Per field, a paper's length normalisation (refilled for each paper). */
+const norms = new Float32Array(FIELD_COUNT);
 
 const norm = (length: number, { b, reference }: { b: number; reference: number }) => 1 - b + (b * Math.max(1, length)) / reference;
 
@@ -219,22 +309,29 @@ export function documentTerms(paper: Paper, reader: TermReader, titleOut?: Title
   return out;
 }
 
-/** The same terms, handed one by one to `visit` (what the index build uses: no map per paper). */
+/** The same terms, by name, handed one by one to `visit` (adding or changing one paper). */
 export function visitDocumentTerms(paper: Paper, reader: TermReader, visit: TermVisitor, titleOut?: TitleTokens): void {
-  const terms = collector;
-  const label = (text: string, field: Field) => {
-    const r = reader.read(text);
-    for (const [term, d] of r.concepts) terms.add(term, field, BROADER_DECAY ** d);
-    for (const term of r.words) terms.add(term, field, 1);
+  reader.startDocument();
+  const sink: TermSink = {
+    paperTerms(ids, weights, fields, count) {
+      for (let at = 0; at < count; at++) visit(reader.termName(ids[at] ?? 0), weights[at] ?? 0, fields[at] ?? 0);
+    },
   };
-  for (const t of paper.tasks) (label(t.en, Field.Task), label(t.zh, Field.Task));
-  for (const t of paper.regions) (label(t.en, Field.Region), label(t.zh, Field.Region));
-  for (const t of paper.techniques) label(t, Field.Technique);
-  for (const m of paper.modalities) label(m, Field.Modality);
+  collectDocumentTerms(paper, reader, sink, titleOut);
+}
+
+/** The same terms, by number (`reader.termName` names them), into a sink: what a bulk build uses. */
+export function collectDocumentTerms(paper: Paper, reader: TermReader, sink: TermSink, titleOut?: TitleTokens): void {
+  const terms = collector;
+  terms.reset();
+  for (const t of paper.tasks) (label(terms, reader.read(t.en), Field.Task), label(terms, reader.read(t.zh), Field.Task));
+  for (const t of paper.regions) (label(terms, reader.read(t.en), Field.Region), label(terms, reader.read(t.zh), Field.Region));
+  for (const t of paper.techniques) label(terms, reader.read(t), Field.Technique);
+  for (const m of paper.modalities) label(terms, reader.read(m), Field.Modality);
 
   // The title is tokenized once: its key (titleKey) and its vocabulary tokens (Han runs segmented) both come from it.
   const plain = tokenize(paper.title);
-  const titleTokens = plain.some(isHan) ? plain.flatMap((t) => (isHan(t) ? reader.vocabulary.segmentHan(t) : [t])) : plain;
+  const titleTokens = plain.some(isHanToken) ? plain.flatMap((t) => (isHanToken(t) ? reader.vocabulary.segmentHan(t) : [t])) : plain;
   if (titleOut) {
     titleOut.tokens = titleTokens;
     titleOut.key = plain.join(' ');
@@ -242,37 +339,59 @@ export function visitDocumentTerms(paper: Paper, reader: TermReader, visit: Term
   const titleLength = freeText(paper.title, titleTokens, Field.Title, terms, reader);
   const abstractLength = paper.abstract ? freeText(paper.abstract, reader.vocabulary.tokens(paper.abstract), Field.Abstract, terms, reader) : 0;
 
-  if (paper.venue) label(paper.venue, Field.Venue);
+  if (paper.venue) label(terms, reader.read(paper.venue), Field.Venue);
   for (const d of paper.datasets) {
     const r = reader.read(d.name);
     // What a dataset is about (ADNI → Alzheimer's) is implied, not stated: the weakest field.
-    for (const [term, dist] of r.concepts) terms.add(term, dist === 0 ? Field.Dataset : Field.Aux, BROADER_DECAY ** Math.max(0, dist - 1));
-    for (const term of r.words) terms.add(term, Field.Dataset, 1);
+    for (let i = 0; i < r.concepts.length; i++) {
+      const dist = r.distances[i] ?? 0;
+      terms.add(r.concepts[i] ?? 0, dist === 0 ? Field.Dataset : Field.Aux, Math.max(0, dist - 1));
+    }
+    for (const id of r.words) terms.add(id, Field.Dataset, 0);
   }
-  // Author names are plain tokens; initials would make every one-letter word hit, so they are left out.
-  for (const author of paper.authors) for (const t of reader.tokens(author)) if (t.length > 1) terms.add(reader.wordTerm(t), Field.Author, 1);
+  for (const author of paper.authors) for (const id of reader.authorWords(author)) terms.add(id, Field.Author, 0);
   if (paper.year !== null) {
-    terms.add(reader.yearTerm(paper.year), Field.Year, 1);
-    terms.add(reader.wordTerm(String(paper.year)), Field.Venue, 1);
+    const [filter, word] = reader.yearTerms(paper.year);
+    terms.add(filter, Field.Year, 0);
+    terms.add(word, Field.Venue, 0);
   }
-  const norms = new Float32Array(FIELD_COUNT).fill(1);
+  norms.fill(1);
   // The labels are read as one short text: a paper with few labels is about each of them more.
   const labels = paper.tasks.length + paper.regions.length + paper.techniques.length + paper.modalities.length;
   for (const f of TAG_FIELDS) norms[f] = norm(labels, LENGTH_NORMS.labels);
   norms[Field.Title] = norm(titleLength, LENGTH_NORMS.title);
   norms[Field.Abstract] = norm(abstractLength, LENGTH_NORMS.abstract);
-  terms.finish(norms, visit);
+  terms.finish(norms, sink);
 }
+
+function label(terms: TermCollector, r: Reading, field: Field): void {
+  for (let i = 0; i < r.concepts.length; i++) terms.add(r.concepts[i] ?? 0, field, r.distances[i] ?? 0);
+  for (const id of r.words) terms.add(id, field, 0);
+}
+
+/** A token `tokenize` gave is Han or not as a whole; a character below the CJK blocks settles it without a regular expression. */
+const isHanToken = (token: string): boolean => token.charCodeAt(0) >= 0x2e80 && isHan(token);
 
 /** Title or abstract: every concept named (nested phrases too, with broader ones) and every word; returns its length in words. */
 function freeText(text: string, tokens: string[], field: Field, terms: TermCollector, reader: TermReader): number {
   const v = reader.vocabulary;
-  for (const id of v.conceptsIn(tokens, TITLE_EXCLUDE)) for (const [term, d] of reader.closure(id)) terms.add(term, field, BROADER_DECAY ** d);
+  const named: string[] = [];
+  for (let i = 0; i < tokens.length; i++) if (reader.token(tokens[i] ?? '').startsPhrase) v.conceptsAt(tokens, i, TITLE_EXCLUDE, named);
+  for (const concept of named) label(terms, reader.closure(concept), field);
   let length = 0;
-  for (const t of tokens) {
-    terms.add(reader.wordTerm(t), field, 1);
-    if (v.phrases.get(t) === undefined || v.concepts.has(v.phrases.get(t)!)) length++;
+  let han = false;
+  for (let i = 0; i < tokens.length; i++) {
+    const f = reader.token(tokens[i] ?? '');
+    terms.add(f.word, field, 0);
+    if (f.counts) length++;
+    han ||= isHanToken(tokens[i] ?? '');
   }
-  if (isHan(text)) for (const ch of text) if (isHan(ch)) terms.add(reader.wordTerm(ch), field, 1);
+  // Every token holding Han means the text does; a text without any skips the character scan.
+  if (han) {
+    for (const ch of text) {
+      const id = reader.hanChar(ch);
+      if (id >= 0) terms.add(id, field, 0);
+    }
+  }
   return length;
 }

@@ -2,9 +2,9 @@ import type { Paper } from '../catalog/paper.js';
 import { STOP, type Vocabulary } from '../catalog/vocabulary.js';
 import { isHan, surfaceTokens, titleKey, tokenize } from '../catalog/tokens.js';
 import { typoBudget } from './fuzzy.js';
-import { ALL_CONTENT, bit, documentTerms, Field, TermReader, visitDocumentTerms, type FieldMask, type TermWeight, type TitleTokens } from './documents.js';
+import { ALL_CONTENT, bit, collectDocumentTerms, documentTerms, Field, TermReader, visitDocumentTerms, type FieldMask, type TermWeight, type TitleTokens } from './documents.js';
 import { KnownValues } from './known-values.js';
-import { Postings, type PostingList, type PostingsState } from './postings.js';
+import { Postings, PostingsBuilder, type PostingList, type PostingsState } from './postings.js';
 import { mustExist } from '../errors.js';
 import type { KnownValuesState } from './known-values.js';
 import { WordDictionary } from './words.js';
@@ -109,8 +109,27 @@ export class PaperIndex {
       this.vocabularyWords.add(phrase);
       this.words.add(phrase);
     }
-    for (const paper of papers) if (!this.slotOf.has(paper.id)) this.upsert(paper);
-    this.postings.trim();
+    this.addAll(papers);
+  }
+
+  /**
+   * The build: papers in new slots (the first of several with one id), each read once into term
+   * numbers that a `PostingsBuilder` appends to their lists a block at a time.
+   */
+  private addAll(papers: readonly Paper[]): void {
+    const built = new PostingsBuilder(this.postings, papers.length, (id) => this.reader.termName(id), this.learnTerm);
+    const title: TitleTokens = { tokens: [], key: '' };
+    for (const paper of papers) {
+      if (this.slotOf.has(paper.id)) continue;
+      const slot = this.slots.length;
+      built.slot = slot;
+      collectDocumentTerms(paper, this.reader, built, title);
+      this.slots[slot] = paper;
+      this.slotOf.set(paper.id, slot);
+      this.live++;
+      this.learnFacts(paper, slot, title);
+    }
+    built.finish();
   }
 
   /** Adds a paper, or replaces the one with the same id: only the terms that changed are touched. */

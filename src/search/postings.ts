@@ -1,9 +1,9 @@
-import type { FieldMask } from './documents.js';
+import type { FieldMask, TermSink } from './documents.js';
 
 /**
- * The papers holding one term, sorted by slot: parallel typed arrays (slot, BM25F weight, fields)
- * that grow by doubling. Papers are added in slot order while the index is built, so that is an
- * append; a paper added or changed later is put in place by binary search.
+ * The papers holding one term, sorted by slot: parallel typed arrays (slot, BM25F weight, fields).
+ * A build sizes each list for what it will hold (`PostingsBuilder`) and appends in slot order; a
+ * paper added or changed later is put in place by binary search, the arrays growing by doubling.
  */
 export class PostingList {
   slots: Int32Array;
@@ -57,16 +57,6 @@ export class PostingList {
     this.length--;
   }
 
-  /**
-   * Drops most of the spare capacity left by doubling, after a bulk build, but keeps an eighth: trimmed
-   * to the byte, the first paper added afterwards would copy every list it touches (a common
-   * concept's holds most of the catalog) to grow it.
-   */
-  trim(): void {
-    const capacity = this.length + Math.max(2, this.length >>> 3);
-    if (this.slots.length > capacity) this.resize(capacity);
-  }
-
   /** The fields this term was found in across all papers. */
   fieldUnion(): FieldMask {
     let mask = 0;
@@ -91,7 +81,12 @@ export class PostingList {
     return lo;
   }
 
-  private resize(capacity: number): void {
+  /** How many papers the list has room for before it must grow. */
+  get capacity(): number {
+    return this.slots.length;
+  }
+
+  resize(capacity: number): void {
     const slots = new Int32Array(capacity);
     const weights = new Float32Array(capacity);
     const fields = new Uint16Array(capacity);
@@ -103,6 +98,98 @@ export class PostingList {
     this.fields = fields;
   }
 }
+
+/** Entries a `PostingsBuilder` holds before it adds them to their lists. */
+const BLOCK = 1 << 16;
+
+/**
+ * A bulk build's postings: the papers' terms gathered a block at a time, then appended to their
+ * lists. Each list is sized for the count the papers read so far project over the whole build,
+ * with its spare room, so a list is rarely copied to grow, and at the end only a list sized well
+ * beyond what it holds is cut back. The memory a build allocates outside the JS heap stays close
+ * to what the index keeps: allocating much more there makes V8 run a full collection, which costs
+ * as much as the whole heap (the catalog's papers included).
+ */
+export class PostingsBuilder implements TermSink {
+  private slots = new Int32Array(BLOCK);
+  private terms = new Int32Array(BLOCK);
+  private weights = new Float32Array(BLOCK);
+  private fields = new Uint16Array(BLOCK);
+  private length = 0;
+  /** Per term number, its entries in this block. */
+  private counts = new Int32Array(1024);
+  /** The term numbers of this block, in the order they were first met. */
+  private readonly blockTerms: number[] = [];
+  private readonly lists: (PostingList | undefined)[] = [];
+  private papersRead = 0;
+  /** The slot of the paper being read. */
+  slot = 0;
+
+  /**
+   * `papers`: how many the build will read, for projecting. `nameOf` names a term number; `onNewTerm`
+   * hears of each term the postings did not hold yet, in the order the terms were first met.
+   */
+  constructor(
+    private readonly postings: Postings,
+    private readonly papers: number,
+    private readonly nameOf: (id: number) => string,
+    private readonly onNewTerm?: (term: string) => void,
+  ) {}
+
+  paperTerms(ids: Int32Array, weights: Float64Array, fields: Uint16Array, count: number): void {
+    if (this.length + count > this.slots.length) {
+      this.flush();
+      // A paper with more terms than a block holds gets a bigger block.
+      if (count > this.slots.length) [this.slots, this.terms, this.weights, this.fields] = [new Int32Array(count), new Int32Array(count), new Float32Array(count), new Uint16Array(count)];
+    }
+    for (let i = 0; i < count; i++) {
+      const id = ids[i] ?? 0;
+      const at = this.length++;
+      this.slots[at] = this.slot;
+      this.terms[at] = id;
+      this.weights[at] = weights[i] ?? 0;
+      this.fields[at] = fields[i] ?? 0;
+      if (id >= this.counts.length) {
+        const counts = new Int32Array(Math.max(id + 1, this.counts.length * 2));
+        counts.set(this.counts);
+        this.counts = counts;
+      }
+      const before = this.counts[id] ?? 0;
+      this.counts[id] = before + 1;
+      if (before === 0) this.blockTerms.push(id);
+    }
+    this.papersRead++;
+  }
+
+  /** Adds what is gathered, and cuts back the lists sized well beyond what they hold. */
+  finish(): void {
+    this.flush();
+    for (const list of this.lists) if (list && list.capacity > list.length + 2 * spareRoom(list.length)) list.resize(list.length + spareRoom(list.length));
+  }
+
+  private flush(): void {
+    const scale = this.papers / Math.max(1, this.papersRead);
+    for (const id of this.blockTerms) {
+      const needed = (this.lists[id]?.length ?? 0) + (this.counts[id] ?? 0);
+      const projected = Math.max(needed, Math.ceil(needed * scale));
+      const capacity = projected + spareRoom(projected);
+      let list = this.lists[id];
+      if (!list) this.lists[id] = list = this.postings.listFor(this.nameOf(id), capacity, this.onNewTerm);
+      if (list.capacity < needed) list.resize(capacity);
+      this.counts[id] = 0;
+    }
+    this.blockTerms.length = 0;
+    for (let i = 0; i < this.length; i++) this.lists[this.terms[i] ?? 0]?.insert(this.slots[i] ?? 0, this.weights[i] ?? 0, this.fields[i] ?? 0);
+    this.length = 0;
+  }
+}
+
+/**
+ * The room a list of `n` keeps for papers added later: an eighth, at least two. A list made to the
+ * byte would be copied whole by the first paper added afterwards (a common concept's list holds
+ * most of the catalog).
+ */
+const spareRoom = (n: number): number => Math.max(2, n >>> 3);
 
 /** From this length on, a restored list is copied out of the snapshot's buffer (see importLists). */
 const OWN_ARRAYS_FROM = 256;
@@ -121,6 +208,16 @@ export class Postings {
       onNewTerm?.(term);
     }
     list.insert(slot, weight, fields);
+  }
+
+  /** The list of a term, made with room for `capacity` papers if the term is new. */
+  listFor(term: string, capacity: number, onNewTerm?: (term: string) => void): PostingList {
+    let list = this.lists.get(term);
+    if (!list) {
+      this.lists.set(term, (list = new PostingList(capacity)));
+      onNewTerm?.(term);
+    }
+    return list;
   }
 
   remove(slot: number, terms: Iterable<string>, onGoneTerm?: (term: string) => void): void {
@@ -148,10 +245,6 @@ export class Postings {
     return this.lists.keys();
   }
 
-  trim(): void {
-    for (const list of this.lists.values()) list.trim();
-  }
-
   /** The lists in the order their terms were first seen (a restore adds them back in that order). */
   exportLists(): PostingsState {
     const terms = [...this.lists.keys()];
@@ -175,7 +268,7 @@ export class Postings {
 
   /**
    * Takes back what `exportLists` gave. A long list gets its own arrays with the spare room a build
-   * leaves (`trim`): as a view of the snapshot's buffer, the first paper added to it would copy it
+   * leaves (`spareRoom`): as a view of the snapshot's buffer, the first paper added to it would copy it
    * whole, and a common concept's list holds most of the catalog. Short lists stay views.
    */
   importLists(state: PostingsState, onNewTerm?: (term: string) => void): void {
@@ -185,7 +278,7 @@ export class Postings {
       const [slots, weights, fields] = [state.slots.subarray(at, at + n), state.weights.subarray(at, at + n), state.fields.subarray(at, at + n)];
       let list: PostingList;
       if (n >= OWN_ARRAYS_FROM) {
-        list = new PostingList(n + Math.max(2, n >>> 3));
+        list = new PostingList(n + spareRoom(n));
         list.slots.set(slots);
         list.weights.set(weights);
         list.fields.set(fields);
