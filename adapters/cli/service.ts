@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type { Adapter } from '../../src/adapter.js';
 import { createPaperbot, openState, type Paperbot } from '../../src/app.js';
 import { systemClock } from '../../src/clock.js';
+import { within } from '../../src/within.js';
 import type { Services } from '../../src/services.js';
 import { opsRoutes, startOpsServer, type Readiness } from '../../src/ops/http.js';
 import { InFlight, stopSignals } from '../../src/ops/lifecycle.js';
@@ -164,17 +165,11 @@ async function readiness(services: Pick<Services, 'db' | 'sql'> | undefined, set
       checks.database = failure(error);
     }
     if (settings.databaseUrl) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${READY_QUERY_TIMEOUT_MS} ms`)), READY_QUERY_TIMEOUT_MS);
-      });
       try {
-        await Promise.race([services.sql.one('SELECT 1 AS ok'), timeout]);
+        await within(services.sql.one('SELECT 1 AS ok'), READY_QUERY_TIMEOUT_MS, 'PostgreSQL');
         checks.postgres = 'ok';
       } catch (error) {
         checks.postgres = failure(error);
-      } finally {
-        clearTimeout(timer);
       }
     }
   }

@@ -1,5 +1,6 @@
 import type { Logger } from '../../src/log.js';
 import type { SqlQueries } from '../../src/store/sql/types.js';
+import { within } from '../../src/within.js';
 import { REPLAY_MEMORY_MS, ReplayMemory } from './request-guard.js';
 
 /** Whether a request is seen for the first time inside the replay window. */
@@ -16,6 +17,9 @@ const SWEEP_INTERVAL_MS = 60_000;
  * database cannot answer, the request is judged by this process's memory rather than refused: a
  * repeat that reached another replica may then run twice, which is better than a lost command.
  */
+/** How long a request waits for the database's word on whether it was seen before; well inside Slack's 3 s. */
+const REPLAY_CLAIM_TIMEOUT_MS = 1000;
+
 export class SqlReplays implements Replays {
   private readonly fallback: ReplayMemory;
   private nextSweep = 0;
@@ -33,10 +37,17 @@ export class SqlReplays implements Replays {
     const t = this.now();
     const nowIso = new Date(t).toISOString();
     try {
-      const claimed = await this.sql.run(
-        `INSERT INTO slack_requests_seen (request_key, expires_at) VALUES (?, ?)
+      // Bounded: Slack wants its acknowledgement within 3 s, and a database that hangs (rather than
+      // refuses) must not hold every request at the door. The claim may still land later; this
+      // process remembers the request meanwhile.
+      const claimed = await within(
+        this.sql.run(
+          `INSERT INTO slack_requests_seen (request_key, expires_at) VALUES (?, ?)
          ON CONFLICT (request_key) DO UPDATE SET expires_at = excluded.expires_at WHERE slack_requests_seen.expires_at <= ?`,
-        [key, new Date(t + REPLAY_MEMORY_MS).toISOString(), nowIso],
+          [key, new Date(t + REPLAY_MEMORY_MS).toISOString(), nowIso],
+        ),
+        REPLAY_CLAIM_TIMEOUT_MS,
+        'recording the request',
       );
       if (this.failing) this.log.info('slack: the database answers again; repeated requests are recognised across replicas');
       this.failing = false;
