@@ -66,8 +66,8 @@ describe(`replicas on ${engine}: one killed while posting`, () => {
 
     // The survivor takes both claims once their leases run out, in a later minute's round.
     const [postedLost, postedLate] = await Promise.all([
-      survivor.waitForLine(new RegExp(`spotlight slack:${neverArrived}: posted`)),
-      survivor.waitForLine(new RegExp(`spotlight slack:${arrivedUnanswered}: posted`)),
+      survivor.waitForLine(new RegExp(`spotlight slack:(?:[^/\\s]+/)?${neverArrived}: posted`)),
+      survivor.waitForLine(new RegExp(`spotlight slack:(?:[^/\\s]+/)?${arrivedUnanswered}: posted`)),
     ]);
     await survivor.until('every channel to have a post', () => channels.every((c) => slack.messagesIn(c).length > 0));
 
