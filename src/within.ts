@@ -1,5 +1,5 @@
 /** Raised by `within` when the work has not settled in time; the work itself goes on unobserved. */
-export class TookTooLong extends Error {
+class TookTooLong extends Error {
   constructor(what: string, ms: number) {
     super(`${what}: no answer within ${ms} ms`);
     this.name = 'TookTooLong';
