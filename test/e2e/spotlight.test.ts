@@ -197,7 +197,10 @@ describe('Weekly spotlight through the real Slack and Discord clients', () => {
     const messageIds = new Set(attempts.map((a) => (a.responseBody as { id: string }).id));
     expect(messageIds.size).toBe(1);
     expect(toLab[0].messageId).toBe([...messageIds][0]);
-    expect((await spotlightStore.getPost(lab.services.sql, channelRef('discord', DISCORD_LAB), slot))).toMatchObject({ status: 'posted', messageId: toLab[0].messageId });
+    // The channel is kept under its server (the guild the command came from), as every Discord channel now is.
+    const workspaceId = (await subscription('discord', DISCORD_LAB))?.workspaceId;
+    expect(workspaceId).toBeTruthy();
+    expect((await spotlightStore.getPost(lab.services.sql, channelRef('discord', DISCORD_LAB, workspaceId), slot))).toMatchObject({ status: 'posted', messageId: toLab[0].messageId });
   });
 
   it('over the five weeks each live channel saw five different papers, one per slot', () => {
