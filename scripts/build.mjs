@@ -44,7 +44,9 @@ const WARM_UP = ['./adapters/cli/service.js', './adapters/slack/index.js', './ad
 const { build } = await import('esbuild');
 await build({
   stdin: {
-    contents: `export { main } from './adapters/cli/index.js';\nexport const warmUp = () => Promise.all([${WARM_UP.map((m) => `import(${JSON.stringify(m)})`).join(', ')}]);\n`,
+    // The warm-up also reads the bundled list once, which leaves its parse in the catalog's cache
+    // (src/catalog/index.ts): the first start after a build then reads the list as a restart does.
+    contents: `export { main } from './adapters/cli/index.js';\nexport const warmUp = () => Promise.all([${WARM_UP.map((m) => `import(${JSON.stringify(m)})`).join(', ')}, import('./src/catalog/index.js').then((catalog) => catalog.loadCatalog())]);\n`,
     resolveDir: dist,
     sourcefile: 'paperbot-bundle.js',
   },
