@@ -16,6 +16,7 @@ import type { Reply } from '../../src/reply.js';
 import { autocompleteChoices } from './autocomplete.js';
 import { invocationFrom } from './invocation.js';
 import { asEphemeral, EPHEMERAL_FLAG, renderMessage, type DiscordMessage } from './render.js';
+import { settledWithin } from '../../src/within.js';
 
 export const COMMAND_NAME = 'paper';
 export const QUERY_OPTION = 'query';
@@ -143,17 +144,6 @@ function messageFor(reply: Reply, deps: InteractionDeps, ephemeral: boolean): Di
 
 function textMessage(content: string): DiscordMessage {
   return { content, embeds: [], components: [], allowed_mentions: { parse: [] } };
-}
-
-/** True when `promise` settles (either way) within `ms`; the timer never outlives the race. */
-function settledWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  const settled = promise.then(
-    () => true,
-    () => true,
-  );
-  return Promise.race([settled, timeout]).finally(() => clearTimeout(timer));
 }
 
 type Responder = {

@@ -1,4 +1,5 @@
 import type { Logger } from '../log.js';
+import { settledWithin } from '../within.js';
 
 /**
  * The work a stop must let finish: answers being computed, posts being sent, a spotlight tick.
@@ -30,17 +31,10 @@ export class InFlight {
   /** Stops accepting, then waits for what runs, at most `ms`; true when everything finished. */
   async drain(ms: number): Promise<boolean> {
     this.closed = true;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), ms);
-    });
     const done = (async () => {
       while (this.running.size > 0) await Promise.all([...this.running]);
-      return true as const;
     })();
-    const finished = await Promise.race([done, timeout]);
-    clearTimeout(timer);
-    return finished;
+    return settledWithin(done, ms);
   }
 }
 
