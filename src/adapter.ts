@@ -8,12 +8,23 @@ export type Platform = string;
 
 export type PostOptions = { idempotencyKey?: string; mayHaveArrived?: boolean };
 
-/** Where a posted message lives, so it can be updated later (paging, poll counts after a restart). */
-export type MessageRef = { platform: Platform; channelId: string; messageId: string };
+/**
+ * Where an unprompted post goes: the channel, and the workspace it belongs to (Slack team, Discord
+ * server), so that the platform posts as that workspace's installation. A channel id alone is not
+ * enough: a Slack Connect channel has one id in several workspaces. `''` where there is none (the
+ * console, a Discord DM) or for state recorded before tenants existed.
+ */
+export type ChannelTarget = { workspaceId: string; channelId: string };
+
+/** A channel as the core keys its state: platform, workspace, channel. */
+export type Tenant = ChannelTarget & { platform: Platform };
+
+/** Where a posted message lives, so it can be updated later (paging, poll counts after a restart), by the same workspace. */
+export type MessageRef = Tenant & { messageId: string };
 
 /**
  * What the core asks of a chat platform, as hubot's Adapter: run, close, and post or update a
- * message in a channel. Replies to a user's own command go back through the platform's reply
+ * message in a channel of a workspace. Replies to a user's own command go back through the platform's reply
  * mechanism inside the adapter; `post` is for what the bot says unprompted (spotlight, polls).
  */
 export interface Adapter {
@@ -26,7 +37,7 @@ export interface Adapter {
    * earlier attempt with the same key may have reached the platform unrecorded (Slack then looks
    * for the key in the channel's history instead of posting twice). Throws `DeliveryError`.
    */
-  post(channelId: string, reply: Reply, options?: PostOptions): Promise<MessageRef>;
+  post(target: ChannelTarget, reply: Reply, options?: PostOptions): Promise<MessageRef>;
   update(ref: MessageRef, reply: Reply): Promise<void>;
   /** Whether the platform connection is up (for /readyz); an adapter without one is always ready. */
   connected?(): boolean;

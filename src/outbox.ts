@@ -1,4 +1,4 @@
-import type { Adapter, MessageRef, Platform, PostOptions } from './adapter.js';
+import type { Adapter, MessageRef, Platform, PostOptions, Tenant } from './adapter.js';
 import { DeliveryError } from './errors.js';
 import type { Reply } from './reply.js';
 
@@ -32,9 +32,11 @@ export class Outbox {
     return this.adapters.has(platform);
   }
 
-  async post(platform: Platform, channelId: string, reply: Reply, options: OutboxPostOptions = {}): Promise<MessageRef> {
+  /** Posts to the tenant's channel: the adapter posts as the workspace the state belongs to, never as whichever last used the channel. */
+  async post(to: Tenant, reply: Reply, options: OutboxPostOptions = {}): Promise<MessageRef> {
     const { attempt, ...adapterOptions } = options;
-    return this.observed(platform, attempt, () => this.adapter(platform).post(channelId, reply, adapterOptions));
+    const { platform, workspaceId, channelId } = to;
+    return this.observed(platform, attempt, () => this.adapter(platform).post({ workspaceId, channelId }, reply, adapterOptions));
   }
 
   async update(ref: MessageRef, reply: Reply): Promise<void> {

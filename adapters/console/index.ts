@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import type { Adapter, MessageRef } from '../../src/adapter.js';
+import type { Adapter, ChannelTarget, MessageRef } from '../../src/adapter.js';
 import type { Bot } from '../../src/bot.js';
 import type { Reply } from '../../src/reply.js';
 import { renderConsole } from './render.js';
@@ -54,10 +54,10 @@ export class ConsoleAdapter implements Adapter {
     });
   }
 
-  async post(channelId: string, reply: Reply): Promise<MessageRef> {
+  async post({ workspaceId, channelId }: ChannelTarget, reply: Reply): Promise<MessageRef> {
     const messageId = String(this.nextMessageId++);
     this.write(`[#${channelId} message ${messageId}]\n${renderConsole(reply)}\n`);
-    return { platform: 'console', channelId, messageId };
+    return { platform: 'console', workspaceId, channelId, messageId };
   }
 
   async update(ref: MessageRef, reply: Reply): Promise<void> {

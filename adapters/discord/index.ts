@@ -13,7 +13,7 @@ import {
   type RESTGetAPIGatewayBotResult,
 } from 'discord.js';
 import { createActionCodec } from '../../src/actions.js';
-import type { Adapter, MessageRef } from '../../src/adapter.js';
+import type { Adapter, ChannelTarget, MessageRef } from '../../src/adapter.js';
 import type { Bot } from '../../src/bot.js';
 import type { DiscordConfig } from './settings.js';
 import { DeliveryError } from '../../src/errors.js';
@@ -186,7 +186,11 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       await client.destroy();
     },
 
-    async post(channelId: string, reply: Reply, postOptions: { idempotencyKey?: string } = {}): Promise<MessageRef> {
+    /**
+     * A channel id names one channel of one server on Discord, so the post goes straight to it; the
+     * server (`workspaceId`, the guild the state is kept under) rides in the ref, for the update.
+     */
+    async post({ workspaceId, channelId }: ChannelTarget, reply: Reply, postOptions: { idempotencyKey?: string } = {}): Promise<MessageRef> {
       const body: Record<string, unknown> = { ...renderMessage(reply, codec) };
       if (postOptions.idempotencyKey) {
         // Discord refuses a second message with the same nonce, so a retry after a lost response is safe.
@@ -196,7 +200,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       try {
         // Straight to REST: client.channels.fetch() would need the guild in the cache.
         const message = (await client.rest.post(Routes.channelMessages(channelId), { body })) as APIMessage;
-        return { platform: 'discord', channelId, messageId: message.id };
+        return { platform: 'discord', workspaceId, channelId, messageId: message.id };
       } catch (error) {
         throw deliveryError(error, `posting to discord channel ${channelId}`);
       }

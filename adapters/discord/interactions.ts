@@ -97,7 +97,7 @@ async function answerButton(interaction: ButtonInteraction, deps: InteractionDep
   }
   const invocation: Invocation = {
     ...invocationFrom(interaction, decoded.command, 'button'),
-    messageRef: { platform: 'discord', channelId: interaction.channelId, messageId: interaction.message.id },
+    messageRef: { platform: 'discord', workspaceId: interaction.guildId ?? '', channelId: interaction.channelId, messageId: interaction.message.id },
   };
   const pending = deps.bot.handle(invocation);
   const early = await settledWithin(pending, deps.deferAfterMs);

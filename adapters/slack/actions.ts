@@ -17,16 +17,17 @@ export async function onButton(context: ListenerContext, body: BlockAction<Butto
   }
   const channelId = body.channel?.id ?? body.container?.channel_id ?? '';
   const messageTs: string | undefined = body.container?.message_ts ?? body.message?.ts;
+  const workspaceId = workspaceOf(body);
   const invocation: Invocation = {
     text: decoded.command,
     platform: 'slack',
-    workspaceId: workspaceOf(body),
+    workspaceId,
     channelId,
     userId: body.user.id,
     userName: body.user.username ?? body.user.name,
     ...managerRights(context, body.user.id),
     trigger: 'button',
-    messageRef: messageTs ? { platform: 'slack', channelId, messageId: messageTs } : undefined,
+    messageRef: messageTs ? { platform: 'slack', workspaceId, channelId, messageId: messageTs } : undefined,
   };
   const response = await answer(context, invocation, body.enterprise?.id);
   const { text, blocks } = response;

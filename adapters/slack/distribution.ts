@@ -1,10 +1,10 @@
 import type { App, HTTPReceiverOptions, Installation, InstallationQuery } from '@slack/bolt';
 import { iso } from '../../src/clock.js';
+import type { ChannelTarget } from '../../src/adapter.js';
 import { pause } from '../../src/delivery/index.js';
 import { DeliveryError } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
 import type { Services } from '../../src/services.js';
-import { retryWhileBusy } from '../../src/store/busy.js';
 import { migrateSql } from '../../src/store/sql/migrate.js';
 import { SqlInstallationStore, WorkspaceChannels, type Workspace } from './installations.js';
 import { slackMigrations } from './migration.js';
@@ -61,27 +61,38 @@ export class SlackTenancy {
   }
 
   /**
-   * The bot token that may post in the channel: the single workspace's; or, with distribution, the
-   * installation of the workspace the channel was last used from (the single-workspace token for a
-   * channel never used since distribution began, when it is still set). Null when no installed
-   * workspace has the channel.
+   * The bot token that posts in the workspace's channel: the single workspace's; or, with
+   * distribution, the installation of the workspace the state belongs to, so that in a channel two
+   * workspaces share (Slack Connect) each workspace's spotlight goes out as its own installation.
+   * Null when that workspace has no installation (any more).
    */
-  async tokenFor(channelId: string): Promise<string | null> {
+  async tokenFor(target: ChannelTarget): Promise<string | null> {
     if (!this.config.oauth) return this.config.botToken ?? null;
     await this.ready();
-    const workspaces = await this.channels.workspacesOf(channelId);
+    if (target.workspaceId) return this.installedToken(await this.channels.workspaceIn(target.workspaceId, target.channelId));
+    // State recorded under workspace '' (before tenants existed) does not say whose it is: the
+    // installation of the workspace the channel was last used from, or the single-workspace token
+    // for a channel never used since distribution began. A command in the channel adopts such state
+    // under its workspace, after which the branch above serves it.
+    const workspaces = await this.channels.workspacesOf(target.channelId);
     for (const workspace of workspaces) {
-      const installation = await this.installations.find({ teamId: workspace.teamId, enterpriseId: workspace.enterpriseId, isEnterpriseInstall: false });
-      if (installation?.bot?.token) return installation.bot.token;
+      const token = await this.installedToken(workspace);
+      if (token) return token;
     }
     return workspaces.length === 0 ? (this.config.botToken ?? null) : null;
   }
 
+  private async installedToken(workspace: Workspace): Promise<string | null> {
+    const installation = await this.installations.find({ teamId: workspace.teamId, enterpriseId: workspace.enterpriseId, isEnterpriseInstall: false });
+    return installation?.bot?.token ?? null;
+  }
+
   /** tokenFor, or a DeliveryError that pauses the schedule: no one can post there any more. */
-  async requireTokenFor(channelId: string): Promise<string> {
-    const token = await this.tokenFor(channelId);
+  async requireTokenFor(target: ChannelTarget): Promise<string> {
+    const token = await this.tokenFor(target);
     if (token) return token;
-    throw new DeliveryError(`slack: no workspace that has paperbot installed is known for channel ${channelId} (it was uninstalled, or no one has used /paper there yet)`, true);
+    const whose = target.workspaceId ? `workspace ${target.workspaceId} has no installation of paperbot for channel ${target.channelId} (it was uninstalled)` : `no workspace that has paperbot installed is known for channel ${target.channelId} (it was uninstalled, or no one has used /paper there yet)`;
+    throw new DeliveryError(`slack: ${whose}`, true);
   }
 
   /**
@@ -106,18 +117,19 @@ export class SlackTenancy {
   }
 
   /**
-   * The workspace uninstalled the app or revoked its bot token: its installation goes, and every
-   * channel of it that no other installed workspace shares has its scheduled posts paused with the
-   * reason (`… on` in the channel resumes them after a new install).
+   * The workspace uninstalled the app or revoked its bot token: its installation goes, and its
+   * channels' scheduled posts are paused with the reason (`… on` in the channel resumes them after a
+   * new install). Only its own: another workspace sharing a channel keeps its schedule. State from
+   * before tenants (workspace '') pauses too when no installed workspace can post there any more.
    */
   async removeWorkspace(query: InstallationQuery<boolean>, why: string): Promise<void> {
     await this.ready();
     const removed = await this.installations.remove(query);
     const reason = `the Slack workspace ${why}`;
     let paused = 0;
-    for (const channelId of await this.channels.channelsOf(query)) {
-      if (await this.tokenFor(channelId)) continue;
-      await pauseScheduledPosts(this.services, query.teamId ?? '', channelId, reason);
+    for (const channel of await this.channels.channelsOf(query)) {
+      const orphaned = !(await this.tokenFor({ workspaceId: '', channelId: channel.channelId }));
+      await pauseScheduledPosts(this.services, channel.teamId, channel.channelId, orphaned, reason);
       paused++;
     }
     const who = query.isEnterpriseInstall ? `org ${query.enterpriseId}` : `workspace ${query.teamId}`;
@@ -126,15 +138,16 @@ export class SlackTenancy {
 }
 
 /**
- * The one call into the delivery layer: pause every scheduled kind of the channel, with the reason.
- * Rows from before the workspace was known (workspace '') are the channel's too until a command
- * adopts them, so they pause with it.
+ * The one call into the delivery layer: pause every scheduled kind of the workspace's channel, with
+ * the reason; and the channel's rows from before the workspace was known (workspace ''), when
+ * `withUnclaimed` (no installed workspace is left to post them).
  */
-async function pauseScheduledPosts(services: Pick<Services, 'sql' | 'clock'>, workspaceId: string, channelId: string, reason: string): Promise<void> {
+async function pauseScheduledPosts(services: Pick<Services, 'sql' | 'clock'>, workspaceId: string, channelId: string, withUnclaimed: boolean, reason: string): Promise<void> {
   const now = iso(services.clock.now().getTime());
+  const workspaces = withUnclaimed ? new Set([workspaceId, '']) : [workspaceId];
   await services.sql.transaction(async (tx) => {
     for (const kind of SCHEDULED_KINDS) {
-      for (const workspace of new Set([workspaceId, ''])) await pause(tx, kind, { platform: 'slack', workspaceId: workspace, channel: channelId }, reason, now);
+      for (const workspace of workspaces) await pause(tx, kind, { platform: 'slack', workspaceId: workspace, channel: channelId }, reason, now);
     }
   });
 }

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { App, ErrorCode, HTTPReceiver, LogLevel, type BlockAction, type ButtonAction, type Logger as BoltLogger, type SocketModeReceiver } from '@slack/bolt';
 import { createActionCodec, type ActionCodec } from '../../src/actions.js';
-import type { Adapter, MessageRef, PostOptions } from '../../src/adapter.js';
+import type { Adapter, ChannelTarget, MessageRef, PostOptions } from '../../src/adapter.js';
 import type { Bot } from '../../src/bot.js';
 import { ConfigError } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
@@ -70,7 +70,7 @@ export class SlackAdapter implements Adapter {
     }
     this.boltLog = boltLogger(log);
     this.tenancy = new SlackTenancy(config, options.bot.services, log);
-    this.web = new SlackWebApi(config, log, this.boltLog, (channelId) => this.tenancy.requireTokenFor(channelId), options.maxRateLimitWaitMs);
+    this.web = new SlackWebApi(config, log, this.boltLog, (target) => this.tenancy.requireTokenFor(target), options.maxRateLimitWaitMs);
   }
 
   /** The HTTP port in use after start (HTTP mode), so tests can ask for port 0. */
@@ -154,8 +154,8 @@ export class SlackAdapter implements Adapter {
     return this.mode === 'socket' ? Boolean(this.socket?.client.websocket?.isActive()) : Boolean(this.server?.listening);
   }
 
-  async post(channelId: string, reply: Reply, options: PostOptions = {}): Promise<MessageRef> {
-    return this.web.post(channelId, renderMessage(reply, this.codec), options);
+  async post(target: ChannelTarget, reply: Reply, options: PostOptions = {}): Promise<MessageRef> {
+    return this.web.post(target, renderMessage(reply, this.codec), options);
   }
 
   async update(ref: MessageRef, reply: Reply): Promise<void> {

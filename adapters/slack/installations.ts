@@ -120,11 +120,17 @@ export class WorkspaceChannels {
     return rows.map((r) => ({ teamId: r.team_id, ...(r.enterprise_id ? { enterpriseId: r.enterprise_id } : {}) }));
   }
 
-  /** The channels used from the workspace (or from any workspace of the org, for an org-wide uninstall). */
-  async channelsOf(query: InstallationQuery<boolean>): Promise<string[]> {
+  /** The workspace as it was seen in the channel (with its org, when it is in one); the team alone when it never was. */
+  async workspaceIn(teamId: string, channelId: string): Promise<Workspace> {
+    const row = await this.sql.one<{ enterprise_id: string }>('SELECT enterprise_id FROM slack_channels WHERE team_id = ? AND channel_id = ?', [teamId, channelId]);
+    return { teamId, ...(row?.enterprise_id ? { enterpriseId: row.enterprise_id } : {}) };
+  }
+
+  /** The channels used from the workspace (or from any workspace of the org, for an org-wide uninstall), with the workspace each was used from. */
+  async channelsOf(query: InstallationQuery<boolean>): Promise<{ teamId: string; channelId: string }[]> {
     const rows = query.isEnterpriseInstall
-      ? await this.sql.all<{ channel_id: string }>('SELECT DISTINCT channel_id FROM slack_channels WHERE enterprise_id = ? ORDER BY channel_id', [query.enterpriseId ?? ''])
-      : await this.sql.all<{ channel_id: string }>('SELECT channel_id FROM slack_channels WHERE team_id = ? ORDER BY channel_id', [query.teamId ?? '']);
-    return rows.map((r) => r.channel_id);
+      ? await this.sql.all<{ team_id: string; channel_id: string }>('SELECT team_id, channel_id FROM slack_channels WHERE enterprise_id = ? ORDER BY channel_id, team_id', [query.enterpriseId ?? ''])
+      : await this.sql.all<{ team_id: string; channel_id: string }>('SELECT team_id, channel_id FROM slack_channels WHERE team_id = ? ORDER BY channel_id', [query.teamId ?? '']);
+    return rows.map((r) => ({ teamId: r.team_id, channelId: r.channel_id }));
   }
 }

@@ -6,9 +6,10 @@ import type { Migration } from '../../src/store/migrations.js';
  *
  * - `slack_installations`: each workspace's installation (app distribution), as Bolt's Installation
  *   JSON, keyed by (enterprise, team); an org-wide install has team ''.
- * - `slack_channels`: which workspace each channel has been used from, so an unprompted post (a
- *   spotlight, a poll update) goes out with that workspace's token, and an uninstall knows which
- *   channels' scheduled posts to pause. A shared channel can belong to several workspaces.
+ * - `slack_channels`: which workspaces each channel has been used from (and their org), so an
+ *   uninstall knows which channels' scheduled posts to pause. An unprompted post goes out as the
+ *   workspace its state is kept under; only state from before tenants (workspace '') falls back to
+ *   the channel's latest workspace here. A shared channel can belong to several workspaces.
  * - `slack_requests_seen`: requests already answered (trigger_id, event_id or body hash) until their
  *   replay window ends, so a request Slack sends again is run once whichever replica it reaches.
  *

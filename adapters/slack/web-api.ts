@@ -1,5 +1,5 @@
 import { webApi, type Logger as BoltLogger } from '@slack/bolt';
-import type { MessageRef, PostOptions } from '../../src/adapter.js';
+import type { ChannelTarget, MessageRef, PostOptions } from '../../src/adapter.js';
 import { ConfigError, DeliveryError } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
 import { isRefusal, toDeliveryError } from './errors.js';
@@ -22,8 +22,8 @@ export function apiUrlOption(config: SlackConfig): { slackApiUrl?: string } {
   return { slackApiUrl: url.endsWith('/') ? url : `${url}/` };
 }
 
-/** The bot token that may post in a channel (one workspace's, or the installation of the channel's workspace). */
-export type TokenFor = (channelId: string) => Promise<string>;
+/** The bot token that posts in a workspace's channel (the single workspace's, or that workspace's installation). */
+export type TokenFor = (target: ChannelTarget) => Promise<string>;
 
 /**
  * The Web API calls the adapter makes itself: the token check at start, and unprompted posts and
@@ -72,14 +72,15 @@ export class SlackWebApi {
     }
   }
 
-  async post(channelId: string, message: SlackMessage, options: PostOptions = {}): Promise<MessageRef> {
+  async post(target: ChannelTarget, message: SlackMessage, options: PostOptions = {}): Promise<MessageRef> {
+    const { workspaceId, channelId } = target;
     // Slack has no idempotency key for chat.postMessage. The key travels in the message's metadata
     // instead, so a retry after a crash can find the message it already made (where the workspace
     // granted a history scope) rather than posting it twice.
     const key = options.idempotencyKey;
-    const token = await this.tokenFor(channelId);
+    const token = await this.tokenFor(target);
     if (key && options.mayHaveArrived) {
-      const found = await this.findPosted(channelId, key, token);
+      const found = await this.findPosted(target, key, token);
       if (found) return found;
     }
     const metadata = key ? { metadata: { event_type: METADATA_EVENT, event_payload: { key } } } : {};
@@ -87,11 +88,11 @@ export class SlackWebApi {
       this.web.chat.postMessage({ token, channel: channelId, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false, ...metadata }),
     );
     if (!result.ts) throw new DeliveryError('slack chat.postMessage: no message ts in the response', false);
-    return { platform: 'slack', channelId: result.channel ?? channelId, messageId: result.ts };
+    return { platform: 'slack', workspaceId, channelId: result.channel ?? channelId, messageId: result.ts };
   }
 
   async update(ref: MessageRef, message: SlackMessage): Promise<void> {
-    const token = await this.tokenFor(ref.channelId);
+    const token = await this.tokenFor(ref);
     await this.call('chat.update', () => this.web.chat.update({ token, channel: ref.channelId, ts: ref.messageId, text: message.text, blocks: message.blocks }));
   }
 
@@ -100,7 +101,7 @@ export class SlackWebApi {
    * when it is not there, or when the app has no history scope (then the re-post is logged as a
    * possible duplicate: reading a channel's history is a privacy cost the lab chooses, see README).
    */
-  private async findPosted(channelId: string, key: string, token: string): Promise<MessageRef | null> {
+  private async findPosted({ workspaceId, channelId }: ChannelTarget, key: string, token: string): Promise<MessageRef | null> {
     const where = `slack: ${channelId}: an earlier attempt at this post may have reached Slack`;
     if (this.historyScope.get(token) === false) {
       this.log.warn(`${where}; without channels:history/groups:history it cannot be checked, so this may be a duplicate`);
@@ -127,7 +128,7 @@ export class SlackWebApi {
     });
     if (!hit?.ts) return null;
     this.log.info(`${where}; found it in the channel's history (${hit.ts}), not posting again`);
-    return { platform: 'slack', channelId, messageId: hit.ts };
+    return { platform: 'slack', workspaceId, channelId, messageId: hit.ts };
   }
 
   /** One Web API call, waiting out short rate limits and mapping every failure to a DeliveryError. */

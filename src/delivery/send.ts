@@ -51,7 +51,7 @@ export async function sendClaim(
   const { sql, log } = services;
   const tag = `${claim.kind} ${label(claim)}`;
   try {
-    const ref = await services.outbox.post(claim.platform, claim.channel, message, {
+    const ref = await services.outbox.post({ platform: claim.platform, workspaceId: claim.workspaceId, channelId: claim.channel }, message, {
       idempotencyKey: idempotencyKey(claim.platform, claim.channel, claim.slot, claim.kind, claim.workspaceId),
       attempt: claim.attempts,
       // A claim attempted before and never recorded as posted may have reached the channel.

@@ -62,8 +62,8 @@ describe('starting the chat adapters', () => {
     expect(slack.callsTo('apps.connections.open')).toHaveLength(0);
     expect(discord.identifies).toBe(0);
     const hello = reply('info', 'en', { intro: ['hello'] });
-    await paperbot.services.outbox.post('slack', 'C0PAPERS', hello);
-    await paperbot.services.outbox.post('discord', CHANNEL_ID, hello);
+    await paperbot.services.outbox.post({ platform: 'slack', workspaceId: '', channelId: 'C0PAPERS' }, hello);
+    await paperbot.services.outbox.post({ platform: 'discord', workspaceId: '', channelId: CHANNEL_ID }, hello);
     expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
     expect(discord.requests.filter((r) => r.method === 'POST' && r.path === `/api/v10/channels/${CHANNEL_ID}/messages`)).toHaveLength(1);
   });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startScheduler } from '../../adapters/cli/scheduler.js';
-import type { MessageRef } from '../../src/adapter.js';
+import type { ChannelTarget, MessageRef } from '../../src/adapter.js';
 import { digestTick } from '../../src/capabilities/digest/index.js';
 import { tick as spotlightTick } from '../../src/capabilities/spotlight/index.js';
 import { heldLeases } from '../../src/delivery/index.js';
@@ -20,7 +20,7 @@ const AT = '2026-11-30T09:01:00.000Z';
 /** A platform that takes posts and never answers: the post stays in flight. */
 class SilentAdapter extends RecordingAdapter {
   readonly heard: { channelId: string; key?: string }[] = [];
-  override async post(channelId: string, _reply: Reply, options?: { idempotencyKey?: string }): Promise<MessageRef> {
+  override async post({ channelId }: ChannelTarget, _reply: Reply, options?: { idempotencyKey?: string }): Promise<MessageRef> {
     this.heard.push({ channelId, key: options?.idempotencyKey });
     return new Promise<MessageRef>(() => {});
   }

@@ -4,7 +4,7 @@ import { createDiscordAdapter } from '../../adapters/discord/index.js';
 import { ConfigError, DeliveryError } from '../../src/errors.js';
 import { FakeDiscord } from '../fakes/discord.js';
 import { reply } from '../../src/reply.js';
-import { CHANNEL_ID, slashCommand } from '../fakes/discord-interactions.js';
+import { CHANNEL_ID, GUILD_ID, slashCommand } from '../fakes/discord-interactions.js';
 import { segmentationCatalog } from './catalog.js';
 import { bodyOf, startDiscordHarness, type DiscordHarness, type MessageBody } from './harness.js';
 import { expectSafeDiscordMessage } from './safety.js';
@@ -41,9 +41,11 @@ describe('Discord transport: gateway sessions and channel posts', () => {
   it('posts a reply to a channel for everyone (no ephemeral flag) and updates it in place', async () => {
     const r = h.paperbot.bot;
     const result = await r.handle({ text: 'segmentation', platform: 'discord', channelId: CHANNEL_ID, userId: 'u', canManageChannel: false, trigger: 'command' });
-    const ref = await h.adapter.post(CHANNEL_ID, result);
+    const ref = await h.adapter.post({ workspaceId: GUILD_ID, channelId: CHANNEL_ID }, result);
     expect(ref.platform).toBe('discord');
     expect(ref.channelId).toBe(CHANNEL_ID);
+    // The server rides in the ref, so the update is made for the same tenant.
+    expect(ref.workspaceId).toBe(GUILD_ID);
     const posted = channelPosts(h).at(-1)!;
     expect(posted.authorized).toBe(true);
     const body = posted.body as MessageBody;
@@ -59,7 +61,7 @@ describe('Discord transport: gateway sessions and channel posts', () => {
     h.fake.rateLimitChannelPosts(1, 1000);
     const before = channelPosts(h).length;
     const started = Date.now();
-    const ref = await h.adapter.post(CHANNEL_ID, reply('spotlight', 'en', { intro: ['This week: U-Net'] }));
+    const ref = await h.adapter.post({ workspaceId: GUILD_ID, channelId: CHANNEL_ID }, reply('spotlight', 'en', { intro: ['This week: U-Net'] }));
     const attempts = channelPosts(h).slice(before);
     expect(attempts).toHaveLength(2);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
@@ -69,9 +71,9 @@ describe('Discord transport: gateway sessions and channel posts', () => {
 
   it('sends an enforced nonce of at most 25 characters from the idempotency key, so a retried post is not duplicated', async () => {
     const key = `spotlight:${CHANNEL_ID}:2026-W48:${'x'.repeat(60)}`;
-    const first = await h.adapter.post(CHANNEL_ID, reply('spotlight', 'en', { intro: ['Weekly paper'] }), { idempotencyKey: key });
-    const again = await h.adapter.post(CHANNEL_ID, reply('spotlight', 'en', { intro: ['Weekly paper'] }), { idempotencyKey: key });
-    const other = await h.adapter.post(CHANNEL_ID, reply('spotlight', 'en', { intro: ['Weekly paper'] }), { idempotencyKey: `${key}!` });
+    const first = await h.adapter.post({ workspaceId: GUILD_ID, channelId: CHANNEL_ID }, reply('spotlight', 'en', { intro: ['Weekly paper'] }), { idempotencyKey: key });
+    const again = await h.adapter.post({ workspaceId: GUILD_ID, channelId: CHANNEL_ID }, reply('spotlight', 'en', { intro: ['Weekly paper'] }), { idempotencyKey: key });
+    const other = await h.adapter.post({ workspaceId: GUILD_ID, channelId: CHANNEL_ID }, reply('spotlight', 'en', { intro: ['Weekly paper'] }), { idempotencyKey: `${key}!` });
     expect(again.messageId).toBe(first.messageId);
     expect(other.messageId).not.toBe(first.messageId);
     const bodies = channelPosts(h).slice(-3).map((r) => r.body as { nonce: string; enforce_nonce: boolean });
@@ -83,7 +85,7 @@ describe('Discord transport: gateway sessions and channel posts', () => {
 
   it('turns a refused post into a DeliveryError; a missing channel is permanent', async () => {
     h.fake.missingChannels.add('999999999999999999');
-    const error = await h.adapter.post('999999999999999999', reply('spotlight', 'en', { intro: ['x'] })).catch((e: unknown) => e);
+    const error = await h.adapter.post({ workspaceId: GUILD_ID, channelId: '999999999999999999' }, reply('spotlight', 'en', { intro: ['x'] })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeliveryError);
     expect((error as DeliveryError).permanent).toBe(true);
   });

@@ -1,4 +1,4 @@
-import type { Adapter, MessageRef, Platform } from '../../src/adapter.js';
+import type { Adapter, ChannelTarget, MessageRef, Platform } from '../../src/adapter.js';
 import { DeliveryError } from '../../src/errors.js';
 import type { Reply } from '../../src/reply.js';
 
@@ -17,7 +17,7 @@ export class RecordingAdapter implements Adapter {
   /** The current content of every message, by message id. */
   readonly messages = new Map<string, Reply>();
   /** Every call to post, including those that failed. */
-  readonly attempts: { channelId: string; key?: string }[] = [];
+  readonly attempts: { workspaceId: string; channelId: string; key?: string }[] = [];
   /** Errors thrown by the next calls to post, in order. */
   readonly failures: Error[] = [];
   /** Channels that always fail with this error. */
@@ -34,20 +34,20 @@ export class RecordingAdapter implements Adapter {
   async start(): Promise<void> {}
   async stop(): Promise<void> {}
 
-  async post(channelId: string, reply: Reply, options?: { idempotencyKey?: string }): Promise<MessageRef> {
+  async post({ workspaceId, channelId }: ChannelTarget, reply: Reply, options?: { idempotencyKey?: string }): Promise<MessageRef> {
     await new Promise((r) => setImmediate(r));
     const key = options?.idempotencyKey;
-    this.attempts.push({ channelId, key });
+    this.attempts.push({ workspaceId, channelId, key });
     const broken = this.brokenChannels.get(channelId);
     if (broken) throw broken;
     if (this.failPosts) throw new DeliveryError('channel_not_found', true);
     const failure = this.failures.shift();
     if (failure) throw failure;
     if (this.dedupeByKey && key) {
-      const earlier = this.posts.find((d) => d.key === key && d.ref.channelId === channelId);
+      const earlier = this.posts.find((d) => d.key === key && d.ref.channelId === channelId && d.ref.workspaceId === workspaceId);
       if (earlier) return earlier.ref;
     }
-    const ref: MessageRef = { platform: this.platform, channelId, messageId: `${this.platform}-${this.next++}` };
+    const ref: MessageRef = { platform: this.platform, workspaceId, channelId, messageId: `${this.platform}-${this.next++}` };
     this.posts.push({ ref, reply, key });
     this.messages.set(ref.messageId, reply);
     return ref;

@@ -7,6 +7,7 @@ import { createPaperbot, type Paperbot } from '../../src/app.js';
 import type { Bot } from '../../src/bot.js';
 import { tick as spotlightTick } from '../../src/capabilities/spotlight/tick.js';
 import { getSubscription } from '../../src/delivery/index.js';
+import { idempotencyKey } from '../../src/delivery/claims.js';
 import { DeliveryError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
 import { reply } from '../../src/reply.js';
@@ -18,6 +19,7 @@ import { readingCatalog } from '../reading/catalog.js';
 
 /** The channel of the workspace installed in the test, as the delivery layer keys it. */
 const NEW_READING_CHANNEL = { platform: 'slack', workspaceId: 'T0NEW', channel: 'C0NEWREAD' } as const;
+const NEW_READING_TARGET = { platform: 'slack', workspaceId: 'T0NEW', channelId: 'C0NEWREAD' } as const;
 
 /**
  * Slack app distribution (issue 15) through the real Bolt app over 127.0.0.1: a workspace admin
@@ -196,9 +198,53 @@ describe.each(testedEngines())('Slack app distribution on %s', (engine) => {
     // The next week's slot finds the schedule paused and posts nothing.
     expect(await spotlightTick(bot.paperbot.services, new Date(monday + 7 * 86_400_000 + 60_000))).toEqual([]);
     // Nothing posts there any more, and saying so pauses rather than retries.
-    const refused = await bot.paperbot.services.outbox.post('slack', 'C0NEWREAD', reply('info', 'en', { title: 'hello' })).catch((error: unknown) => error);
+    const refused = await bot.paperbot.services.outbox.post(NEW_READING_TARGET, reply('info', 'en', { title: 'hello' })).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(DeliveryError);
     expect((refused as DeliveryError).permanent).toBe(true);
+  });
+
+  it('GIVEN two installed workspaces sharing one channel (Slack Connect), each with its own spotlight THEN each post goes out with its own workspace’s token, and uninstalling one pauses only its schedule', async () => {
+    const fake = await fakeSlack();
+    const bot = await replica(fake, await database(engine));
+    const radiology = NEW_WORKSPACE;
+    const pathology: FakeWorkspace = { teamId: 'T0PATH', teamName: 'Pathology Lab' };
+    expect((await install(fake, bot, bot, radiology)).status).toBe(200);
+    expect((await install(fake, bot, bot, pathology)).status).toBe(200);
+    const tokens = { [radiology.teamId]: fake.tokenOf(radiology.teamId), [pathology.teamId]: fake.tokenOf(pathology.teamId) };
+    expect(new Set(Object.values(tokens)).size).toBe(2);
+
+    // One channel id, used from both workspaces; pathology's command is the latest seen there.
+    const shared = 'C0SHARED';
+    expect(await command(bot, 'spotlight on monday 09:00 UTC', { teamId: radiology.teamId, channelId: shared })).toMatch(/spotlight/i);
+    expect(await command(bot, 'spotlight on monday 09:00 UTC', { teamId: pathology.teamId, channelId: shared })).toMatch(/spotlight/i);
+    const target = (teamId: string) => ({ platform: 'slack', workspaceId: teamId, channel: shared }) as const;
+
+    const monday = nextMondayNine();
+    const posts = await spotlightTick(bot.paperbot.services, new Date(monday + 60_000));
+    expect(posts.map((p) => p.channel)).toEqual([shared, shared]);
+    /** Which token made the post carrying each workspace's slot key (the key travels in the message's metadata). */
+    const postedWith = (slot: number) => {
+      const calls = fake.callsTo('chat.postMessage').filter((c) => c.body.channel === shared);
+      const byKey = new Map(calls.map((c) => [JSON.parse(String(c.body.metadata)).event_payload.key as string, FakeSlack.tokenOf(c)]));
+      return Object.fromEntries(
+        [radiology.teamId, pathology.teamId].map((team) => [team, byKey.get(idempotencyKey('slack', shared, new Date(slot).toISOString(), 'spotlight', team))]),
+      );
+    };
+    expect(postedWith(monday)).toEqual(tokens);
+
+    // Radiology uninstalls: its schedule in the shared channel pauses, pathology's stays on.
+    fake.revokeTokensOf(radiology.teamId);
+    expect((await send(bot, eventBody(radiology.teamId, { type: 'app_uninstalled' }), 'application/json')).status).toBe(200);
+    await vi.waitFor(async () => expect((await getSubscription(bot.paperbot.services.sql, 'spotlight', target(radiology.teamId)))?.pausedReason).toContain('uninstalled paperbot'), {
+      timeout: 10_000,
+      interval: 50,
+    });
+    expect(await getSubscription(bot.paperbot.services.sql, 'spotlight', target(pathology.teamId))).toMatchObject({ enabled: true, pausedReason: null });
+    const nextWeek = monday + 7 * 86_400_000;
+    const later = await spotlightTick(bot.paperbot.services, new Date(nextWeek + 60_000));
+    expect(later.map((p) => p.channel)).toEqual([shared]);
+    expect(postedWith(nextWeek)).toEqual({ [radiology.teamId]: undefined, [pathology.teamId]: tokens[pathology.teamId] });
+    expect(fake.callsTo('chat.postMessage').filter((c) => FakeSlack.tokenOf(c) === tokens[radiology.teamId])).toHaveLength(1);
   });
 
   it('GIVEN tokens_revoked for the bot THEN the workspace’s installation goes, and a user-token-only revocation changes nothing', async () => {
@@ -225,7 +271,7 @@ describe.each(testedEngines())('Slack app distribution on %s', (engine) => {
     expect(tokenIn('C0LABREAD')).toEqual([SINGLE_TOKEN]);
     expect(tokenIn('C0NEWREAD')).toEqual([fake.tokenOf('T0NEW')]);
     // A channel no command has come from yet (a schedule from before distribution) posts as the single workspace.
-    await bot.paperbot.services.outbox.post('slack', 'C0OLDSPOT', reply('info', 'en', { title: 'hello' }));
+    await bot.paperbot.services.outbox.post({ platform: 'slack', workspaceId: '', channelId: 'C0OLDSPOT' }, reply('info', 'en', { title: 'hello' }));
     expect(tokenIn('C0OLDSPOT')).toEqual([SINGLE_TOKEN]);
   });
 

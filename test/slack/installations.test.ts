@@ -83,8 +83,14 @@ describe.each(testedEngines())('the Slack adapter’s store on %s', (engine) => 
     expect(await replicaB.workspacesOf('C0SHARED')).toEqual([{ teamId: 'T0B', enterpriseId: 'E0ORG' }, { teamId: 'T0A' }]);
     expect(await replicaB.workspacesOf('C0ONE')).toEqual([{ teamId: 'T0A' }]);
     expect(await replicaB.workspacesOf('C0NOWHERE')).toEqual([]);
-    expect(await replicaB.channelsOf({ teamId: 'T0A', enterpriseId: undefined, isEnterpriseInstall: false })).toEqual(['C0ONE', 'C0SHARED']);
-    expect(await replicaB.channelsOf({ teamId: undefined, enterpriseId: 'E0ORG', isEnterpriseInstall: true })).toEqual(['C0SHARED']);
+    expect(await replicaB.channelsOf({ teamId: 'T0A', enterpriseId: undefined, isEnterpriseInstall: false })).toEqual([
+      { teamId: 'T0A', channelId: 'C0ONE' },
+      { teamId: 'T0A', channelId: 'C0SHARED' },
+    ]);
+    expect(await replicaB.channelsOf({ teamId: undefined, enterpriseId: 'E0ORG', isEnterpriseInstall: true })).toEqual([{ teamId: 'T0B', channelId: 'C0SHARED' }]);
+    // A workspace is looked up with the org it was seen in, so its own installation inside the org is found.
+    expect(await replicaB.workspaceIn('T0B', 'C0SHARED')).toEqual({ teamId: 'T0B', enterpriseId: 'E0ORG' });
+    expect(await replicaB.workspaceIn('T0A', 'C0SHARED')).toEqual({ teamId: 'T0A' });
   });
 
   it('GIVEN the same request reaching two replicas at once, and again later THEN exactly one runs it inside the window, and it is new again after the window', async () => {

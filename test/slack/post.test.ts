@@ -34,11 +34,11 @@ describe('Slack adapter posting unprompted messages (chat.postMessage / chat.upd
   });
 
   it('GIVEN post() THEN chat.postMessage gets the channel, escaped blocks and a text fallback, and the ts comes back as the message id', async () => {
-    const ref = await h.adapter.post('C0PAPERS', spotlight());
+    const ref = await h.adapter.post({ workspaceId: '', channelId: 'C0PAPERS' }, spotlight());
     const [call] = h.fake.callsTo('chat.postMessage');
     expect(call.contentType).toContain('application/x-www-form-urlencoded');
     expect(call.body.channel).toBe('C0PAPERS');
-    expect(ref).toEqual({ platform: 'slack', channelId: 'C0PAPERS', messageId: expect.stringMatching(/^\d+\.\d{6}$/) });
+    expect(ref).toEqual({ platform: 'slack', workspaceId: '', channelId: 'C0PAPERS', messageId: expect.stringMatching(/^\d+\.\d{6}$/) });
     expect(typeof call.body.blocks).toBe('string');
     const blocks = JSON.parse(call.body.blocks as string);
     const json = JSON.stringify(blocks);
@@ -51,7 +51,7 @@ describe('Slack adapter posting unprompted messages (chat.postMessage / chat.upd
   });
 
   it('GIVEN update() THEN chat.update targets the same channel and ts', async () => {
-    const ref = await h.adapter.post('C0PAPERS', spotlight());
+    const ref = await h.adapter.post({ workspaceId: '', channelId: 'C0PAPERS' }, spotlight());
     await h.adapter.update(ref, reply('poll', 'en', { title: 'Votes: 3', intro: ['closed'] }));
     const [call] = h.fake.callsTo('chat.update');
     expect(call.body).toMatchObject({ channel: 'C0PAPERS', ts: ref.messageId });
@@ -61,7 +61,7 @@ describe('Slack adapter posting unprompted messages (chat.postMessage / chat.upd
   it('GIVEN a 429 with Retry-After: 1 THEN post() waits it out and succeeds on the next try', async () => {
     h.fake.rateLimitNext('chat.postMessage', 1);
     const started = Date.now();
-    const ref = await h.adapter.post('C0PAPERS', spotlight());
+    const ref = await h.adapter.post({ workspaceId: '', channelId: 'C0PAPERS' }, spotlight());
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     expect(h.fake.callsTo('chat.postMessage')).toHaveLength(2);
     expect(ref.messageId).toMatch(/^\d+\.\d+$/);
@@ -69,7 +69,7 @@ describe('Slack adapter posting unprompted messages (chat.postMessage / chat.upd
 
   it('GIVEN a 429 longer than it will wait THEN post() fails at once with retryAfterMs for the caller to reschedule', async () => {
     h.fake.rateLimitNext('chat.postMessage', 120);
-    const error = await expectDeliveryError(h.adapter.post('C0PAPERS', spotlight()));
+    const error = await expectDeliveryError(h.adapter.post({ workspaceId: '', channelId: 'C0PAPERS' }, spotlight()));
     expect(error.permanent).toBe(false);
     expect(error.retryAfterMs).toBe(120_000);
     expect(h.fake.callsTo('chat.postMessage')).toHaveLength(1);
@@ -79,7 +79,7 @@ describe('Slack adapter posting unprompted messages (chat.postMessage / chat.upd
     'GIVEN Slack answers %s THEN post() throws a permanent DeliveryError naming it, without retrying',
     async (code) => {
       h.fake.failNext('chat.postMessage', code);
-      const error = await expectDeliveryError(h.adapter.post('C0GONE', spotlight()));
+      const error = await expectDeliveryError(h.adapter.post({ workspaceId: '', channelId: 'C0GONE' }, spotlight()));
       expect(error.permanent).toBe(true);
       expect(error.message).toContain(code);
       expect(h.fake.callsTo('chat.postMessage')).toHaveLength(1);
@@ -90,7 +90,7 @@ describe('Slack adapter posting unprompted messages (chat.postMessage / chat.upd
     'GIVEN Slack answers %s (the token, not the channel) THEN the DeliveryError is retryable, so no channel is paused for it',
     async (code) => {
       h.fake.failNext('chat.postMessage', code);
-      const error = await expectDeliveryError(h.adapter.post('C0PAPERS', spotlight()));
+      const error = await expectDeliveryError(h.adapter.post({ workspaceId: '', channelId: 'C0PAPERS' }, spotlight()));
       expect(error.permanent).toBe(false);
       expect(error.message).toMatch(new RegExp(`${code}.*SLACK_BOT_TOKEN`));
     },
@@ -98,13 +98,13 @@ describe('Slack adapter posting unprompted messages (chat.postMessage / chat.upd
 
   it('GIVEN a transient Slack error THEN post() throws a DeliveryError that is not permanent', async () => {
     h.fake.failNext('chat.postMessage', 'internal_error');
-    const error = await expectDeliveryError(h.adapter.post('C0PAPERS', spotlight()));
+    const error = await expectDeliveryError(h.adapter.post({ workspaceId: '', channelId: 'C0PAPERS' }, spotlight()));
     expect(error.permanent).toBe(false);
   });
 
   it('GIVEN update() of a deleted message THEN the DeliveryError is permanent', async () => {
     h.fake.failNext('chat.update', 'message_not_found');
-    const error = await expectDeliveryError(h.adapter.update({ platform: 'slack', channelId: 'C0PAPERS', messageId: '1.2' }, spotlight()));
+    const error = await expectDeliveryError(h.adapter.update({ platform: 'slack', workspaceId: '', channelId: 'C0PAPERS', messageId: '1.2' }, spotlight()));
     expect(error.permanent).toBe(true);
   });
 });

@@ -209,8 +209,8 @@ describe.each(testedEngines())('on %s', (current) => {
     /** A platform that receives the post and never answers: the process "dies" with the post in flight. */
     class SilentPlatform extends RecordingAdapter {
       hang = true;
-      override async post(channelId: string, reply: import('../../src/reply.js').Reply, options?: { idempotencyKey?: string }) {
-        const ref = await super.post(channelId, reply, options);
+      override async post(target: import('../../src/adapter.js').ChannelTarget, reply: import('../../src/reply.js').Reply, options?: { idempotencyKey?: string }) {
+        const ref = await super.post(target, reply, options);
         if (this.hang) await new Promise(() => {});
         return ref;
       }

@@ -96,7 +96,7 @@ export async function announceWinner(services: Services, pollId: number): Promis
   const chosen = tally.find((o) => o.n === poll.winnerN);
   if (!chosen) return;
   try {
-    await services.outbox.post(poll.platform, poll.channelId, announcementReply(poll, chosen, lookupIn(services), tally), {
+    await services.outbox.post(poll, announcementReply(poll, chosen, lookupIn(services), tally), {
       idempotencyKey: `pbw-${poll.id}-${Date.parse(poll.openedAt).toString(36)}`,
     });
   } catch (error) {

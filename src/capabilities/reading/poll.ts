@@ -151,7 +151,7 @@ async function postPoll(input: CommandInput, pollId: number, now: Date): Promise
   const store = readingStore(services.sql);
   const message = await currentPollReply(services, store, pollId);
   try {
-    const ref = await services.outbox.post(group.platform, group.channelId, message, {
+    const ref = await services.outbox.post(group, message, {
       idempotencyKey: `pbp-${pollId}-${now.getTime().toString(36)}`,
     });
     await store.setMessageRef(pollId, ref);

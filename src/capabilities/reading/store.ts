@@ -342,6 +342,7 @@ function toPoll(row: PollRow | null): Poll | null {
     closedAt: row.closed_at,
     closedBy: row.closed_by,
     winnerN: row.winner_n,
-    messageRef: row.message_ref ? (JSON.parse(row.message_ref) as MessageRef) : null,
+    // A ref stored before tenants has no workspace: the poll's own is the one whose token made it.
+    messageRef: row.message_ref ? { ...(JSON.parse(row.message_ref) as MessageRef), workspaceId: row.workspace_id } : null,
   };
 }

@@ -12,7 +12,7 @@
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { Adapter, MessageRef } from '../../../src/adapter.js';
+import type { Adapter, ChannelTarget, MessageRef } from '../../../src/adapter.js';
 import { createPaperbot } from '../../../src/app.js';
 import { ManualClock } from '../../../src/clock.js';
 import { loadConfig } from '../../../src/config.js';
@@ -29,7 +29,7 @@ class FilePlatform implements Adapter {
   async start(): Promise<void> {}
   async stop(): Promise<void> {}
   async update(): Promise<void> {}
-  async post(channelId: string, reply: Reply, options?: { idempotencyKey?: string }): Promise<MessageRef> {
+  async post({ workspaceId, channelId }: ChannelTarget, reply: Reply, options?: { idempotencyKey?: string }): Promise<MessageRef> {
     const key = options?.idempotencyKey;
     const paper = reply.papers[0]?.id;
     const write = (line: Line) => appendFileSync(recordFile, JSON.stringify(line) + '\n');
@@ -45,13 +45,13 @@ class FilePlatform implements Adapter {
         .filter(Boolean)
         .map((l) => JSON.parse(l) as Line)
         .find((l) => l.event === 'delivered' && l.key === key && l.channel === channelId);
-      if (earlier) return { platform: 'slack', channelId, messageId: earlier.messageId! };
+      if (earlier) return { platform: 'slack', workspaceId, channelId, messageId: earlier.messageId! };
     }
     const messageId = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
     write({ event: 'delivered', pid: process.pid, channel: channelId, key, paper, slot: reply.data?.slot, messageId });
     await latency();
     if (mode === 'hang') await new Promise(() => {});
-    return { platform: 'slack', channelId, messageId };
+    return { platform: 'slack', workspaceId, channelId, messageId };
   }
 }
 
