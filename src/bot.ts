@@ -7,6 +7,7 @@ import { detectLang, localize, type Lang } from './i18n/index.js';
 import { reply, type Reply, type ReplyKind } from './reply.js';
 import type { CommandOutcome } from './ops/metrics.js';
 import { isBusy, LOCK_WAIT_BUDGET_MS, retryWhileBusy } from './store/busy.js';
+import { logFailure } from './store/sql/outage.js';
 import { cleanInput, MAX_INPUT_LENGTH } from './text.js';
 import { boundedDistance, typoBudget } from './search/fuzzy.js';
 
@@ -87,11 +88,10 @@ export function createBot(services: Services, commands: Command[] = defaultComma
         services.log.warn(`command waited ${LOCK_WAIT_BUDGET_MS} ms for the database's write lock, held by another process: ${JSON.stringify(text.slice(0, 200))} (${invocation.platform} ${invocation.channelId})`);
         return reply('error', lang, { intro: [coreText.text(lang, 'dbBusy')], data: { code: 'db-busy' } });
       }
-      services.log.error(`command failed: ${JSON.stringify(text.slice(0, 200))} (${invocation.platform} ${invocation.channelId})`, {
+      logFailure(services.log, services.sql, `command failed: ${JSON.stringify(text.slice(0, 200))} (${invocation.platform} ${invocation.channelId})`, error, {
         platform: invocation.platform,
         channel: invocation.channelId,
         command: name,
-        error,
       });
       return reply('error', lang, {
         intro: [localize(APOLOGY, lang)],

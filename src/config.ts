@@ -1,6 +1,7 @@
 import { ConfigError } from './errors.js';
 import { maskUrlCredentials, type LogFormat, type LogLevel } from './log.js';
 import { DEFAULT_SOURCE_URLS, type SourceSettings } from './catalog/sources/resolve.js';
+import type { DatabaseBounds } from './store/sql/types.js';
 
 export type Config = {
   /** SQLite file for spotlight and reading-group state. */
@@ -10,6 +11,8 @@ export type Config = {
    * group so far; see src/store/sql/); unset, that state lives in the SQLite file too.
    */
   databaseUrl?: string;
+  /** How long the bot waits on PostgreSQL before a command gets the short apology (DATABASE_*_SECONDS). */
+  databaseBounds: DatabaseBounds;
   /** Extra catalog sources (markdown lists in the bundled format, BibTeX files), after the bundled ones. */
   extraSources: string[];
   logLevel: LogLevel;
@@ -74,6 +77,7 @@ export function loadConfig(env: Env = process.env): Config {
   return {
     dbPath: get('PAPERBOT_DB') ?? 'paperbot.db',
     databaseUrl: postgresUrl(get('DATABASE_URL')),
+    databaseBounds: databaseBounds(get),
     extraSources: commaList(get('PAPERBOT_SOURCES')),
     logLevel,
     logFormat,
@@ -85,6 +89,36 @@ export function loadConfig(env: Env = process.env): Config {
       pollMinutes: wholeNumber(get('FEEDS_POLL_MINUTES'), 60, 'FEEDS_POLL_MINUTES', 5, 24 * 60),
       timeoutMs: wholeNumber(get('FEEDS_TIMEOUT_SECONDS'), 20, 'FEEDS_TIMEOUT_SECONDS', 1, 300) * 1000,
     },
+  };
+}
+
+/**
+ * The waits on PostgreSQL. The server cancels a statement after DATABASE_STATEMENT_TIMEOUT_SECONDS
+ * (15), lock waits included: the row locks and advisory locks of delivery and votes are held only by
+ * transactions that do database work, milliseconds long, so a wait of seconds means a stuck holder.
+ * No separate lock_timeout, then: a shorter one would fail a `spotlight now` that legitimately
+ * queues behind a tick's claim. A session idle inside a transaction for
+ * DATABASE_IDLE_IN_TRANSACTION_SECONDS (10, shorter than the statement timeout) is ended, so a
+ * replica that froze or lost its network mid-transaction frees its locks before the statements
+ * waiting on them give up. The client drops a connection with no answer after
+ * DATABASE_QUERY_TIMEOUT_SECONDS (statement timeout + 5): longer than the statement timeout, so a
+ * live server cancels first and the connection stays usable; only a server that does not answer
+ * at all meets it. DATABASE_CONNECT_TIMEOUT_SECONDS (10) bounds the wait for a pooled or new connection.
+ */
+function databaseBounds(get: (name: string) => string | undefined): DatabaseBounds {
+  const seconds = (name: string, fallback: number, min: number, max: number) => wholeNumber(get(name), fallback, name, min, max) * 1000;
+  const statementTimeoutMs = seconds('DATABASE_STATEMENT_TIMEOUT_SECONDS', 15, 1, 3600);
+  const queryTimeoutMs = seconds('DATABASE_QUERY_TIMEOUT_SECONDS', statementTimeoutMs / 1000 + 5, 2, 3600);
+  if (queryTimeoutMs <= statementTimeoutMs) {
+    throw new ConfigError(
+      `DATABASE_QUERY_TIMEOUT_SECONDS (${queryTimeoutMs / 1000}) must be greater than DATABASE_STATEMENT_TIMEOUT_SECONDS (${statementTimeoutMs / 1000}), so PostgreSQL cancels a slow statement before the bot drops the connection. Raise the first or lower the second.`,
+    );
+  }
+  return {
+    connectTimeoutMs: seconds('DATABASE_CONNECT_TIMEOUT_SECONDS', 10, 1, 300),
+    statementTimeoutMs,
+    queryTimeoutMs,
+    idleInTransactionMs: seconds('DATABASE_IDLE_IN_TRANSACTION_SECONDS', 10, 1, 3600),
   };
 }
 

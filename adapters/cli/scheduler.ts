@@ -4,6 +4,7 @@ import { type FeedRound, pollFeeds } from '../../src/capabilities/feeds/index.js
 import { type SpotlightPost, spotlightPart, tick as spotlightTick } from '../../src/capabilities/spotlight/index.js';
 import { releaseLeases } from '../../src/delivery/index.js';
 import type { Services } from '../../src/services.js';
+import { logFailure } from '../../src/store/sql/outage.js';
 
 export type SchedulerHooks = {
   /** Wraps each round, so a stop can wait for the one in flight. */
@@ -39,7 +40,7 @@ async function scheduledRound(services: Services, hooks: SchedulerHooks = {}): P
     try {
       await run();
     } catch (error) {
-      services.log.error(`${name}: scheduled round failed`, error);
+      logFailure(services.log, services.sql, `${name}: scheduled round failed`, error);
     }
   };
   // Not `hooks.onPolled?.(await …)`: an absent hook would short-circuit the round itself.

@@ -33,6 +33,11 @@ describe('loadSettings', () => {
     expect(config.extraSources).toEqual([]);
   });
 
+  it('GIVEN no database bounds THEN PostgreSQL is waited for 10 s for a connection, 15 s by the server for a statement, 20 s by the client for an answer, and 10 s for a transaction left idle; a statement timeout alone moves the client\'s with it', () => {
+    expect(loadSettings({}).databaseBounds).toEqual({ connectTimeoutMs: 10_000, statementTimeoutMs: 15_000, queryTimeoutMs: 20_000, idleInTransactionMs: 10_000 });
+    expect(loadSettings({ DATABASE_STATEMENT_TIMEOUT_SECONDS: '60' }).databaseBounds).toMatchObject({ statementTimeoutMs: 60_000, queryTimeoutMs: 65_000 });
+  });
+
   it('GIVEN Slack in Socket Mode THEN the app token is enough without a signing secret', () => {
     const config = loadSettings({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', SLACK_ADMIN_USERS: 'U1, U2' });
     expect(config.slack).toMatchObject({ appToken: 'xapp-1', port: 3000, adminUsers: ['U1', 'U2'] });
@@ -50,6 +55,10 @@ describe('loadSettings', () => {
     [{ SPOTLIGHT_TIMEZONE: 'Mars/Olympus' }, /SPOTLIGHT_TIMEZONE "Mars\/Olympus" is not an IANA time zone/],
     [{ SPOTLIGHT_GRACE_HOURS: '-1' }, /SPOTLIGHT_GRACE_HOURS must be a whole number/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    [{ DATABASE_CONNECT_TIMEOUT_SECONDS: '0' }, /DATABASE_CONNECT_TIMEOUT_SECONDS must be a whole number from 1 to 300/],
+    [{ DATABASE_STATEMENT_TIMEOUT_SECONDS: '1.5' }, /DATABASE_STATEMENT_TIMEOUT_SECONDS must be a whole number/],
+    [{ DATABASE_STATEMENT_TIMEOUT_SECONDS: '30', DATABASE_QUERY_TIMEOUT_SECONDS: '30' }, /DATABASE_QUERY_TIMEOUT_SECONDS \(30\) must be greater than DATABASE_STATEMENT_TIMEOUT_SECONDS \(30\).*Raise the first or lower the second/],
+    [{ DATABASE_IDLE_IN_TRANSACTION_SECONDS: 'ten' }, /DATABASE_IDLE_IN_TRANSACTION_SECONDS must be a whole number/],
   ])('GIVEN %j THEN start-up fails naming the variable and the fix', (env, message) => {
     expect(() => loadSettings(env)).toThrow(message);
   });

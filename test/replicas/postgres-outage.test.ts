@@ -18,6 +18,8 @@ const CHANNEL = 'C0READ';
 /** The fault lasts at least this long, whatever the load managed meanwhile. */
 const OUTAGE_MS = 3000;
 const APOLOGY = /^Sorry, something went wrong/;
+/** Bounds short enough for a test to outlast them with a hang (defaults: 10, 15 and 20 s). */
+const SHORT_BOUNDS = { DATABASE_CONNECT_TIMEOUT_SECONDS: '2', DATABASE_STATEMENT_TIMEOUT_SECONDS: '2', DATABASE_QUERY_TIMEOUT_SECONDS: '3' };
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
@@ -37,14 +39,14 @@ function outcomeOf(answer: SlashAnswer): Outcome {
  * and a reading poll opened in CHANNEL. `vote` casts a voter's typed vote on one replica or the
  * other and remembers the voter's last answer that said what became of the vote.
  */
-async function pollOnTwoReplicas() {
+async function pollOnTwoReplicas(settings: Record<string, string> = {}) {
   const server = await startTestPostgres();
   cleanups.push(() => server.stop());
   const slack = await FakeSlack.start();
   cleanups.push(() => slack.close());
   const dir = mkdtempSync(join(tmpdir(), 'paperbot-outage-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  const env = { PAPERBOT_DB: join(dir, 'state.db'), DATABASE_URL: server.url, SLACK_API_URL: slack.apiUrl };
+  const env = { PAPERBOT_DB: join(dir, 'state.db'), DATABASE_URL: server.url, SLACK_API_URL: slack.apiUrl, ...settings };
   const replicas: Replica[] = [];
   for (const name of ['a', 'b']) {
     const replica = await Replica.start({ name, env, from: 'sources' });
@@ -166,5 +168,47 @@ describe.skipIf(!postgresBinDir())('two replicas while PostgreSQL stops and come
     for (const replica of replicas) expect(replica.alive).toBe(true);
     expect(await stored()).toEqual(told());
     expect(told()).toHaveLength(24);
+  }, 300_000);
+
+  it('GIVEN short database bounds WHEN PostgreSQL hangs longer than them THEN each command meanwhile gets the short apology on response_url while the server is still stopped, nothing of those is stored, the next command after SIGCONT is counted, and each replica logs the outage once with a stack, a line per later failure, and when the database answered again', async () => {
+    const { server, slack, replicas, voters, vote, voteAll, stored, told } = await pollOnTwoReplicas(SHORT_BOUNDS);
+    expect(await voteAll(voters(0, 4), 0)).toEqual(Array(4).fill('added'));
+    const logged = replicas.map((r) => r.logs.length);
+    const answeredLater = slack.responses.length;
+
+    server.freeze();
+    let thawed = false;
+    cleanups.push(() => thawed || server.thaw());
+    // Each replica gets three votes one after the other, all answered while the server stays
+    // stopped (it goes on only once they are), so none waits for it.
+    const during = await Promise.all(
+      replicas.map(async (_, r) => {
+        const outcomes: Outcome[] = [];
+        for (const k of [0, 2, 4]) outcomes.push(await vote(`UH${k + r}`, k + r));
+        return outcomes;
+      }),
+    );
+    server.thaw();
+    thawed = true;
+    expect(during).toEqual([Array(3).fill('apology'), Array(3).fill('apology')]);
+    // Past Slack's ack deadline, each apology came on response_url.
+    expect(slack.responses.length - answeredLater).toBe(6);
+
+    // The server goes on: the next commands on both replicas are counted, without a restart.
+    expect(await voteAll(voters(10, 6), 10)).toEqual(Array(6).fill('added'));
+    for (const replica of replicas) expect(replica.alive).toBe(true);
+    expect(await stored()).toEqual(told());
+    expect(told()).toHaveLength(10);
+
+    for (const [r, replica] of replicas.entries()) {
+      await replica.until('the outage to be logged as over', () => /database answered again after/.test(replica.logs.slice(logged[r])));
+      const log = replica.logs.slice(logged[r]);
+      // One warning with a stack for the first failed command, a line for each later one, no error.
+      expect(log.match(/WARN database not answering \(.*\); until it does, further failures are one line each: command failed: "vote \d"/g)).toHaveLength(1);
+      expect(log).toMatch(/further failures are one line each: command failed: .*\nError: .*\n\s+at /);
+      expect(log.match(/WARN database still not answering \(failure \d+ of this outage\): command failed: "vote \d"/g)).toHaveLength(2);
+      expect(log).not.toMatch(/ERROR command failed/);
+      expect(log.match(/WARN database answered again after \d+\.\d s, \d+ failures? meanwhile/g)).toHaveLength(1);
+    }
   }, 300_000);
 });

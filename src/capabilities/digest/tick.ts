@@ -1,4 +1,5 @@
 import type { Services } from '../../services.js';
+import { isDatabaseUnavailable, logFailure } from '../../store/sql/outage.js';
 import { dueWork, iso, label, retryDue, type DueWork, type SlotPart } from '../../delivery/index.js';
 import { attemptDigest, claimDigest, giveUp, type DigestPosted, type MatcherSource } from './deliver.js';
 import { TopicMatcher } from './match.js';
@@ -44,7 +45,7 @@ export async function digestTick(services: Services, now: Date = services.clock.
     subs = (await store.activeSubscriptions(services.sql)).filter((s) => services.outbox.has(s.platform));
     work = await dueWork(services.sql, 'digest', subs, at);
   } catch (error) {
-    services.log.error('digest: could not read subscriptions', error);
+    logFailure(services.log, services.sql, 'digest: could not read subscriptions', error);
     return posts;
   }
   // Only the channels with a slot to claim have a window to match papers in.
@@ -53,7 +54,9 @@ export async function digestTick(services: Services, now: Date = services.clock.
     try {
       posts.push(...(await tickChannel(services, sub, at, work, matcher, options.parts ?? [])));
     } catch (error) {
-      services.log.error(`digest ${label(sub)}: tick failed`, error);
+      logFailure(services.log, services.sql, `digest ${label(sub)}: tick failed`, error);
+      // The other channels wait for the next round: each would wait out the same bounds for nothing.
+      if (isDatabaseUnavailable(error)) break;
     }
   }
   return posts;

@@ -1,4 +1,5 @@
 import type { Services } from '../../services.js';
+import { isDatabaseUnavailable, logFailure } from '../../store/sql/outage.js';
 import { dueWork, endClaim, isAtMostDaily, iso, label, missedSlots, retryDue, type DueWork } from '../../delivery/index.js';
 import { attempt, claimSlot, type SpotlightPost } from './deliver.js';
 import * as store from './store.js';
@@ -26,14 +27,16 @@ export async function tick(services: Services, now: Date = services.clock.now())
     subs = (await store.activeSubscriptions(services.sql)).filter((s) => services.outbox.has(s.platform));
     work = await dueWork(services.sql, 'spotlight', subs, at);
   } catch (error) {
-    services.log.error('spotlight: could not read subscriptions', error);
+    logFailure(services.log, services.sql, 'spotlight: could not read subscriptions', error);
     return posts;
   }
   for (const sub of subs) {
     try {
       posts.push(...(await tickChannel(services, sub, at, work)));
     } catch (error) {
-      services.log.error(`spotlight ${label(sub)}: tick failed`, error);
+      logFailure(services.log, services.sql, `spotlight ${label(sub)}: tick failed`, error);
+      // The other channels wait for the next round: each would wait out the same bounds for nothing.
+      if (isDatabaseUnavailable(error)) break;
     }
   }
   return posts;

@@ -6,7 +6,7 @@ import { openDatabaseFile } from '../open.js';
 import { isCreatedEmpty, markCreatedEmpty, snapshotBeforeMigrations } from '../snapshot.js';
 import { migrateSql } from './migrate.js';
 import { SqliteSql } from './sqlite.js';
-import type { SqlDatabase } from './types.js';
+import type { DatabaseBounds, SqlDatabase } from './types.js';
 
 export type SqlSettings = {
   /** The SQLite file (PAPERBOT_DB), used when there is no PostgreSQL URL. */
@@ -15,6 +15,8 @@ export type SqlSettings = {
   databaseUrl?: string;
   /** Connections per replica (PostgreSQL). */
   poolSize?: number;
+  /** How long the running bot waits on PostgreSQL (the DATABASE_*_TIMEOUT_SECONDS settings); none when unset. */
+  databaseBounds?: DatabaseBounds;
 };
 
 /**
@@ -28,13 +30,18 @@ export async function openSqlStore(settings: SqlSettings, legacy: Database.Datab
   if (settings.databaseUrl) {
     // pg loads only when PostgreSQL is configured: a SQLite bot does not pay for it at start.
     const { PostgresSql } = await import('./postgres.js');
-    const store = new PostgresSql(settings.databaseUrl, { poolSize: settings.poolSize, log });
+    // Migrations run on a connection of their own without the bounds: rebuilding a large table, or
+    // waiting for the schema lock while another replica does, may take longer than any statement
+    // of the running bot should.
+    const migrator = new PostgresSql(settings.databaseUrl, { poolSize: 1, log });
     try {
-      await migrateSql(store, migrations, { log });
+      await migrateSql(migrator, migrations, { log });
     } catch (error) {
-      await store.close();
       throw unreachable(settings.databaseUrl, error);
+    } finally {
+      await migrator.close();
     }
+    const store = new PostgresSql(settings.databaseUrl, { poolSize: settings.poolSize, log, bounds: settings.databaseBounds });
     log?.info(`database: the store interface's state on PostgreSQL ${store.where}`);
     return store;
   }

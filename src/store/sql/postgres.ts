@@ -1,7 +1,9 @@
 import pg from 'pg';
 import { maskUrlCredentials, type Logger } from '../../log.js';
 import { numberedPlaceholders, postgresDialect } from './dialect.js';
+import { DatabaseOutage, isDatabaseUnavailable } from './outage.js';
 import {
+  type DatabaseBounds,
   QueryHelpers,
   type SqlDatabase,
   type SqlParams,
@@ -16,25 +18,50 @@ const MAX_ATTEMPTS = 5;
 /** PostgreSQL's codes for "rolled back, nothing applied, try again". */
 const RETRYABLE = new Set(['40001', '40P01']);
 
-export type PostgresOptions = { poolSize?: number; log?: Logger };
+export type PostgresOptions = {
+  poolSize?: number;
+  log?: Logger;
+  /** The bot's waits on the server; none for the operator's tools (migrations, backup, restore, copy), whose statements may run long. */
+  bounds?: DatabaseBounds;
+};
 
 /**
  * The store interface over a node-postgres pool. Each replica holds its own pool; statements outside
  * a transaction take any free connection, a transaction keeps one until it ends. When the server
  * goes away the pool reports the lost idle connections (logged) and opens new ones on demand, so the
  * bot recovers by itself once the server is back; what ran meanwhile failed with an error.
+ *
+ * With `bounds`, a server that hangs (stopped, partitioned) fails a statement after the query
+ * timeout instead of holding it forever. node-postgres leaves such a connection mid-query (its next
+ * statement would queue behind the unanswered one), so a connection that timed out or broke is
+ * never used again: `pool.query` hands it back with the error, which makes the pool end it, and a
+ * transaction does the same instead of sending a ROLLBACK that would wait as long again; the server
+ * rolls the transaction back when the connection closes.
  */
 export class PostgresSql extends QueryHelpers implements SqlDatabase {
   readonly dialect = postgresDialect;
   readonly where: string;
   closed = false;
+  readonly outage?: DatabaseOutage;
   private readonly pool: pg.Pool;
   private readonly texts = new Map<string, string>();
 
   constructor(url: string, options: PostgresOptions = {}) {
     super();
     this.where = maskUrlCredentials(url);
-    this.pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, application_name: 'paperbot' });
+    const bounds = options.bounds;
+    this.pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      application_name: 'paperbot',
+      ...(bounds && {
+        connectionTimeoutMillis: bounds.connectTimeoutMs,
+        query_timeout: bounds.queryTimeoutMs,
+        statement_timeout: bounds.statementTimeoutMs,
+        idle_in_transaction_session_timeout: bounds.idleInTransactionMs,
+      }),
+    });
+    if (options.log) this.outage = new DatabaseOutage(options.log);
     // Without a listener, an idle connection dropped by the server (restart, failover) ends the process.
     this.pool.on('error', (error) => options.log?.warn(`database: lost an idle PostgreSQL connection (${error.message})`));
   }
@@ -50,11 +77,19 @@ export class PostgresSql extends QueryHelpers implements SqlDatabase {
   }
 
   async query<T = Record<string, unknown>>(sql: string, params: SqlParams = []): Promise<SqlResult<T>> {
-    return toResult<T>(await this.pool.query(this.text(sql), parameters(params)));
+    const result = await this.pool.query(this.text(sql), parameters(params));
+    this.outage?.answered();
+    return toResult<T>(result);
   }
 
   async exec(sql: string): Promise<void> {
     await this.pool.query(sql);
+    this.outage?.answered();
+  }
+
+  /** Connections open and idle in this replica's pool (for tests and diagnostics). */
+  get connections(): { total: number; idle: number; waiting: number } {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
   }
 
   async transaction<T>(fn: (tx: SqlTransaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
@@ -67,16 +102,21 @@ export class PostgresSql extends QueryHelpers implements SqlDatabase {
         await client.query(`BEGIN ISOLATION LEVEL ${isolation}`);
         const result = await fn(tx);
         await client.query('COMMIT');
+        this.outage?.answered();
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch((rollbackError: Error) => {
-          broken = rollbackError;
-        });
+        // A connection that broke or went silent is dropped unasked (see the class's comment).
+        if (isDatabaseUnavailable(error)) broken = error as Error;
+        else {
+          await client.query('ROLLBACK').catch((rollbackError: Error) => {
+            broken = rollbackError;
+          });
+        }
         if (!broken && attempt < MAX_ATTEMPTS && RETRYABLE.has(String((error as { code?: unknown }).code))) continue;
         throw error;
       } finally {
         tx.open = false;
-        // A connection whose rollback failed is in an unknown state: the pool drops it.
+        // A connection whose rollback failed, or that broke, is in an unknown state: the pool drops it.
         client.release(broken);
       }
     }

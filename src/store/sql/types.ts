@@ -1,4 +1,5 @@
 import type { Dialect } from './dialect.js';
+import type { DatabaseOutage } from './outage.js';
 
 /**
  * The asynchronous store interface every capability moves to (issue 15): one API over SQLite
@@ -56,7 +57,25 @@ export interface SqlDatabase extends SqlQueries {
    */
   transaction<T>(fn: (tx: SqlTransaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
+  /** A server that can stop answering (PostgreSQL) keeps its current outage here, for the log (`logFailure`). */
+  readonly outage?: DatabaseOutage;
 }
+
+/**
+ * How long the bot waits for PostgreSQL, so a server that hangs or is gone costs a command a
+ * short apology rather than silence. Why these and not lock_timeout: docs in README (PostgreSQL
+ * bounds) and `loadConfig`.
+ */
+export type DatabaseBounds = {
+  /** Waiting for a pooled connection, or for a new one to open (node-postgres `connectionTimeoutMillis`). */
+  connectTimeoutMs: number;
+  /** The server cancels a statement running longer, lock waits included (`statement_timeout`). */
+  statementTimeoutMs: number;
+  /** The client gives up on an answer after this, and drops the connection (node-postgres `query_timeout`). */
+  queryTimeoutMs: number;
+  /** The server ends a session idle this long inside a transaction, freeing its locks (`idle_in_transaction_session_timeout`). */
+  idleInTransactionMs: number;
+};
 
 /** all/one/run/exec from `query`, for both engines and their transactions. */
 export abstract class QueryHelpers implements SqlQueries {
