@@ -41,4 +41,6 @@ export interface Adapter {
   update(ref: MessageRef, reply: Reply): Promise<void>;
   /** Whether the platform connection is up (for /readyz); an adapter without one is always ready. */
   connected?(): boolean;
+  /** When not connected: what is wrong and how to fix it, for /readyz (empty: nothing more to say). */
+  problems?(): string[];
 }

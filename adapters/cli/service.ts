@@ -176,7 +176,7 @@ async function readiness(services: Pick<Services, 'db' | 'sql'> | undefined, set
   for (const platform of ['slack', 'discord'] as const) {
     if (!settings[platform]) continue;
     const adapter = adapters.find((a) => a.platform === platform);
-    checks[platform] = !adapter ? 'starting' : (adapter.connected?.() ?? true) ? 'ok' : 'not connected';
+    checks[platform] = !adapter ? 'starting' : (adapter.connected?.() ?? true) ? 'ok' : adapter.problems?.().join('; ') || 'not connected';
   }
   return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
 }

@@ -26,6 +26,7 @@ import { renderMessage } from './render.js';
 import { migrateSql } from '../../src/store/sql/migrate.js';
 import { discordMigrations, ShardLeaseStore } from './shard-leases.js';
 import { replicaName, ShardedGateway } from './shards.js';
+import { closedForGood, GatewayClosedError } from './close-codes.js';
 
 
 export type DiscordAdapterOptions = {
@@ -46,6 +47,8 @@ export type DiscordAdapter = Adapter & {
   gatewayClients(): Client[];
   /** For /readyz: the gateway session is up; with DISCORD_SHARDS, every shard this replica holds is. */
   connected(): boolean;
+  /** With DISCORD_SHARDS: each shard Discord closed for good, with what to fix, for /readyz. */
+  problems(): string[];
 };
 
 /** How long start() waits for the gateway's READY after logging in. */
@@ -119,6 +122,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       clock: bot.services.clock,
       log,
       leaseMs: settings.leaseMs,
+      followsRecommendation: settings.count === 'auto',
       async wantedCount() {
         let gateway: RESTGetAPIGatewayBotResult;
         try {
@@ -127,12 +131,10 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
           throw startFailure(error, api);
         }
         // One identify queue for all this replica's shards: Discord's max_concurrency holds per bot, not per client.
-        throttler = new SimpleIdentifyThrottler(gateway.session_start_limit.max_concurrency);
-        const count = settings.count === 'auto' ? gateway.shards : settings.count;
-        log.info(`discord shards: ${count} shard(s)${settings.count === 'auto' ? ' (the count Discord recommends)' : ''}, leases of ${settings.leaseMs / 1000} s`);
-        return count;
+        throttler ??= new SimpleIdentifyThrottler(gateway.session_start_limit.max_concurrency);
+        return settings.count === 'auto' ? gateway.shards : settings.count;
       },
-      async connect(shardId, shardCount) {
+      async connect(shardId, shardCount, onClosedForGood) {
         // discord.js's own sharding: a client for the shard ids this replica holds, out of the bot's total.
         const shardClient = new Client({
           ...clientOptions,
@@ -141,10 +143,29 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
           ...(throttler ? { ws: { buildIdentifyThrottler: () => throttler as SimpleIdentifyThrottler } } : {}),
         });
         listen(shardClient);
-        await login(shardClient);
+        // discord.js emits shardDisconnect only for the close codes it does not come back from; at login
+        // the same close then rejects login() with a bare Error, so the code is kept from here.
+        let closedCode: number | undefined;
+        let running = false;
+        shardClient.on(Events.ShardDisconnect, ({ code }) => {
+          if (!closedForGood(code)) return;
+          closedCode = code;
+          if (running) {
+            shardClients.delete(shardClient);
+            void shardClient.destroy();
+            onClosedForGood(code);
+          }
+        });
+        try {
+          await login(shardClient);
+        } catch (error) {
+          if (closedCode !== undefined) throw new GatewayClosedError(closedCode);
+          throw error;
+        }
+        running = true;
         shardClients.add(shardClient);
         return {
-          ready: () => shardClient.isReady(),
+          ready: () => shardClient.isReady() && closedCode === undefined,
           close: async () => {
             shardClients.delete(shardClient);
             await shardClient.destroy();
@@ -166,9 +187,11 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     },
 
     async start() {
-      if (shards) {
+      if (shards && config.shards) {
+        const { count, leaseMs } = config.shards;
         await migrateSql(bot.services.sql, discordMigrations, { log });
         await shards.start();
+        log.info(`discord shards: ${shards.shardCount()} shard(s)${count === 'auto' ? ' (the count Discord recommends)' : ''}, leases of ${leaseMs / 1000} s`);
         log.info(`discord: connected shard(s) ${shards.shards().join(', ') || 'none (the other replicas hold them all)'} of ${shards.shardCount()}`);
         return;
       }
@@ -178,6 +201,10 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
 
     connected() {
       return shards ? shards.connected() : client.isReady();
+    },
+
+    problems() {
+      return shards?.problems() ?? [];
     },
 
     async stop() {

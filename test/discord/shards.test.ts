@@ -1,109 +1,30 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDiscordAdapter, type DiscordAdapter } from '../../adapters/discord/index.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createDiscordAdapter } from '../../adapters/discord/index.js';
 import { readDiscordSettings } from '../../adapters/discord/settings.js';
-import { discordMigrations, ShardLeaseStore, shardLeaseMigration } from '../../adapters/discord/shard-leases.js';
+import { discordMigrations, ShardLeaseStore } from '../../adapters/discord/shard-leases.js';
 import { loadSettings } from '../../adapters/settings.js';
 import { createPaperbot, type Paperbot } from '../../src/app.js';
 import { migrations } from '../../src/capabilities/index.js';
 import { checkDatabase } from '../../src/ops/doctor.js';
-import { ManualClock } from '../../src/clock.js';
 import { ConfigError } from '../../src/errors.js';
-import { createLogger, silentLogger } from '../../src/log.js';
+import { silentLogger } from '../../src/log.js';
 import { migrateSql } from '../../src/store/sql/migrate.js';
 import { FakeDiscord, shardOfGuild } from '../fakes/discord.js';
-import { guildOnShard, slashCommand, type SentInteraction } from '../fakes/discord-interactions.js';
+import { guildOnShard } from '../fakes/discord-interactions.js';
 import { freshDatabase, testedEngines, type FreshDatabase } from '../helpers/engines.js';
 import { tempDbPath } from '../helpers/temp-db.js';
 import { segmentationCatalog } from './catalog.js';
-import { bodyOf } from './harness.js';
+import { LEASE_SECONDS, type Replica, useShardReplicas } from './shard-replicas.js';
 
-/**
- * The longest lease the setting allows: its renewal timer (every 200 s of real time) never fires
- * during the test, so the rounds are the ones the test runs, on the manual clock.
- */
-const LEASE_SECONDS = 600;
 const RENEW_SECONDS = LEASE_SECONDS / 3;
 const SHARDS = 2;
 
-type Replica = {
-  name: string;
-  paperbot: Paperbot;
-  adapter: DiscordAdapter;
-  /** The channels of the commands this replica's bot answered, in order. */
-  answered: string[];
-  logs: string[];
-};
-
-/** A channel id per test interaction, so the replica that answered it can be told from its bot's record. */
-let nextChannel = 900_000_000_000_000_000n;
-const freshChannel = () => (nextChannel++).toString();
-
 describe.each(testedEngines())('Discord gateway shards spread over two replicas on %s', (engine) => {
-  let fake: FakeDiscord;
-  let db: FreshDatabase;
-  const clock = new ManualClock('2026-12-01T10:00:00Z');
-  const replicas: Replica[] = [];
-  const sent: SentInteraction[] = [];
-
-  async function startReplica(name: string, env: Record<string, string> = {}): Promise<Replica> {
-    const config = loadSettings({
-      ...db.env,
-      DISCORD_TOKEN: fake.token,
-      DISCORD_APP_ID: fake.appId,
-      DISCORD_API_URL: fake.apiUrl,
-      DISCORD_SHARDS: 'auto',
-      DISCORD_SHARD_LEASE_SECONDS: String(LEASE_SECONDS),
-      ...env,
-    });
-    const logs: string[] = [];
-    const log = createLogger('info', [fake.token], (line) => logs.push(`${name}: ${line}`));
-    const answered: string[] = [];
-    // Each replica has its own core and store pool on the one database, as separate processes would.
-    const paperbot = await createPaperbot({
-      config,
-      log,
-      clock,
-      catalog: segmentationCatalog(),
-      hooks: { onHandled: ({ invocation }) => answered.push(invocation.channelId) },
-    });
-    const adapter = createDiscordAdapter({ config: config.discord!, bot: paperbot.bot, log, deferAfterMs: 10_000 });
-    await adapter.start();
-    const replica = { name, paperbot, adapter, answered, logs };
-    replicas.push(replica);
-    return replica;
-  }
-
-  /** Sends `/paper segmentation` in a server on `shard` and waits for its answer. */
-  async function commandOnShard(shard: number): Promise<{ interaction: SentInteraction; channelId: string }> {
-    const channelId = freshChannel();
-    const interaction = slashCommand(fake, 'segmentation', { guildId: guildOnShard(shard, SHARDS), channelId });
-    sent.push(interaction);
-    const callback = await fake.waitFor(
-      (r) => r.method === 'POST' && r.path === `/api/v10/interactions/${interaction.id}/${interaction.token}/callback`,
-    );
-    expect(bodyOf(callback).type).toBe(4);
-    return { interaction, channelId };
-  }
-
-  const openShards = () => fake.shardConnections().map((c) => c.shard);
-
-  beforeAll(async () => {
-    fake = await new FakeDiscord({ shards: SHARDS, maxConcurrency: SHARDS }).listen();
-    db = await freshDatabase(engine);
-  });
-
-  afterAll(async () => {
-    for (const r of replicas) {
-      await r.adapter.stop();
-      await r.paperbot.close().catch(() => {});
-    }
-    await fake.close();
-    await db.cleanup();
-    expect(fake.violations).toEqual([]);
-    expect(fake.responseViolations).toEqual([]);
-    // Over the whole run, no shard was ever identified while another connection held it.
-    expect(fake.shardClashes).toEqual([]);
-  });
+  const set = useShardReplicas(engine, { shards: SHARDS, maxConcurrency: SHARDS });
+  const { clock, replicas, sent } = set;
+  const startReplica = (name: string, env?: Record<string, string>) => set.startReplica(name, env);
+  const commandOnShard = (shard: number) => set.commandOnShard(shard, SHARDS);
+  const openShards = () => set.openShards();
 
   it('GIVEN a second replica joins THEN the replicas share the recommended shards, each connected once', async () => {
     const a = await startReplica('a');
@@ -120,11 +41,11 @@ describe.each(testedEngines())('Discord gateway shards spread over two replicas 
     expect(a.adapter.shards?.shards()).toEqual([0]);
     expect(b.adapter.shards?.shards()).toEqual([1]);
     // Discord's view: one open session per shard, identified as [id, count].
-    expect(fake.shardConnections()).toEqual([
+    expect(set.fake.shardConnections()).toEqual([
       expect.objectContaining({ shard: 0, count: SHARDS }),
       expect.objectContaining({ shard: 1, count: SHARDS }),
     ]);
-    expect(fake.identifiedShards).toEqual(
+    expect(set.fake.identifiedShards).toEqual(
       expect.arrayContaining([
         [0, SHARDS],
         [1, SHARDS],
@@ -150,7 +71,7 @@ describe.each(testedEngines())('Discord gateway shards spread over two replicas 
 
   it('GIVEN a replica dies without giving its shards back THEN after its lease the other connects them and answers there', async () => {
     const [a, b] = replicas as [Replica, Replica];
-    const before = fake.shardConnections().find((c) => c.shard === 0)!;
+    const before = set.fake.shardConnections().find((c) => c.shard === 0)!;
     // A crash: the gateway sessions drop and nothing renews or releases a lease (its store is gone).
     for (const client of a.adapter.gatewayClients()) await client.destroy();
     await a.paperbot.close();
@@ -168,7 +89,7 @@ describe.each(testedEngines())('Discord gateway shards spread over two replicas 
     await b.adapter.shards!.tick();
     expect(b.adapter.shards?.shards()).toEqual([0, 1]);
     expect(b.adapter.connected()).toBe(true);
-    const after = fake.shardConnections();
+    const after = set.fake.shardConnections();
     expect(after.map((c) => c.shard)).toEqual([0, 1]);
     expect(after.find((c) => c.shard === 0)?.connection).not.toBe(before.connection);
 
@@ -233,18 +154,77 @@ describe.each(testedEngines())('Discord gateway shards spread over two replicas 
     await b.adapter.shards!.tick();
     await e.adapter.shards!.tick();
     expect(e.adapter.shards?.shards()).toEqual([1]);
-    expect(fake.shardConnections().map((c) => [c.shard, c.count])).toEqual([
+    expect(set.fake.shardConnections().map((c) => [c.shard, c.count])).toEqual([
       [0, SHARDS],
       [1, SHARDS],
     ]);
-    expect(fake.identifiedShards.filter((shard) => shard?.[1] !== SHARDS)).toEqual([]);
+    expect(set.fake.identifiedShards.filter((shard) => shard?.[1] !== SHARDS)).toEqual([]);
   });
 
   it('THEN every command was answered exactly once', () => {
     expect(sent.length).toBe(5);
-    for (const interaction of sent) expect(fake.responsesTo(interaction)).toHaveLength(1);
-    const answered = replicas.flatMap((r) => r.answered);
-    expect(new Set(answered).size).toBe(answered.length);
+    set.expectEachAnsweredOnce();
+  });
+});
+
+describe.each(testedEngines())('Discord closing a shard for good on %s', (engine) => {
+  const set = useShardReplicas(engine, { shards: SHARDS, maxConcurrency: SHARDS });
+  const disallowed = { code: 4014, reason: 'Disallowed intent(s).' };
+  const tickBoth = async (a: Replica, b: Replica) => {
+    await a.adapter.shards!.tick();
+    await b.adapter.shards!.tick();
+  };
+
+  it('GIVEN Discord closes a shard with 4014 THEN its holder logs the fix and gives the lease up, every replica reports it, and none identifies for it before the back-off', async () => {
+    const a = await set.startReplica('a');
+    const b = await set.startReplica('b');
+    await tickBoth(a, b);
+    expect(b.adapter.shards?.shards()).toEqual([1]);
+
+    // The portal stops allowing the bot's intents: the session ends, and every IDENTIFY is refused.
+    set.fake.refuseIdentify(disallowed);
+    const identifies = set.fake.identifies;
+    set.fake.closeShard(1, disallowed.code, disallowed.reason);
+    await vi.waitFor(() => expect(b.adapter.shards?.shards()).toEqual([]));
+    // A round queues behind the handling of the close.
+    await b.adapter.shards!.tick();
+    expect(b.logs.join('\n')).toMatch(/Discord closed shard 1 of 2 for good with 4014 \(disallowed intents\): .*Privileged Gateway Intents/);
+    expect(b.logs.join('\n')).toMatch(/no replica connects it again before 2026-12-01T10:01:00.000Z/);
+    expect(set.openShards()).toEqual([0]);
+    expect(b.adapter.gatewayClients()).toEqual([]);
+    // Neither replica says ready while the shard's servers go unserved, and both say why.
+    await a.adapter.shards!.tick();
+    for (const r of [a, b]) {
+      expect(r.adapter.connected()).toBe(false);
+      expect(r.adapter.problems()).toEqual([expect.stringMatching(/^shard 1 of 2 closed by Discord with 4014 \(disallowed intents\) at .*, tried again after 2026-12-01T10:01:00.000Z: .*developer portal/)]);
+    }
+    // b's fair share is one shard and shard 1 is free of holders, yet it stays closed until the back-off ends.
+    await tickBoth(a, b);
+    expect(b.adapter.shards?.shards()).toEqual([]);
+    expect(set.fake.identifies).toBe(identifies);
+
+    // After the back-off one replica tries once, is refused again, and the next back-off is twice as long.
+    set.clock.advance(61_000);
+    await tickBoth(b, a);
+    expect(set.fake.identifies).toBe(identifies + 1);
+    expect(b.logs.join('\n')).toMatch(/no replica connects it again before 2026-12-01T10:03:01.000Z/);
+    set.clock.advance(61_000);
+    await tickBoth(b, a);
+    expect(set.fake.identifies).toBe(identifies + 1);
+
+    // The operator fixes the portal: after the back-off the shard connects and is served again.
+    set.fake.refuseIdentify(undefined);
+    set.clock.advance(60_000);
+    await tickBoth(b, a);
+    expect(b.adapter.shards?.shards()).toEqual([1]);
+    expect(set.openShards()).toEqual([0, 1]);
+    for (const r of [a, b]) {
+      expect(r.adapter.connected()).toBe(true);
+      expect(r.adapter.problems()).toEqual([]);
+    }
+    const onOne = await set.commandOnShard(1, SHARDS);
+    expect(b.answered).toContain(onOne.channelId);
+    set.expectEachAnsweredOnce();
   });
 });
 
@@ -263,25 +243,74 @@ describe.each(testedEngines())('Discord shard leases on %s', (engine) => {
   it('GIVEN two replicas racing for the same shards THEN each shard goes to exactly one of them', async () => {
     const config = loadSettings(db.env);
     for (let i = 0; i < 2; i++) pools.push(await createPaperbot({ config, catalog: segmentationCatalog() }));
-    await migrateSql(pools[0]!.services.sql, [shardLeaseMigration]);
+    await migrateSql(pools[0]!.services.sql, discordMigrations);
     const [a, b] = pools.map((p, i) => new ShardLeaseStore(p.services.sql, '111111111111111111', `replica-${i}`)) as [
       ShardLeaseStore,
       ShardLeaseStore,
     ];
     const now = '2026-12-01T10:00:00.000Z';
     const until = '2026-12-01T10:00:30.000Z';
+    expect(await a.firstGeneration(8, now, now)).toMatchObject({ generation: 0, shardCount: 8 });
+    expect(await b.firstGeneration(4, now, now)).toMatchObject({ generation: 0, shardCount: 8 });
     const shards = Array.from({ length: 8 }, (_, i) => i);
-    const results = await Promise.all(shards.flatMap((id) => [a.acquire(id, 8, now, until), b.acquire(id, 8, now, until)]));
+    const results = await Promise.all(shards.flatMap((id) => [a.acquire(id, 0, 8, now, until), b.acquire(id, 0, 8, now, until)]));
     for (const id of shards) expect(Number(results[2 * id]) + Number(results[2 * id + 1]), `shard ${id}`).toBe(1);
     const survey = await a.survey(now);
     expect(survey.leases.map((l) => l.shardId)).toEqual(shards);
 
     // A running lease stays with its holder; once it has run out, another replica may take it.
     const heldByA = survey.leases.find((l) => l.holder === 'replica-0')!.shardId;
-    expect(await b.acquire(heldByA, 8, '2026-12-01T10:00:29.000Z', '2026-12-01T10:00:59.000Z')).toBe(false);
-    expect(await b.acquire(heldByA, 8, until, '2026-12-01T10:01:00.000Z')).toBe(true);
+    expect(await b.acquire(heldByA, 0, 8, '2026-12-01T10:00:29.000Z', '2026-12-01T10:00:59.000Z')).toBe(false);
+    expect(await b.acquire(heldByA, 0, 8, until, '2026-12-01T10:01:00.000Z')).toBe(true);
     // The old holder cannot renew a lease that passed on.
     expect((await a.renew([heldByA], '2026-12-01T10:01:00.000Z')).has(heldByA)).toBe(false);
+  });
+
+  it('GIVEN the count check due THEN exactly one of two racing replicas claims it, and none again before its interval', async () => {
+    const [a, b] = pools.map((p, i) => new ShardLeaseStore(p.services.sql, '111111111111111111', `replica-${i}`)) as [
+      ShardLeaseStore,
+      ShardLeaseStore,
+    ];
+    const now = '2026-12-01T10:05:00.000Z';
+    const next = '2026-12-01T10:20:00.000Z';
+    const claims = await Promise.all([a.claimCountCheck(now, next), b.claimCountCheck(now, next), a.claimCountCheck(now, next), b.claimCountCheck(now, next)]);
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await b.claimCountCheck('2026-12-01T10:19:59.000Z', '2026-12-01T10:35:00.000Z')).toBe(false);
+    expect(await b.claimCountCheck(next, '2026-12-01T10:35:00.000Z')).toBe(true);
+  });
+
+  it('GIVEN two replicas moving the count at once THEN one new generation results, and no lease of the old one can be taken after it', async () => {
+    const [a, b] = pools.map((p, i) => new ShardLeaseStore(p.services.sql, '111111111111111111', `replica-${i}`)) as [
+      ShardLeaseStore,
+      ShardLeaseStore,
+    ];
+    const now = '2026-12-01T11:00:00.000Z';
+    const moved = await Promise.all([a.changeGeneration(0, 16, 'test a', now), b.changeGeneration(0, 12, 'test b', now)]);
+    expect(moved.filter(Boolean)).toHaveLength(1);
+    const current = (await a.generation())!;
+    expect(current.generation).toBe(1);
+    expect([16, 12]).toContain(current.shardCount);
+    // Every lease above ran out at 10:01: a replica still on generation 0 takes nothing.
+    expect(await b.acquire(3, 0, 8, now, '2026-12-01T11:00:30.000Z')).toBe(false);
+    expect(await b.acquire(3, 1, current.shardCount, now, '2026-12-01T11:00:30.000Z')).toBe(true);
+  });
+
+  it('GIVEN a shard Discord closed for good THEN its lease waits out a back-off that doubles with each failure in a row, for every replica', async () => {
+    const [a, b] = pools.map((p, i) => new ShardLeaseStore(p.services.sql, '111111111111111111', `replica-${i}`)) as [
+      ShardLeaseStore,
+      ShardLeaseStore,
+    ];
+    const at = Date.parse('2026-12-01T12:00:00.000Z');
+    const iso = (ms: number) => new Date(ms).toISOString();
+    expect(await a.acquire(5, 1, 12, iso(at), iso(at + 30_000))).toBe(true);
+    expect(await b.closedForGood(5, 4014, at, 60_000, 3_600_000)).toBeNull();
+    expect(await a.closedForGood(5, 4014, at, 60_000, 3_600_000)).toBe(at + 60_000);
+    const parked = (await b.survey(iso(at))).leases.find((l) => l.shardId === 5);
+    expect(parked).toMatchObject({ holder: '', closedCode: 4014, expiresAt: iso(at + 60_000) });
+    expect(await b.acquire(5, 1, 12, iso(at + 59_000), iso(at + 89_000))).toBe(false);
+    expect(await b.acquire(5, 1, 12, iso(at + 60_000), iso(at + 90_000))).toBe(true);
+    // Closed again before a renewal: twice as long.
+    expect(await b.closedForGood(5, 4014, at + 61_000, 60_000, 3_600_000)).toBe(at + 61_000 + 120_000);
   });
 
   // paperbot doctor reads SQLite files only.
@@ -296,7 +325,7 @@ describe.each(testedEngines())('Discord shard leases on %s', (engine) => {
         db.dbPath,
         migrations.map((m) => m.version),
       );
-      expect(withoutAdapter.map((f) => f.detail).join(' ')).toMatch(/does not know \(75\)/);
+      expect(withoutAdapter.map((f) => f.detail).join(' ')).toMatch(/does not know \(75, 76\)/);
     });
 });
 

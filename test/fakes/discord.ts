@@ -56,7 +56,10 @@ export class FakeDiscord {
   lastIdentify?: Record<string, unknown>;
   /** Every IDENTIFY's `shard` field ([id, count], or undefined for a client that does not shard). */
   readonly identifiedShards: ([number, number] | undefined)[] = [];
-  /** A shard identified while another open connection held it (a guild's events would reach two sessions). */
+  /**
+   * A shard identified while another open connection held it, or while a session of another shard
+   * count was open (either way a guild's events would reach two sessions).
+   */
   readonly shardClashes: string[] = [];
   /** Problems with the responses the fake itself sends, checked against the same OpenAPI description. */
   readonly responseViolations: string[] = [];
@@ -72,8 +75,10 @@ export class FakeDiscord {
   private readonly rejectInvalid: boolean;
   private readonly sockets = new Set<WebSocket>();
   private readonly waiters = new Set<Waiter>();
-  private readonly shardCount: number;
+  private shardCount: number;
   private readonly maxConcurrency: number;
+  /** A close code every IDENTIFY is answered with (4014 for intents the portal does not allow), or none. */
+  private identifyRefusal?: { code: number; reason: string };
   private current?: GatewaySession;
   /** Sessions by id (a resume finds its session here), and the session on each open socket. */
   private readonly sessions = new Map<string, GatewaySession>();
@@ -153,6 +158,26 @@ export class FakeDiscord {
       .sort((a, b) => a.shard - b.shard || a.connection - b.connection);
   }
 
+  /** The shard count GET /gateway/bot recommends from now on (Discord raises it as the bot joins servers). */
+  recommendShards(count: number): void {
+    this.shardCount = count;
+  }
+
+  /**
+   * From now on, answers every IDENTIFY by closing the connection with `code` (4014: the bot asks
+   * for an intent its portal settings do not allow), as Discord does; undefined accepts them again.
+   */
+  refuseIdentify(refusal: { code: number; reason: string } | undefined): void {
+    this.identifyRefusal = refusal;
+  }
+
+  /** Closes the open session of shard `shard` with `code`, as Discord does when it ends a session for good. */
+  closeShard(shard: number, code: number, reason: string): void {
+    const session = [...this.sessionOf.values()].find((s) => s.shard[0] === shard && s.socket);
+    if (!session?.socket) throw new Error(`fake discord: no open session for shard ${shard}`);
+    session.socket.close(code, reason);
+  }
+
   /** Closes the gateway connection with a resumable code (4000), as Discord does on its side. */
   dropConnection(): void {
     this.current?.socket?.close(4000, 'fake: dropped');
@@ -224,6 +249,10 @@ export class FakeDiscord {
     }
     const shard = data.shard as [number, number] | undefined;
     this.identifiedShards.push(shard);
+    if (this.identifyRefusal) {
+      socket.close(this.identifyRefusal.code, this.identifyRefusal.reason);
+      return;
+    }
     // Discord's rule: `shard` is [shard_id, num_shards] with shard_id below num_shards.
     if (shard !== undefined && !(Array.isArray(shard) && shard.length === 2 && shard.every(Number.isInteger) && shard[0] >= 0 && shard[0] < shard[1])) {
       socket.close(4010, 'Invalid shard');
@@ -233,6 +262,11 @@ export class FakeDiscord {
     for (const other of this.shardConnections()) {
       if (other.shard === session.shard[0] && other.count === session.shard[1]) {
         this.shardClashes.push(`shard ${other.shard} of ${other.count} identified on connection ${session.connection} while connection ${other.connection} holds it`);
+      } else if (other.count !== session.shard[1]) {
+        // Discord routes a server's events to a session of each count that is open: they would go twice.
+        this.shardClashes.push(
+          `shard ${session.shard[0]} of ${session.shard[1]} identified on connection ${session.connection} while connection ${other.connection} holds shard ${other.shard} of ${other.count}`,
+        );
       }
     }
     this.sessions.set(session.id, session);
