@@ -85,6 +85,7 @@ export class SlackAdapter implements Adapter {
     if (this.app) return;
     const { config, log } = this.options;
     await this.tenancy.ready();
+    await this.tenancy.checkTokenKey();
     const identity = config.botToken ? await this.web.checkToken() : {};
     await this.tenancy.adoptSingleWorkspaceToken(identity);
     if (config.adminUsers.length === 0) {

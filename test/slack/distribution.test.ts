@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { main } from '../../adapters/cli/index.js';
 import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.js';
@@ -274,6 +274,23 @@ describe.each(testedEngines())('Slack app distribution on %s', (engine) => {
     expect(refused.text).toMatch(/expired/);
     expect(a.handled.length + b.handled.length).toBe(handled);
     expect(b.logs.join('\n')).toContain('slack: a click in T0OTHER/C0NEWREAD on a button made for another workspace or channel was refused');
+  });
+
+  it('GIVEN SLACK_TOKEN_KEY on both replicas THEN the install is stored encrypted and either replica answers and posts with the token; a replica without the key refuses to start, saying so', async () => {
+    const fake = await fakeSlack();
+    const db = await database(engine);
+    const sealed = { SLACK_TOKEN_KEY: randomBytes(32).toString('base64') };
+    const [a, b] = [await replica(fake, db, sealed), await replica(fake, db, sealed)];
+    expect((await install(fake, a, b, NEW_WORKSPACE)).status).toBe(200);
+    const token = fake.tokenOf('T0NEW') as string;
+    const rows = await a.paperbot.services.sql.all<{ installation: string }>('SELECT installation FROM slack_installations');
+    expect(rows).toHaveLength(1);
+    expect(rows[0].installation).not.toContain(token);
+    expect(await command(a, 'suggest 3', { teamId: 'T0NEW', channelId: 'C0NEWA' })).toMatch(/Poll #\d+ is posted/);
+    expect(await command(b, 'gan mri', { teamId: 'T0NEW', channelId: 'C0NEWB' })).toContain('"blocks"');
+    expect(fake.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0NEWA').map(FakeSlack.tokenOf)).toEqual([token]);
+
+    await expect(replica(fake, db)).rejects.toThrow(/installation of workspace T0NEW is encrypted .* but SLACK_TOKEN_KEY is not set/);
   });
 
   it('GIVEN tokens_revoked for the bot THEN the workspace’s installation goes, and a user-token-only revocation changes nothing', async () => {
