@@ -63,7 +63,7 @@ const DRAIN_MS = 5000;
  */
 export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAdapter {
   const { config, bot, log } = options;
-  const codec = createActionCodec(LIMITS.customId);
+  const codec = createActionCodec({ sql: bot.services.sql, clock: bot.services.clock, maxLength: LIMITS.customId });
   const api = restBase(config.apiUrl);
   const clientOptions: ClientOptions = {
     intents: [GatewayIntentBits.Guilds],
@@ -218,7 +218,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
      * server (`workspaceId`, the guild the state is kept under) rides in the ref, for the update.
      */
     async post({ workspaceId, channelId }: ChannelTarget, reply: Reply, postOptions: { idempotencyKey?: string } = {}): Promise<MessageRef> {
-      const body: Record<string, unknown> = { ...renderMessage(reply, codec) };
+      const body: Record<string, unknown> = { ...(await codec.render({ platform: 'discord', workspaceId, channelId }, (buttons) => renderMessage(reply, buttons))) };
       if (postOptions.idempotencyKey) {
         // Discord refuses a second message with the same nonce, so a retry after a lost response is safe.
         body.nonce = nonceFor(postOptions.idempotencyKey);
@@ -235,7 +235,8 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
 
     async update(ref: MessageRef, reply: Reply): Promise<void> {
       try {
-        await client.rest.patch(Routes.channelMessage(ref.channelId, ref.messageId), { body: renderMessage(reply, codec) });
+        const body = await codec.render(ref, (buttons) => renderMessage(reply, buttons));
+        await client.rest.patch(Routes.channelMessage(ref.channelId, ref.messageId), { body });
       } catch (error) {
         throw deliveryError(error, `updating discord message ${ref.messageId} in ${ref.channelId}`);
       }

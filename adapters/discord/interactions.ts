@@ -9,12 +9,13 @@ import {
 } from 'discord.js';
 import { clickOutcome, type ActionCodec } from '../../src/actions.js';
 import { asksToShare, type Bot } from '../../src/bot.js';
+import type { Tenant } from '../../src/adapter.js';
 import type { Invocation } from '../../src/services.js';
 import { BILINGUAL_APOLOGY } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
 import type { Reply } from '../../src/reply.js';
 import { autocompleteChoices } from './autocomplete.js';
-import { invocationFrom } from './invocation.js';
+import { invocationFrom, tenantOf } from './invocation.js';
 import { asEphemeral, EPHEMERAL_FLAG, renderMessage, type DiscordMessage } from './render.js';
 import { settledWithin } from '../../src/within.js';
 
@@ -24,7 +25,7 @@ export const QUERY_OPTION = 'query';
 /** Discord allows 3 s for the first answer; anything slower than this is deferred first. */
 export const DEFAULT_DEFER_AFTER_MS = 1500;
 
-const EXPIRED = 'This button has expired (the bot restarted since). Run the command again. / 按钮已失效，请重新运行命令。';
+const EXPIRED = 'This button has expired. Run the command again. / 按钮已失效，请重新运行命令。';
 const UNKNOWN_COMMAND = 'paperbot only answers /paper. Ask an admin to run `npm run register`. / paperbot 只响应 /paper。';
 const UNKNOWN_BUTTON = 'This button is not one paperbot understands. Run the command again. / 无法识别此按钮，请重新运行命令。';
 
@@ -80,24 +81,26 @@ async function answerCommand(interaction: ChatInputCommandInteraction, deps: Int
   const early = await settledWithin(pending, deps.deferAfterMs);
   if (early) {
     const reply = await pending;
-    await respond.callback(InteractionResponseType.ChannelMessageWithSource, messageFor(reply, deps, reply.visibility === 'ephemeral'));
+    await respond.callback(InteractionResponseType.ChannelMessageWithSource, await messageFor(reply, deps, reply.visibility === 'ephemeral', tenantOf(interaction)));
     return;
   }
   // The visibility is not known yet: guess from the text (mostly only `share …` posts for the channel).
   const ephemeralGuess = !asksToShare(text);
   await respond.callback(InteractionResponseType.DeferredChannelMessageWithSource, ephemeralGuess ? { flags: EPHEMERAL_FLAG } : undefined);
-  await deliverDeferred(await pending, ephemeralGuess, deps, respond);
+  await deliverDeferred(await pending, ephemeralGuess, deps, respond, tenantOf(interaction));
 }
 
 async function answerButton(interaction: ButtonInteraction, deps: InteractionDeps, respond: Responder): Promise<void> {
-  const decoded = deps.codec.decode(interaction.customId);
-  if (decoded === null || decoded === 'expired') {
-    await respond.callback(InteractionResponseType.ChannelMessageWithSource, asEphemeral(textMessage(decoded === null ? UNKNOWN_BUTTON : EXPIRED)));
+  const where = tenantOf(interaction);
+  const decoded = await deps.codec.decode(interaction.customId, where);
+  if (decoded === 'refused') deps.log.warn(`discord: a click in ${where.workspaceId}/${where.channelId} on a button made for another server or channel was refused`);
+  if (decoded === null || decoded === 'expired' || decoded === 'refused') {
+    await respond.callback(InteractionResponseType.ChannelMessageWithSource, asEphemeral(textMessage(decoded === 'expired' ? EXPIRED : UNKNOWN_BUTTON)));
     return;
   }
   const invocation: Invocation = {
     ...invocationFrom(interaction, decoded.command, 'button'),
-    messageRef: { platform: 'discord', workspaceId: interaction.guildId ?? '', channelId: interaction.channelId, messageId: interaction.message.id },
+    messageRef: { ...where, messageId: interaction.message.id },
   };
   const pending = deps.bot.handle(invocation);
   const early = await settledWithin(pending, deps.deferAfterMs);
@@ -106,39 +109,40 @@ async function answerButton(interaction: ButtonInteraction, deps: InteractionDep
   if (early) {
     const reply = await pending;
     const outcome = clickOutcome(effect, reply);
-    if (outcome === 'replace') await respond.callback(InteractionResponseType.UpdateMessage, messageFor(reply, deps, false));
-    else await respond.callback(InteractionResponseType.ChannelMessageWithSource, messageFor(reply, deps, outcome === 'clicker'));
+    if (outcome === 'replace') await respond.callback(InteractionResponseType.UpdateMessage, await messageFor(reply, deps, false, where));
+    else await respond.callback(InteractionResponseType.ChannelMessageWithSource, await messageFor(reply, deps, outcome === 'clicker', where));
     return;
   }
 
   if (effect === 'update') {
     await respond.callback(InteractionResponseType.DeferredMessageUpdate);
     const reply = await pending;
-    if (reply.kind === 'error') await respond.followUp(messageFor(reply, deps, true));
-    else await respond.editOriginal(messageFor(reply, deps, false));
+    if (reply.kind === 'error') await respond.followUp(await messageFor(reply, deps, true, where));
+    else await respond.editOriginal(await messageFor(reply, deps, false, where));
     return;
   }
   const onlyClicker = effect === 'reply';
   await respond.callback(InteractionResponseType.DeferredChannelMessageWithSource, onlyClicker ? { flags: EPHEMERAL_FLAG } : undefined);
-  await deliverDeferred(await pending, onlyClicker, deps, respond, onlyClicker);
+  await deliverDeferred(await pending, onlyClicker, deps, respond, where, onlyClicker);
 }
 
 /**
  * A deferred response's visibility is fixed when deferring. When the reply turns out to need the
  * other one, the placeholder is deleted and the reply sent as a follow-up with the right flag.
  */
-async function deliverDeferred(reply: Reply, deferredEphemeral: boolean, deps: InteractionDeps, respond: Responder, forceEphemeral = false): Promise<void> {
+async function deliverDeferred(reply: Reply, deferredEphemeral: boolean, deps: InteractionDeps, respond: Responder, where: Tenant, forceEphemeral = false): Promise<void> {
   const wantEphemeral = forceEphemeral || reply.visibility === 'ephemeral';
   if (wantEphemeral === deferredEphemeral) {
-    await respond.editOriginal(messageFor(reply, deps, false));
+    await respond.editOriginal(await messageFor(reply, deps, false, where));
     return;
   }
   await respond.deleteOriginal();
-  await respond.followUp(messageFor(reply, deps, wantEphemeral));
+  await respond.followUp(await messageFor(reply, deps, wantEphemeral, where));
 }
 
-function messageFor(reply: Reply, deps: InteractionDeps, ephemeral: boolean): DiscordMessage {
-  const message = renderMessage(reply, deps.codec);
+/** The reply drawn for the interaction's channel (`where`: the tenant its long button commands are kept under). */
+async function messageFor(reply: Reply, deps: InteractionDeps, ephemeral: boolean, where: Tenant): Promise<DiscordMessage> {
+  const message = await deps.codec.render(where, (buttons) => renderMessage(reply, buttons));
   return ephemeral ? asEphemeral(message) : message;
 }
 

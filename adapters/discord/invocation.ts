@@ -1,4 +1,5 @@
 import { PermissionFlagsBits, type Interaction } from 'discord.js';
+import type { Tenant } from '../../src/adapter.js';
 import type { Invocation } from '../../src/services.js';
 
 /**
@@ -19,4 +20,9 @@ export function invocationFrom(interaction: Interaction, text: string, trigger: 
     canManageChannel: inGuild ? (interaction.memberPermissions?.has(PermissionFlagsBits.ManageChannels) ?? false) : true,
     trigger,
   };
+}
+
+/** The channel an interaction came from, as state is keyed: the server, or '' in a DM. */
+export function tenantOf(interaction: Interaction): Tenant {
+  return { platform: 'discord', workspaceId: interaction.guildId ?? '', channelId: interaction.channelId ?? '' };
 }

@@ -1,5 +1,5 @@
 import { ButtonStyle, ComponentType, escapeMarkdown, type APIActionRowComponent, type APIButtonComponentWithCustomId, type APIEmbed } from 'discord.js';
-import type { ActionCodec } from '../../src/actions.js';
+import type { ButtonIds } from '../../src/actions.js';
 import type { Action, Card, Reply } from '../../src/reply.js';
 import { LIMITS, safeUrl, truncate } from './limits.js';
 
@@ -22,7 +22,7 @@ const EMBED_COLOR = 0x2b6cb0;
  * in LIMITS: text is cut with an ellipsis, surplus cards are listed in one closing embed, surplus
  * buttons are left off, unsafe links are dropped.
  */
-export function renderMessage(reply: Reply, codec: ActionCodec): DiscordMessage {
+export function renderMessage(reply: Reply, codec: ButtonIds): DiscordMessage {
   const embeds = fitTotal(cardEmbeds(reply));
   const contentParts = [reply.title ? `**${clean(reply.title, LIMITS.content - 4)}**` : '', ...reply.intro.map((p) => clean(p, LIMITS.content))];
   if (embeds.length === 0 && reply.footer) contentParts.push(clean(reply.footer, LIMITS.content));
@@ -111,7 +111,7 @@ function fitTotal(embeds: APIEmbed[]): APIEmbed[] {
  * The reply's own actions (paging, share) come last and are kept first; per-card buttons fill the
  * rows before them. At most 5 rows of 5.
  */
-function buttonRows(reply: Reply, codec: ActionCodec, cardsShown: number): APIActionRowComponent<APIButtonComponentWithCustomId>[] {
+function buttonRows(reply: Reply, codec: ButtonIds, cardsShown: number): APIActionRowComponent<APIButtonComponentWithCustomId>[] {
   const numbered = cardsShown > 1;
   const cardActions = reply.cards
     .slice(0, cardsShown)
@@ -136,7 +136,7 @@ function numberedLabel(label: string, n: number): string {
   return label.trim().endsWith(` ${n}`) ? label : `${label} ${n}`;
 }
 
-function button(action: Action, codec: ActionCodec, slot: number): APIButtonComponentWithCustomId | null {
+function button(action: Action, codec: ButtonIds, slot: number): APIButtonComponentWithCustomId | null {
   const customId = codec.encode(action, slot);
   if (customId.length > LIMITS.customId) return null;
   const style = action.style === 'primary' ? ButtonStyle.Primary : action.style === 'danger' ? ButtonStyle.Danger : ButtonStyle.Secondary;

@@ -10,14 +10,15 @@ const EXPIRED = 'This button has expired: run the command again. / 此按钮已�
  * replaces the message, goes to the channel or back to the user alone, as the button's effect says.
  */
 export async function onButton(context: ListenerContext, body: BlockAction<ButtonAction>, action: ButtonAction, respond: RespondFn): Promise<void> {
-  const decoded = context.codec.decode(action.value ?? '');
-  if (decoded === null || decoded === 'expired') {
+  const channelId = body.channel?.id ?? body.container?.channel_id ?? '';
+  const workspaceId = workspaceOf(body);
+  const decoded = await context.codec.decode(action.value ?? '', { platform: 'slack', workspaceId, channelId });
+  if (decoded === 'refused') context.log.warn(`slack: a click in ${workspaceId}/${channelId} on a button made for another workspace or channel was refused`);
+  if (decoded === null || decoded === 'expired' || decoded === 'refused') {
     await safeRespond(context.log, respond, { text: EXPIRED, blocks: [], response_type: 'ephemeral', replace_original: false });
     return;
   }
-  const channelId = body.channel?.id ?? body.container?.channel_id ?? '';
   const messageTs: string | undefined = body.container?.message_ts ?? body.message?.ts;
-  const workspaceId = workspaceOf(body);
   const invocation: Invocation = {
     text: decoded.command,
     platform: 'slack',

@@ -67,7 +67,8 @@ export async function answer(context: ListenerContext, invocation: Invocation, e
   try {
     await context.noteChannel({ teamId: invocation.workspaceId ?? '', enterpriseId }, invocation.channelId);
     const reply = await context.bot.handle(invocation);
-    const message = renderMessage(reply, context.codec);
+    const where = { platform: 'slack', workspaceId: invocation.workspaceId ?? '', channelId: invocation.channelId };
+    const message = await context.codec.render(where, (buttons) => renderMessage(reply, buttons));
     return { kind: reply.kind, response_type: reply.visibility === 'channel' ? 'in_channel' : 'ephemeral', ...message };
   } catch (error) {
     context.log.error(`slack: could not answer ${JSON.stringify(invocation.text.slice(0, 200))} (${invocation.channelId})`, error);

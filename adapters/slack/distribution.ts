@@ -39,7 +39,7 @@ export class SlackTenancy {
     private readonly services: Pick<Services, 'sql' | 'db' | 'clock'>,
     private readonly log: Logger,
   ) {
-    this.installations = new SqlInstallationStore(services.sql, services.clock);
+    this.installations = new SqlInstallationStore(services.sql, services.clock, config.tokenKey);
     this.channels = new WorkspaceChannels(services.sql, services.clock);
     this.replays = new SqlReplays(services.sql, log);
   }
@@ -51,6 +51,15 @@ export class SlackTenancy {
       throw error;
     });
     return this.schema;
+  }
+
+  /**
+   * Every stored installation opens with SLACK_TOKEN_KEY (a ConfigError with the fix otherwise), and
+   * those stored before the key was set are encrypted with it now.
+   */
+  async checkTokenKey(): Promise<void> {
+    const sealed = await this.installations.checkKey();
+    if (sealed > 0) this.log.info(`slack: ${sealed} installation(s) stored before SLACK_TOKEN_KEY was set are now encrypted with it`);
   }
 
   /** Notes the channel's workspace when a command or click arrives from it (distribution only: one workspace needs no note). */

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { App, ErrorCode, HTTPReceiver, LogLevel, type BlockAction, type ButtonAction, type Logger as BoltLogger, type SocketModeReceiver } from '@slack/bolt';
 import { createActionCodec, type ActionCodec } from '../../src/actions.js';
-import type { Adapter, ChannelTarget, MessageRef, PostOptions } from '../../src/adapter.js';
+import type { Adapter, ChannelTarget, MessageRef, PostOptions, Tenant } from '../../src/adapter.js';
 import type { Bot } from '../../src/bot.js';
 import { ConfigError } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
@@ -15,7 +15,7 @@ import { capConnections, DEFAULT_SERVER_LIMITS, serverOptions, type SlackServerL
 import { installerReceiverOptions, INSTALL_PATH, listenForRemovals, SlackTenancy } from './distribution.js';
 import { isRefusal, toDeliveryError } from './errors.js';
 import { EVENTS_PATH, httpReceiver, ignoreRedeliveries, socketReceiver } from './receivers.js';
-import { ACTION_ID_PREFIX, LIMITS, renderMessage } from './render.js';
+import { ACTION_ID_PREFIX, LIMITS, renderMessage, type SlackMessage } from './render.js';
 import { guardRequests } from './request-guard.js';
 import type { SlackConfig } from './settings.js';
 import { API_TIMEOUT_MS, apiUrlOption, RETRY_CONFIG, SlackWebApi } from './web-api.js';
@@ -54,7 +54,7 @@ const ACK_DEADLINE_MS = 2000;
 export class SlackAdapter implements Adapter {
   readonly platform = 'slack' as const;
   readonly mode: 'socket' | 'http';
-  private readonly codec: ActionCodec = createActionCodec(LIMITS.buttonValue);
+  private readonly codec: ActionCodec;
   private readonly boltLog: BoltLogger;
   private readonly web: SlackWebApi;
   private readonly tenancy: SlackTenancy;
@@ -69,6 +69,8 @@ export class SlackAdapter implements Adapter {
       throw new ConfigError('Slack HTTP mode needs SLACK_SIGNING_SECRET (Basic Information → Signing Secret), or set SLACK_APP_TOKEN for Socket Mode.');
     }
     this.boltLog = boltLogger(log);
+    const { sql, clock } = options.bot.services;
+    this.codec = createActionCodec({ sql, clock, maxLength: LIMITS.buttonValue });
     this.tenancy = new SlackTenancy(config, options.bot.services, log);
     this.web = new SlackWebApi(config, log, this.boltLog, (target) => this.tenancy.requireTokenFor(target), options.maxRateLimitWaitMs);
   }
@@ -83,6 +85,7 @@ export class SlackAdapter implements Adapter {
     if (this.app) return;
     const { config, log } = this.options;
     await this.tenancy.ready();
+    await this.tenancy.checkTokenKey();
     const identity = config.botToken ? await this.web.checkToken() : {};
     await this.tenancy.adoptSingleWorkspaceToken(identity);
     if (config.adminUsers.length === 0) {
@@ -155,11 +158,15 @@ export class SlackAdapter implements Adapter {
   }
 
   async post(target: ChannelTarget, reply: Reply, options: PostOptions = {}): Promise<MessageRef> {
-    return this.web.post(target, renderMessage(reply, this.codec), options);
+    return this.web.post(target, await this.render({ platform: 'slack', ...target }, reply), options);
   }
 
   async update(ref: MessageRef, reply: Reply): Promise<void> {
-    await this.web.update(ref, renderMessage(reply, this.codec));
+    await this.web.update(ref, await this.render(ref, reply));
+  }
+
+  private render(where: Tenant, reply: Reply): Promise<SlackMessage> {
+    return this.codec.render(where, (buttons) => renderMessage(reply, buttons));
   }
 
   /** HTTP mode: our request checks in front of Bolt's listener, then the port. */

@@ -1,11 +1,12 @@
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
 import type { Clock } from '../../src/clock.js';
 import type { SqlQueries } from '../../src/store/sql/types.js';
+import { TokenSeal } from './token-seal.js';
 
 /** A workspace as Slack names it: its team, and the Enterprise Grid org it belongs to, if any. */
 export type Workspace = { teamId: string; enterpriseId?: string };
 
-type Row = { installation: string };
+type Row = { enterprise_id: string; team_id: string; installation: string };
 
 /**
  * Bolt's InstallationStore over the store interface (SQLite or PostgreSQL): one row per workspace,
@@ -13,13 +14,20 @@ type Row = { installation: string };
  * replica reads the same tokens and an uninstall on one is seen by all at the next request.
  *
  * Keys: (enterprise, team) for a workspace's install, (enterprise, '') for an org-wide one. A
- * workspace inside an org finds its own install first, then its org's.
+ * workspace inside an org finds its own install first, then its org's. With SLACK_TOKEN_KEY the
+ * installation is stored encrypted (token-seal.ts); one stored before the key was set still reads,
+ * and is encrypted at its next write.
  */
 export class SqlInstallationStore implements InstallationStore {
+  private readonly seal: TokenSeal;
+
   constructor(
     private readonly sql: SqlQueries,
     private readonly clock: Clock,
-  ) {}
+    tokenKey?: Buffer,
+  ) {
+    this.seal = new TokenSeal(tokenKey);
+  }
 
   async storeInstallation(installation: Installation): Promise<void> {
     const now = this.clock.now().toISOString();
@@ -27,7 +35,7 @@ export class SqlInstallationStore implements InstallationStore {
     await this.sql.run(
       `INSERT INTO slack_installations (enterprise_id, team_id, installation, installed_at, updated_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (enterprise_id, team_id) DO UPDATE SET installation = excluded.installation, updated_at = excluded.updated_at`,
-      [key.enterpriseId, key.teamId, JSON.stringify(installation), now, now],
+      [key.enterpriseId, key.teamId, this.stored(installation, key), now, now],
     );
   }
 
@@ -38,7 +46,7 @@ export class SqlInstallationStore implements InstallationStore {
     const changed = await this.sql.run(
       `INSERT INTO slack_installations (enterprise_id, team_id, installation, installed_at, updated_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (enterprise_id, team_id) DO NOTHING`,
-      [key.enterpriseId, key.teamId, JSON.stringify(installation), now, now],
+      [key.enterpriseId, key.teamId, this.stored(installation, key), now, now],
     );
     return changed > 0;
   }
@@ -55,14 +63,48 @@ export class SqlInstallationStore implements InstallationStore {
     const enterpriseId = query.enterpriseId ?? '';
     if (!query.isEnterpriseInstall && query.teamId) {
       const own = await this.sql.one<Row>(
-        `SELECT installation FROM slack_installations WHERE team_id = ? AND enterprise_id IN (?, '') ORDER BY enterprise_id DESC LIMIT 1`,
+        `SELECT enterprise_id, team_id, installation FROM slack_installations WHERE team_id = ? AND enterprise_id IN (?, '') ORDER BY enterprise_id DESC LIMIT 1`,
         [query.teamId, enterpriseId],
       );
-      if (own) return JSON.parse(own.installation) as Installation;
+      if (own) return this.opened(own);
     }
     if (!enterpriseId) return null;
-    const org = await this.sql.one<Row>(`SELECT installation FROM slack_installations WHERE enterprise_id = ? AND team_id = ''`, [enterpriseId]);
-    return org ? (JSON.parse(org.installation) as Installation) : null;
+    const org = await this.sql.one<Row>(`SELECT enterprise_id, team_id, installation FROM slack_installations WHERE enterprise_id = ? AND team_id = ''`, [enterpriseId]);
+    return org ? this.opened(org) : null;
+  }
+
+  /**
+   * At start: every stored installation opens with the key set (or none is encrypted when no key
+   * is), so a missing or wrong SLACK_TOKEN_KEY stops the start with the fix rather than failing each
+   * workspace's requests later; with a key, those stored before it was set are encrypted now (each
+   * UPDATE only if the row is still what was read, so a replica's concurrent reinstall wins). How many
+   * were encrypted.
+   */
+  async checkKey(): Promise<number> {
+    const rows = await this.sql.all<Row>('SELECT enterprise_id, team_id, installation FROM slack_installations ORDER BY enterprise_id, team_id');
+    let sealed = 0;
+    for (const row of rows) {
+      const installation = this.opened(row);
+      if (!this.seal.enabled || TokenSeal.isSealed(row.installation)) continue;
+      const key = { enterpriseId: row.enterprise_id, teamId: row.team_id };
+      sealed += await this.sql.run('UPDATE slack_installations SET installation = ? WHERE enterprise_id = ? AND team_id = ? AND installation = ?', [
+        this.stored(installation, key),
+        key.enterpriseId,
+        key.teamId,
+        row.installation,
+      ]);
+    }
+    return sealed;
+  }
+
+  private stored(installation: Installation, key: { enterpriseId: string; teamId: string }): string {
+    return this.seal.seal(JSON.stringify(installation), rowContext(key));
+  }
+
+  private opened(row: Row): Installation {
+    const key = { enterpriseId: row.enterprise_id, teamId: row.team_id };
+    const what = `The stored Slack installation of ${key.teamId ? `workspace ${key.teamId}` : `org ${key.enterpriseId}`}`;
+    return JSON.parse(this.seal.open(row.installation, rowContext(key), what)) as Installation;
   }
 
   async deleteInstallation(query: InstallationQuery<boolean>): Promise<void> {
@@ -75,6 +117,11 @@ export class SqlInstallationStore implements InstallationStore {
     if (query.isEnterpriseInstall) return this.sql.run(`DELETE FROM slack_installations WHERE enterprise_id = ? AND team_id = ''`, [enterpriseId]);
     return this.sql.run(`DELETE FROM slack_installations WHERE team_id = ? AND enterprise_id IN (?, '')`, [query.teamId ?? '', enterpriseId]);
   }
+}
+
+/** What an encrypted installation is bound to: its row's key. */
+function rowContext(key: { enterpriseId: string; teamId: string }): string {
+  return `slack_installations\n${key.enterpriseId}\n${key.teamId}`;
 }
 
 function installationKey(installation: Installation): { enterpriseId: string; teamId: string } {

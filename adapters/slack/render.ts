@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import type { ActionCodec } from '../../src/actions.js';
+import type { ButtonIds } from '../../src/actions.js';
 import { renderText, type Action, type Card, type Reply } from '../../src/reply.js';
 import { escapeMrkdwn, mrkdwnLink, safePlain, truncate } from './escape.js';
 
@@ -44,7 +44,7 @@ const mrkdwn = (text: string): SlackText => ({ type: 'mrkdwn', text, verbatim: t
  * Whatever the reply holds, the result stays inside Slack's limits: cards that do not fit are
  * counted in a closing note instead of breaking the message.
  */
-export function renderMessage(reply: Reply, codec: ActionCodec): SlackMessage {
+export function renderMessage(reply: Reply, codec: ButtonIds): SlackMessage {
   let slot = 0;
   const button = (action: Action): SlackButton => {
     const id = slot++;

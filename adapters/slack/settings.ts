@@ -1,5 +1,6 @@
 import { commaList, httpUrl, settingReader, urlSecrets, wholeNumber, type Env } from '../../src/config.js';
 import { ConfigError } from '../../src/errors.js';
+import { readTokenKey, tokenKeyForms } from './token-seal.js';
 
 /** App distribution: Bolt's OAuth install and redirect routes, and each workspace's installation in the database. */
 type SlackOAuthConfig = {
@@ -24,6 +25,8 @@ export type SlackConfig = {
   apiUrl?: string;
   /** Who manages channels (spotlight, closing polls, the reading history); empty means everyone, and the bot says so. */
   adminUsers: string[];
+  /** SLACK_TOKEN_KEY: when set, installations (their tokens) are stored encrypted with it (token-seal.ts). */
+  tokenKey?: Buffer;
 };
 
 const OAUTH_SETTINGS = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const;
@@ -74,6 +77,7 @@ export function readSlackSettings(env: Env): SlackConfig | undefined {
     port: wholeNumber(get('SLACK_PORT'), 3000, 'SLACK_PORT', 0, 65535),
     apiUrl: httpUrl(get('SLACK_API_URL'), 'SLACK_API_URL'),
     adminUsers: commaList(get('SLACK_ADMIN_USERS')),
+    tokenKey: readTokenKey(get('SLACK_TOKEN_KEY')),
   };
 }
 
@@ -97,5 +101,13 @@ function readOAuthSettings(get: (name: string) => string | undefined): SlackOAut
 
 /** What the logger must mask. */
 export function slackSecrets(config: SlackConfig): (string | undefined)[] {
-  return [config.botToken, config.appToken, config.signingSecret, config.oauth?.clientSecret, config.oauth?.stateSecret, ...urlSecrets(config.apiUrl)];
+  return [
+    config.botToken,
+    config.appToken,
+    config.signingSecret,
+    config.oauth?.clientSecret,
+    config.oauth?.stateSecret,
+    ...tokenKeyForms(config.tokenKey),
+    ...urlSecrets(config.apiUrl),
+  ];
 }

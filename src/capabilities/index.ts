@@ -1,3 +1,4 @@
+import { buttonCommandsMigration } from '../actions.js';
 import type { Capability, Command } from '../services.js';
 import { coreMigration, metaOnStoreMigration, type Migration } from '../store/migrations.js';
 import { catalogCapability } from './catalog/index.js';
@@ -32,5 +33,12 @@ const capabilities: Capability[] = [
 /** Every command, in the order `help` lists them. */
 export const commands: Command[] = capabilities.flatMap((c) => c.commands);
 
-/** The whole schema: the core's migrations, the delivery layer's (below the capabilities that post on a schedule), then each capability's. */
-export const migrations: Migration[] = [coreMigration, metaOnStoreMigration, deliveryMigration, deliveryTenantsMigration, ...capabilities.flatMap((c) => c.migrations)];
+/** The whole schema: the core's migrations (buttons' long commands among them), the delivery layer's (below the capabilities that post on a schedule), then each capability's. */
+export const migrations: Migration[] = [
+  coreMigration,
+  metaOnStoreMigration,
+  buttonCommandsMigration,
+  deliveryMigration,
+  deliveryTenantsMigration,
+  ...capabilities.flatMap((c) => c.migrations),
+];

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/bot.js';
 import type { Invocation } from '../../src/services.js';
-import { autocomplete, buttonClick, CHANNEL_ID, PERMISSIONS, slashCommand, type SentInteraction } from '../fakes/discord-interactions.js';
+import { autocomplete, buttonClick, CHANNEL_ID, GUILD_ID, PERMISSIONS, slashCommand, type SentInteraction } from '../fakes/discord-interactions.js';
 import { segmentationCatalog } from './catalog.js';
 import { bodyOf, buttonsOf, startDiscordHarness, type DiscordHarness, type MessageBody } from './harness.js';
 import { expectSafeDiscordMessage } from './safety.js';
@@ -121,7 +121,7 @@ describe('Discord interactions through the real discord.js client', () => {
     expect(page1.data?.embeds?.map((e) => e.title)).toEqual(first.message.embeds?.map((e) => e.title));
     const click = invocations.at(-1)!;
     expect(click.trigger).toBe('button');
-    expect(click.messageRef).toEqual({ platform: 'discord', channelId: CHANNEL_ID, messageId: String(back.payload.message && (back.payload.message as { id: string }).id) });
+    expect(click.messageRef).toEqual({ platform: 'discord', workspaceId: GUILD_ID, channelId: CHANNEL_ID, messageId: String(back.payload.message && (back.payload.message as { id: string }).id) });
   });
 
   it('shows one paper to the clicker alone and shares results for the whole channel', async () => {

@@ -2,12 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../adapters/discord/limits.js';
 import { EPHEMERAL_FLAG, asEphemeral, renderMessage } from '../../adapters/discord/render.js';
-import { createActionCodec } from '../../src/actions.js';
+import { memoryButtons } from '../helpers/buttons.js';
 import { reply, type Action, type Card } from '../../src/reply.js';
 import { twoPaperSearchReply } from '../helpers/replies.js';
 import { expectSafeDiscordMessage } from './safety.js';
 
-const codec = () => createActionCodec(LIMITS.customId);
+const codec = () => memoryButtons(LIMITS.customId);
 
 const twoPapers = twoPaperSearchReply();
 

@@ -97,7 +97,8 @@ describe('Discord start-up', () => {
     const logs: string[] = [];
     const adapter = createDiscordAdapter({
       config: { token: 'not-the-right-token-42', appId: fake.appId, apiUrl: fake.apiUrl },
-      bot: undefined as never,
+      // Start-up fails before any message is drawn: the bot's services are never reached.
+      bot: { services: {} } as never,
       log: createLogger('info', [], (line) => logs.push(line)),
     });
     try {

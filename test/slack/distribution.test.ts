@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { main } from '../../adapters/cli/index.js';
 import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.js';
@@ -12,7 +12,7 @@ import { DeliveryError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
 import { reply } from '../../src/reply.js';
 import type { Invocation } from '../../src/services.js';
-import { eventBody, FakeSlack, LAB_TEAM, signedHeaders, slashCommandBody, type FakeWorkspace } from '../fakes/slack.js';
+import { blockActionBody, blockActionPayload, eventBody, FakeSlack, LAB_TEAM, signedHeaders, slashCommandBody, type FakeWorkspace } from '../fakes/slack.js';
 import { freshDatabase, testedEngines, type FreshDatabase } from '../helpers/engines.js';
 import { createTestDatabase } from '../helpers/postgres-server.js';
 import { readingCatalog } from '../reading/catalog.js';
@@ -245,6 +245,52 @@ describe.each(testedEngines())('Slack app distribution on %s', (engine) => {
     expect(later.map((p) => p.channel)).toEqual([shared]);
     expect(postedWith(nextWeek)).toEqual({ [radiology.teamId]: undefined, [pathology.teamId]: tokens[pathology.teamId] });
     expect(fake.callsTo('chat.postMessage').filter((c) => FakeSlack.tokenOf(c) === tokens[radiology.teamId])).toHaveLength(1);
+  });
+
+  it('GIVEN a button whose command is too long for Slack’s value, posted by replica A THEN a click on replica B runs it, and the same click from another installed workspace is refused', async () => {
+    const fake = await fakeSlack();
+    const db = await database(engine);
+    const [a, b] = [await replica(fake, db), await replica(fake, db)];
+    expect((await install(fake, a, a, NEW_WORKSPACE)).status).toBe(200);
+    expect((await install(fake, a, a, { teamId: 'T0OTHER', teamName: 'Pathology' })).status).toBe(200);
+    const long = `gan ${'mri '.repeat(700)}`.trim();
+    expect(long.length).toBeGreaterThan(2000);
+    await a.paperbot.services.outbox.post(NEW_READING_TARGET, reply('info', 'en', { title: 'long', actions: [{ label: 'Search', command: long, effect: 'reply' }] }));
+    const [posted] = fake.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0NEWREAD');
+    type Button = { type: string; action_id: string; value: string };
+    const button = (JSON.parse(String(posted.body.blocks)) as { elements?: Button[] }[]).flatMap((block) => block.elements ?? []).find((e) => e.type === 'button');
+    expect(button?.value.length).toBeLessThanOrEqual(2000);
+    expect(button?.value).not.toContain('mri');
+    const click = async (to: Replica, teamId: string, id: string) => {
+      const payload = blockActionPayload({ actionId: button!.action_id, value: button!.value, responseUrl: fake.responseUrl(id), teamId, channelId: 'C0NEWREAD' });
+      expect((await send(to, blockActionBody(payload))).status).toBe(200);
+      return (await fake.waitForResponses(id))[0].body;
+    };
+
+    await click(b, 'T0NEW', 'long-on-b');
+    expect(b.handled.at(-1)).toMatchObject({ text: long, workspaceId: 'T0NEW', channelId: 'C0NEWREAD', trigger: 'button' });
+    const handled = a.handled.length + b.handled.length;
+    const refused = await click(b, 'T0OTHER', 'long-from-other');
+    expect(refused.text).toMatch(/expired/);
+    expect(a.handled.length + b.handled.length).toBe(handled);
+    expect(b.logs.join('\n')).toContain('slack: a click in T0OTHER/C0NEWREAD on a button made for another workspace or channel was refused');
+  });
+
+  it('GIVEN SLACK_TOKEN_KEY on both replicas THEN the install is stored encrypted and either replica answers and posts with the token; a replica without the key refuses to start, saying so', async () => {
+    const fake = await fakeSlack();
+    const db = await database(engine);
+    const sealed = { SLACK_TOKEN_KEY: randomBytes(32).toString('base64') };
+    const [a, b] = [await replica(fake, db, sealed), await replica(fake, db, sealed)];
+    expect((await install(fake, a, b, NEW_WORKSPACE)).status).toBe(200);
+    const token = fake.tokenOf('T0NEW') as string;
+    const rows = await a.paperbot.services.sql.all<{ installation: string }>('SELECT installation FROM slack_installations');
+    expect(rows).toHaveLength(1);
+    expect(rows[0].installation).not.toContain(token);
+    expect(await command(a, 'suggest 3', { teamId: 'T0NEW', channelId: 'C0NEWA' })).toMatch(/Poll #\d+ is posted/);
+    expect(await command(b, 'gan mri', { teamId: 'T0NEW', channelId: 'C0NEWB' })).toContain('"blocks"');
+    expect(fake.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0NEWA').map(FakeSlack.tokenOf)).toEqual([token]);
+
+    await expect(replica(fake, db)).rejects.toThrow(/installation of workspace T0NEW is encrypted .* but SLACK_TOKEN_KEY is not set/);
   });
 
   it('GIVEN tokens_revoked for the bot THEN the workspace’s installation goes, and a user-token-only revocation changes nothing', async () => {

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActionCodec } from '../../src/actions.js';
+import { memoryButtons } from '../helpers/buttons.js';
 import { createBot } from '../../src/bot.js';
 import type { PaperSearch } from '../../src/search/types.js';
 import { blockActionBody, blockActionPayload, signedHeaders, slashCommandBody } from '../fakes/slack.js';
@@ -146,7 +146,7 @@ describe('Slack HTTP mode, real Bolt against a local Slack', () => {
   });
 
   it('GIVEN a page button that fails THEN the error goes to the clicker and the original message stays', async () => {
-    const value = createActionCodec(2000).encode({ label: 'More', command: 'segmentation --page 99', effect: 'update' }, 0);
+    const value = memoryButtons(2000).encode({ label: 'More', command: 'segmentation --page 99', effect: 'update' }, 0);
     const answer = await click({ action_id: 'paperbot:0', value, text: { text: 'More' } }, 'bad-page-1');
     expect(answer.replace_original).toBe(false);
     expect(answer.response_type).toBe('ephemeral');

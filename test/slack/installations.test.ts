@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Installation } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -5,6 +6,7 @@ import { SqlInstallationStore, WorkspaceChannels } from '../../adapters/slack/in
 import { slackMigrations } from '../../adapters/slack/migration.js';
 import { SqlReplays } from '../../adapters/slack/replays.js';
 import { ManualClock } from '../../src/clock.js';
+import { ConfigError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
 import { openDb } from '../../src/store/db.js';
 import { openSqlStore } from '../../src/store/sql/open.js';
@@ -66,6 +68,59 @@ describe.each(testedEngines())('the Slack adapter’s store on %s', (engine) => 
     expect(await store.remove({ teamId: undefined, enterpriseId: 'E0ORG', isEnterpriseInstall: true })).toBe(1);
     expect(await store.find({ teamId: 'T0B', enterpriseId: 'E0ORG', isEnterpriseInstall: false })).toBeNull();
     expect(await store.find({ teamId: 'T0A', enterpriseId: undefined, isEnterpriseInstall: false })).not.toBeNull();
+  });
+
+  it('GIVEN SLACK_TOKEN_KEY THEN the stored row holds no token, a restart with the same key reads it, and no key, another key or a row moved to another workspace fails saying so', async () => {
+    fresh = await freshDatabase(engine);
+    const key = randomBytes(32);
+    const sql = await connect();
+    const rows = async () => sql.all<{ team_id: string; installation: string }>('SELECT team_id, installation FROM slack_installations ORDER BY team_id');
+    await new SqlInstallationStore(sql, clock, key).storeInstallation(installation('T0A', 'xoxb-secret-a'));
+    await new SqlInstallationStore(sql, clock, key).storeIfAbsent(installation('T0B', 'xoxb-secret-b'));
+    for (const row of await rows()) {
+      expect(row.installation).not.toContain('xoxb-secret');
+      expect(row.installation).toMatch(/^sealed:aes-256-gcm:v1:/);
+    }
+
+    // A restart (another connection, another store) with the same key.
+    const restarted = new SqlInstallationStore(await connect(), clock, key);
+    expect((await restarted.fetchInstallation({ teamId: 'T0A', enterpriseId: undefined, isEnterpriseInstall: false })).bot?.token).toBe('xoxb-secret-a');
+    expect(await restarted.find({ teamId: 'T0B', enterpriseId: undefined, isEnterpriseInstall: false })).toEqual(installation('T0B', 'xoxb-secret-b'));
+    expect(await restarted.checkKey()).toBe(0);
+
+    const query = { teamId: 'T0A', enterpriseId: undefined, isEnterpriseInstall: false };
+    const keyless = new SqlInstallationStore(sql, clock);
+    await expect(keyless.find(query)).rejects.toThrow(/installation of workspace T0A is encrypted \(SLACK_TOKEN_KEY key id [0-9a-f]{12}\) but SLACK_TOKEN_KEY is not set/);
+    await expect(keyless.checkKey()).rejects.toBeInstanceOf(ConfigError);
+    const otherKey = new SqlInstallationStore(sql, clock, randomBytes(32));
+    await expect(otherKey.find(query)).rejects.toThrow(/was encrypted with another SLACK_TOKEN_KEY \(key id [0-9a-f]{12}; the one set has key id [0-9a-f]{12}\)/);
+    // B's sealed row copied over A's: the right key, but bound to another workspace's row.
+    const [a, b] = await rows();
+    await sql.run('UPDATE slack_installations SET installation = ? WHERE team_id = ?', [b.installation, a.team_id]);
+    await expect(restarted.find(query)).rejects.toThrow(/does not open with SLACK_TOKEN_KEY although the key id matches/);
+  });
+
+  it('GIVEN installations stored before SLACK_TOKEN_KEY was set THEN they still read with the key, and are encrypted at the next write or the start check', async () => {
+    fresh = await freshDatabase(engine);
+    const key = randomBytes(32);
+    const sql = await connect();
+    const before = new SqlInstallationStore(sql, clock);
+    await before.storeInstallation(installation('T0A', 'xoxb-plain-a'));
+    await before.storeInstallation(installation('T0B', 'xoxb-plain-b'));
+    const stored = async (team: string) => (await sql.one<{ installation: string }>('SELECT installation FROM slack_installations WHERE team_id = ?', [team]))?.installation;
+    expect(await stored('T0A')).toContain('xoxb-plain-a');
+
+    const withKey = new SqlInstallationStore(sql, clock, key);
+    expect((await withKey.find({ teamId: 'T0A', enterpriseId: undefined, isEnterpriseInstall: false }))?.bot?.token).toBe('xoxb-plain-a');
+    // The next write (a reinstall) encrypts A's row.
+    await withKey.storeInstallation(installation('T0A', 'xoxb-plain-a2'));
+    expect(await stored('T0A')).not.toContain('xoxb-plain');
+    expect(await stored('T0B')).toContain('xoxb-plain-b');
+    // The start check encrypts the rest, and they still read.
+    expect(await withKey.checkKey()).toBe(1);
+    expect(await stored('T0B')).not.toContain('xoxb-plain');
+    expect((await withKey.find({ teamId: 'T0B', enterpriseId: undefined, isEnterpriseInstall: false }))?.bot?.token).toBe('xoxb-plain-b');
+    expect((await withKey.find({ teamId: 'T0A', enterpriseId: undefined, isEnterpriseInstall: false }))?.bot?.token).toBe('xoxb-plain-a2');
   });
 
   it('GIVEN channels used from workspaces, one of them shared THEN each lists its channels, and a shared one names the latest workspace first', async () => {

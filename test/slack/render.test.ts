@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LIMITS, renderMessage, type SlackBlock, type SlackMessage } from '../../adapters/slack/render.js';
-import { createActionCodec } from '../../src/actions.js';
+import { memoryButtons } from '../helpers/buttons.js';
 import { reply, type Action, type Card, type Reply } from '../../src/reply.js';
 import { twoPaperSearchReply } from '../helpers/replies.js';
 
@@ -70,7 +70,7 @@ const hostile = '<!channel> @here <@U0ALICE> <#C0GENERAL> & <https://evil.exampl
 
 describe('Block Kit rendering', () => {
   it('renders a search reply as header, a section per card with its Show button, a context line, and buttons last', () => {
-    const codec = createActionCodec(LIMITS.buttonValue);
+    const codec = memoryButtons(LIMITS.buttonValue);
     const r = twoPaperSearchReply();
     const message = renderMessage(r, codec);
     expect(message.blocks.map((b) => b.type)).toEqual(['header', 'section', 'context', 'section', 'context', 'context', 'actions']);
@@ -100,7 +100,7 @@ describe('Block Kit rendering', () => {
       actions: [{ label: '@channel now', command: 'x', effect: 'post' }],
       footer: hostile,
     });
-    const message = renderMessage(r, createActionCodec(LIMITS.buttonValue));
+    const message = renderMessage(r, memoryButtons(LIMITS.buttonValue));
     expectSafeAndWithinLimits(message);
     const section = message.blocks.find((b) => b.type === 'section' && b.accessory);
     expect(section).toBeDefined();
@@ -114,7 +114,7 @@ describe('Block Kit rendering', () => {
   it('links only http(s) URLs', () => {
     const message = renderMessage(
       reply('paper', 'en', { cards: [{ title: 'T', url: 'javascript:alert(1)', lines: [] }] }),
-      createActionCodec(LIMITS.buttonValue),
+      memoryButtons(LIMITS.buttonValue),
     );
     expect(message.blocks[0]).toMatchObject({ type: 'section', text: { text: '*T*' } });
   });
@@ -129,7 +129,7 @@ describe('Block Kit rendering', () => {
       action: { label: long, command: `show p-${i}`, effect: 'reply' },
     }));
     const r = reply('search', 'en', { title: long, intro: [long, long], cards, actions: [{ label: long, command: 'more', effect: 'update' }], footer: long });
-    const message = renderMessage(r, createActionCodec(LIMITS.buttonValue));
+    const message = renderMessage(r, memoryButtons(LIMITS.buttonValue));
     expectSafeAndWithinLimits(message);
     const note = message.blocks.find((b) => b.type === 'context' && /more not shown/.test(b.elements[0].text));
     expect(note).toBeDefined();
@@ -141,7 +141,7 @@ describe('Block Kit rendering', () => {
 
   it('fits 200 short cards by block count, never more than 50 blocks', () => {
     const cards: Card[] = Array.from({ length: 200 }, (_, i) => ({ title: `Paper ${i}`, meta: 'CNN', lines: [`id: p-${i}`], action: { label: 'Show', command: `show p-${i}`, effect: 'reply' } }));
-    const message = renderMessage(reply('search', 'en', { title: 'many', cards }), createActionCodec(LIMITS.buttonValue));
+    const message = renderMessage(reply('search', 'en', { title: 'many', cards }), memoryButtons(LIMITS.buttonValue));
     expectSafeAndWithinLimits(message);
     expect(message.blocks.length).toBe(LIMITS.blocks);
   });
@@ -149,14 +149,14 @@ describe('Block Kit rendering', () => {
   it('never cuts an escape entity or a surrogate pair in half when truncating', () => {
     const message = renderMessage(
       reply('info', 'en', { intro: ['&'.repeat(5000)], cards: [{ title: '😀'.repeat(4000), lines: [] }] }),
-      createActionCodec(LIMITS.buttonValue),
+      memoryButtons(LIMITS.buttonValue),
     );
     expectSafeAndWithinLimits(message);
     for (const t of texts(message).mrkdwn) expect(t).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
   });
 
   it('renders a reply with no text at all as a valid message', () => {
-    const message = renderMessage(reply('info', 'en', { actions: [{ label: 'Go', command: 'help', effect: 'reply' }] }), createActionCodec(LIMITS.buttonValue));
+    const message = renderMessage(reply('info', 'en', { actions: [{ label: 'Go', command: 'help', effect: 'reply' }] }), memoryButtons(LIMITS.buttonValue));
     expect(message.blocks.length).toBeGreaterThan(0);
     expect(message.text.length).toBeGreaterThan(0);
   });
@@ -182,7 +182,7 @@ describe('Block Kit rendering', () => {
       .map((f) => reply('search', 'en', f));
     fc.assert(
       fc.property(replies, (r) => {
-        const codec = createActionCodec(LIMITS.buttonValue);
+        const codec = memoryButtons(LIMITS.buttonValue);
         const message = renderMessage(r, codec);
         expectSafeAndWithinLimits(message);
         for (const b of buttons(message)) expect(codec.decode(b.value)).not.toBeNull();

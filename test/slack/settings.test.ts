@@ -38,3 +38,35 @@ describe('Slack app distribution settings', () => {
     expect(lines.join('\n')).not.toMatch(/client-secret-1|0123456789abcdef0123/);
   });
 });
+
+describe('SLACK_TOKEN_KEY', () => {
+  const bytes = Buffer.from(Array.from({ length: 32 }, (_, i) => i * 7 + 1));
+
+  it.each([
+    ['base64, as openssl rand -base64 32 writes it', bytes.toString('base64')],
+    ['hex', bytes.toString('hex')],
+  ])('GIVEN a 32-byte key in %s THEN it is read as those bytes', (_form, value) => {
+    expect(loadSettings({ ...DISTRIBUTION, SLACK_TOKEN_KEY: value }).slack?.tokenKey).toEqual(bytes);
+  });
+
+  it('GIVEN none THEN installations are stored as before', () => {
+    expect(loadSettings(DISTRIBUTION).slack?.tokenKey).toBeUndefined();
+  });
+
+  it.each([
+    ['a passphrase', 'correct horse battery staple'],
+    ['16 bytes of base64', Buffer.alloc(16, 1).toString('base64')],
+    ['31 bytes of hex', Buffer.alloc(31, 1).toString('hex')],
+    ['64 characters that are not hex', 'z'.repeat(64)],
+  ])('GIVEN %s THEN start-up fails saying how to make a key', (_what, value) => {
+    expect(() => loadSettings({ ...DISTRIBUTION, SLACK_TOKEN_KEY: value })).toThrow(/SLACK_TOKEN_KEY must be 32 random bytes.*openssl rand -base64 32/);
+  });
+
+  it('GIVEN a key THEN the logger masks it in either form', () => {
+    const lines: string[] = [];
+    const log = createLogger('debug', secretsOf(loadSettings({ ...DISTRIBUTION, SLACK_TOKEN_KEY: bytes.toString('hex') })), (l) => lines.push(l));
+    log.warn(`key ${bytes.toString('hex')} / ${bytes.toString('base64')}`);
+    expect(lines.join('\n')).not.toContain(bytes.toString('hex'));
+    expect(lines.join('\n')).not.toContain(bytes.toString('base64'));
+  });
+});
