@@ -24,6 +24,10 @@ export type Config = {
   /** Where papers are resolved (arXiv, Crossref, NCBI, OpenAlex) and who we say we are. */
   sources: SourceSettings;
   feeds: FeedsConfig;
+  delivery: {
+    /** DELIVERY_ATTEMPT_LEASE_SECONDS: how long one attempt at a scheduled post holds it before another replica may try again. */
+    attemptLeaseMs: number;
+  };
 };
 
 /** How feeds are read (their sources' URLs are in SourceSettings). */
@@ -89,7 +93,26 @@ export function loadConfig(env: Env = process.env): Config {
       pollMinutes: wholeNumber(get('FEEDS_POLL_MINUTES'), 60, 'FEEDS_POLL_MINUTES', 5, 24 * 60),
       timeoutMs: wholeNumber(get('FEEDS_TIMEOUT_SECONDS'), 20, 'FEEDS_TIMEOUT_SECONDS', 1, 300) * 1000,
     },
+    delivery: { attemptLeaseMs: attemptLease(get('DELIVERY_ATTEMPT_LEASE_SECONDS')) },
   };
+}
+
+/**
+ * The attempt lease, in ms. A replica that dies mid-post leaves its claim to another after the lease,
+ * so shorter means a faster take-over; but another replica must never try again while the first
+ * attempt may still be under way. An attempt is bounded by the platform clients: Discord's REST
+ * client tries a request 4 times with a 15 s timeout (60 s), Slack's Web API client 3 times with
+ * 10 s, twice on a retry (its history look-up, then the post). Hence at least 60 s. At most 300 s:
+ * a retry must come within Discord's few minutes of duplicate detection by nonce.
+ */
+function attemptLease(raw: string | undefined): number {
+  try {
+    return wholeNumber(raw, 120, 'DELIVERY_ATTEMPT_LEASE_SECONDS', 60, 300) * 1000;
+  } catch (error) {
+    throw new ConfigError(
+      `${(error as Error).message} At least 60: a post attempt with the platforms' retries can take that long, and no other replica may post again meanwhile; at most 300: a retry must come within Discord's duplicate detection by nonce.`,
+    );
+  }
 }
 
 /**

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Platform } from '../adapter.js';
+import { iso } from '../clock.js';
+import type { Config } from '../config.js';
 import type { SqlDatabase, SqlQueries, SqlTransaction } from '../store/sql/types.js';
 import { dropLease, holdLease } from './leases.js';
 
@@ -56,11 +58,12 @@ export type ClaimRow = {
 };
 
 /**
- * How long one attempt may take before another process may try again; a crash mid-post is retried
- * this much later. Short enough that the retry falls inside Discord's nonce window ("the past few
- * minutes"), long enough for an adapter that fails fast (bounded retries and timeouts).
+ * When an attempt starting at `now` lets another process try again: a crash mid-post is retried
+ * this much later (DELIVERY_ATTEMPT_LEASE_SECONDS; its bounds and their reasons are in loadConfig).
  */
-export const ATTEMPT_LEASE_MS = 2 * 60_000;
+export function attemptLeaseEnd(config: Pick<Config, 'delivery'>, now: number): string {
+  return iso(now + config.delivery.attemptLeaseMs);
+}
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 

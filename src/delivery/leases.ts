@@ -3,7 +3,7 @@ import type { SqlDatabase } from '../store/sql/types.js';
 /**
  * The attempt leases this process holds: claim id → the lease's end, as written. An attempt that is
  * still running when the process stops (a post the platform is slow to answer past the 10 s drain)
- * would otherwise keep its slot locked for the rest of the lease (two minutes) against every other
+ * would otherwise keep its slot locked for the rest of the lease (DELIVERY_ATTEMPT_LEASE_SECONDS) against every other
  * process; released, the claim is due again at once, and the retry carries the same idempotency key,
  * so a post that did arrive is not shown twice where the platform honours the key.
  */

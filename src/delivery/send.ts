@@ -4,7 +4,7 @@ import type { Reply } from '../reply.js';
 import type { Services } from '../services.js';
 import { countOf } from '../i18n/index.js';
 import {
-  ATTEMPT_LEASE_MS,
+  attemptLeaseEnd,
   beyondGrace,
   carriedBy,
   carry,
@@ -185,7 +185,7 @@ export async function retryDue<C extends Pick<ClaimRow, 'id' | 'kind' | 'platfor
       }
       continue;
     }
-    if (!(await takeAttempt(services.sql, claim.id, iso(now), iso(now + ATTEMPT_LEASE_MS)))) continue;
+    if (!(await takeAttempt(services.sql, claim.id, iso(now), attemptLeaseEnd(services.config, now)))) continue;
     const result = await attempt(claim, claim.attempts + 1);
     results.push(result);
     if (result.kind === 'paused') break;

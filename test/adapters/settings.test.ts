@@ -38,6 +38,11 @@ describe('loadSettings', () => {
     expect(loadSettings({ DATABASE_STATEMENT_TIMEOUT_SECONDS: '60' }).databaseBounds).toMatchObject({ statementTimeoutMs: 60_000, queryTimeoutMs: 65_000 });
   });
 
+  it('GIVEN no attempt lease THEN a post attempt holds its claim two minutes; DELIVERY_ATTEMPT_LEASE_SECONDS sets it', () => {
+    expect(loadSettings({}).delivery).toEqual({ attemptLeaseMs: 120_000 });
+    expect(loadSettings({ DELIVERY_ATTEMPT_LEASE_SECONDS: '60' }).delivery).toEqual({ attemptLeaseMs: 60_000 });
+  });
+
   it('GIVEN Slack in Socket Mode THEN the app token is enough without a signing secret', () => {
     const config = loadSettings({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', SLACK_ADMIN_USERS: 'U1, U2' });
     expect(config.slack).toMatchObject({ appToken: 'xapp-1', port: 3000, adminUsers: ['U1', 'U2'] });
@@ -59,6 +64,8 @@ describe('loadSettings', () => {
     [{ DATABASE_STATEMENT_TIMEOUT_SECONDS: '1.5' }, /DATABASE_STATEMENT_TIMEOUT_SECONDS must be a whole number/],
     [{ DATABASE_STATEMENT_TIMEOUT_SECONDS: '30', DATABASE_QUERY_TIMEOUT_SECONDS: '30' }, /DATABASE_QUERY_TIMEOUT_SECONDS \(30\) must be greater than DATABASE_STATEMENT_TIMEOUT_SECONDS \(30\).*Raise the first or lower the second/],
     [{ DATABASE_IDLE_IN_TRANSACTION_SECONDS: 'ten' }, /DATABASE_IDLE_IN_TRANSACTION_SECONDS must be a whole number/],
+    [{ DELIVERY_ATTEMPT_LEASE_SECONDS: '10' }, /DELIVERY_ATTEMPT_LEASE_SECONDS must be a whole number from 60 to 300; got "10". At least 60: a post attempt with the platforms' retries/],
+    [{ DELIVERY_ATTEMPT_LEASE_SECONDS: '600' }, /DELIVERY_ATTEMPT_LEASE_SECONDS must be a whole number from 60 to 300.*at most 300/],
   ])('GIVEN %j THEN start-up fails naming the variable and the fix', (env, message) => {
     expect(() => loadSettings(env)).toThrow(message);
   });

@@ -7,9 +7,13 @@ import { HoldingProxy } from './holding-proxy.js';
 /**
  * Issue 15, "Speed and faults": replicas are real `paperbot start` processes on one database, each
  * waking on its own for the spotlight's minute. Two of them are frozen in the middle of a post and
- * killed with SIGKILL; the survivor must finish their work once their attempt leases run out (two
- * minutes: the test waits for it, watching the fake Slack and the survivor's log, never a timer).
+ * killed with SIGKILL; the survivor must finish their work once their attempt leases run out (the
+ * shortest lease allowed, LEASE_SECONDS: the test waits for it, watching the fake Slack and the
+ * survivor's log, never a timer).
  */
+
+/** DELIVERY_ATTEMPT_LEASE_SECONDS's least value (the default, 120, made this test a minute longer). */
+const LEASE_SECONDS = '60';
 
 const CHANNELS = 40;
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -30,7 +34,7 @@ describe(`replicas on ${engine}: one killed while posting`, () => {
     cleanups.push(() => slack.close());
     const slackPort = Number(new URL(slack.apiUrl).port);
     const start = async (name: string, apiUrl: string) => {
-      const replica = await Replica.start({ name, env: { ...database.env, SLACK_API_URL: apiUrl }, from: 'sources' });
+      const replica = await Replica.start({ name, env: { ...database.env, SLACK_API_URL: apiUrl, DELIVERY_ATTEMPT_LEASE_SECONDS: LEASE_SECONDS }, from: 'sources' });
       cleanups.push(() => replica.kill());
       return replica;
     };

@@ -205,7 +205,7 @@ describe.skipIf(!postgresBinDir())('two replicas while PostgreSQL stops and come
       const log = replica.logs.slice(logged[r]);
       // One warning with a stack for the first failed command, a line for each later one, no error.
       expect(log.match(/WARN database not answering \(.*\); until it does, further failures are one line each: command failed: "vote \d"/g)).toHaveLength(1);
-      expect(log).toMatch(/further failures are one line each: command failed: .*\nError: .*\n\s+at /);
+      expect(log).toMatch(/further failures are one line each: command failed: .*\nDatabaseUnavailable: .*\n\s+at /);
       expect(log.match(/WARN database still not answering \(failure \d+ of this outage\): command failed: "vote \d"/g)).toHaveLength(2);
       expect(log).not.toMatch(/ERROR command failed/);
       expect(log.match(/WARN database answered again after \d+\.\d s, \d+ failures? meanwhile/g)).toHaveLength(1);

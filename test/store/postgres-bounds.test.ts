@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
@@ -14,6 +15,18 @@ import { postgresBinDir, startTestPostgres, type TestPostgres } from '../helpers
 
 const BOUNDS = { connectTimeoutMs: 1000, statementTimeoutMs: 1000, queryTimeoutMs: 1500, idleInTransactionMs: 3000 };
 const POOL_SIZE = 3;
+
+describe('telling a database outage from other failures', () => {
+  it('GIVEN a refused connection that did not come from the store (a feed host, a paper source) THEN it is no database outage', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const refused = await fetch(`http://127.0.0.1:${port}/`).catch((error: unknown) => error);
+    expect((refused as Error).cause).toMatchObject({ code: 'ECONNREFUSED' });
+    expect(isDatabaseUnavailable(refused)).toBe(false);
+  });
+});
 
 describe.skipIf(!postgresBinDir())('PostgreSQL with bounded waits', () => {
   let server: TestPostgres;
@@ -93,6 +106,8 @@ describe.skipIf(!postgresBinDir())('PostgreSQL with bounded waits', () => {
         const outcomes = await Promise.allSettled(asked);
         // Still stopped: every one of them was answered by the bounds, not by the server.
         const errors = outcomes.map((o) => (o.status === 'rejected' ? (o.reason as Error) : null));
+        // Each says what the driver said (a client-side timeout, or no connection in time).
+        expect(errors.map((e) => e?.message)).toEqual(errors.map(() => expect.stringMatching(/^(Query read timeout|timeout exceeded when trying to connect)$/)));
         expect(errors.map((e) => e?.message ?? 'answered')).not.toContain('answered');
         expect(errors.map((e) => isDatabaseUnavailable(e))).toEqual(errors.map(() => true));
         for (const [i, error] of errors.entries()) logFailure(log, sql, `work ${i} failed`, error);

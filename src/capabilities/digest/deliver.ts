@@ -1,6 +1,6 @@
 import type { Platform } from '../../adapter.js';
 import {
-  ATTEMPT_LEASE_MS,
+  attemptLeaseEnd,
   claimParts,
   combineReplies,
   endStatusOf,
@@ -92,14 +92,14 @@ export async function claimDigest(
     const to = trigger === 'now' ? iso(now) : slot;
     const items = await selectItems(tx, current, m.matcher, from, to, m.enteredAt);
     if (items.length === 0 && options.skipEmpty) return null;
-    const id = await store.insertPost(tx, { ...ref, slot, trigger, windowTo: to, now: iso(now), leaseUntil: iso(now + ATTEMPT_LEASE_MS), items });
+    const id = await store.insertPost(tx, { ...ref, slot, trigger, windowTo: to, now: iso(now), leaseUntil: attemptLeaseEnd(services.config, now), items });
     if (id === null) return null;
     if (items.length > 0 && trigger === 'schedule') await claimParts(services, tx, options.parts ?? [], ref, slot, now, id);
     const post = await store.postById(tx, id);
     return post ? { post, items } : null;
   });
   // The first attempt's lease is this process's once the claim is committed.
-  if (claimed && claimed.items.length > 0) holdLease(sql, claimed.post.id, iso(now + ATTEMPT_LEASE_MS));
+  if (claimed && claimed.items.length > 0) holdLease(sql, claimed.post.id, attemptLeaseEnd(services.config, now));
   return claimed;
 }
 

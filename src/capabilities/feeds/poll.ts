@@ -11,6 +11,7 @@ import { readFeed, type FeedProblem } from './read.js';
 import { parseSource, type SourceUrls } from './sources.js';
 import { feedStore, type FeedRow, type FeedState, type SeenItem } from './store.js';
 import { retryWhileBusy } from '../../store/busy.js';
+import { isDatabaseUnavailable } from '../../store/sql/outage.js';
 
 const MINUTE = 60_000;
 /** The longest wait between reads of a failing feed. */
@@ -124,6 +125,9 @@ async function pollOne(services: Services, http: HttpClient, intake: PaperIntake
     if (round.added || round.skipped) log.info(`feeds: ${feed.source}: ${countOf(round.added, 'new paper')}, ${round.merged} merged, ${countOf(round.skipped, 'item')} without a title or link skipped`);
     return reported(feed, round);
   } catch (error) {
+    // The database, not the feed, failed: the round's caller logs it as part of the outage, and the
+    // feed keeps its record (its read lease brings it back once the database answers).
+    if (isDatabaseUnavailable(error)) throw error;
     const problem = error as FeedProblem;
     const failures = feed.failures + 1;
     const message = problem.message ?? String(error);

@@ -1,6 +1,6 @@
 import type { Platform } from '../../adapter.js';
 import type { Paper } from '../../catalog/paper.js';
-import { ATTEMPT_LEASE_MS, endClaim, holdLease, iso, label, latestSlot, sendClaim, type ChannelRef, type SendResult, type SlotPart } from '../../delivery/index.js';
+import { attemptLeaseEnd, endClaim, holdLease, iso, label, latestSlot, sendClaim, type ChannelRef, type SendResult, type SlotPart } from '../../delivery/index.js';
 import type { Services } from '../../services.js';
 import type { SqlTransaction } from '../../store/sql/types.js';
 import { spotlightReply } from './post.js';
@@ -64,14 +64,14 @@ export async function claimSlot(services: Services, ref: ChannelRef, slot: strin
       paperId: pick.paper.id,
       round: pick.round,
       now: iso(now),
-      leaseUntil: iso(now + ATTEMPT_LEASE_MS),
+      leaseUntil: attemptLeaseEnd(services.config, now),
     });
     return id === null ? null : { id, slot, paper: pick.paper, round: pick.round };
   };
   if (options.tx) return claimIn(options.tx);
   const claim = await services.sql.transaction(claimIn);
   // The first attempt's lease is this process's once the claim is committed.
-  if (claim) holdLease(services.sql, claim.id, iso(now + ATTEMPT_LEASE_MS));
+  if (claim) holdLease(services.sql, claim.id, attemptLeaseEnd(services.config, now));
   return claim;
 }
 

@@ -16,13 +16,33 @@ const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'
 const SERVER_CODES = /^(08...|57P0[1-3]|53300)$/;
 
 /**
- * Whether `error` says the database is not answering (unreachable, gone, or silent past a bound),
- * rather than that a statement was wrong: the one place that tells an outage from a fault.
+ * What the PostgreSQL store throws in place of a driver error that says the server is not there to
+ * answer (unreachable, gone, or silent past a bound), rather than that a statement was wrong. Only
+ * the store makes one, so a feed host or a paper source refusing a connection is never taken for
+ * the database. The driver's code stays readable (`unreachable` in open.ts reads it).
  */
+class DatabaseUnavailable extends Error {
+  readonly code: string | undefined;
+
+  constructor(cause: Error) {
+    super(cause.message, { cause });
+    this.name = 'DatabaseUnavailable';
+    const code = (cause as { code?: unknown }).code;
+    this.code = code === undefined ? undefined : String(code);
+  }
+}
+
+/** The driver's error as the store throws it: a DatabaseUnavailable when it says the server is not answering. */
+export function storeError(error: unknown): unknown {
+  if (!(error instanceof Error) || error instanceof DatabaseUnavailable) return error;
+  const code = String((error as { code?: unknown }).code ?? '');
+  return SOCKET_CODES.has(code) || SERVER_CODES.test(code) || DRIVER_MESSAGES.test(error.message) ? new DatabaseUnavailable(error) : error;
+}
+
+/** Whether `error` (or what it wraps) is the store saying the database is not answering: the one place that tells an outage from a fault. */
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
-    const code = String((e as { code?: unknown }).code ?? '');
-    if (SOCKET_CODES.has(code) || SERVER_CODES.test(code) || DRIVER_MESSAGES.test(e.message)) return true;
+    if (e instanceof DatabaseUnavailable) return true;
   }
   return false;
 }

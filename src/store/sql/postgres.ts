@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { maskUrlCredentials, type Logger } from '../../log.js';
 import { numberedPlaceholders, postgresDialect } from './dialect.js';
-import { DatabaseOutage, isDatabaseUnavailable } from './outage.js';
+import { DatabaseOutage, isDatabaseUnavailable, storeError } from './outage.js';
 import {
   type DatabaseBounds,
   QueryHelpers,
@@ -77,13 +77,13 @@ export class PostgresSql extends QueryHelpers implements SqlDatabase {
   }
 
   async query<T = Record<string, unknown>>(sql: string, params: SqlParams = []): Promise<SqlResult<T>> {
-    const result = await this.pool.query(this.text(sql), parameters(params));
+    const result = await driver(this.pool.query(this.text(sql), parameters(params)));
     this.outage?.answered();
     return toResult<T>(result);
   }
 
   async exec(sql: string): Promise<void> {
-    await this.pool.query(sql);
+    await driver(this.pool.query(sql));
     this.outage?.answered();
   }
 
@@ -95,13 +95,13 @@ export class PostgresSql extends QueryHelpers implements SqlDatabase {
   async transaction<T>(fn: (tx: SqlTransaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const isolation = (options.isolation ?? 'read committed').toUpperCase();
     for (let attempt = 1; ; attempt++) {
-      const client = await this.pool.connect();
+      const client = await driver(this.pool.connect());
       let broken: Error | undefined;
       const tx = new PostgresTransaction(client, this);
       try {
-        await client.query(`BEGIN ISOLATION LEVEL ${isolation}`);
+        await driver(client.query(`BEGIN ISOLATION LEVEL ${isolation}`));
         const result = await fn(tx);
-        await client.query('COMMIT');
+        await driver(client.query('COMMIT'));
         this.outage?.answered();
         return result;
       } catch (error) {
@@ -145,17 +145,26 @@ class PostgresTransaction extends QueryHelpers implements SqlTransaction {
 
   async query<T = Record<string, unknown>>(sql: string, params: SqlParams = []): Promise<SqlResult<T>> {
     this.check();
-    return toResult<T>(await this.client.query(this.store.text(sql), parameters(params)));
+    return toResult<T>(await driver(this.client.query(this.store.text(sql), parameters(params))));
   }
 
   async exec(sql: string): Promise<void> {
     this.check();
-    await this.client.query(sql);
+    await driver(this.client.query(sql));
   }
 
   async lock(key: string): Promise<void> {
     this.check();
-    await this.client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+    await driver(this.client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]));
+  }
+}
+
+/** The driver's answer, or its failure as the store reports it (a DatabaseUnavailable when the server did not answer). */
+async function driver<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    throw storeError(error);
   }
 }
 
