@@ -228,6 +228,86 @@ describe.each(testedEngines())('Discord closing a shard for good on %s', (engine
   });
 });
 
+describe.each(testedEngines())('Discord shard count changing under running replicas on %s', (engine) => {
+  const set = useShardReplicas(engine, { shards: 2, maxConcurrency: 16 });
+  /** How often one replica asks Discord for its recommended count (shards.ts). */
+  const COUNT_CHECK_MS = 15 * 60_000;
+  const gatewayChecks = () => set.fake.requests.filter((r) => r.method === 'GET' && r.path === '/api/v10/gateway/bot').length;
+  const commandEverywhere = async (count: number, holders: Map<number, Replica>) => {
+    for (let shard = 0; shard < count; shard++) {
+      const { channelId } = await set.commandOnShard(shard, count);
+      expect(holders.get(shard)?.answered, `shard ${shard} of ${count}`).toContain(channelId);
+    }
+  };
+  /** Moves the clock on by `ms` in steps of a renewal at most, each replica running its round after each step, as their timers would. */
+  const roundsFor = async (ms: number, replicas: Replica[]) => {
+    for (let left = ms; left > 0; left -= RENEW_SECONDS * 1000) {
+      set.clock.advance(Math.min(left, RENEW_SECONDS * 1000));
+      for (const r of replicas) await r.adapter.shards!.tick();
+    }
+  };
+  const holdersOf = (replicas: Replica[]) => new Map(replicas.flatMap((r) => (r.adapter.shards?.shards() ?? []).map((id) => [id, r] as const)));
+
+  it('GIVEN Discord recommends 4 shards instead of 2 THEN the replicas move to 4 without a restart, never running both counts at once', async () => {
+    const a = await set.startReplica('a');
+    const b = await set.startReplica('b');
+    await a.adapter.shards!.tick();
+    await b.adapter.shards!.tick();
+    expect([a, b].map((r) => r.adapter.shards?.shards())).toEqual([[0], [1]]);
+    await commandEverywhere(2, holdersOf([a, b]));
+
+    set.fake.recommendShards(4);
+    // Before the check is due, the rounds (each a third of a lease apart, as the timers run them) do not ask Discord.
+    const before = gatewayChecks();
+    await roundsFor(COUNT_CHECK_MS - 1000, [a, b]);
+    expect(gatewayChecks()).toBe(before);
+    expect([a, b].map((r) => r.adapter.shards?.shards())).toEqual([[0], [1]]);
+    expect(a.adapter.shards?.shardCount()).toBe(2);
+
+    // Due: the first replica's round asks, moves the count, and closes its session; b's shard of 2 is still open, so a connects nothing yet.
+    set.clock.advance(2000);
+    await a.adapter.shards!.tick();
+    expect(gatewayChecks()).toBe(before + 1);
+    expect(a.adapter.shards?.shardCount()).toBe(4);
+    expect(a.adapter.shards?.shards()).toEqual([]);
+    expect(set.fake.shardConnections().map((c) => [c.shard, c.count])).toEqual([[1, 2]]);
+    expect(a.logs.join('\n')).toMatch(/moving every replica from 2 to 4 shard\(s\): Discord recommends 4 shard\(s\)/);
+
+    // b's round: it alone asks nothing (the check is taken), follows the count, closes its old session and takes its share of the new.
+    await b.adapter.shards!.tick();
+    expect(gatewayChecks()).toBe(before + 1 + 2);
+    expect(b.logs.join('\n')).toMatch(/the shard count is now 4 \(was 2; Discord recommends 4 shard\(s\)\); closing shard\(s\) 1 to lease anew/);
+    expect(b.adapter.shards?.shards()).toEqual([0, 1]);
+    await a.adapter.shards!.tick();
+    expect(a.adapter.shards?.shards()).toEqual([2, 3]);
+    expect(set.fake.shardConnections().map((c) => [c.shard, c.count])).toEqual([
+      [0, 4],
+      [1, 4],
+      [2, 4],
+      [3, 4],
+    ]);
+    for (const r of [a, b]) expect(r.adapter.connected()).toBe(true);
+    await commandEverywhere(4, holdersOf([a, b]));
+  });
+
+  it('GIVEN Discord closes a session with 4011 sharding required THEN the replicas move to a larger count at once, without waiting for the check', async () => {
+    const [a, b] = set.replicas as [Replica, Replica];
+    // Discord's recommendation lags behind: still 4.
+    set.fake.closeShard(2, 4011, 'Sharding required.');
+    await vi.waitFor(() => expect(a.adapter.shards?.shards()).toEqual([3]));
+    await a.adapter.shards!.tick();
+    expect(a.logs.join('\n')).toMatch(/Discord closed shard 2 of 4 for good with 4011 \(sharding required\)/);
+    expect(a.adapter.shards?.shardCount()).toBe(5);
+    await b.adapter.shards!.tick();
+    await a.adapter.shards!.tick();
+    await b.adapter.shards!.tick();
+    expect(set.fake.shardConnections().map((c) => [c.shard, c.count])).toEqual([0, 1, 2, 3, 4].map((id) => [id, 5]));
+    expect([...(a.adapter.shards?.shards() ?? []), ...(b.adapter.shards?.shards() ?? [])].sort()).toEqual([0, 1, 2, 3, 4]);
+    await commandEverywhere(5, holdersOf([a, b]));
+    set.expectEachAnsweredOnce();
+  });
+});
+
 describe.each(testedEngines())('Discord shard leases on %s', (engine) => {
   let db: FreshDatabase;
   const pools: Paperbot[] = [];
