@@ -49,6 +49,8 @@ export type DiscordAdapter = Adapter & {
   connected(): boolean;
   /** With DISCORD_SHARDS: each shard Discord closed for good, with what to fix, for /readyz. */
   problems(): string[];
+  /** With DISCORD_SHARDS: the shards held and up here, and those Discord closed for good, for the metrics. */
+  shardStates?(): { connected: number; closed: number };
 };
 
 /** How long start() waits for the gateway's READY after logging in. */
@@ -206,6 +208,8 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     problems() {
       return shards?.problems() ?? [];
     },
+
+    ...(shards ? { shardStates: () => shards.states() } : {}),
 
     async stop() {
       await Promise.race([Promise.allSettled([...inflight]), new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref())]);

@@ -200,6 +200,12 @@ export class ShardedGateway {
     );
   }
 
+  /** For the metrics: the shards held and up here, and those Discord closed for good (as the last round read them). */
+  states(): { connected: number; closed: number } {
+    const connected = [...this.held.values()].filter((shard) => shard.connection?.ready() ?? false).length;
+    return { connected, closed: this.closed.length };
+  }
+
   /** Closes every session, then gives the leases back and leaves, so the others take over at once. */
   async stop(): Promise<void> {
     this.stopped = true;

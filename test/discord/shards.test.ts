@@ -6,6 +6,7 @@ import { loadSettings } from '../../adapters/settings.js';
 import { createPaperbot, type Paperbot } from '../../src/app.js';
 import { migrations } from '../../src/capabilities/index.js';
 import { checkDatabase } from '../../src/ops/doctor.js';
+import { Metrics } from '../../src/ops/metrics.js';
 import { ConfigError } from '../../src/errors.js';
 import { silentLogger } from '../../src/log.js';
 import { migrateSql } from '../../src/store/sql/migrate.js';
@@ -198,6 +199,16 @@ describe.each(testedEngines())('Discord closing a shard for good on %s', (engine
       expect(r.adapter.connected()).toBe(false);
       expect(r.adapter.problems()).toEqual([expect.stringMatching(/^shard 1 of 2 closed by Discord with 4014 \(disallowed intents\) at .*, tried again after 2026-12-01T10:01:00.000Z: .*developer portal/)]);
     }
+    // The metric as /metrics would serve it from each replica.
+    const metrics = new Metrics({ processMetrics: false });
+    metrics.observeGatewayShards(() => [a, b].map((r) => ({ platform: `discord-${r.name}`, ...r.adapter.shardStates!() })));
+    const shardGauge = async () => (await metrics.text()).split('\n').filter((line) => line.startsWith('paperbot_gateway_shards{'));
+    expect(await shardGauge()).toEqual([
+      'paperbot_gateway_shards{platform="discord-a",state="connected"} 1',
+      'paperbot_gateway_shards{platform="discord-a",state="closed"} 1',
+      'paperbot_gateway_shards{platform="discord-b",state="connected"} 0',
+      'paperbot_gateway_shards{platform="discord-b",state="closed"} 1',
+    ]);
     // b's fair share is one shard and shard 1 is free of holders, yet it stays closed until the back-off ends.
     await tickBoth(a, b);
     expect(b.adapter.shards?.shards()).toEqual([]);
@@ -222,6 +233,12 @@ describe.each(testedEngines())('Discord closing a shard for good on %s', (engine
       expect(r.adapter.connected()).toBe(true);
       expect(r.adapter.problems()).toEqual([]);
     }
+    expect(await shardGauge()).toEqual([
+      'paperbot_gateway_shards{platform="discord-a",state="connected"} 1',
+      'paperbot_gateway_shards{platform="discord-a",state="closed"} 0',
+      'paperbot_gateway_shards{platform="discord-b",state="connected"} 1',
+      'paperbot_gateway_shards{platform="discord-b",state="closed"} 0',
+    ]);
     const onOne = await set.commandOnShard(1, SHARDS);
     expect(b.answered).toContain(onOne.channelId);
     set.expectEachAnsweredOnce();
