@@ -186,7 +186,7 @@ describe.each(testedEngines())('Discord closing a shard for good on %s', (engine
     set.fake.refuseIdentify(disallowed);
     const identifies = set.fake.identifies;
     set.fake.closeShard(1, disallowed.code, disallowed.reason);
-    await vi.waitFor(() => expect(b.adapter.shards?.shards()).toEqual([]));
+    await vi.waitFor(() => expect(b.adapter.shards?.shards()).toEqual([]), { timeout: 20_000 });
     // A round queues behind the handling of the close.
     await b.adapter.shards!.tick();
     expect(b.logs.join('\n')).toMatch(/Discord closed shard 1 of 2 for good with 4014 \(disallowed intents\): .*Privileged Gateway Intents/);
@@ -311,7 +311,7 @@ describe.each(testedEngines())('Discord shard count changing under running repli
     const [a, b] = set.replicas as [Replica, Replica];
     // Discord's recommendation lags behind: still 4.
     set.fake.closeShard(2, 4011, 'Sharding required.');
-    await vi.waitFor(() => expect(a.adapter.shards?.shards()).toEqual([3]));
+    await vi.waitFor(() => expect(a.adapter.shards?.shards()).toEqual([3]), { timeout: 20_000 });
     await a.adapter.shards!.tick();
     expect(a.logs.join('\n')).toMatch(/Discord closed shard 2 of 4 for good with 4011 \(sharding required\)/);
     expect(a.adapter.shards?.shardCount()).toBe(5);
