@@ -8,7 +8,7 @@ import { migrations } from '../../src/capabilities/index.js';
 import { checkDatabase } from '../../src/ops/doctor.js';
 import { Metrics } from '../../src/ops/metrics.js';
 import { ConfigError } from '../../src/errors.js';
-import { silentLogger } from '../../src/log.js';
+import { createLogger, silentLogger } from '../../src/log.js';
 import { migrateSql } from '../../src/store/sql/migrate.js';
 import { FakeDiscord, shardOfGuild } from '../fakes/discord.js';
 import { guildOnShard } from '../fakes/discord-interactions.js';
@@ -444,6 +444,36 @@ describe('Discord shards at start', () => {
       expect(adapter.connected()).toBe(false);
       expect(fake.shardConnections()).toEqual([]);
       expect(await paperbot.services.sql.all('SELECT shard_id FROM discord_shard_leases')).toEqual([]);
+    } finally {
+      await paperbot.close();
+      await fake.close();
+      db.cleanup();
+    }
+  });
+});
+
+describe('Discord without DISCORD_SHARDS, its one session closed for good', () => {
+  it('GIVEN Discord refuses the identify with 4014 at start THEN start fails with the fix; GIVEN it closes the running session THEN the bot logs the fix and /readyz says why', async () => {
+    const fake = await new FakeDiscord().listen();
+    const db = tempDbPath();
+    const config = loadSettings({ PAPERBOT_DB: db.dbPath, DISCORD_TOKEN: fake.token, DISCORD_APP_ID: fake.appId, DISCORD_API_URL: fake.apiUrl });
+    const paperbot = await createPaperbot({ config, catalog: segmentationCatalog() });
+    const logs: string[] = [];
+    const log = createLogger('info', [fake.token], (line) => logs.push(line));
+    try {
+      fake.refuseIdentify({ code: 4014, reason: 'Disallowed intent(s).' });
+      const refused = createDiscordAdapter({ config: config.discord!, bot: paperbot.bot, log });
+      await expect(refused.start()).rejects.toThrow(/4014 \(disallowed intents\): .*Privileged Gateway Intents/);
+
+      fake.refuseIdentify(undefined);
+      const adapter = createDiscordAdapter({ config: config.discord!, bot: paperbot.bot, log });
+      await adapter.start();
+      expect(adapter.connected()).toBe(true);
+      fake.closeShard(0, 4014, 'Disallowed intent(s).');
+      await vi.waitFor(() => expect(adapter.connected()).toBe(false), { timeout: 20_000 });
+      expect(adapter.problems()).toEqual([expect.stringMatching(/^closed by Discord with 4014 \(disallowed intents\): .*developer portal/)]);
+      expect(logs.join('\n')).toMatch(/ERROR discord: Discord closed the gateway session for good with 4014/);
+      await adapter.stop();
     } finally {
       await paperbot.close();
       await fake.close();
