@@ -43,4 +43,9 @@ export interface Adapter {
   connected?(): boolean;
   /** When not connected: what is wrong and how to fix it, for /readyz (empty: nothing more to say). */
   problems?(): string[];
+  /**
+   * With a gateway sharded over replicas: the shards this replica holds connected, and those the
+   * platform closed for good that no replica serves yet (for the metrics).
+   */
+  shardStates?(): { connected: number; closed: number };
 }

@@ -52,6 +52,7 @@ export async function start(io: Io): Promise<number> {
   let paperbot: Paperbot | undefined;
   let adapters: Adapter[] = [];
   const routes = opsRoutes({ metrics, readiness: () => readiness(paperbot?.services, settings, adapters) });
+  metrics.observeGatewayShards(() => adapters.flatMap((a) => (a.shardStates ? [{ platform: a.platform, ...a.shardStates() }] : [])));
   // The platforms connect while the core is built (their handshakes wait on the network meanwhile);
   // an event that comes before the core is ready waits for it. /readyz says ready once both are.
   const connecting = startPlatformAdapters(core, settings, log, { routes, modules: platformModules, early: { ...state, clock: systemClock } });

@@ -61,7 +61,7 @@ export function reshardForClose(code: number): 'recommended' | 'more' | undefine
 /** A shard's session that Discord closed with a code discord.js does not come back from. */
 export class GatewayClosedError extends Error {
   constructor(readonly code: number) {
-    super(`Discord closed the gateway session with ${describeClose(code)}`);
+    super(`Discord closed the gateway session with ${describeClose(code)}: ${fixForClose(code)}`);
     this.name = 'GatewayClosedError';
   }
 }

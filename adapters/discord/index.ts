@@ -26,7 +26,7 @@ import { renderMessage } from './render.js';
 import { migrateSql } from '../../src/store/sql/migrate.js';
 import { discordMigrations, ShardLeaseStore } from './shard-leases.js';
 import { replicaName, ShardedGateway } from './shards.js';
-import { closedForGood, GatewayClosedError } from './close-codes.js';
+import { closedForGood, describeClose, fixForClose, GatewayClosedError } from './close-codes.js';
 
 
 export type DiscordAdapterOptions = {
@@ -47,8 +47,10 @@ export type DiscordAdapter = Adapter & {
   gatewayClients(): Client[];
   /** For /readyz: the gateway session is up; with DISCORD_SHARDS, every shard this replica holds is. */
   connected(): boolean;
-  /** With DISCORD_SHARDS: each shard Discord closed for good, with what to fix, for /readyz. */
+  /** Each shard (or the one session) Discord closed for good, with what to fix, for /readyz. */
   problems(): string[];
+  /** With DISCORD_SHARDS: the shards held and up here, and those Discord closed for good, for the metrics. */
+  shardStates?(): { connected: number; closed: number };
 };
 
 /** How long start() waits for the gateway's READY after logging in. */
@@ -92,9 +94,18 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     gatewayClient.on(Events.ShardResume, (shardId) => log.info(`discord gateway resumed (shard ${shardId})`));
   };
 
-  /** Logs in and waits for READY; a client that cannot is destroyed and the reason thrown as a setting to fix or a delivery error. */
+  /**
+   * Logs in and waits for READY; a client that cannot is destroyed and the reason thrown: GatewayClosedError
+   * when Discord closed the session for good (discord.js then rejects login() with a bare Error, after
+   * emitting shardDisconnect with the code), otherwise a setting to fix or a delivery error.
+   */
   const login = async (gatewayClient: Client) => {
     let timer: NodeJS.Timeout | undefined;
+    let closedCode: number | undefined;
+    const onDisconnect = ({ code }: { code: number }) => {
+      if (closedForGood(code)) closedCode = code;
+    };
+    gatewayClient.on(Events.ShardDisconnect, onDisconnect);
     const ready = new Promise<boolean>((resolve) => {
       gatewayClient.once(Events.ClientReady, () => resolve(true));
       timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS);
@@ -106,8 +117,9 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     } catch (error) {
       // Nothing else will stop a client that never connected.
       await gatewayClient.destroy().catch(() => {});
-      throw startFailure(error, api);
+      throw closedCode !== undefined ? new GatewayClosedError(closedCode) : startFailure(error, api);
     } finally {
+      gatewayClient.off(Events.ShardDisconnect, onDisconnect);
       clearTimeout(timer);
     }
   };
@@ -143,26 +155,16 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
           ...(throttler ? { ws: { buildIdentifyThrottler: () => throttler as SimpleIdentifyThrottler } } : {}),
         });
         listen(shardClient);
-        // discord.js emits shardDisconnect only for the close codes it does not come back from; at login
-        // the same close then rejects login() with a bare Error, so the code is kept from here.
+        await login(shardClient);
+        // Once running, discord.js leaves a session Discord closed for good closed (and isReady() stays true).
         let closedCode: number | undefined;
-        let running = false;
         shardClient.on(Events.ShardDisconnect, ({ code }) => {
           if (!closedForGood(code)) return;
           closedCode = code;
-          if (running) {
-            shardClients.delete(shardClient);
-            void shardClient.destroy();
-            onClosedForGood(code);
-          }
+          shardClients.delete(shardClient);
+          void shardClient.destroy();
+          onClosedForGood(code);
         });
-        try {
-          await login(shardClient);
-        } catch (error) {
-          if (closedCode !== undefined) throw new GatewayClosedError(closedCode);
-          throw error;
-        }
-        running = true;
         shardClients.add(shardClient);
         return {
           ready: () => shardClient.isReady() && closedCode === undefined,
@@ -175,7 +177,16 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     });
   }
 
-  if (!shards) listen(client);
+  /** Without DISCORD_SHARDS: the close code when Discord ended the one session for good (discord.js does not reconnect). */
+  let closedWith: number | undefined;
+  if (!shards) {
+    listen(client);
+    client.on(Events.ShardDisconnect, ({ code }) => {
+      if (!closedForGood(code)) return;
+      closedWith = code;
+      log.error(`discord: Discord closed the gateway session for good with ${describeClose(code)}: ${fixForClose(code)}. Then restart the bot.`);
+    });
+  }
 
   return {
     platform: 'discord',
@@ -200,12 +211,15 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     },
 
     connected() {
-      return shards ? shards.connected() : client.isReady();
+      return shards ? shards.connected() : client.isReady() && closedWith === undefined;
     },
 
     problems() {
-      return shards?.problems() ?? [];
+      if (shards) return shards.problems();
+      return closedWith === undefined ? [] : [`closed by Discord with ${describeClose(closedWith)}: ${fixForClose(closedWith)}`];
     },
+
+    ...(shards ? { shardStates: () => shards.states() } : {}),
 
     async stop() {
       await Promise.race([Promise.allSettled([...inflight]), new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref())]);

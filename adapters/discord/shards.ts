@@ -38,11 +38,12 @@ type HeldShard = {
 };
 
 /**
- * How often one replica asks Discord for its recommended count (DISCORD_SHARDS=auto). Discord's
- * documentation gives GET /gateway/bot no number of its own beyond the global rate limit, but its
- * answer changes only as the bot joins servers by the thousand (a shard holds up to 2,500), and every
- * shard session's login asks it too: once every 15 minutes for the whole deployment is plenty, and a
- * 4011 (sharding required) does not wait for it.
+ * How often one replica asks Discord for its recommended count (DISCORD_SHARDS=auto). GET /gateway/bot
+ * is rate-limited per route like any other (no fixed number is published for it; discord.js's REST
+ * reads the X-RateLimit headers and waits), and within the application's global 50 requests a second;
+ * every shard session's login asks it too. Its answer changes only as the bot joins servers by the
+ * thousand (Discord requires a shard per 2,500 servers), so one request every 15 minutes for the whole
+ * deployment is plenty, and a 4011 (sharding required) does not wait for it.
  */
 const COUNT_CHECK_MS = 15 * 60_000;
 
@@ -198,6 +199,12 @@ export class ShardedGateway {
       (l) =>
         `shard ${l.shardId} of ${l.shardCount} closed by Discord with ${describeClose(l.closedCode ?? 0)} at ${l.closedAt}, tried again after ${l.expiresAt}: ${fixForClose(l.closedCode ?? 0)}`,
     );
+  }
+
+  /** For the metrics: the shards held and up here, and those Discord closed for good (as the last round read them). */
+  states(): { connected: number; closed: number } {
+    const connected = [...this.held.values()].filter((shard) => shard.connection?.ready() ?? false).length;
+    return { connected, closed: this.closed.length };
   }
 
   /** Closes every session, then gives the leases back and leaves, so the others take over at once. */

@@ -8,6 +8,9 @@ export type PostOutcome = 'ok' | 'failed' | 'retry';
 /** How a feed read ended: new items read, a 304, a failure retried later, a feed gone for good. */
 export type FeedOutcome = 'ok' | 'not-modified' | 'error' | 'gone';
 
+/** One sharded platform's shards, as its adapter sees them at a scrape. */
+export type GatewayShards = { platform: string; connected: number; closed: number };
+
 /**
  * What paperbot counts, in Prometheus' text format through prom-client (the client the Prometheus
  * project lists for Node): commands by name and outcome, answer latency, unprompted posts and their
@@ -87,6 +90,22 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Read when scraped: each sharded platform's shards as its adapter sees them now. */
+  private shardSource: () => GatewayShards[] = () => [];
+  private readonly gatewayShards = new Gauge({
+    name: 'paperbot_gateway_shards',
+    help: 'Gateway shards by platform and state: connected (held and up on this replica; summed over the replicas, the shard count) and closed (closed for good by the platform and left in a back-off; the same on every replica).',
+    labelNames: ['platform', 'state'] as const,
+    registers: [this.registry],
+    collect: () => {
+      this.gatewayShards.reset();
+      for (const { platform, connected, closed } of this.shardSource()) {
+        this.gatewayShards.set({ platform, state: 'connected' }, connected);
+        this.gatewayShards.set({ platform, state: 'closed' }, closed);
+      }
+    },
+  });
+
   constructor({ processMetrics = true }: { processMetrics?: boolean } = {}) {
     if (processMetrics) collectDefaultMetrics({ register: this.registry });
   }
@@ -116,6 +135,11 @@ export class Metrics {
     this.sourceRequests.inc({ host, status: String(status) });
     this.sourceLatency.observe({ host }, seconds);
     if (retry) this.sourceRetries.inc({ host });
+  }
+
+  /** Where the shard gauge reads from at each scrape (the running adapters). */
+  observeGatewayShards(source: () => GatewayShards[]): void {
+    this.shardSource = source;
   }
 
   catalogSize(papers: number): void {

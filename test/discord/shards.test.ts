@@ -6,8 +6,9 @@ import { loadSettings } from '../../adapters/settings.js';
 import { createPaperbot, type Paperbot } from '../../src/app.js';
 import { migrations } from '../../src/capabilities/index.js';
 import { checkDatabase } from '../../src/ops/doctor.js';
+import { Metrics } from '../../src/ops/metrics.js';
 import { ConfigError } from '../../src/errors.js';
-import { silentLogger } from '../../src/log.js';
+import { createLogger, silentLogger } from '../../src/log.js';
 import { migrateSql } from '../../src/store/sql/migrate.js';
 import { FakeDiscord, shardOfGuild } from '../fakes/discord.js';
 import { guildOnShard } from '../fakes/discord-interactions.js';
@@ -185,7 +186,7 @@ describe.each(testedEngines())('Discord closing a shard for good on %s', (engine
     set.fake.refuseIdentify(disallowed);
     const identifies = set.fake.identifies;
     set.fake.closeShard(1, disallowed.code, disallowed.reason);
-    await vi.waitFor(() => expect(b.adapter.shards?.shards()).toEqual([]));
+    await vi.waitFor(() => expect(b.adapter.shards?.shards()).toEqual([]), { timeout: 20_000 });
     // A round queues behind the handling of the close.
     await b.adapter.shards!.tick();
     expect(b.logs.join('\n')).toMatch(/Discord closed shard 1 of 2 for good with 4014 \(disallowed intents\): .*Privileged Gateway Intents/);
@@ -198,6 +199,16 @@ describe.each(testedEngines())('Discord closing a shard for good on %s', (engine
       expect(r.adapter.connected()).toBe(false);
       expect(r.adapter.problems()).toEqual([expect.stringMatching(/^shard 1 of 2 closed by Discord with 4014 \(disallowed intents\) at .*, tried again after 2026-12-01T10:01:00.000Z: .*developer portal/)]);
     }
+    // The metric as /metrics would serve it from each replica.
+    const metrics = new Metrics({ processMetrics: false });
+    metrics.observeGatewayShards(() => [a, b].map((r) => ({ platform: `discord-${r.name}`, ...r.adapter.shardStates!() })));
+    const shardGauge = async () => (await metrics.text()).split('\n').filter((line) => line.startsWith('paperbot_gateway_shards{'));
+    expect(await shardGauge()).toEqual([
+      'paperbot_gateway_shards{platform="discord-a",state="connected"} 1',
+      'paperbot_gateway_shards{platform="discord-a",state="closed"} 1',
+      'paperbot_gateway_shards{platform="discord-b",state="connected"} 0',
+      'paperbot_gateway_shards{platform="discord-b",state="closed"} 1',
+    ]);
     // b's fair share is one shard and shard 1 is free of holders, yet it stays closed until the back-off ends.
     await tickBoth(a, b);
     expect(b.adapter.shards?.shards()).toEqual([]);
@@ -222,8 +233,94 @@ describe.each(testedEngines())('Discord closing a shard for good on %s', (engine
       expect(r.adapter.connected()).toBe(true);
       expect(r.adapter.problems()).toEqual([]);
     }
+    expect(await shardGauge()).toEqual([
+      'paperbot_gateway_shards{platform="discord-a",state="connected"} 1',
+      'paperbot_gateway_shards{platform="discord-a",state="closed"} 0',
+      'paperbot_gateway_shards{platform="discord-b",state="connected"} 1',
+      'paperbot_gateway_shards{platform="discord-b",state="closed"} 0',
+    ]);
     const onOne = await set.commandOnShard(1, SHARDS);
     expect(b.answered).toContain(onOne.channelId);
+    set.expectEachAnsweredOnce();
+  });
+});
+
+describe.each(testedEngines())('Discord shard count changing under running replicas on %s', (engine) => {
+  const set = useShardReplicas(engine, { shards: 2, maxConcurrency: 16 });
+  /** How often one replica asks Discord for its recommended count (shards.ts). */
+  const COUNT_CHECK_MS = 15 * 60_000;
+  const gatewayChecks = () => set.fake.requests.filter((r) => r.method === 'GET' && r.path === '/api/v10/gateway/bot').length;
+  const commandEverywhere = async (count: number, holders: Map<number, Replica>) => {
+    for (let shard = 0; shard < count; shard++) {
+      const { channelId } = await set.commandOnShard(shard, count);
+      expect(holders.get(shard)?.answered, `shard ${shard} of ${count}`).toContain(channelId);
+    }
+  };
+  /** Moves the clock on by `ms` in steps of a renewal at most, each replica running its round after each step, as their timers would. */
+  const roundsFor = async (ms: number, replicas: Replica[]) => {
+    for (let left = ms; left > 0; left -= RENEW_SECONDS * 1000) {
+      set.clock.advance(Math.min(left, RENEW_SECONDS * 1000));
+      for (const r of replicas) await r.adapter.shards!.tick();
+    }
+  };
+  const holdersOf = (replicas: Replica[]) => new Map(replicas.flatMap((r) => (r.adapter.shards?.shards() ?? []).map((id) => [id, r] as const)));
+
+  it('GIVEN Discord recommends 4 shards instead of 2 THEN the replicas move to 4 without a restart, never running both counts at once', async () => {
+    const a = await set.startReplica('a');
+    const b = await set.startReplica('b');
+    await a.adapter.shards!.tick();
+    await b.adapter.shards!.tick();
+    expect([a, b].map((r) => r.adapter.shards?.shards())).toEqual([[0], [1]]);
+    await commandEverywhere(2, holdersOf([a, b]));
+
+    set.fake.recommendShards(4);
+    // Before the check is due, the rounds (each a third of a lease apart, as the timers run them) do not ask Discord.
+    const before = gatewayChecks();
+    await roundsFor(COUNT_CHECK_MS - 1000, [a, b]);
+    expect(gatewayChecks()).toBe(before);
+    expect([a, b].map((r) => r.adapter.shards?.shards())).toEqual([[0], [1]]);
+    expect(a.adapter.shards?.shardCount()).toBe(2);
+
+    // Due: the first replica's round asks, moves the count, and closes its session; b's shard of 2 is still open, so a connects nothing yet.
+    set.clock.advance(2000);
+    await a.adapter.shards!.tick();
+    expect(gatewayChecks()).toBe(before + 1);
+    expect(a.adapter.shards?.shardCount()).toBe(4);
+    expect(a.adapter.shards?.shards()).toEqual([]);
+    expect(set.fake.shardConnections().map((c) => [c.shard, c.count])).toEqual([[1, 2]]);
+    expect(a.logs.join('\n')).toMatch(/moving every replica from 2 to 4 shard\(s\): Discord recommends 4 shard\(s\)/);
+
+    // b's round: it alone asks nothing (the check is taken), follows the count, closes its old session and takes its share of the new.
+    await b.adapter.shards!.tick();
+    expect(gatewayChecks()).toBe(before + 1 + 2);
+    expect(b.logs.join('\n')).toMatch(/the shard count is now 4 \(was 2; Discord recommends 4 shard\(s\)\); closing shard\(s\) 1 to lease anew/);
+    expect(b.adapter.shards?.shards()).toEqual([0, 1]);
+    await a.adapter.shards!.tick();
+    expect(a.adapter.shards?.shards()).toEqual([2, 3]);
+    expect(set.fake.shardConnections().map((c) => [c.shard, c.count])).toEqual([
+      [0, 4],
+      [1, 4],
+      [2, 4],
+      [3, 4],
+    ]);
+    for (const r of [a, b]) expect(r.adapter.connected()).toBe(true);
+    await commandEverywhere(4, holdersOf([a, b]));
+  });
+
+  it('GIVEN Discord closes a session with 4011 sharding required THEN the replicas move to a larger count at once, without waiting for the check', async () => {
+    const [a, b] = set.replicas as [Replica, Replica];
+    // Discord's recommendation lags behind: still 4.
+    set.fake.closeShard(2, 4011, 'Sharding required.');
+    await vi.waitFor(() => expect(a.adapter.shards?.shards()).toEqual([3]), { timeout: 20_000 });
+    await a.adapter.shards!.tick();
+    expect(a.logs.join('\n')).toMatch(/Discord closed shard 2 of 4 for good with 4011 \(sharding required\)/);
+    expect(a.adapter.shards?.shardCount()).toBe(5);
+    await b.adapter.shards!.tick();
+    await a.adapter.shards!.tick();
+    await b.adapter.shards!.tick();
+    expect(set.fake.shardConnections().map((c) => [c.shard, c.count])).toEqual([0, 1, 2, 3, 4].map((id) => [id, 5]));
+    expect([...(a.adapter.shards?.shards() ?? []), ...(b.adapter.shards?.shards() ?? [])].sort()).toEqual([0, 1, 2, 3, 4]);
+    await commandEverywhere(5, holdersOf([a, b]));
     set.expectEachAnsweredOnce();
   });
 });
@@ -347,6 +444,36 @@ describe('Discord shards at start', () => {
       expect(adapter.connected()).toBe(false);
       expect(fake.shardConnections()).toEqual([]);
       expect(await paperbot.services.sql.all('SELECT shard_id FROM discord_shard_leases')).toEqual([]);
+    } finally {
+      await paperbot.close();
+      await fake.close();
+      db.cleanup();
+    }
+  });
+});
+
+describe('Discord without DISCORD_SHARDS, its one session closed for good', () => {
+  it('GIVEN Discord refuses the identify with 4014 at start THEN start fails with the fix; GIVEN it closes the running session THEN the bot logs the fix and /readyz says why', async () => {
+    const fake = await new FakeDiscord().listen();
+    const db = tempDbPath();
+    const config = loadSettings({ PAPERBOT_DB: db.dbPath, DISCORD_TOKEN: fake.token, DISCORD_APP_ID: fake.appId, DISCORD_API_URL: fake.apiUrl });
+    const paperbot = await createPaperbot({ config, catalog: segmentationCatalog() });
+    const logs: string[] = [];
+    const log = createLogger('info', [fake.token], (line) => logs.push(line));
+    try {
+      fake.refuseIdentify({ code: 4014, reason: 'Disallowed intent(s).' });
+      const refused = createDiscordAdapter({ config: config.discord!, bot: paperbot.bot, log });
+      await expect(refused.start()).rejects.toThrow(/4014 \(disallowed intents\): .*Privileged Gateway Intents/);
+
+      fake.refuseIdentify(undefined);
+      const adapter = createDiscordAdapter({ config: config.discord!, bot: paperbot.bot, log });
+      await adapter.start();
+      expect(adapter.connected()).toBe(true);
+      fake.closeShard(0, 4014, 'Disallowed intent(s).');
+      await vi.waitFor(() => expect(adapter.connected()).toBe(false), { timeout: 20_000 });
+      expect(adapter.problems()).toEqual([expect.stringMatching(/^closed by Discord with 4014 \(disallowed intents\): .*developer portal/)]);
+      expect(logs.join('\n')).toMatch(/ERROR discord: Discord closed the gateway session for good with 4014/);
+      await adapter.stop();
     } finally {
       await paperbot.close();
       await fake.close();
