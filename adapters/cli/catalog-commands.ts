@@ -27,7 +27,7 @@ async function storedCatalog(io: Io): Promise<{ search: PaperSearch; papers: Pap
     const catalog = await configuredCatalog(io);
     return { search: createSearch(catalog), papers: catalog.papers };
   }
-  const paperbot = await createPaperbot({ config: settings, log: loggerFor(settings) });
+  const paperbot = await createPaperbot({ config: settings, log: loggerFor(settings), listen: false });
   const papers = paperbot.services.papers;
   const search = paperbot.services.search;
   // The records are in memory now; the database is not needed for one query.
