@@ -126,7 +126,11 @@ export class CatalogStore {
     let wrote = 0;
     const result = await this.sql.transaction(async (tx) => {
       await tx.lock(CATALOG_LOCK);
-      const top = await tx.one<{ seq: number; ord: number }>('SELECT coalesce(max(seq), 0) AS seq, coalesce(max(ord), 0) AS ord FROM catalog_papers');
+      // Two subqueries, not two aggregates of one query: SQLite reads a lone max() from its index, but
+      // two in one SELECT scan the table (60 ms at 100,000 papers).
+      const top = await tx.one<{ seq: number; ord: number }>(
+        'SELECT (SELECT coalesce(max(seq), 0) FROM catalog_papers) AS seq, (SELECT coalesce(max(ord), 0) FROM catalog_papers) AS ord',
+      );
       const writer = new CatalogWriter(tx, this.vocabulary, this.clock, (top?.seq ?? 0) + 1, top?.ord ?? 0);
       const out = await fn(writer);
       wrote = writer.writes;
@@ -156,7 +160,7 @@ export class CatalogStore {
     const rows = await this.sql.all<{ record: string | null; top: number | null; bundled: string | null; ord: number | null }>(
       `SELECT record, NULL AS top, NULL AS bundled, ord FROM catalog_papers WHERE ${SHOWN}
        UNION ALL
-       SELECT NULL, coalesce(max(seq), 0), (SELECT value FROM meta WHERE key = 'catalog.bundled'), NULL FROM catalog_papers
+       SELECT NULL, (SELECT coalesce(max(seq), 0) FROM catalog_papers), (SELECT value FROM meta WHERE key = 'catalog.bundled'), NULL
        ORDER BY ord`,
     );
     const papers: Paper[] = [];
@@ -178,7 +182,7 @@ export class CatalogStore {
    */
   async version(): Promise<CatalogVersion> {
     const row = await this.sql.one<{ seq: number; bundled: string | null }>(
-      "SELECT coalesce(max(seq), 0) AS seq, (SELECT value FROM meta WHERE key = 'catalog.bundled') AS bundled FROM catalog_papers",
+      "SELECT (SELECT coalesce(max(seq), 0) FROM catalog_papers) AS seq, (SELECT value FROM meta WHERE key = 'catalog.bundled') AS bundled",
     );
     return { seq: Number(row?.seq ?? 0), bundled: row?.bundled ?? '' };
   }
