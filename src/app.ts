@@ -10,7 +10,10 @@ import { openDb } from './store/db.js';
 import { openSqlStore } from './store/sql/open.js';
 import { CatalogStore } from './catalog/store.js';
 import { LiveCatalog } from './catalog/live.js';
-import { sqliteIndexCache } from './catalog/index-cache.js';
+import { storedIndexCache } from './catalog/index-cache.js';
+import { CATALOG_CHANNEL } from './catalog/store.js';
+import { carryFileCatalog } from './catalog/carry.js';
+import { listenFor, type Listener } from './store/sql/listen.js';
 import { CatalogService } from './catalog/service.js';
 import { bundledVocabulary } from './catalog/vocabulary.js';
 import type { HttpClient } from './net/index.js';
@@ -38,6 +41,8 @@ export type PaperbotOptions = {
   onDelivered?: DeliveryObserver;
   /** The state database opened beforehand with `openState` (`paperbot start` hands it to the adapters early); opened here otherwise. */
   state?: State;
+  /** False for a one-shot command (the CLI): no connection listening for other replicas' catalog changes. */
+  listen?: boolean;
 };
 
 /** The state database: the SQLite file and the store interface (SQLite, or PostgreSQL with DATABASE_URL), migrated. */
@@ -69,11 +74,23 @@ export async function createPaperbot(options: PaperbotOptions): Promise<Paperbot
   const vocabulary = catalog.vocabulary ?? bundledVocabulary();
   const clock = options.clock ?? systemClock;
   const { db, sql } = options.state ?? (await openState(config, log));
-  // The list seeds the stored catalog; what people and imports added lives beside it in the database.
-  const store = new CatalogStore(db, vocabulary, clock);
-  store.seed(catalog.papers);
-  const live = new LiveCatalog(store, (papers) => createSearch({ papers, vocabulary }), sqliteIndexCache(db, store, vocabulary));
+  // The list seeds the stored catalog; what people and imports added lives beside it in the database
+  // (on PostgreSQL, the one catalog every replica searches).
+  const store = new CatalogStore(sql, vocabulary, clock);
+  await store.seed(catalog.papers);
+  if (config.databaseUrl) await carryFileCatalog(db, store, log);
+  const live = await LiveCatalog.open(store, (papers) => createSearch({ papers, vocabulary }), storedIndexCache(sql, vocabulary));
   const catalogService = new CatalogService(store, live, vocabulary, config.sources, clock, log, options.http);
+  // Another replica's catalog write notifies at its commit: this one catches up at once rather than
+  // at its next command, so an idle replica's index (what its scheduled posts and autocomplete read)
+  // is current too. Optional: the catch-up before each command is what makes a search current.
+  let listener: Listener | null = null;
+  if (config.databaseUrl && options.listen !== false) {
+    listener = await listenFor(config.databaseUrl, CATALOG_CHANNEL, () => void catalogService.catchUp(), log).catch((error: unknown) => {
+      log.warn(`catalog: not listening for other replicas' changes (${error instanceof Error ? error.message : String(error)}); each command catches up instead`);
+      return null;
+    });
+  }
   const services: Services = {
     get papers() {
       return live.papers();
@@ -89,7 +106,7 @@ export async function createPaperbot(options: PaperbotOptions): Promise<Paperbot
   };
   const bot = createBot(services, undefined, options.hooks);
   const close = () => {
-    const closing = sql.close();
+    const closing = Promise.all([listener?.close(), sql.close()]).then(() => undefined);
     db.close();
     return closing;
   };

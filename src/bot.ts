@@ -6,7 +6,7 @@ import { coreText } from './i18n/catalog.js';
 import { detectLang, localize, type Lang } from './i18n/index.js';
 import { reply, type Reply, type ReplyKind } from './reply.js';
 import type { CommandOutcome } from './ops/metrics.js';
-import { isBusy, LOCK_WAIT_BUDGET_MS, retryWhileBusy } from './store/busy.js';
+import { isBusy, LOCK_WAIT_BUDGET_MS } from './store/busy.js';
 import { logFailure } from './store/sql/outage.js';
 import { cleanInput, MAX_INPUT_LENGTH } from './text.js';
 import { boundedDistance, typoBudget } from './search/fuzzy.js';
@@ -55,6 +55,11 @@ export function createBot(services: Services, commands: Command[] = defaultComma
     const lang = detectLang(text);
     let name = searchCommand.name;
     try {
+      // The catalog another replica or process changed is searched current: a cheap look first
+      // (bounded, so a slow database answers from a slightly stale index rather than hangs). The
+      // command's own writes go through the store interface, which waits for SQLite's lock itself:
+      // nothing here is retried whole any more (the catalog was the last synchronous writer).
+      await services.catalog.catchUp();
       let [word, rest] = splitFirst(text);
       let share = false;
       if (SHARE_WORDS.has(word.toLowerCase())) {
@@ -66,7 +71,7 @@ export function createBot(services: Services, commands: Command[] = defaultComma
       const command = named && (!named.fits || named.fits(rest, services)) ? named : undefined;
       const args = command ? rest : [word, rest].filter(Boolean).join(' ');
       name = (command ?? searchCommand).name;
-      const result = await retryWhileBusy(services.db, async () => (command ?? searchCommand).run({ args, invocation, lang, services }));
+      const result = await (command ?? searchCommand).run({ args, invocation, lang, services });
       const meant = named ? undefined : misspelledCommand(word, byWord, services);
       if (meant) result.intro.unshift(coreText.text(lang, 'didYouMean', { command: meant }));
       if (truncated) {

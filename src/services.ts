@@ -48,7 +48,7 @@ export type Services = {
   /** Adds, hides, tags and resolves papers; keeps `search` current. */
   catalog: CatalogService;
   search: PaperSearch;
-  /** The synchronous SQLite handle, for the capabilities not yet on `sql`. */
+  /** The synchronous SQLite handle: only its migration (1) and /readyz use it now; every store is on `sql`. */
   db: Db;
   /** The asynchronous store interface (SQLite or PostgreSQL; src/store/sql/), for those that are. */
   sql: SqlDatabase;

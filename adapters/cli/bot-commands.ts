@@ -27,7 +27,7 @@ async function withConsoleBot<T>(
 ): Promise<T> {
   const config = loadSettings(io.env);
   const log = loggerFor(config);
-  const paperbot = await createPaperbot({ config, log, clock });
+  const paperbot = await createPaperbot({ config, log, clock, listen: false });
   // With --json, stdout carries only the JSON: posts the command makes go to stderr.
   const consoleAdapter = new ConsoleAdapter({
     bot: paperbot.bot,

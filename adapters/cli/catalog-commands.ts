@@ -19,15 +19,17 @@ async function configuredCatalog(io: Io) {
 
 /**
  * The catalog as the bot sees it: the stored one (the list plus what people added) when the state
- * database exists; the bundled list alone otherwise, so a search never creates a database.
+ * database exists (PostgreSQL, or the SQLite file); the bundled list alone otherwise, so a search
+ * never creates a SQLite file.
  */
 async function storedCatalog(io: Io): Promise<{ search: PaperSearch; papers: Paper[] }> {
   const settings = loadSettings(io.env);
-  if (settings.dbPath !== ':memory:' && !existsSync(settings.dbPath)) {
+  // With DATABASE_URL the stored catalog is PostgreSQL's, whatever the file.
+  if (!settings.databaseUrl && settings.dbPath !== ':memory:' && !existsSync(settings.dbPath)) {
     const catalog = await configuredCatalog(io);
     return { search: createSearch(catalog), papers: catalog.papers };
   }
-  const paperbot = await createPaperbot({ config: settings, log: loggerFor(settings) });
+  const paperbot = await createPaperbot({ config: settings, log: loggerFor(settings), listen: false });
   const papers = paperbot.services.papers;
   const search = paperbot.services.search;
   // The records are in memory now; the database is not needed for one query.

@@ -10,7 +10,7 @@ import { loggerFor, type Io } from './io.js';
  */
 export async function libraryCli(command: 'add' | 'import' | 'export' | 'enrich', args: string[], io: Io): Promise<number> {
   const settings = loadSettings(io.env);
-  const paperbot = await createPaperbot({ config: settings, log: loggerFor(settings) });
+  const paperbot = await createPaperbot({ config: settings, log: loggerFor(settings), listen: false });
   // A progress bar only on a terminal, and only for the real process (a test's io is not a terminal).
   const progress = io.env === process.env && Boolean(process.stderr.isTTY);
   const catalogIo = { stdout: io.stdout, stderr: io.stderr, progress };
@@ -18,6 +18,6 @@ export async function libraryCli(command: 'add' | 'import' | 'export' | 'enrich'
     const run = { add: addCli, import: importCli, export: exportCli, enrich: enrichCli }[command];
     return await run(args, paperbot.services.catalog, catalogIo);
   } finally {
-    paperbot.close();
+    await paperbot.close();
   }
 }

@@ -6,7 +6,7 @@ import { migrateToPostgres } from '../../src/store/sql/copy.js';
 import { backupPostgres, restorePostgres } from '../../src/store/sql/backup.js';
 import { maskUrlCredentials } from '../../src/log.js';
 import { existsSync } from 'node:fs';
-import { isPortable, isSqliteOnly } from '../../src/store/migrations.js';
+import { isPortable } from '../../src/store/migrations.js';
 import { slackMigrations } from '../slack/migration.js';
 import { discordMigrations } from '../discord/shard-leases.js';
 import { loadSettings, type Settings } from '../settings.js';
@@ -23,22 +23,27 @@ const schema = [...migrations, ...slackMigrations, ...discordMigrations];
 const knownVersions = () => schema.map((m) => m.version);
 const adapterVersions = () => [...slackMigrations, ...discordMigrations].map((m) => m.version);
 
-/** With DATABASE_URL, the backup of the SQLite file's part of the state (the catalog, for one) goes beside the PostgreSQL one. */
+/**
+ * A PostgreSQL backup made before the catalog moved there had the SQLite file's part of the state (the
+ * catalog) beside it under this name; restore still puts it back (the next start carries its added
+ * papers into PostgreSQL's catalog, see carryFileCatalog). New backups need none: nothing the bot
+ * reads on PostgreSQL lives in the file any more.
+ */
 const sqliteBeside = (file: string) => `${file}.sqlite`;
 
 export async function backupCli(args: string[], io: Io): Promise<number> {
   const { positionals } = options(args, {});
-  let [file] = positionals;
+  const [file] = positionals;
   if (!file || positionals.length > 1) {
     io.stderr('paperbot: usage: paperbot backup <file>   (a consistent copy of PAPERBOT_DB, and of DATABASE_URL when set, also while the bot runs)\n');
     return 2;
   }
   const { dbPath, databaseUrl } = loadSettings(io.env);
   if (databaseUrl) {
-    // The state is in two places until every store is on PostgreSQL: both are backed up.
+    // Every store is on PostgreSQL: its backup is the whole state.
     const pg = await backupPostgres(databaseUrl, file);
     io.stdout(`backed up ${maskUrlCredentials(databaseUrl)} to ${pg.file} (${pg.tables} tables, ${pg.rows} rows, ${Math.ceil(pg.bytes / 1024)} KiB)\n`);
-    file = sqliteBeside(file);
+    return 0;
   }
   const result = await backupDatabase(dbPath, file);
   io.stdout(`backed up ${dbPath} to ${result.file} (${result.pages} pages, ${Math.ceil(result.bytes / 1024)} KiB)\n`);
@@ -79,8 +84,9 @@ export async function doctorCli(args: string[], io: Io): Promise<number> {
   }
   if (settings) {
     if (settings.databaseUrl) {
-      // The state is in two places: the SQLite-only migrations' tables in the file, the store interface's on PostgreSQL.
-      findings.push(...(await checkDatabase(settings.dbPath, schema.filter(isSqliteOnly).map((m) => m.version))));
+      // The file holds what is left of the SQLite-only migrations (meta); a file from before the catalog
+      // moved has its versions recorded too (4, 66), which are known: the portable ones run on PostgreSQL.
+      findings.push(...(await checkDatabase(settings.dbPath, knownVersions(), schema.filter(isPortable).map((m) => m.version))));
       findings.push(...(await checkPostgres(settings.databaseUrl, schema.filter(isPortable).map((m) => m.version), adapterVersions())));
     } else {
       findings.push(...(await checkDatabase(settings.dbPath, knownVersions(), adapterVersions())));

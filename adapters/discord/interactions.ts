@@ -69,8 +69,12 @@ export async function handleInteraction(interaction: Interaction, deps: Interact
   }
 }
 
+const AUTOCOMPLETE_CATCH_UP_MS = 250;
+
 async function answerAutocomplete(interaction: AutocompleteInteraction, deps: InteractionDeps, respond: Responder): Promise<void> {
   const focused = interaction.options.getFocused(true);
+  // Titles another replica added are offered too; a slow database costs at most this much of Discord's 3 s.
+  await deps.bot.services.catalog.catchUp(AUTOCOMPLETE_CATCH_UP_MS);
   const choices = focused.name === QUERY_OPTION ? autocompleteChoices(deps.bot, String(focused.value)) : [];
   await respond.callback(InteractionResponseType.ApplicationCommandAutocompleteResult, { choices });
 }

@@ -94,7 +94,7 @@ export async function importLibrary(catalog: CatalogService, format: Parameters<
   const parsed = await parseLibrary(format, text);
   const summary: ImportSummary = { added: [], merged: [], skipped: [...parsed.skipped] };
   const bar = io ? progressBar(io, 'importing') : null;
-  const outcomes = catalog.addWorks(
+  const outcomes = await catalog.addWorks(
     parsed.entries.map((e) => e.work),
     'imported',
     (done, total) => bar?.update(done, total),

@@ -11,71 +11,72 @@ export type BuildSearch = (papers: Paper[]) => IndexedSearch;
 const RESAVE_AFTER_CHANGES = 1000;
 
 /**
- * The catalog every adapter searches: the records of the store, kept current without a rebuild.
- * Before each use it asks the store what changed since it last looked (one indexed query), so a paper
- * added by this process, by a second bot or by `paperbot add` on the same database is found by the
- * next query, and a removed one is gone.
+ * The catalog every adapter searches: the records of the store, in an in-memory index kept current
+ * without a rebuild. Searching is synchronous and never waits for the database; catching up is not:
+ * `sync()` asks the store for its last `seq` (one indexed query) and, when it moved, for what changed
+ * since, so a paper added by this process, by another replica on the same PostgreSQL or by
+ * `paperbot add` on the same file is found, and a removed one is gone. The dispatcher awaits a
+ * bounded `sync()` before each command, as do the scheduled digest and spotlight and Discord's
+ * autocomplete (CatalogService.catchUp); on PostgreSQL a notification from the writing replica
+ * triggers one at once (changes.ts), so an idle replica is current before anyone asks.
  *
  * At start-up the index comes from the cache when it holds one it can trust (index-cache.ts), brought
  * up to date with the same changes; otherwise it is built from every record and saved for next time.
  */
 export class LiveCatalog implements PaperSearch {
-  private readonly engine: IndexedSearch;
   private list: Paper[] | null = null;
-  private seq: number;
+  /** The sync waiting for the one in flight to end; joined by callers arriving meanwhile. */
+  private queued: Promise<void> | null = null;
+  private running: Promise<void> = Promise.resolve();
 
-  constructor(
+  private constructor(
     private readonly store: CatalogStore,
-    build: BuildSearch,
-    cache?: IndexCache,
-  ) {
-    const restored = cache ? this.restore(cache) : null;
-    if (restored) {
-      this.engine = restored.search;
-      this.seq = restored.seq;
-      return;
-    }
-    const { version, papers } = store.allAt();
-    this.seq = version.seq;
-    this.engine = build(papers);
-    cache?.save(this.engine, version);
+    private readonly engine: IndexedSearch,
+    private seq: number,
+  ) {}
+
+  /** The live catalog over `store`: restored from `cache` when it can be, built from every record otherwise. */
+  static async open(store: CatalogStore, build: BuildSearch, cache?: IndexCache): Promise<LiveCatalog> {
+    const restored = cache ? await restore(store, cache) : null;
+    if (restored) return new LiveCatalog(store, restored.search, restored.seq);
+    const { version, papers } = await store.allAt();
+    const engine = build(papers);
+    await cache?.save(engine, version);
+    return new LiveCatalog(store, engine, version.seq);
   }
 
-  /**
-   * The cached index with every change since it was saved applied, or null. As a last check it must
-   * hold exactly as many papers as the store shows (read with the changes, in one transaction).
-   */
-  private restore(cache: IndexCache): { search: IndexedSearch; seq: number } | null {
-    const loaded = cache.load();
-    if (!loaded) return null;
-    const { search, version } = loaded;
-    const changes = this.store.changesAndCount(version.seq);
-    for (const paper of changes.upserts) search.upsert(paper);
-    for (const id of changes.removed) search.remove(id);
-    if (search.size !== changes.shown) return null;
-    if (changes.upserts.length + changes.removed.length > RESAVE_AFTER_CHANGES) cache.save(search, { seq: changes.seq, bundled: version.bundled });
-    return { search, seq: changes.seq };
-  }
-
-  /** Every shown record, current. */
+  /** Every shown record, as of the last sync. */
   papers(): Paper[] {
-    this.refresh();
     this.list ??= [...this.engine.papers()];
     return this.list;
   }
 
   get size(): number {
-    this.refresh();
     return this.engine.size;
   }
 
-  /** Takes in what the store changed since the last look. Cheap when nothing changed. */
-  refresh(): void {
-    if (!this.store.open || this.store.lastSeq() === this.seq) return;
-    const changes = this.store.changesSince(this.seq);
-    this.seq = changes.seq;
+  /**
+   * Takes in what the store changed since the last look. Cheap when nothing changed (one query).
+   * Calls arriving while one runs share the next one, which starts after it: whoever calls `sync()`
+   * after a commit gets a look that began after that commit, without a query per caller.
+   */
+  sync(): Promise<void> {
+    if (this.queued) return this.queued;
+    const next = this.running.then(() => {
+      this.queued = null;
+      return this.catchUp();
+    });
+    this.queued = next;
+    this.running = next.catch(() => undefined);
+    return next;
+  }
+
+  private async catchUp(): Promise<void> {
+    if (!this.store.open || (await this.store.lastSeq()) === this.seq) return;
+    const changes = await this.store.changesSince(this.seq);
     for (const paper of changes.upserts) this.upsert(paper);
     for (const id of changes.removed) this.remove(id);
+    this.seq = Math.max(this.seq, changes.seq);
   }
 
   /** A record written by this process: in the index at once. */
@@ -91,32 +92,42 @@ export class LiveCatalog implements PaperSearch {
   }
 
   search(query: string, options?: SearchOptions): SearchResult {
-    this.refresh();
     return this.engine.search(query, options);
   }
 
   get(id: string): Paper | null {
-    this.refresh();
     return this.engine.get(id);
   }
 
   resolve(text: string): Paper | null {
-    this.refresh();
     return this.engine.resolve(text);
   }
 
   knows(word: string): boolean {
-    this.refresh();
     return this.engine.knows(word);
   }
 
   complete(prefix: string, limit: number): Paper[] {
-    this.refresh();
     return this.engine.complete(prefix, limit);
   }
 
   related(paper: Paper, limit: number): Paper[] {
-    this.refresh();
     return this.engine.related(paper, limit);
   }
+}
+
+/**
+ * The cached index with every change since it was saved applied, or null. As a last check it must
+ * hold exactly as many papers as the store shows (read with the changes, in one statement).
+ */
+async function restore(store: CatalogStore, cache: IndexCache): Promise<{ search: IndexedSearch; seq: number } | null> {
+  const loaded = await cache.load();
+  if (!loaded) return null;
+  const { search, version } = loaded;
+  const changes = await store.changesAndCount(version.seq);
+  for (const paper of changes.upserts) search.upsert(paper);
+  for (const id of changes.removed) search.remove(id);
+  if (search.size !== changes.shown) return null;
+  if (changes.upserts.length + changes.removed.length > RESAVE_AFTER_CHANGES) await cache.save(search, { seq: changes.seq, bundled: version.bundled });
+  return { search, seq: changes.seq };
 }

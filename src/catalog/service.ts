@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
+import { settledWithin } from '../within.js';
 import { HttpClient, paperbotUserAgent } from '../net/index.js';
 import type { LiveCatalog } from './live.js';
 import { mergeRecords, paperFromWork } from './merge.js';
@@ -21,6 +22,17 @@ export type AddReport = { outcomes: (AddOutcome & { identifier: string })[]; fai
 /** Most identifiers one `/paper add` takes. */
 export const MAX_ADD = 10;
 
+/** Papers per transaction of an import. */
+const IMPORT_BATCH = 500;
+
+/**
+ * How long a command waits for the catalog to catch up before it answers from the index as it is.
+ * The catch-up is one indexed query when nothing changed; this bound only matters when the database
+ * is slow or hung, and then a slightly stale index beats a command that hangs (Slack wants its
+ * answer in 3 s, Discord's deferral in 3 s too).
+ */
+const CATCH_UP_MS = 500;
+
 /**
  * The catalog's operations for commands and the CLI: add by identifier (resolve, then one
  * transaction), add a work already read from a file, hide, correct tags. Every write reaches the
@@ -28,6 +40,8 @@ export const MAX_ADD = 10;
  */
 export class CatalogService {
   private resolverInstance: PaperResolver | null = null;
+  /** Whether the last catch-up failed or timed out: said once, not at every command while it lasts. */
+  private behind = false;
 
   constructor(
     readonly store: CatalogStore,
@@ -68,21 +82,42 @@ export class CatalogService {
     const report: AddReport = { outcomes: [], failures: [] };
     for (const item of settled) {
       if ('error' in item && item.error) report.failures.push({ identifier: item.identifier, error: item.error });
-      else if ('work' in item && item.work) report.outcomes.push({ identifier: item.identifier, ...this.addWork(item.work, 'added', addedBy) });
+      else if ('work' in item && item.work) report.outcomes.push({ identifier: item.identifier, ...(await this.addWork(item.work, 'added', addedBy)) });
     }
     return report;
   }
 
   /** Adds (or merges) a work already resolved or read from a file, in the index at once. No network. */
-  addWork(work: ResolvedWork, origin: 'added' | 'imported', addedBy: string | null): AddOutcome {
-    const outcome = this.storeWork(work, origin, addedBy);
+  async addWork(work: ResolvedWork, origin: 'added' | 'imported', addedBy: string | null): Promise<AddOutcome> {
+    const outcome = await this.store.writing((w) => w.add(this.paperOf(work, origin), origin, addedBy, work.sameAs));
     this.live.upsert(outcome.paper);
     return outcome;
   }
 
-  private storeWork(work: ResolvedWork, origin: 'added' | 'imported', addedBy: string | null): AddOutcome {
+  private paperOf(work: ResolvedWork, origin: 'added' | 'imported'): Paper {
     if (!work.title.trim()) throw new ResolveError('not-found', work.doi ?? work.arxivId ?? work.pmid ?? '?', 'the source has no title for it');
-    return this.store.add(paperFromWork(work, origin, this.vocabulary), origin, addedBy, work.sameAs);
+    return paperFromWork(work, origin, this.vocabulary);
+  }
+
+  /**
+   * Brings the live index up to what the store holds (another replica's or process's writes), waiting
+   * at most `ms`: a database that does not answer in time leaves the index as it was (a little
+   * stale), never the command hanging. Failures are logged, never thrown.
+   */
+  async catchUp(ms = CATCH_UP_MS): Promise<void> {
+    let failure: unknown = null;
+    const work = this.live.sync().catch((error: unknown) => {
+      failure = error;
+    });
+    const settled = await settledWithin(work, ms);
+    if (settled && failure === null) {
+      this.behind = false;
+      return;
+    }
+    if (this.behind) return;
+    this.behind = true;
+    if (!settled) this.log.warn(`catalog: the database did not answer within ${ms} ms; answering from the index as it was until it does`);
+    else this.log.warn(`catalog: could not catch up with the stored catalog (${failure instanceof Error ? failure.message : String(failure)}); answering from the index as it was`);
   }
 
   /**
@@ -92,42 +127,47 @@ export class CatalogService {
    * never searches, so it never pays for indexing (a third of an import's time); a running bot pays
    * it once, at the next query.
    */
-  addWorks(works: ResolvedWork[], origin: 'added' | 'imported', onProgress: (done: number, total: number) => void = () => {}): (AddOutcome | { error: string })[] {
+  async addWorks(works: ResolvedWork[], origin: 'added' | 'imported', onProgress: (done: number, total: number) => void = () => {}): Promise<(AddOutcome | { error: string })[]> {
     const out: (AddOutcome | { error: string })[] = [];
     // Committed in batches: one commit per paper costs more than the add itself, and a long import
     // still lets a running bot write between batches.
-    for (let start = 0; start < works.length; start += 500) {
-      this.store.batch(() => {
-        for (const work of works.slice(start, start + 500)) {
+    for (let start = 0; start < works.length; start += IMPORT_BATCH) {
+      const batch = await this.store.writing(async (w) => {
+        const done: (AddOutcome | { error: string })[] = [];
+        for (const work of works.slice(start, start + IMPORT_BATCH)) {
+          let paper: Paper;
           try {
-            out.push(this.storeWork(work, origin, null));
+            paper = this.paperOf(work, origin);
           } catch (error) {
             if (!(error instanceof ResolveError)) throw error;
-            out.push({ error: error.detail });
+            done.push({ error: error.detail });
+            continue;
           }
+          done.push(await w.add(paper, origin, null, work.sameAs));
         }
+        return done;
       });
-      onProgress(Math.min(start + 500, works.length), works.length);
+      out.push(...batch);
+      onProgress(Math.min(start + IMPORT_BATCH, works.length), works.length);
     }
     return out;
   }
 
   get(id: string): Paper | null {
-    this.live.refresh();
     return this.live.get(id) ?? this.live.get(id.toLowerCase());
   }
 
   /** Hides a paper from the catalog (a bundled one stays in its source file). */
-  remove(id: string): boolean {
-    const hidden = this.store.hide(id);
+  async remove(id: string): Promise<boolean> {
+    const hidden = await this.store.hide(id);
     if (hidden) this.live.remove(id);
     return hidden;
   }
 
   /** Applies a person's tag corrections; they outrank inference from then on. */
-  tag(paper: Paper, changes: { add: Tag[]; remove: Tag[] }): Paper {
+  async tag(paper: Paper, changes: { add: Tag[]; remove: Tag[] }): Promise<Paper> {
     const next = correctTags(paper, changes, this.vocabulary);
-    this.store.update(next);
+    await this.store.update(next);
     this.live.upsert(next);
     return next;
   }
@@ -152,15 +192,15 @@ export class CatalogService {
       const label = id ? formatIdentifier(id) : 'title search';
       try {
         const work = id ? await this.resolver.resolve(id) : await this.resolver.findByTitle({ title: paper.title, firstAuthor: paper.authors[0], year: paper.year });
-        const holder = !id && work?.doi ? this.store.idWithDoi(work.doi) : null;
+        const holder = !id && work?.doi ? await this.store.idWithDoi(work.doi) : null;
         if (!work) report.noIdentifier.push(paper.id);
         else if (holder && holder !== paper.id) report.duplicates.push({ id: paper.id, of: holder });
         else {
-          const current = this.store.get(paper.id) ?? paper;
+          const current = (await this.store.get(paper.id)) ?? paper;
           const { paper: next, changed } = mergeRecords(current, { ...paperFromWork(work, current.origin, this.vocabulary), arxivVersion: undefined });
           const filled = changed.filter((c) => c !== 'title');
           if (filled.length) {
-            this.store.update(next);
+            await this.store.update(next);
             this.live.upsert(next);
             const found = id ? label : `doi:${work.doi} (found by title)`;
             report.changes.push({ id: paper.id, identifier: found, changed: filled });

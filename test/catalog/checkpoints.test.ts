@@ -7,11 +7,26 @@ import { bundledVocabulary } from '../../src/catalog/vocabulary.js';
 import { migrations } from '../../src/capabilities/index.js';
 import { ManualClock } from '../../src/clock.js';
 import { openDb } from '../../src/store/db.js';
+import { openSqlStore } from '../../src/store/sql/open.js';
+import type { SqliteSql } from '../../src/store/sql/sqlite.js';
 import { tempDbPath } from '../helpers/temp-db.js';
 
 const vocabulary = bundledVocabulary();
-const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** The catalog writes on the store interface's own SQLite connection: the one whose log they grow. */
+async function open(path: string) {
+  const legacy = openDb(path, migrations);
+  const sql = (await openSqlStore({ dbPath: path }, legacy, migrations)) as SqliteSql;
+  cleanups.push(async () => {
+    await sql.close();
+    legacy.close();
+  });
+  return { db: sql.handle, sql };
+}
 
 /** The WAL header's salt changes each time a writer restarts the log from the beginning. */
 function walSalt(dbPath: string): number {
@@ -29,9 +44,8 @@ describe('WAL checkpoints off the write path', () => {
   it('a worker copies the log back, so a later add restarts it without the connection checkpointing', async () => {
     const tmp = tempDbPath();
     cleanups.push(tmp.cleanup);
-    const db = openDb(tmp.dbPath, migrations);
-    cleanups.push(() => db.close());
-    const store = new CatalogStore(db, vocabulary, new ManualClock('2026-12-01T12:00:00Z'));
+    const { db, sql } = await open(tmp.dbPath);
+    const store = new CatalogStore(sql, vocabulary, new ManualClock('2026-12-01T12:00:00Z'));
     // No thread until the first checkpoint is due: SQLite's own checkpoint stands until then.
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     const add = (i: number) =>
@@ -40,7 +54,7 @@ describe('WAL checkpoints off the write path', () => {
         'added',
         null,
       );
-    for (let i = 0; i < 40; i++) add(i);
+    for (let i = 0; i < 40; i++) await add(i);
     // Then the connection's own checkpoint is only a safety net far above what these adds write.
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(4000);
     const before = walSalt(tmp.dbPath);
@@ -48,17 +62,16 @@ describe('WAL checkpoints off the write path', () => {
     // Waits for the worker (on another thread); each round's add restarts the log once it is copied.
     for (let round = 0; round < 200 && !restarted; round++) {
       await sleep(25);
-      add(1000 + round);
+      await add(1000 + round);
       restarted = walSalt(tmp.dbPath) !== before;
     }
     expect(restarted).toBe(true);
     expect(db.prepare('SELECT count(*) FROM catalog_papers').pluck().get()).toBeGreaterThan(40);
   });
 
-  it('leaves an in-memory database as it is', () => {
-    const db = openDb(':memory:', migrations);
-    cleanups.push(() => db.close());
-    new CatalogStore(db, vocabulary, new ManualClock('2026-12-01T12:00:00Z'));
+  it('leaves an in-memory database as it is', async () => {
+    const { db, sql } = await open(':memory:');
+    new CatalogStore(sql, vocabulary, new ManualClock('2026-12-01T12:00:00Z'));
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
   });
 });

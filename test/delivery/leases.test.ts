@@ -67,7 +67,7 @@ for (const kind of ['spotlight', 'digest'] as const) {
       await first.say('slack', 'C1', 'follow lung nodule');
       await first.say('slack', 'C1', 'digest on monday 09:00 UTC');
       first.clock.set('2026-11-30T08:30:00Z');
-      first.paperbot.services.catalog.addWork(
+      await first.paperbot.services.catalog.addWork(
         { title: 'Lung nodule detection in low-dose CT', authors: ['Lovelace, Ada'], year: 2026, venue: 'arXiv', abstract: '', url: 'https://example.org/ln', subjects: [], sameAs: [], source: 'test' },
         'added',
         null,

@@ -59,7 +59,7 @@ describe.each(testedEngines())('tenants on %s', (engine) => {
     await b.say('slack', 'C1', 'follow lung nodule', T1);
     await b.say('slack', 'C1', 'digest on monday 09:00 UTC', T1);
     b.clock.set(MONDAY - 86_400_000);
-    b.paperbot.services.catalog.addWork(
+    await b.paperbot.services.catalog.addWork(
       { title: 'Lung nodule detection in low-dose CT', authors: ['Lovelace, Ada'], year: 2026, venue: 'arXiv', abstract: '', url: 'https://example.org/ln', subjects: [], sameAs: [], source: 'test' },
       'added',
       null,

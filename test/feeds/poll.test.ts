@@ -19,7 +19,7 @@ describe.each(testedEngines())('polling feeds on %s', (engine) => {
   const poll = (): Promise<FeedRound[]> => pollFeeds(h.bot.paperbot.services, { http: h.http(h.bot.paperbot.services) });
   const feeds = () => feedStore(h.bot.paperbot.services.sql).all();
   const feed = async (source: string): Promise<FeedRow> => (await feeds()).find((f) => f.source === source)!;
-  const added = () => enteredBetween(h.bot.paperbot.services.db, '', '9999').map((e) => e.paper);
+  const added = async () => (await enteredBetween(h.bot.paperbot.services.sql, '', '9999')).map((e) => e.paper);
 
   beforeAll(async () => {
     database = await freshDatabase(engine);
@@ -65,7 +65,7 @@ describe.each(testedEngines())('polling feeds on %s', (engine) => {
     expect(by('pubmed').merged + by('media').merged).toBe(1);
     expect(by('tmi').added).toBe(1);
     expect(by('mia').added).toBe(1);
-    expect(added()).toHaveLength(5);
+    expect(await added()).toHaveLength(5);
     for (const s of ['html', 'malformed', 'entities', 'loop', 'gone', 'throttled', 'hang']) expect(by(`/fail/${s}`).outcome, s).toBe('failed');
   });
 
@@ -114,7 +114,7 @@ describe.each(testedEngines())('polling feeds on %s', (engine) => {
     const arxiv = rounds.find((r) => r.source === 'arxiv:eess.IV')!;
     expect(arxiv).toMatchObject({ outcome: 'read', added: 0, merged: 1 });
     expect(rounds.find((r) => r.source.includes('tmi'))!.added).toBe(1);
-    const titles = added().map((p) => p.title);
+    const titles = (await added()).map((p) => p.title);
     expect(titles).toContain('Lung nodule detection in low-dose CT with 3D CNNs (revised)');
     expect(titles).not.toContain('Lung nodule detection in low-dose CT with 3D CNNs');
     expect(titles).toHaveLength(6);

@@ -106,13 +106,17 @@ describe('migrations on a database that holds state', () => {
     early.close();
     const logged: string[] = [];
     const { createLogger } = await import('../../src/log.js');
-    const upgraded = openDb(dbPath, migrations, createLogger('info', [], (line) => logged.push(line)));
-    upgraded.close();
-    // openDb applies the SQLite-only migrations; the portable ones are the store interface's (and copy the same way).
-    const sqliteOnly = migrations.filter(isSqliteOnly);
-    const latest = Math.max(...sqliteOnly.map((m) => m.version));
+    const { openState } = await import('../../src/app.js');
+    const { loadConfig } = await import('../../src/config.js');
+    // Every migration after the first is the store interface's now (the catalog's moved too): the
+    // copy is made before them, on its connection, the same way.
+    const upgraded = await openState(loadConfig({ PAPERBOT_DB: dbPath }), createLogger('info', [], (line) => logged.push(line)));
+    upgraded.db.close();
+    await upgraded.sql.close();
+    const pending = migrations.filter((m) => m.version !== 1);
+    const latest = Math.max(...pending.map((m) => m.version));
     const copy = `${dbPath}.before-v${latest}.bak`;
-    expect(logged.join('\n')).toContain(`database: copied to ${copy} before applying ${sqliteOnly.length - 1} migration(s)`);
+    expect(logged.join('\n')).toContain(`database: copied to ${copy} before applying ${pending.length} migration(s)`);
     const before = new Database(copy, { readonly: true });
     expect(before.prepare("SELECT value FROM meta WHERE key = 'lab'").pluck().get()).toBe('before the upgrade');
     expect(before.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(1);
@@ -121,8 +125,6 @@ describe('migrations on a database that holds state', () => {
     openDb(fresh, migrations).close();
     expect(existsSync(`${fresh}.before-v${latest}.bak`)).toBe(false);
     // Nor when the store interface's portable migrations follow on the same new file (a first start).
-    const { openState } = await import('../../src/app.js');
-    const { loadConfig } = await import('../../src/config.js');
     const state = await openState(loadConfig({ PAPERBOT_DB: join(d, 'first-start.db') }));
     state.db.close();
     await state.sql.close();

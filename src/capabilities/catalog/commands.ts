@@ -85,11 +85,11 @@ export const removeCommand: Command = {
   aliases: ['删除'],
   summary: T.both('removeSummary'),
   examples: ['remove automated-quantitative-histology-reveals-vascular-morphodynamics-during-arabidopsis-2014'],
-  run({ args, lang, services, invocation }) {
+  async run({ args, lang, services, invocation }) {
     const [id] = firstWord(args, 'removeUsage');
     if (!invocation.canManageChannel) throw new UserError('not-allowed', T.both('notAllowed'));
     const paper = paperById(services.search, id, T.both('nothingRemoved'));
-    services.catalog.remove(paper.id);
+    await services.catalog.remove(paper.id);
     const values = { title: paper.title, id: paper.id };
     return reply('paper-removed', lang, {
       intro: [T.text(lang, paper.origin === 'bundled' ? 'hidden' : 'removed', values)],
@@ -103,7 +103,7 @@ export const tagCommand: Command = {
   aliases: ['标签'],
   summary: T.both('tagSummary'),
   examples: ['tag u-net-convolutional-networks-for-biomedical-image-segmentation-2015 +region:lung -task:classification'],
-  run({ args, lang, services }) {
+  async run({ args, lang, services }) {
     const [id, rest] = firstWord(args, 'tagUsage');
     const words = rest.split(/\s+/).filter(Boolean);
     if (words.length === 0) throw new UserError('missing-tags', T.both('tagUsage'), [`tag ${id} +region:lung`]);
@@ -115,7 +115,7 @@ export const tagCommand: Command = {
       (sign === '+' ? changes.add : changes.remove).push(tag);
     }
     const paper = paperById(services.search, id, T.both('nothingChanged'));
-    const next = services.catalog.tag(paper, changes);
+    const next = await services.catalog.tag(paper, changes);
     return reply('paper-tagged', lang, {
       intro: [T.text(lang, 'tagged')],
       cards: [catalogCard(next, lang)],

@@ -1,4 +1,4 @@
-import { catalogMigration } from '../../catalog/schema.js';
+import { catalogAddedIndexMigration, catalogIndexSnapshotMigration, catalogMigration, catalogOrderMigration } from '../../catalog/schema.js';
 import type { Capability } from '../../services.js';
 import { addCommand, citeCommand, removeCommand, tagCommand } from './commands.js';
 
@@ -7,5 +7,5 @@ export const catalogCapability: Capability = {
   name: 'catalog',
   // `remove` last: help's examples run in this order, and removing comes after the rest.
   commands: [addCommand, tagCommand, citeCommand, removeCommand],
-  migrations: [catalogMigration],
+  migrations: [catalogMigration, catalogAddedIndexMigration, catalogIndexSnapshotMigration, catalogOrderMigration],
 };

@@ -1,7 +1,6 @@
 import type { Paper } from '../../catalog/paper.js';
 import * as delivery from '../../delivery/index.js';
 import { channelKey, channelParams, CLAIM_COLUMNS, toClaim, type ChannelRef, type ClaimRow } from '../../delivery/index.js';
-import type { Db } from '../../store/db.js';
 import type { SqlDatabase, SqlQueries, SqlTransaction } from '../../store/sql/types.js';
 
 /**
@@ -164,16 +163,15 @@ export async function adopt(sql: SqlDatabase, ref: ChannelRef): Promise<void> {
 export type Entered = { paper: Paper; enteredAt: string };
 
 /**
- * Papers that entered the catalog (from anywhere but the bundled list) in (from, to], oldest first.
- * The catalog is still on the synchronous SQLite handle (issue 15 converts it later), so this read
- * is too; callers make it before a claim's transaction, never inside one.
+ * Papers that entered the catalog (from anywhere but the bundled list) in (from, to], oldest first:
+ * on the store interface, so on PostgreSQL a paper any replica added is in every replica's window.
+ * Callers make it before a claim's transaction, never inside one (it may be a large read).
  */
-export function enteredBetween(db: Db, from: string, to: string): Entered[] {
-  const rows = db
-    .prepare<[string, string], { record: string; enteredAt: string }>(
-      `SELECT record, added_at AS enteredAt FROM catalog_papers
-        WHERE added_at > ? AND added_at <= ? AND origin != 'bundled' AND hidden = 0 ORDER BY added_at, rowid`,
-    )
-    .all(from, to);
+export async function enteredBetween(sql: SqlQueries, from: string, to: string): Promise<Entered[]> {
+  const rows = await sql.all<{ record: string; enteredAt: string }>(
+    `SELECT record, added_at AS "enteredAt" FROM catalog_papers
+      WHERE added_at > ? AND added_at <= ? AND origin <> 'bundled' AND hidden = 0 ORDER BY added_at, ord`,
+    [from, to],
+  );
   return rows.map((r) => ({ paper: JSON.parse(r.record) as Paper, enteredAt: r.enteredAt }));
 }

@@ -17,7 +17,7 @@ export function lazyMatcher(services: Services, subs: DigestSubscription[], now:
       const start = await store.windowStart(services.sql, s);
       if (start < from) from = start;
     }
-    const entered = store.enteredBetween(services.db, from, iso(now));
+    const entered = await store.enteredBetween(services.sql, from, iso(now));
     return { matcher: new TopicMatcher(entered.map((e) => e.paper)), enteredAt: new Map(entered.map((e) => [e.paper.id, e.enteredAt])) };
   };
   return () => (built ??= build());
@@ -39,6 +39,9 @@ export type DigestTickOptions = {
 export async function digestTick(services: Services, now: Date = services.clock.now(), options: DigestTickOptions = {}): Promise<DigestPosted[]> {
   const at = now.getTime();
   const posts: DigestPosted[] = [];
+  // A paper another replica added is in this one's digest window (read from the store) and must be
+  // in its index too: the digest's entries are looked up there.
+  await services.catalog.catchUp();
   let subs: DigestSubscription[];
   let work: DueWork;
   try {

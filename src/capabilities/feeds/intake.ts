@@ -33,8 +33,8 @@ export class PaperIntake {
   constructor(private readonly services: Pick<Services, 'catalog'>) {}
 
   /** Adds the candidate as a new paper, or merges it into the record of the same work. */
-  take(c: CandidatePaper, source: string, feed: string): Taken {
-    const outcome = this.services.catalog.addWork(workFromCandidate(c, source), 'added', `feed ${feed}`);
+  async take(c: CandidatePaper, source: string, feed: string): Promise<Taken> {
+    const outcome = await this.services.catalog.addWork(workFromCandidate(c, source), 'added', `feed ${feed}`);
     return { id: outcome.paper.id, added: !outcome.merged };
   }
 

@@ -10,7 +10,7 @@ import type { Migration } from '../../store/migrations.js';
  * backoff, and reported); `gone` (404/410: no longer read until added again).
  *
  * Written for SQLite first; the dialect's key column makes it the same schema on PostgreSQL. Its
- * index on the catalog's papers moved to migration 66, the catalog being SQLite's alone for now.
+ * index on the catalog's papers moved to the catalog's migration 66 (src/catalog/schema.ts).
  */
 export const feedsMigration: Migration = {
   version: 20,
@@ -79,14 +79,4 @@ INSERT INTO feed_subscriptions (platform, workspace_id, feed_id, added_by, added
          '', id, added_by, added_in, added_at
   FROM feeds;
 `,
-};
-
-/**
- * The digest asks the catalog for the papers that entered it in a window. This index was part of
- * migration 20; it stays on SQLite with the catalog (a database that ran 20 has it already).
- */
-export const catalogAddedIndexMigration: Migration = {
-  version: 66,
-  name: 'catalog-papers-added',
-  sql: `CREATE INDEX IF NOT EXISTS catalog_papers_added ON catalog_papers (added_at);`,
 };

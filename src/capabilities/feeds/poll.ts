@@ -10,7 +10,6 @@ import type { CandidatePaper } from './parse.js';
 import { readFeed, type FeedProblem } from './read.js';
 import { parseSource, type SourceUrls } from './sources.js';
 import { feedStore, type FeedRow, type FeedState, type SeenItem } from './store.js';
-import { retryWhileBusy } from '../../store/busy.js';
 import { isDatabaseUnavailable } from '../../store/sql/outage.js';
 
 const MINUTE = 60_000;
@@ -109,9 +108,8 @@ async function pollOne(services: Services, http: HttpClient, intake: PaperIntake
     const taken: SeenItem[] = [];
     for (const [hash, item] of byHash) {
       if (seen.has(hash)) continue;
-      // The catalog is on the synchronous SQLite handle; on SQLite a transaction of the store
-      // interface may hold the file's write lock this moment, so a busy write waits with timers.
-      const paper = await retryWhileBusy(services.db, async () => intake.take(item, feed.kind === 'url' ? 'feed' : feed.kind, feed.source));
+      // The catalog is on the store interface too: its transaction waits for SQLite's lock itself.
+      const paper = await intake.take(item, feed.kind === 'url' ? 'feed' : feed.kind, feed.source);
       taken.push({ guidHash: hash, paperId: paper.id });
       if (paper.added) round.added++;
       else round.merged++;

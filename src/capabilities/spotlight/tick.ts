@@ -19,6 +19,8 @@ const MISSED_SCAN_DAYS = 400;
 export async function tick(services: Services, now: Date = services.clock.now()): Promise<SpotlightPost[]> {
   const at = now.getTime();
   const posts: SpotlightPost[] = [];
+  // The rotation picks from the catalog as it stands, another replica's additions included.
+  await services.catalog.catchUp();
   let subs: Subscription[];
   let work: DueWork;
   try {

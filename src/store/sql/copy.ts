@@ -17,9 +17,9 @@ const BATCH_ROWS = 500;
 
 /**
  * `paperbot migrate-to-postgres`: copies the state that lives on the store interface (the tables of
- * the portable migrations) from the SQLite file into an empty PostgreSQL database, in one
- * transaction, and checks that every table holds as many rows on both sides before it commits. The
- * state of capabilities not yet converted stays in the SQLite file, which the bot keeps using.
+ * the portable migrations: since the catalog moved, all of it) from the SQLite file into an empty
+ * PostgreSQL database, in one transaction, and checks that every table holds as many rows on both
+ * sides before it commits.
  *
  * The tables are the ones the portable migrations create (PostgreSQL's own schema after
  * migrating, so the list never goes stale), copied parents before children for the foreign keys;
@@ -79,12 +79,21 @@ export async function countRows(db: SqlQueries, table: string): Promise<number> 
   return (await db.one<{ n: number }>(`SELECT CAST(COUNT(*) AS INTEGER) AS n FROM ${quote(table)}`))?.n ?? 0;
 }
 
-/** Every table but schema_migrations, each after the tables its foreign keys point to. */
+/**
+ * Tables that hold a cache, not state: the catalog's search index snapshot (migration 80), a binary
+ * the next start rebuilds and saves again. Copies and backups leave their rows out (the table itself
+ * is made by its migration on the other side).
+ */
+const CACHE_TABLES = ['catalog_index_snapshot'];
+
+/** Every table but schema_migrations and the caches, each after the tables its foreign keys point to. */
 export async function tablesInCopyOrder(db: SqlQueries): Promise<string[]> {
   const tables = (await db.all<{ name: string }>(
     `SELECT table_name AS name FROM information_schema.tables
      WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations' ORDER BY table_name`,
-  )).map((t) => t.name);
+  ))
+    .map((t) => t.name)
+    .filter((t) => !CACHE_TABLES.includes(t));
   const edges = await db.all<{ child: string; parent: string }>(
     `SELECT c.conrelid::regclass::text AS child, c.confrelid::regclass::text AS parent FROM pg_constraint c
      WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace`,

@@ -18,6 +18,8 @@ export type Dialect = {
    * rows no other holds and none waits (right for a queue, wrong for votes). Empty on SQLite.
    */
   skipLocked: string;
+  /** A column of bytes (the catalog's index snapshot): BLOB on SQLite, BYTEA on PostgreSQL. */
+  bytesColumn: string;
 };
 
 export const sqliteDialect: Dialect = {
@@ -26,6 +28,7 @@ export const sqliteDialect: Dialect = {
   forShare: '',
   forUpdate: '',
   skipLocked: '',
+  bytesColumn: 'BLOB',
 };
 
 export const postgresDialect: Dialect = {
@@ -35,6 +38,7 @@ export const postgresDialect: Dialect = {
   forShare: ' FOR SHARE',
   forUpdate: ' FOR UPDATE',
   skipLocked: ' FOR UPDATE SKIP LOCKED',
+  bytesColumn: 'BYTEA',
 };
 
 /**

@@ -9,7 +9,8 @@ import type { DatabaseOutage } from './outage.js';
  * numbers, NULL as null; PostgreSQL returns BIGINT (COUNT(*), SUM) as a string, so counts are written
  * `CAST(COUNT(*) AS INTEGER)`, and keys are INTEGER, never BIGINT.
  */
-export type SqlValue = string | number | null;
+/** Bytes (a Buffer) only for a column of `dialect.bytesColumn`: BLOB on SQLite, BYTEA on PostgreSQL. */
+export type SqlValue = string | number | null | Buffer;
 export type SqlParams = readonly SqlValue[];
 
 export type SqlResult<T> = { rows: T[]; changes: number };
