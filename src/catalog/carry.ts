@@ -10,7 +10,9 @@ type FileRecord = { record: string; origin: 'added' | 'imported'; addedBy: strin
  * catalog in its SQLite file (PAPERBOT_DB), so the papers people added lived there. At the first
  * start after the upgrade each replica adds its file's papers to the shared catalog, as any add is
  * made (one paper, one record: a paper two machines held becomes one record), keeping when each
- * entered the catalog (so the next digest does not take them for new), and notes in the file that
+ * entered the catalog (so the next digest does not take them for new), hides the bundled papers a
+ * channel manager removed there (a removal is a person's decision, which no other machine's file
+ * outranks), and notes in the file that
  * it did, so it happens once. A file without a catalog (a deployment that began on PostgreSQL
  * after the move) has nothing to carry. Restoring an old backup's `<file>.sqlite` brings the note's
  * absence back with it, and so its papers at the next start.
@@ -21,11 +23,13 @@ export async function carryFileCatalog(db: Db, store: CatalogStore, log: Logger)
   const rows = db
     .prepare(`SELECT record, origin, added_by AS addedBy, added_at AS addedAt FROM catalog_papers WHERE origin <> 'bundled' AND hidden = 0 ORDER BY rowid`)
     .all() as FileRecord[];
-  if (rows.length > 0) {
+  const removed = db.prepare("SELECT id FROM catalog_papers WHERE origin = 'bundled' AND hidden = 1 ORDER BY rowid").pluck().all() as string[];
+  if (rows.length > 0 || removed.length > 0) {
     await store.writing(async (w) => {
       for (const row of rows) await w.add(JSON.parse(row.record) as Paper, row.origin, row.addedBy, [], row.addedAt);
+      for (const id of removed) await w.hide(id);
     });
-    log.info(`catalog: carried ${rows.length} paper(s) added on this machine (${db.name}) into the shared catalog on PostgreSQL`);
+    log.info(`catalog: carried ${rows.length} paper(s) added and ${removed.length} bundled paper(s) removed on this machine (${db.name}) into the shared catalog on PostgreSQL`);
   }
   db.prepare("INSERT INTO meta (key, value) VALUES ('catalog.carried', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(new Date().toISOString());
   return rows.length;

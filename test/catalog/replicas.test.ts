@@ -123,11 +123,17 @@ describe.skipIf(engineMissing('postgres'))('the catalog shared by replicas on on
     const path = join(database.dbPath, '..', 'old-machine.db');
     const legacy = openDb(path, migrations);
     const fileSql = await openSqlStore({ dbPath: path }, legacy, migrations);
-    await new CatalogStore(fileSql, bundledVocabulary(), new ManualClock(SUNDAY)).add(
+    const legacyStore = new CatalogStore(fileSql, bundledVocabulary(), new ManualClock(SUNDAY));
+    await legacyStore.add(
       { ...syntheticPapers(1, 'old')[0]!, id: 'kidney-stone-ct', title: 'Kidney stone detection in non-contrast CT', doi: '10.5555/old.1', origin: 'added' },
       'added',
       'slack:U9',
     );
+    // A bundled paper a channel manager removed on that machine stays removed in the shared catalog.
+    const removedThere = syntheticPapers(6)[1]!.id;
+    await legacyStore.seed(syntheticPapers(6));
+    expect(await legacyStore.hide(removedThere)).toBe(true);
+    expect(b.paperbot.services.search.get(removedThere)).not.toBeNull();
     await fileSql.close();
     legacy.close();
     const config = loadConfig({ ...fake.env(), ...database.env, PAPERBOT_DB: path });
@@ -136,6 +142,7 @@ describe.skipIf(engineMissing('postgres'))('the catalog shared by replicas on on
     expect(first.services.search.search('kidney stone').hits[0]?.paper.id).toBe('kidney-stone-ct');
     await b.say('hello');
     expect(ids(await b.say('kidney stone'))[0]).toBe('kidney-stone-ct');
+    expect(b.paperbot.services.search.get(removedThere)).toBeNull();
     // It entered the catalog on Sunday, on the old machine: not new to next week's digest.
     const row = await b.paperbot.services.sql.one<{ added_at: string }>("SELECT added_at FROM catalog_papers WHERE id = 'kidney-stone-ct'");
     expect(row?.added_at).toBe(new Date(SUNDAY).toISOString());
