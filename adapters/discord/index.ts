@@ -162,7 +162,8 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
           if (!closedForGood(code)) return;
           closedCode = code;
           shardClients.delete(shardClient);
-          void shardClient.destroy();
+          // destroy() is async: a rejection left unhandled would end the process.
+          shardClient.destroy().catch((error: unknown) => log.warn(`discord: closing shard ${shardId}'s client failed (${error instanceof Error ? error.message : String(error)})`));
           onClosedForGood(code);
         });
         shardClients.add(shardClient);

@@ -231,11 +231,13 @@ export class ShardLeaseStore {
       if (!row) return null;
       const failures = Number(row.failures) + 1;
       const retryAt = now + Math.min(maxBackoffMs, backoffMs * 2 ** Math.min(failures - 1, 20));
-      await tx.run(
-        `UPDATE discord_shard_leases SET holder = '', closed_code = ?, closed_at = ?, expires_at = ?, failures = ? WHERE app_id = ? AND shard_id = ?`,
-        [code, iso(now), iso(retryAt), failures, this.appId, shardId],
+      // Still ours at the write too: the lease may have run out and another replica taken the shard
+      // since the read, and its live session must not be parked.
+      const parked = await tx.run(
+        `UPDATE discord_shard_leases SET holder = '', closed_code = ?, closed_at = ?, expires_at = ?, failures = ? WHERE app_id = ? AND shard_id = ? AND holder = ?`,
+        [code, iso(now), iso(retryAt), failures, this.appId, shardId, this.holder],
       );
-      return retryAt;
+      return parked > 0 ? retryAt : null;
     });
   }
 

@@ -3,6 +3,9 @@ import type { Logger } from '../log.js';
 import type { Paper } from './paper.js';
 import type { CatalogStore } from './store.js';
 
+/** Papers added in one transaction while carrying. */
+const CARRY_BATCH = 500;
+
 type FileRecord = { record: string; origin: 'added' | 'imported'; addedBy: string | null; addedAt: string };
 
 /**
@@ -25,12 +28,27 @@ export async function carryFileCatalog(db: Db, store: CatalogStore, log: Logger)
     .all() as FileRecord[];
   const removed = db.prepare("SELECT id FROM catalog_papers WHERE origin = 'bundled' AND hidden = 1 ORDER BY rowid").pluck().all() as string[];
   if (rows.length > 0 || removed.length > 0) {
+    // In batches, each its own transaction: the catalog's lock is held for one batch at a time, so
+    // the other replicas' adds wait milliseconds, not the whole carry (well under their statement timeout).
+    for (let start = 0; start < rows.length; start += CARRY_BATCH) {
+      await store.writing(async (w) => {
+        for (const row of rows.slice(start, start + CARRY_BATCH)) await w.add(JSON.parse(row.record) as Paper, row.origin, row.addedBy, [], row.addedAt);
+      });
+    }
     await store.writing(async (w) => {
-      for (const row of rows) await w.add(JSON.parse(row.record) as Paper, row.origin, row.addedBy, [], row.addedAt);
       for (const id of removed) await w.hide(id);
     });
     log.info(`catalog: carried ${rows.length} paper(s) added and ${removed.length} bundled paper(s) removed on this machine (${db.name}) into the shared catalog on PostgreSQL`);
   }
-  db.prepare("INSERT INTO meta (key, value) VALUES ('catalog.carried', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(new Date().toISOString());
+  markCarried(db);
   return rows.length;
+}
+
+/**
+ * Notes in the file that its catalog is in the shared one: after the carry, and after
+ * `paperbot migrate-to-postgres`, which copied it whole (carrying it again would only merge every
+ * paper into itself, under the catalog's lock).
+ */
+export function markCarried(db: Db): void {
+  db.prepare("INSERT INTO meta (key, value) VALUES ('catalog.carried', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(new Date().toISOString());
 }

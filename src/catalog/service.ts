@@ -165,10 +165,11 @@ export class CatalogService {
   }
 
   /** Applies a person's tag corrections; they outrank inference from then on. */
-  async tag(paper: Paper, changes: { add: Tag[]; remove: Tag[] }): Promise<Paper> {
-    const next = correctTags(paper, changes, this.vocabulary);
-    await this.store.update(next);
-    this.live.upsert(next);
+  /** Null when the paper was removed meanwhile (by another replica): then it leaves the index too. */
+  async tag(paper: Paper, changes: { add: Tag[]; remove: Tag[] }): Promise<Paper | null> {
+    const next = await this.store.change(paper.id, (current) => correctTags(current, changes, this.vocabulary));
+    if (next) this.live.upsert(next);
+    else this.live.remove(paper.id);
     return next;
   }
 
@@ -196,11 +197,14 @@ export class CatalogService {
         if (!work) report.noIdentifier.push(paper.id);
         else if (holder && holder !== paper.id) report.duplicates.push({ id: paper.id, of: holder });
         else {
-          const current = (await this.store.get(paper.id)) ?? paper;
-          const { paper: next, changed } = mergeRecords(current, { ...paperFromWork(work, current.origin, this.vocabulary), arxivVersion: undefined });
-          const filled = changed.filter((c) => c !== 'title');
-          if (filled.length) {
-            await this.store.update(next);
+          // Merged into the record as stored when written, not as read before the lookup.
+          let filled: string[] = [];
+          const next = await this.store.change(paper.id, (current) => {
+            const { paper: merged, changed } = mergeRecords(current, { ...paperFromWork(work, current.origin, this.vocabulary), arxivVersion: undefined });
+            filled = changed.filter((c) => c !== 'title');
+            return filled.length ? merged : null;
+          });
+          if (next) {
             this.live.upsert(next);
             const found = id ? label : `doi:${work.doi} (found by title)`;
             report.changes.push({ id: paper.id, identifier: found, changed: filled });

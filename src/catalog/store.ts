@@ -211,6 +211,21 @@ export class CatalogStore {
   }
 
   /** A shown record by id. */
+  /**
+   * Changes a shown record from its stored state, read and written under the catalog's lock: two
+   * replicas tagging or enriching one paper at once each build on the other's write instead of
+   * overwriting it. `change` returns the new record, or null to leave it. Null when the record is
+   * gone or hidden (removed meanwhile: nothing is written).
+   */
+  async change(id: string, change: (current: Paper) => Paper | null): Promise<Paper | null> {
+    return this.writing(async (w) => {
+      const row = await w.tx.one<{ record: string }>(`SELECT record FROM catalog_papers WHERE id = ? AND ${SHOWN}`, [id]);
+      const next = row ? change(JSON.parse(row.record) as Paper) : null;
+      if (next) await w.write(next);
+      return next;
+    });
+  }
+
   async get(id: string): Promise<Paper | null> {
     const row = await this.sql.one<{ record: string }>(`SELECT record FROM catalog_papers WHERE id = ? AND ${SHOWN}`, [id]);
     return row ? (JSON.parse(row.record) as Paper) : null;
@@ -251,18 +266,23 @@ export class CatalogWriter {
     private ord: number,
   ) {}
 
-  /** `addedAt`: when the paper entered the catalog, for one carried over from elsewhere (now otherwise). */
-  async add(incoming: Paper, origin: 'added' | 'imported', addedBy: string | null, sameAs: string[] = [], addedAt?: string): Promise<AddOutcome> {
+  /**
+   * `carriedAt`: for a paper carried over from another machine's file, when it entered the catalog
+   * there (now otherwise). A carried paper never shows again a record removed here: the removal is a
+   * person's later decision, the file's copy only older state.
+   */
+  async add(incoming: Paper, origin: 'added' | 'imported', addedBy: string | null, sameAs: string[] = [], carriedAt?: string): Promise<AddOutcome> {
     const match = await this.findMatch(matchKeys(incoming, sameAs));
     if (match) {
       const held = JSON.parse(match.record) as Paper;
       const { paper: merged, changed } = mergeRecords(held, incoming);
       const tagged = withInferredTags(merged, this.vocabulary, held.origin !== 'bundled');
-      if (changed.length || match.hidden) await this.write(tagged, { hidden: 0 });
+      const unhide = match.hidden && carriedAt === undefined;
+      if (changed.length || unhide) await this.write(tagged, unhide ? { hidden: 0 } : {});
       return { paper: tagged, merged: true, changed };
     }
     const paper = withInferredTags({ ...incoming, id: await this.freeId(incoming.id), origin }, this.vocabulary);
-    await this.insertMany([paper], origin, addedBy, addedAt);
+    await this.insertMany([paper], origin, addedBy, carriedAt);
     return { paper, merged: false, changed: [] };
   }
 

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { describe, expect, inject, it } from 'vitest';
 import { main } from '../../adapters/cli/index.js';
 import { readingStore } from '../../src/capabilities/reading/store.js';
@@ -38,6 +39,10 @@ describe.skipIf(!inject('postgresUrl'))('paperbot migrate-to-postgres', () => {
       expect(report.indexOf('feeds:')).toBeLessThan(report.indexOf('feed_subscriptions:'));
       // Options before votes: the copy order follows the foreign keys.
       expect(report.indexOf('reading_poll_options')).toBeLessThan(report.indexOf('reading_votes'));
+      // The file's catalog went along whole, so the first start on PostgreSQL does not carry it in again.
+      const file = new Database(sqlite.dbPath, { readonly: true });
+      expect(file.prepare("SELECT value FROM meta WHERE key = 'catalog.carried'").pluck().get()).toEqual(expect.any(String));
+      file.close();
 
       const after = await harness({ database: { ...sqlite, databaseUrl: target.url, env } });
       try {

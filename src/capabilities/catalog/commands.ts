@@ -115,7 +115,8 @@ export const tagCommand: Command = {
       (sign === '+' ? changes.add : changes.remove).push(tag);
     }
     const paper = paperById(services.search, id, T.both('nothingChanged'));
-    const next = await services.catalog.tag(paper, changes);
+    // Removed by someone else meanwhile: said as for an unknown id.
+    const next = (await services.catalog.tag(paper, changes)) ?? paperById(services.search, id, T.both('nothingChanged'));
     return reply('paper-tagged', lang, {
       intro: [T.text(lang, 'tagged')],
       cards: [catalogCard(next, lang)],

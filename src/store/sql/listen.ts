@@ -3,6 +3,12 @@ import type { Logger } from '../../log.js';
 /** The wait before connecting again after the listening connection failed: doubled each time, at most this. */
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 30_000;
+/**
+ * The longest wait for the connection and for LISTEN: a server that accepts the connection and never
+ * answers would otherwise hold start-up (which awaits the first connection) for good. Keep-alive
+ * probes find a half-open connection, which would otherwise stop the notifications without an error.
+ */
+const ANSWER_WITHIN_MS = 10_000;
 
 export type Listener = { close(): Promise<void> };
 
@@ -28,17 +34,28 @@ export async function listenFor(url: string, channel: string, heard: () => void,
     down = true;
     const failed = client;
     client = null;
-    failed?.removeAllListeners();
-    failed?.on('error', () => {});
-    void failed?.end().catch(() => undefined);
+    void drop(failed);
     timer = setTimeout(connect, retryMs);
     timer.unref();
     retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
   };
 
+  /** Ends a connection no longer used; what it still reports (an error, its end) is of no interest. */
+  async function drop(old: typeof client): Promise<void> {
+    old?.removeAllListeners();
+    old?.on('error', () => {});
+    await old?.end().catch(() => undefined);
+  }
+
   async function connect(): Promise<void> {
     if (closed) return;
-    const next = new pg.Client({ connectionString: url, application_name: 'paperbot-listen' });
+    const next = new pg.Client({
+      connectionString: url,
+      application_name: 'paperbot-listen',
+      connectionTimeoutMillis: ANSWER_WITHIN_MS,
+      query_timeout: ANSWER_WITHIN_MS,
+      keepAlive: true,
+    });
     client = next;
     // Both 'error' and 'end' come for one failure: only the current connection's first counts.
     next.on('error', (error) => client === next && again(error));
@@ -67,9 +84,7 @@ export async function listenFor(url: string, channel: string, heard: () => void,
       clearTimeout(timer);
       const last = client;
       client = null;
-      last?.removeAllListeners();
-      last?.on('error', () => {});
-      await last?.end().catch(() => undefined);
+      await drop(last);
     },
   };
 }
