@@ -7,6 +7,9 @@ import { backupPostgres, restorePostgres } from '../../src/store/sql/backup.js';
 import { maskUrlCredentials } from '../../src/log.js';
 import { existsSync } from 'node:fs';
 import { isPortable } from '../../src/store/migrations.js';
+import { openDb } from '../../src/store/db.js';
+import { markCarried } from '../../src/catalog/carry.js';
+import type { SqlDatabase } from '../../src/store/sql/types.js';
 import { slackMigrations } from '../slack/migration.js';
 import { discordMigrations } from '../discord/shard-leases.js';
 import { loadSettings, type Settings } from '../settings.js';
@@ -96,12 +99,36 @@ export async function doctorCli(args: string[], io: Io): Promise<number> {
       findings.push(...(await checkSlack(settings.slack)));
     }
     if (settings.discord) {
-      const { checkDiscord } = await import('../discord/doctor.js');
+      const { checkDiscord, checkShards } = await import('../discord/doctor.js');
       findings.push(...(await checkDiscord(settings.discord)));
+      const { appId } = settings.discord;
+      if (settings.discord.shards) findings.push(...((await readingState(settings, (sql) => checkShards(sql, appId, new Date()))) ?? []));
     }
   }
   io.stdout(formatFindings(findings) + '\n');
   return findings.some((f) => f.status === 'problem') ? 1 : 0;
+}
+
+/**
+ * Runs `read` on the state database as it is, never migrating it (doctor only looks): PostgreSQL
+ * through a pool of one, the SQLite file read-only. Undefined when the file does not exist yet.
+ */
+async function readingState<T>(settings: Settings, read: (sql: SqlDatabase) => Promise<T>): Promise<T | undefined> {
+  let sql: SqlDatabase;
+  if (settings.databaseUrl) {
+    const { PostgresSql } = await import('../../src/store/sql/postgres.js');
+    sql = new PostgresSql(settings.databaseUrl, { poolSize: 1 });
+  } else {
+    if (settings.dbPath === ':memory:' || !existsSync(settings.dbPath)) return undefined;
+    const { default: Database } = await import('better-sqlite3');
+    const { SqliteSql } = await import('../../src/store/sql/sqlite.js');
+    sql = new SqliteSql(new Database(settings.dbPath, { readonly: true, fileMustExist: true }), settings.dbPath, true);
+  }
+  try {
+    return await read(sql);
+  } finally {
+    await sql.close();
+  }
 }
 
 /** `paperbot migrate-to-postgres`: the SQLite state on the store interface into the empty DATABASE_URL. */
@@ -113,6 +140,13 @@ export async function migrateToPostgresCli(args: string[], io: Io): Promise<numb
     return 2;
   }
   const counts = await migrateToPostgres(settings.dbPath, settings.databaseUrl, schema, loggerFor(settings));
+  // The file's catalog is now in PostgreSQL whole: the first start must not carry it in again.
+  const file = openDb(settings.dbPath, migrations);
+  try {
+    markCarried(file);
+  } finally {
+    file.close();
+  }
   for (const { table, rows } of counts) io.stdout(`${table}: ${rows} rows copied, counts match\n`);
   io.stdout(`copied ${counts.length} tables from ${settings.dbPath}; start the bot with DATABASE_URL set to use them\n`);
   return 0;

@@ -1,5 +1,8 @@
 import { DiscordAPIError, REST, Routes } from 'discord.js';
-import { ok, problem, type Finding } from '../../src/ops/doctor.js';
+import { note, ok, problem, type Finding } from '../../src/ops/doctor.js';
+import type { SqlDatabase } from '../../src/store/sql/types.js';
+import { describeClose, fixForClose } from './close-codes.js';
+import { ShardLeaseStore } from './shard-leases.js';
 import { restBase } from './api.js';
 import { COMMANDS } from './command.js';
 import { describeChanges, type CommandJson } from './register.js';
@@ -38,4 +41,47 @@ export async function checkDiscord(config: DiscordConfig): Promise<Finding[]> {
     findings.push(problem('Discord command', `could not read the registered commands (${scope}): ${detail}`, config.guildId ? 'check DISCORD_GUILD_ID and that the bot is in that server' : undefined));
   }
   return findings;
+}
+
+/**
+ * `paperbot doctor` with DISCORD_SHARDS: the shard count the replicas agreed on, who holds each shard,
+ * and every shard Discord closed for good, with its fix. Read from the leases the running replicas
+ * keep (each replica's /readyz says the same, but only of the moment it is asked on one machine).
+ */
+export async function checkShards(sql: SqlDatabase, appId: string, now: Date): Promise<Finding[]> {
+  const check = 'Discord shards';
+  let leases: ShardLeaseStore;
+  let generation: Awaited<ReturnType<ShardLeaseStore['generation']>>;
+  try {
+    leases = new ShardLeaseStore(sql, appId, 'doctor');
+    generation = await leases.generation();
+  } catch (error) {
+    // No lease table yet: no replica has started with DISCORD_SHARDS on this database.
+    if (isMissingTable(error)) return [note(check, 'no replica has leased a shard yet; the first start with DISCORD_SHARDS does')];
+    throw error;
+  }
+  if (!generation) return [note(check, 'no replica has leased a shard yet; the first start with DISCORD_SHARDS does')];
+  const survey = await leases.survey(now.toISOString());
+  const current = survey.leases.filter((l) => l.generation === generation.generation);
+  const held = current.filter((l) => l.holder);
+  const closed = current.filter((l) => l.closedCode !== null);
+  const unheld = Array.from({ length: generation.shardCount }, (_, id) => id).filter((id) => !current.some((l) => l.shardId === id));
+  const findings: Finding[] = [
+    (unheld.length > 0 ? note : ok)(
+      check,
+      `${generation.shardCount} shard(s) (generation ${generation.generation}, ${survey.liveReplicas} replica(s) alive); ` +
+        (held.length ? held.map((l) => `shard ${l.shardId} on ${l.holder}`).join(', ') : 'none held') +
+        (unheld.length ? `; not held now: ${unheld.join(', ')} (a running replica takes each within a lease)` : ''),
+    ),
+  ];
+  for (const shard of closed) {
+    const code = shard.closedCode ?? 0;
+    findings.push(problem(check, `shard ${shard.shardId} was closed by Discord with ${describeClose(code)} at ${shard.closedAt}; the replicas try again after ${shard.expiresAt}`, fixForClose(code)));
+  }
+  return findings;
+}
+
+function isMissingTable(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return code === '42P01' || (typeof message === 'string' && message.includes('no such table'));
 }

@@ -12,7 +12,7 @@ import type { SqlQueries } from '../store/sql/types.js';
 export type Finding = { check: string; status: 'ok' | 'note' | 'problem'; detail: string; fix?: string };
 
 export const ok = (check: string, detail: string): Finding => ({ check, status: 'ok', detail });
-const note = (check: string, detail: string): Finding => ({ check, status: 'note', detail });
+export const note = (check: string, detail: string): Finding => ({ check, status: 'note', detail });
 export const problem = (check: string, detail: string, fix?: string): Finding => ({ check, status: 'problem', detail, fix });
 
 /** A failure while checking: a ConfigError already says what to do; anything else is reported as is. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDiscordAdapter } from '../../adapters/discord/index.js';
+import { checkShards } from '../../adapters/discord/doctor.js';
 import { readDiscordSettings } from '../../adapters/discord/settings.js';
 import { discordMigrations, ShardLeaseStore } from '../../adapters/discord/shard-leases.js';
 import { loadSettings } from '../../adapters/settings.js';
@@ -209,6 +210,14 @@ describe.each(testedEngines())('Discord closing a shard for good on %s', (engine
       'paperbot_gateway_shards{platform="discord-b",state="connected"} 0',
       'paperbot_gateway_shards{platform="discord-b",state="closed"} 1',
     ]);
+    // `paperbot doctor` reads the same from the leases, on any machine.
+    const doctor = await checkShards(a.paperbot.services.sql, set.fake.appId, set.clock.now());
+    expect(doctor.map((f) => f.status)).toEqual(['ok', 'problem']);
+    expect(doctor[0]?.detail).toMatch(/^2 shard\(s\) \(generation \d+, 2 replica\(s\) alive\); shard 0 on \S+$/);
+    expect(doctor[1]).toMatchObject({
+      detail: expect.stringMatching(/^shard 1 was closed by Discord with 4014 \(disallowed intents\) at .*; the replicas try again after 2026-12-01T10:01:00.000Z$/),
+      fix: expect.stringContaining('Privileged Gateway Intents'),
+    });
     // b's fair share is one shard and shard 1 is free of holders, yet it stays closed until the back-off ends.
     await tickBoth(a, b);
     expect(b.adapter.shards?.shards()).toEqual([]);
@@ -238,6 +247,9 @@ describe.each(testedEngines())('Discord closing a shard for good on %s', (engine
       'paperbot_gateway_shards{platform="discord-a",state="closed"} 0',
       'paperbot_gateway_shards{platform="discord-b",state="connected"} 1',
       'paperbot_gateway_shards{platform="discord-b",state="closed"} 0',
+    ]);
+    expect((await checkShards(b.paperbot.services.sql, set.fake.appId, set.clock.now())).map((f) => [f.status, f.detail])).toEqual([
+      ['ok', expect.stringMatching(/^2 shard\(s\) .*shard 0 on \S+, shard 1 on \S+$/)],
     ]);
     const onOne = await set.commandOnShard(1, SHARDS);
     expect(b.answered).toContain(onOne.channelId);
