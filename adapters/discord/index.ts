@@ -102,10 +102,9 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   const login = async (gatewayClient: Client) => {
     let timer: NodeJS.Timeout | undefined;
     let closedCode: number | undefined;
-    const onDisconnect = ({ code }: { code: number }) => {
-      if (closedForGood(code)) closedCode = code;
-    };
-    gatewayClient.on(Events.ShardDisconnect, onDisconnect);
+    const stopWatching = whenClosedForGood(gatewayClient, (code) => {
+      closedCode = code;
+    });
     const ready = new Promise<boolean>((resolve) => {
       gatewayClient.once(Events.ClientReady, () => resolve(true));
       timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS);
@@ -119,7 +118,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       await gatewayClient.destroy().catch(() => {});
       throw closedCode !== undefined ? new GatewayClosedError(closedCode) : startFailure(error, api);
     } finally {
-      gatewayClient.off(Events.ShardDisconnect, onDisconnect);
+      stopWatching();
       clearTimeout(timer);
     }
   };
@@ -158,8 +157,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
         await login(shardClient);
         // Once running, discord.js leaves a session Discord closed for good closed (and isReady() stays true).
         let closedCode: number | undefined;
-        shardClient.on(Events.ShardDisconnect, ({ code }) => {
-          if (!closedForGood(code)) return;
+        whenClosedForGood(shardClient, (code) => {
           closedCode = code;
           shardClients.delete(shardClient);
           // destroy() is async: a rejection left unhandled would end the process.
@@ -182,8 +180,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   let closedWith: number | undefined;
   if (!shards) {
     listen(client);
-    client.on(Events.ShardDisconnect, ({ code }) => {
-      if (!closedForGood(code)) return;
+    whenClosedForGood(client, (code) => {
       closedWith = code;
       log.error(`discord: Discord closed the gateway session for good with ${describeClose(code)}: ${fixForClose(code)}. Then restart the bot.`);
     });
@@ -292,4 +289,13 @@ function isUnauthorized(error: unknown): boolean {
 function networkReason(error: unknown): string {
   const cause = (error as { cause?: { code?: string } } | null)?.cause;
   return cause?.code ?? (error as { code?: string } | null)?.code ?? (error instanceof Error ? error.message : String(error));
+}
+
+/** Calls `handle` with the code when Discord ends `gatewayClient`'s session for good (discord.js does not reconnect then); returns how to stop. */
+function whenClosedForGood(gatewayClient: Client, handle: (code: number) => void): () => void {
+  const listener = ({ code }: { code: number }) => {
+    if (closedForGood(code)) handle(code);
+  };
+  gatewayClient.on(Events.ShardDisconnect, listener);
+  return () => gatewayClient.off(Events.ShardDisconnect, listener);
 }

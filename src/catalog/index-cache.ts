@@ -1,6 +1,6 @@
 import { decodeIndex, encodeIndex, indexFormat, searchOver, type IndexedSearch } from '../search/index.js';
 import type { SqlDatabase } from '../store/sql/types.js';
-import type { CatalogVersion } from './store.js';
+import { BUNDLED_FINGERPRINT, LAST_SEQ, type CatalogVersion } from './store.js';
 import type { Vocabulary } from './vocabulary.js';
 
 /** A search index kept between runs: restored at start-up instead of rebuilt from every record. */
@@ -39,8 +39,8 @@ export function storedIndexCache(sql: SqlDatabase, vocabulary: Vocabulary, minPa
       // One statement: the row and the catalog version it is compared with are of one moment, and
       // the bytes are read only for a snapshot that can be used.
       const row = await sql.one<{ seq: number; bundled: string; data: Buffer | null }>(
-        `SELECT s.seq, s.bundled, CASE WHEN s.format = ? AND s.bundled = coalesce((SELECT value FROM meta WHERE key = 'catalog.bundled'), '')
-                AND s.seq <= (SELECT coalesce(max(seq), 0) FROM catalog_papers) THEN s.data END AS data
+        `SELECT s.seq, s.bundled, CASE WHEN s.format = ? AND s.bundled = coalesce(${BUNDLED_FINGERPRINT}, '')
+                AND s.seq <= ${LAST_SEQ} THEN s.data END AS data
          FROM catalog_index_snapshot s WHERE s.id = 1`,
         [format],
       );

@@ -9,6 +9,13 @@ import { withInferredTags } from './tags.js';
 import type { Vocabulary } from './vocabulary.js';
 
 /** A record searches and listings show: not removed, and (for a bundled one) still on the list. */
+/**
+ * What the catalog is current to, as subqueries: the last `seq` (a lone max() is read from its index)
+ * and the fingerprint of the bundled list it was seeded from.
+ */
+export const LAST_SEQ = '(SELECT coalesce(max(seq), 0) FROM catalog_papers)';
+export const BUNDLED_FINGERPRINT = "(SELECT value FROM meta WHERE key = 'catalog.bundled')";
+
 const SHOWN = "hidden = 0 AND (origin <> 'bundled' OR listed = 1)";
 
 /**
@@ -129,7 +136,7 @@ export class CatalogStore {
       // Two subqueries, not two aggregates of one query: SQLite reads a lone max() from its index, but
       // two in one SELECT scan the table (60 ms at 100,000 papers).
       const top = await tx.one<{ seq: number; ord: number }>(
-        'SELECT (SELECT coalesce(max(seq), 0) FROM catalog_papers) AS seq, (SELECT coalesce(max(ord), 0) FROM catalog_papers) AS ord',
+        `SELECT ${LAST_SEQ} AS seq, (SELECT coalesce(max(ord), 0) FROM catalog_papers) AS ord`,
       );
       const writer = new CatalogWriter(tx, this.vocabulary, this.clock, (top?.seq ?? 0) + 1, top?.ord ?? 0);
       const out = await fn(writer);
@@ -160,7 +167,7 @@ export class CatalogStore {
     const rows = await this.sql.all<{ record: string | null; top: number | null; bundled: string | null; ord: number | null }>(
       `SELECT record, NULL AS top, NULL AS bundled, ord FROM catalog_papers WHERE ${SHOWN}
        UNION ALL
-       SELECT NULL, (SELECT coalesce(max(seq), 0) FROM catalog_papers), (SELECT value FROM meta WHERE key = 'catalog.bundled'), NULL
+       SELECT NULL, ${LAST_SEQ}, ${BUNDLED_FINGERPRINT}, NULL
        ORDER BY ord`,
     );
     const papers: Paper[] = [];
@@ -182,7 +189,7 @@ export class CatalogStore {
    */
   async version(): Promise<CatalogVersion> {
     const row = await this.sql.one<{ seq: number; bundled: string | null }>(
-      "SELECT (SELECT coalesce(max(seq), 0) FROM catalog_papers) AS seq, (SELECT value FROM meta WHERE key = 'catalog.bundled') AS bundled",
+      `SELECT ${LAST_SEQ} AS seq, ${BUNDLED_FINGERPRINT} AS bundled`,
     );
     return { seq: Number(row?.seq ?? 0), bundled: row?.bundled ?? '' };
   }
@@ -353,12 +360,12 @@ export class CatalogWriter {
 }
 
 async function bundledFingerprint(q: SqlQueries): Promise<string | null> {
-  return (await q.one<{ value: string }>("SELECT value FROM meta WHERE key = 'catalog.bundled'"))?.value ?? null;
+  return (await q.one<{ value: string | null }>(`SELECT ${BUNDLED_FINGERPRINT} AS value`))?.value ?? null;
 }
 
 /** The catalog's last seq: what LiveCatalog.sync asks before each command, one indexed read. */
 async function lastSeq(q: SqlQueries): Promise<number> {
-  return Number((await q.one<{ seq: number }>('SELECT coalesce(max(seq), 0) AS seq FROM catalog_papers'))?.seq ?? 0);
+  return Number((await q.one<{ seq: number }>(`SELECT ${LAST_SEQ} AS seq`))?.seq ?? 0);
 }
 
 function changesOf(rows: Row[], since: number): CatalogChanges {
