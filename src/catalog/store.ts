@@ -32,7 +32,7 @@ const SHOWN = "hidden = 0 AND (origin <> 'bundled' OR listed = 1)";
  * Catalog writes are short (milliseconds; an import commits every 500 records) and rare beside
  * searches, which never take it.
  */
-const CATALOG_LOCK = 'paperbot:catalog';
+export const CATALOG_LOCK = 'paperbot:catalog';
 
 /**
  * The PostgreSQL channel a catalog write notifies in its transaction (delivered at commit), so other

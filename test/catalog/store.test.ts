@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { enteredBetween } from '../../src/capabilities/digest/store.js';
 import { LiveCatalog } from '../../src/catalog/live.js';
 import { CatalogStore } from '../../src/catalog/store.js';
 import { correctTags, readTag, tagsOf } from '../../src/catalog/tags.js';
@@ -172,6 +173,30 @@ describe.each(testedEngines())('CatalogStore on %s', (engine) => {
 });
 
 describe.each(testedEngines())('two writers on one %s catalog', (engine) => {
+  it("GIVEN another replica's add in flight, stamped inside the digest's window THEN the window's read waits for its commit and holds the paper", async () => {
+    const database = await fresh(engine);
+    const writer = await storeOn(database);
+    const digest = await storeOn(database);
+    let commit!: () => void;
+    const committing = new Promise<void>((resolve) => (commit = resolve));
+    let stamped!: () => void;
+    const inserted = new Promise<void>((resolve) => (stamped = resolve));
+    const writing = writer.store.writing(async (w) => {
+      await w.add(paperFromWork(work({ title: 'Late commit', doi: '10.5555/late' }), 'added', vocabulary), 'added', 'U1');
+      stamped();
+      await committing;
+    });
+    await inserted;
+    const window = enteredBetween(digest.sql, '', new Date(clock.now().getTime() + 60_000).toISOString());
+    if (engine === 'postgres') {
+      // The read is queued on the catalog's lock (not answered from before the commit) before the write ends.
+      await vi.waitFor(async () => expect((await writer.sql.one<{ n: number }>("SELECT CAST(COUNT(*) AS INTEGER) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"))?.n).toBe(1));
+    }
+    commit();
+    await writing;
+    expect((await window).map((e) => e.paper.title)).toEqual(['Late commit']);
+  });
+
   it('a paper added by another process (or replica) is found after the next sync, a removed one is gone', async () => {
     const database = await fresh(engine);
     const a = await storeOn(database);

@@ -1,4 +1,5 @@
 import type { Paper } from '../../catalog/paper.js';
+import { CATALOG_LOCK } from '../../catalog/store.js';
 import * as delivery from '../../delivery/index.js';
 import { channelKey, channelParams, CLAIM_COLUMNS, toClaim, type ChannelRef, type ClaimRow } from '../../delivery/index.js';
 import type { SqlDatabase, SqlQueries, SqlTransaction } from '../../store/sql/types.js';
@@ -166,12 +167,20 @@ export type Entered = { paper: Paper; enteredAt: string };
  * Papers that entered the catalog (from anywhere but the bundled list) in (from, to], oldest first:
  * on the store interface, so on PostgreSQL a paper any replica added is in every replica's window.
  * Callers make it before a claim's transaction, never inside one (it may be a large read).
+ *
+ * Read under the catalog's write lock: a write takes its `added_at` under that lock and commits
+ * before releasing it, so a paper whose write is in flight now (its `added_at` already at or before
+ * `to`, its commit not yet visible) is waited for, and a write that starts after this read stamps a
+ * time after `to`, in the next window. Without it such a paper would fall between two windows.
  */
-export async function enteredBetween(sql: SqlQueries, from: string, to: string): Promise<Entered[]> {
-  const rows = await sql.all<{ record: string; enteredAt: string }>(
-    `SELECT record, added_at AS "enteredAt" FROM catalog_papers
-      WHERE added_at > ? AND added_at <= ? AND origin <> 'bundled' AND hidden = 0 ORDER BY added_at, ord`,
-    [from, to],
-  );
+export async function enteredBetween(sql: SqlDatabase, from: string, to: string): Promise<Entered[]> {
+  const rows = await sql.transaction(async (tx) => {
+    await tx.lock(CATALOG_LOCK);
+    return tx.all<{ record: string; enteredAt: string }>(
+      `SELECT record, added_at AS "enteredAt" FROM catalog_papers
+        WHERE added_at > ? AND added_at <= ? AND origin <> 'bundled' AND hidden = 0 ORDER BY added_at, ord`,
+      [from, to],
+    );
+  });
   return rows.map((r) => ({ paper: JSON.parse(r.record) as Paper, enteredAt: r.enteredAt }));
 }
