@@ -1,5 +1,6 @@
 import { DiscordAPIError, REST, Routes } from 'discord.js';
 import { note, ok, problem, type Finding } from '../../src/ops/doctor.js';
+import { isMissingTable } from '../../src/store/sql/dialect.js';
 import type { SqlDatabase } from '../../src/store/sql/types.js';
 import { describeClose, fixForClose } from './close-codes.js';
 import { ShardLeaseStore } from './shard-leases.js';
@@ -79,9 +80,4 @@ export async function checkShards(sql: SqlDatabase, appId: string, now: Date): P
     findings.push(problem(check, `shard ${shard.shardId} was closed by Discord with ${describeClose(code)} at ${shard.closedAt}; the replicas try again after ${shard.expiresAt}`, fixForClose(code)));
   }
   return findings;
-}
-
-function isMissingTable(error: unknown): boolean {
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  return code === '42P01' || (typeof message === 'string' && message.includes('no such table'));
 }

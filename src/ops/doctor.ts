@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { runningBots } from '../store/lease.js';
 import { openDatabaseFile } from '../store/open.js';
+import { isMissingTable } from '../store/sql/dialect.js';
 import { unreachable } from '../store/sql/open.js';
 import { SqliteSql } from '../store/sql/sqlite.js';
 import type { SqlQueries } from '../store/sql/types.js';
@@ -78,7 +79,7 @@ export async function checkPostgres(databaseUrl: string, knownVersions: number[]
     try {
       applied = (await sql.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version);
     } catch (error) {
-      if ((error as { code?: unknown }).code !== '42P01') return [problemFrom(check, unreachable(databaseUrl, error))];
+      if (!isMissingTable(error)) return [problemFrom(check, unreachable(databaseUrl, error))];
       return [note(check, `${sql.where} has no paperbot schema yet; the first start creates it (or copy a SQLite database in: paperbot migrate-to-postgres)`)];
     }
     return [schemaFinding(check, sql.where, applied, knownVersions, adapterVersions), ...(await inUse(check, sql))];

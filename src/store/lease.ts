@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { isMissingTable } from './sql/dialect.js';
 import type { SqlDatabase, SqlQueries } from './sql/types.js';
 
 /**
@@ -56,18 +57,12 @@ export async function runningBots(sql: SqlQueries, now: number = Date.now()): Pr
   try {
     rows = await sql.all<{ value: string }>('SELECT value FROM meta WHERE key LIKE ?', [`${PREFIX}%`]);
   } catch (error) {
-    if (noMetaTable(error)) return [];
+    if (isMissingTable(error)) return [];
     throw error;
   }
   return rows
     .map((r) => JSON.parse(r.value) as RunningBot)
     .filter((bot) => now - Date.parse(bot.heartbeatAt) < STALE_AFTER_MS && !(bot.host === hostname() && !processExists(bot.pid)));
-}
-
-/** SQLite's "no such table", PostgreSQL's undefined_table. */
-function noMetaTable(error: unknown): boolean {
-  const e = error as { code?: unknown; message?: unknown } | null;
-  return e?.code === '42P01' || /no such table: meta/.test(String(e?.message ?? ''));
 }
 
 /** "pid 12 on host-a, last seen …; pid 7 on host-b, …", for refusals. */

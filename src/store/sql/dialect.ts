@@ -82,3 +82,9 @@ function closingQuote(sql: string, start: number, quote: string): number {
   }
   return sql.length;
 }
+
+/** Whether a query failed because its table does not exist yet: SQLite's "no such table", PostgreSQL's undefined_table (42P01). */
+export function isMissingTable(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  return e?.code === '42P01' || /no such table/.test(String(e?.message ?? ''));
+}
